@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "IncidentDesk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "deskd", targets: ["deskd"]),
+        .executable(name: "deskctl", targets: ["deskctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Domain: incidents, reports, timeline, validation. No I/O.
+        .target(name: "DeskCore"),
+        // Configuration: a TOML reader with line numbers and the daemon's typed configuration.
+        .target(name: "DeskConfig", dependencies: ["DeskCore"]),
+        // Storage: GRDB over the system SQLite.
+        .target(
+            name: "DeskStorage",
+            dependencies: ["DeskCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Wire types shared by the server and the CLI.
+        .target(name: "DeskAPIModels", dependencies: ["DeskCore"]),
+        // HTTP API: routes, request context, problem+json mapping.
+        .target(
+            name: "DeskAPI",
+            dependencies: [
+                "DeskCore", "DeskAPIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
+        // Client used by deskctl (and by tests): HTTP over TCP or a Unix socket.
+        .target(
+            name: "DeskClient",
+            dependencies: [
+                "DeskAPIModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "deskd",
+            dependencies: [
+                "DeskCore", "DeskConfig", "DeskStorage", "DeskAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "deskctl",
+            dependencies: [
+                "DeskAPIModels", "DeskClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore"]),
+        .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
+        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore"]),
+        .testTarget(
+            name: "DeskAPITests",
+            dependencies: [
+                "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // End-to-end tests that run the built deskd and deskctl binaries.
+        .testTarget(name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

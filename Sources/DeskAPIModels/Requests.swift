@@ -1,0 +1,97 @@
+import DeskCore
+import Foundation
+
+/// `POST /v1/reports`: a duty officer's report.
+public struct ReportRequest: Codable, Sendable, Hashable {
+    public var area: String
+    public var text: String
+    public var title: String?
+    public var occurredAt: Date?
+    public var location: String?
+    public var reporter: ReporterBody?
+    public var injured: Int?
+    public var ongoing: Bool?
+    public var category: String?
+    public var phase: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case area, text, title, location, reporter, injured, ongoing, category, phase
+        case occurredAt = "occurred_at"
+    }
+
+    /// The members a client may send, by JSON pointer of the object that holds them.
+    public static let allowedMembers: [String: Set<String>] = [
+        "": Set(CodingKeys.allCases.map(\.rawValue)),
+        "/reporter": Set(ReporterBody.CodingKeys.allCases.map(\.rawValue)),
+    ]
+
+    /// Creates a request.
+    public init(
+        area: String, text: String, title: String? = nil, occurredAt: Date? = nil, location: String? = nil,
+        reporter: ReporterBody? = nil, injured: Int? = nil, ongoing: Bool? = nil, category: String? = nil,
+        phase: String? = nil
+    ) {
+        self.area = area
+        self.text = text
+        self.title = title
+        self.occurredAt = occurredAt
+        self.location = location
+        self.reporter = reporter
+        self.injured = injured
+        self.ongoing = ongoing
+        self.category = category
+        self.phase = phase
+    }
+}
+
+/// Who reported, as they wish to be reached.
+public struct ReporterBody: Codable, Sendable, Hashable {
+    public var name: String?
+    public var contact: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, contact
+    }
+
+    /// Creates a reporter body.
+    public init(name: String?, contact: String?) {
+        self.name = name
+        self.contact = contact
+    }
+}
+
+/// `POST /v1/incidents/{id}/notes`.
+public struct NoteRequest: Codable, Sendable, Hashable {
+    public var text: String
+    public static let allowedMembers: [String: Set<String>] = ["": ["text"]]
+    /// Creates a request.
+    public init(text: String) { self.text = text }
+}
+
+/// `POST /v1/incidents/{id}/phase`.
+public struct PhaseChangeRequest: Codable, Sendable, Hashable {
+    public var phase: String
+    public var reason: String
+    public static let allowedMembers: [String: Set<String>] = ["": ["phase", "reason"]]
+    /// Creates a request.
+    public init(phase: String, reason: String) {
+        self.phase = phase
+        self.reason = reason
+    }
+}
+
+/// `POST /v1/incidents/{id}/close`.
+public struct CloseRequest: Codable, Sendable, Hashable {
+    public var outcome: String
+    public static let allowedMembers: [String: Set<String>] = ["": ["outcome"]]
+    /// Creates a request.
+    public init(outcome: String) { self.outcome = outcome }
+}
+
+/// `POST /v1/incidents/{id}/reopen`.
+public struct ReopenRequest: Codable, Sendable, Hashable {
+    public var reason: String?
+    public static let allowedMembers: [String: Set<String>] = ["": ["reason"]]
+    /// Creates a request.
+    public init(reason: String?) { self.reason = reason }
+}

@@ -1,0 +1,36 @@
+/// One thing wrong with one field of a request, located by a JSON pointer (RFC 6901).
+public struct FieldIssue: Sendable, Hashable, Codable {
+    /// Where, e.g. `/text` or `/reporter/contact`.
+    public var pointer: String
+    /// What is wrong, in a sentence a duty officer understands.
+    public var detail: String
+
+    /// Creates an issue.
+    public init(pointer: String, detail: String) {
+        self.pointer = pointer
+        self.detail = detail
+    }
+}
+
+/// Why a change to an incident conflicts with its current state.
+public enum Conflict: Sendable, Hashable {
+    case incidentClosed(DeskID)
+    case incidentAlreadyOpen(DeskID)
+    case samePhase(DeskID, Phase)
+}
+
+/// Every way a desk operation can fail. The API maps each case to one problem type.
+public enum DeskError: Error, Sendable, Hashable {
+    /// The request body broke one or more rules.
+    case invalid([FieldIssue])
+    /// A query parameter is malformed (name, explanation).
+    case invalidParameter(String, String)
+    /// The report names an area the desk does not serve.
+    case unknownArea(String, suggestion: String?)
+    /// No incident has this id.
+    case incidentNotFound(String)
+    /// The change does not fit the incident's current state.
+    case conflict(Conflict)
+    /// The store cannot take or serve the request right now.
+    case unavailable(String)
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// The event that one or more reports describe.
+public struct Incident: Sendable, Hashable, Codable {
+    public var id: DeskID
+    public var areaID: String
+    public var title: String
+    public var phase: Phase
+    public var category: Category?
+    /// 1 (minor) to 5 (mass casualty); nil until someone or something assesses it.
+    public var severity: Int?
+    public var status: IncidentStatus
+    public var openedAt: Date
+    public var updatedAt: Date
+    public var closedAt: Date?
+    /// How it ended, given when it was closed.
+    public var outcome: String?
+    public var reportCount: Int
+
+    /// Creates an incident.
+    public init(
+        id: DeskID, areaID: String, title: String, phase: Phase, category: Category?, severity: Int?,
+        status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
+        reportCount: Int
+    ) {
+        self.id = id
+        self.areaID = areaID
+        self.title = title
+        self.phase = phase
+        self.category = category
+        self.severity = severity
+        self.status = status
+        self.openedAt = openedAt
+        self.updatedAt = updatedAt
+        self.closedAt = closedAt
+        self.outcome = outcome
+        self.reportCount = reportCount
+    }
+}

@@ -1,0 +1,13 @@
+/// Where an incident stands in the crisis model.
+///
+/// `before` is prevention and preparedness, `during` acute response, `after` long-term
+/// psychosocial support. `unclassified` is an incident nobody (and no classifier) has placed yet.
+public enum Phase: String, Sendable, Codable, CaseIterable, Hashable {
+    case before
+    case during
+    case after
+    case unclassified
+
+    /// The phases a person may assign: every phase but `unclassified`.
+    public static let assignable: [Phase] = [.before, .during, .after]
+}

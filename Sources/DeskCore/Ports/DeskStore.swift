@@ -1,0 +1,40 @@
+import Foundation
+
+/// What the desk needs from persistent storage. Implemented by `DeskStorage` (SQLite); a second
+/// backend implements the same port without touching the domain.
+///
+/// Every write is one transaction: it happens whole and durably before the call returns, or not
+/// at all. Errors are `DeskError` (storage-specific errors never leave the implementation).
+public protocol DeskStore: Sendable {
+    /// Every area, active or not.
+    func areas() async throws -> [Area]
+
+    /// Writes a new incident with its first report and events.
+    /// - Returns: the events as stored, with their sequence numbers.
+    func open(_ new: NewIncident) async throws -> [TimelineEvent]
+
+    /// Reads the incident, lets `decide` compute the change, and writes it, all in one transaction.
+    /// Throws `DeskError.incidentNotFound` for an unknown id and rethrows what `decide` throws.
+    /// - Returns: the update as stored, events numbered.
+    func update(
+        incident id: DeskID, _ decide: @escaping @Sendable (Incident) throws(DeskError) -> IncidentUpdate
+    ) async throws -> IncidentUpdate
+
+    /// The incident with this id, if any.
+    func incident(_ id: DeskID) async throws -> Incident?
+
+    /// The reports of an incident, oldest first.
+    func reports(of incident: DeskID) async throws -> [Report]
+
+    /// One page of incidents matching `query`, newest first.
+    func incidents(_ query: IncidentQuery) async throws -> Page<Incident>
+
+    /// One page of an incident's events, oldest first.
+    func events(of incident: DeskID, page: PageRequest) async throws -> Page<TimelineEvent>
+
+    /// One page of all events at or after `since`, oldest first.
+    func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent>
+
+    /// Proves the store answers (a round trip to the database).
+    func ping() async throws
+}

@@ -1,0 +1,52 @@
+import DeskCore
+import Foundation
+import GRDB
+
+/// A row of `event`: the append-only timeline.
+struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "event"
+
+    var seq: Int64?
+    var id: String
+    var at: Date
+    var incidentID: String?
+    var actor: String
+    var kind: String
+    /// The event's data as JSON text with sorted keys.
+    var data: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, id, at, actor, kind, data
+        case incidentID = "incident_id"
+    }
+
+    enum Columns {
+        static let seq = Column(CodingKeys.seq)
+        static let at = Column(CodingKeys.at)
+        static let incidentID = Column(CodingKeys.incidentID)
+    }
+
+    init(_ event: TimelineEvent) throws {
+        seq = nil
+        id = event.id.rawValue
+        at = event.at
+        incidentID = event.incidentID?.rawValue
+        actor = event.actor.rawValue
+        kind = event.kind.rawValue
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        data = String(decoding: try encoder.encode(event.data), as: UTF8.self)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+
+    func event() throws -> TimelineEvent {
+        let payload = try JSONDecoder().decode([String: JSONValue].self, from: Data(data.utf8))
+        return TimelineEvent(
+            sequence: seq ?? 0, id: try StoredValue.id(id), at: at, incidentID: try incidentID.map(StoredValue.id),
+            actor: Actor(rawValue: actor), kind: EventKind(rawValue: kind), data: payload
+        )
+    }
+}

@@ -1,0 +1,63 @@
+import DeskCore
+import Foundation
+import GRDB
+
+/// A row of `incident`.
+struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "incident"
+
+    var id: String
+    var areaID: String
+    var title: String
+    var phase: String
+    var category: String?
+    var severity: Int?
+    var status: String
+    var openedAt: Date
+    var updatedAt: Date
+    var closedAt: Date?
+    var outcome: String?
+    var reportCount: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, phase, category, severity, status, outcome
+        case areaID = "area_id"
+        case openedAt = "opened_at"
+        case updatedAt = "updated_at"
+        case closedAt = "closed_at"
+        case reportCount = "report_count"
+    }
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let areaID = Column(CodingKeys.areaID)
+        static let phase = Column(CodingKeys.phase)
+        static let status = Column(CodingKeys.status)
+        static let openedAt = Column(CodingKeys.openedAt)
+    }
+
+    init(_ incident: Incident) {
+        id = incident.id.rawValue
+        areaID = incident.areaID
+        title = incident.title
+        phase = incident.phase.rawValue
+        category = incident.category?.rawValue
+        severity = incident.severity
+        status = incident.status.rawValue
+        openedAt = incident.openedAt
+        updatedAt = incident.updatedAt
+        closedAt = incident.closedAt
+        outcome = incident.outcome
+        reportCount = incident.reportCount
+    }
+
+    /// The domain value; throws when a row holds what the schema's checks should have refused.
+    func incident() throws -> Incident {
+        Incident(
+            id: try StoredValue.id(id), areaID: areaID, title: title, phase: try StoredValue.enumeration(phase),
+            category: try category.map { try StoredValue.enumeration($0) }, severity: severity,
+            status: try StoredValue.enumeration(status), openedAt: openedAt, updatedAt: updatedAt,
+            closedAt: closedAt, outcome: outcome, reportCount: reportCount
+        )
+    }
+}

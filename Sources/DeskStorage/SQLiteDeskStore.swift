@@ -1,0 +1,162 @@
+import DeskCore
+import Foundation
+import GRDB
+
+/// The `DeskStore` port on the SQLite database.
+public struct SQLiteDeskStore: DeskStore {
+    private let database: DeskDatabase
+
+    /// Creates the store over an opened database.
+    public init(database: DeskDatabase) {
+        self.database = database
+    }
+
+    private var pool: DatabasePool { database.pool }
+
+    public func areas() async throws -> [Area] {
+        try await guarded {
+            try await pool.read { db in
+                let neighbours = try AreaNeighbourRecord.fetchAll(db)
+                let byArea = Dictionary(grouping: neighbours, by: \.areaID)
+                return try AreaRecord.order(AreaRecord.Columns.id).fetchAll(db).map { record in
+                    Area(
+                        id: record.id, name: record.name, city: record.city,
+                        neighbours: (byArea[record.id] ?? []).map(\.neighbourID).sorted(), active: record.active
+                    )
+                }
+            }
+        }
+    }
+
+    public func open(_ new: NewIncident) async throws -> [TimelineEvent] {
+        try await guarded {
+            try await pool.write { db in
+                try IncidentRecord(new.incident).insert(db)
+                try ReportRecord(new.report).insert(db)
+                return try Self.append(new.events, in: db)
+            }
+        }
+    }
+
+    public func update(
+        incident id: DeskID, _ decide: @escaping @Sendable (Incident) throws(DeskError) -> IncidentUpdate
+    ) async throws -> IncidentUpdate {
+        try await guarded {
+            try await pool.write { db in
+                guard let record = try IncidentRecord.fetchOne(db, key: id.rawValue) else {
+                    throw DeskError.incidentNotFound(id.rawValue)
+                }
+                var update = try decide(try record.incident())
+                try IncidentRecord(update.incident).update(db)
+                update.events = try Self.append(update.events, in: db)
+                return update
+            }
+        }
+    }
+
+    public func incident(_ id: DeskID) async throws -> Incident? {
+        try await guarded {
+            try await pool.read { db in try IncidentRecord.fetchOne(db, key: id.rawValue)?.incident() }
+        }
+    }
+
+    public func reports(of incident: DeskID) async throws -> [Report] {
+        try await guarded {
+            try await pool.read { db in
+                try ReportRecord.filter(ReportRecord.Columns.incidentID == incident.rawValue)
+                    .order(ReportRecord.Columns.id).fetchAll(db).map { try $0.report() }
+            }
+        }
+    }
+
+    public func incidents(_ query: IncidentQuery) async throws -> Page<Incident> {
+        var request = IncidentRecord.all()
+        if let area = query.area { request = request.filter(IncidentRecord.Columns.areaID == area) }
+        if let phase = query.phase { request = request.filter(IncidentRecord.Columns.phase == phase.rawValue) }
+        if let status = query.status { request = request.filter(IncidentRecord.Columns.status == status.rawValue) }
+        if let since = query.since { request = request.filter(IncidentRecord.Columns.openedAt >= since) }
+        switch query.page.cursor {
+        case .afterID(let id): request = request.filter(IncidentRecord.Columns.id < id.rawValue)
+        case .afterSequence: throw DeskError.invalidParameter("cursor", "not a cursor of the incident list")
+        case nil: break
+        }
+        let limit = query.page.limit
+        let fetched = try await guarded { [request] in
+            try await pool.read { db in
+                try request.order(IncidentRecord.Columns.id.desc).limit(limit + 1).fetchAll(db).map { try $0.incident() }
+            }
+        }
+        return Page.trimming(fetched, limit: limit) { .afterID($0.id) }
+    }
+
+    public func events(of incident: DeskID, page: PageRequest) async throws -> Page<TimelineEvent> {
+        try await events(page: page, EventRecord.filter(EventRecord.Columns.incidentID == incident.rawValue))
+    }
+
+    public func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent> {
+        var request = EventRecord.all()
+        if let since { request = request.filter(EventRecord.Columns.at >= since) }
+        return try await events(page: page, request)
+    }
+
+    public func ping() async throws {
+        _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
+    }
+
+    private func events(page: PageRequest, _ base: QueryInterfaceRequest<EventRecord>) async throws -> Page<TimelineEvent> {
+        var request = base
+        switch page.cursor {
+        case .afterSequence(let sequence): request = request.filter(EventRecord.Columns.seq > sequence)
+        case .afterID: throw DeskError.invalidParameter("cursor", "not a cursor of a timeline")
+        case nil: break
+        }
+        let limit = page.limit
+        let fetched = try await guarded { [request] in
+            try await pool.read { db in
+                try request.order(EventRecord.Columns.seq).limit(limit + 1).fetchAll(db).map { try $0.event() }
+            }
+        }
+        return Page.trimming(fetched, limit: limit) { .afterSequence($0.sequence) }
+    }
+
+    /// Inserts events in order and returns them numbered.
+    static func append(_ events: [TimelineEvent], in db: Database) throws -> [TimelineEvent] {
+        try events.map { event in
+            var record = try EventRecord(event)
+            try record.insert(db)
+            var stored = event
+            stored.sequence = record.seq ?? 0
+            return stored
+        }
+    }
+}
+
+/// Runs a storage operation, turning every storage error into a `DeskError` so that nothing
+/// GRDB-specific leaves this module.
+func guarded<Value: Sendable>(_ operation: @Sendable () async throws -> Value) async throws -> Value {
+    do {
+        return try await operation()
+    } catch let error as DeskError {
+        throw error
+    } catch let error as DatabaseError {
+        throw DeskError.unavailable(StorageErrorText.describe(error))
+    } catch let error as StorageFailure {
+        throw DeskError.unavailable(error.description)
+    } catch let error as DecodingError {
+        throw DeskError.unavailable("stored data could not be read: \(error)")
+    }
+}
+
+/// Operator-facing text for SQLite failures.
+enum StorageErrorText {
+    static func describe(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_READONLY: return "the database is read-only"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is busy"
+        case .SQLITE_IOERR: return "the disk reported an I/O error"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the database file is damaged"
+        default: return "database error: \(error.message ?? error.resultCode.description)"
+        }
+    }
+}
