@@ -77,7 +77,7 @@ public struct SQLiteDeskStore: DeskStore {
         if let since = query.since { request = request.filter(IncidentRecord.Columns.openedAt >= since) }
         switch query.page.cursor {
         case .afterID(let id): request = request.filter(IncidentRecord.Columns.id < id.rawValue)
-        case .afterSequence: throw DeskError.invalidParameter("cursor", "not a cursor of the incident list")
+        case .afterSequence, .afterKey: throw DeskError.invalidParameter("cursor", "not a cursor of the incident list")
         case nil: break
         }
         let limit = query.page.limit
@@ -107,7 +107,7 @@ public struct SQLiteDeskStore: DeskStore {
         var request = base
         switch page.cursor {
         case .afterSequence(let sequence): request = request.filter(EventRecord.Columns.seq > sequence)
-        case .afterID: throw DeskError.invalidParameter("cursor", "not a cursor of a timeline")
+        case .afterID, .afterKey: throw DeskError.invalidParameter("cursor", "not a cursor of a timeline")
         case nil: break
         }
         let limit = page.limit

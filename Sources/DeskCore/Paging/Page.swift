@@ -24,6 +24,8 @@ public enum PageCursor: Sendable, Hashable {
     case afterID(DeskID)
     /// After this timeline sequence number.
     case afterSequence(Int64)
+    /// After this text key (lists ordered by a text key, such as areas).
+    case afterKey(String)
 
     /// The opaque text form.
     public var token: String {
@@ -31,6 +33,7 @@ public enum PageCursor: Sendable, Hashable {
         switch self {
         case .afterID(let id): plain = "i:" + id.rawValue
         case .afterSequence(let sequence): plain = "s:" + String(sequence)
+        case .afterKey(let key): plain = "k:" + key
         }
         return Base64URL.encode(Array(plain.utf8))
     }
@@ -44,6 +47,8 @@ public enum PageCursor: Sendable, Hashable {
             self = .afterID(id)
         } else if plain.hasPrefix("s:"), let sequence = Int64(plain.dropFirst(2)), sequence >= 0 {
             self = .afterSequence(sequence)
+        } else if plain.hasPrefix("k:") {
+            self = .afterKey(String(plain.dropFirst(2)))
         } else {
             throw DeskError.invalidParameter("cursor", "not a cursor this server issued")
         }

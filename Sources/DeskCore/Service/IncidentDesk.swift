@@ -30,6 +30,19 @@ public final class IncidentDesk: Sendable {
     /// The areas the desk knows, active and inactive, in id order.
     public var areas: [Area] { directory.withLock { $0.all } }
 
+    /// One page of the areas, in id order.
+    public func areas(page: PageRequest) throws(DeskError) -> Page<Area> {
+        let all = areas
+        let start: Int
+        switch page.cursor {
+        case nil: start = 0
+        case .afterKey(let key): start = all.firstIndex { $0.id > key } ?? all.count
+        case .afterID, .afterSequence: throw DeskError.invalidParameter("cursor", "not a cursor of the area list")
+        }
+        let fetched = Array(all[start...].prefix(page.limit + 1))
+        return Page.trimming(fetched, limit: page.limit) { .afterKey($0.id) }
+    }
+
     /// Stores a report and the incident it opens; returns both and the events written.
     public func submit(
         _ submission: ReportSubmission, actor: Actor, transport: Transport

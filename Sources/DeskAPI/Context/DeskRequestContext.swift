@@ -1,0 +1,32 @@
+import DeskCore
+import Hummingbird
+import NIOCore
+
+/// The per-request context: Hummingbird's core storage plus the connection the request came on.
+public struct DeskRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The accepted connection; used for the transport and the peer's identity.
+    let channel: any Channel
+    /// TCP or the Unix socket.
+    public let transport: Transport
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+        if case .unixDomainSocket = source.channel.localAddress {
+            transport = .unix
+        } else {
+            transport = .tcp
+        }
+    }
+
+    /// Who is asking: the Unix user behind the socket (peer credentials), or the TCP peer.
+    func actor() async -> Actor {
+        switch transport {
+        case .unix:
+            return await PeerCredentials.actor(of: channel)
+        case .tcp, .internalSource:
+            return .tcpPeer(channel.remoteAddress?.ipAddress ?? "unknown")
+        }
+    }
+}

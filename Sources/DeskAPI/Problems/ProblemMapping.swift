@@ -1,0 +1,81 @@
+import DeskAPIModels
+import DeskCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The one place where every error becomes a problem.
+enum ProblemMapping {
+    /// The problem for `error`; nil for an error nobody expected (logged and answered as 500).
+    static func problem(for error: any Error, maxBodyBytes: Int) -> APIProblem? {
+        switch error {
+        case let problem as APIProblem:
+            return problem
+        case let error as DeskError:
+            return problem(for: error)
+        case is NIOTooManyBytesError:
+            return .bodyTooLarge(limit: maxBodyBytes)
+        case let error as HTTPError:
+            return APIProblem(
+                status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase
+            )
+        default:
+            return nil
+        }
+    }
+
+    static func problem(for error: DeskError) -> APIProblem {
+        switch error {
+        case .invalid(let issues):
+            return .invalidFields(issues.map { FieldIssueBody(pointer: $0.pointer, detail: $0.detail) })
+        case .invalidParameter(let name, let detail):
+            return APIProblem(
+                status: .badRequest, slug: "invalid-parameter", title: "Invalid query parameter",
+                detail: "\(name): \(detail)"
+            )
+        case .unknownArea(let area, let suggestion):
+            var detail = "no area \"\(area)\" is served by this desk"
+            if let suggestion { detail += "; did you mean \"\(suggestion)\"?" }
+            detail += " (GET /v1/areas lists them)"
+            return APIProblem(
+                status: .unprocessableContent, slug: "unknown-area", title: "Unknown area", detail: detail,
+                errors: [FieldIssueBody(pointer: "/area", detail: "unknown area")], suggestion: suggestion
+            )
+        case .incidentNotFound(let id):
+            return APIProblem(
+                status: .notFound, slug: "incident-not-found", title: "Incident not found",
+                detail: "no incident has id \(id)"
+            )
+        case .conflict(let conflict):
+            return problem(for: conflict)
+        case .unavailable(let reason):
+            var headers = HTTPFields()
+            headers[.retryAfter] = "5"
+            return APIProblem(
+                status: .serviceUnavailable, slug: "storage-unavailable", title: "Storage unavailable",
+                detail: "\(reason); nothing was stored, try again shortly", headers: headers
+            )
+        }
+    }
+
+    private static func problem(for conflict: Conflict) -> APIProblem {
+        switch conflict {
+        case .incidentClosed(let id):
+            return APIProblem(
+                status: .conflict, slug: "incident-closed", title: "Incident is closed",
+                detail: "incident \(id) is closed; reopen it first"
+            )
+        case .incidentAlreadyOpen(let id):
+            return APIProblem(
+                status: .conflict, slug: "incident-open", title: "Incident is open",
+                detail: "incident \(id) is already open"
+            )
+        case .samePhase(let id, let phase):
+            return APIProblem(
+                status: .conflict, slug: "same-phase", title: "Incident already in phase",
+                detail: "incident \(id) is already in phase \(phase.rawValue)"
+            )
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import DeskAPIModels
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The first middleware of the router: every failure, including unknown routes and wrong
+/// methods, answers with `application/problem+json`, and nothing unexpected leaks out as an
+/// empty 500. (A middleware rather than a wrapper: the router itself turns Hummingbird's errors
+/// into bare responses, and its middleware chain also wraps the not-found responder.)
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = DeskRequestContext
+
+    let routes: RouteTable
+    let settings: APISettings
+
+    func handle(
+        _ request: Request, context: DeskRequestContext,
+        next: (Request, DeskRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return response(for: error, request: request, context: context)
+        }
+    }
+
+    func response(for error: any Error, request: Request, context: DeskRequestContext) -> Response {
+        var problem: APIProblem
+        if let mapped = ProblemMapping.problem(for: error, maxBodyBytes: settings.maxBodyBytes) {
+            problem = mapped
+            if problem.status == .notFound, problem.slug == "http-404" {
+                let allowed = routes.methods(forPath: request.uri.path)
+                problem = allowed.isEmpty
+                    ? .routeNotFound(request.uri.path)
+                    : .methodNotAllowed(request.method, path: request.uri.path, allowed: allowed)
+            }
+        } else {
+            context.logger.error(
+                "request failed unexpectedly",
+                metadata: ["error": "\(String(reflecting: error))", "http.path": "\(request.uri.path)"]
+            )
+            problem = .internalError(requestID: context.id)
+        }
+        if problem.status.code >= 500 {
+            context.logger.warning(
+                "request answered \(problem.status.code)",
+                metadata: ["problem.type": "\(problem.slug)", "problem.detail": "\(problem.detail)"]
+            )
+        }
+        let body = problem.body(instance: request.uri.path)
+        do {
+            return try JSONResponse.make(
+                body, status: problem.status, headers: problem.headers, contentType: ProblemDetails.mediaType
+            )
+        } catch {
+            return Response(status: .internalServerError)
+        }
+    }
+}
+
+/// The registered routes, to tell "no such path" (404) from "wrong method" (405).
+struct RouteTable: Sendable {
+    private let routes: [(method: HTTPRequest.Method, segments: [String])]
+
+    init(_ descriptions: [(method: HTTPRequest.Method, path: String)]) {
+        routes = descriptions.map { ($0.method, $0.path.split(separator: "/").map(String.init)) }
+    }
+
+    /// The methods registered for a path that matches `path`, `{name}` segments matching anything.
+    func methods(forPath path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/").map(String.init)
+        return routes.filter { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { pattern, actual in
+                    (pattern.hasPrefix("{") || pattern.hasPrefix(":")) || pattern == actual
+                }
+        }.map(\.method)
+    }
+}

@@ -1,0 +1,38 @@
+import DeskAPIModels
+import DeskCore
+import Hummingbird
+
+/// Areas, the global timeline, health and the API description.
+struct DeskRoutes {
+    let desk: IncidentDesk
+
+    func register(on router: Router<DeskRequestContext>) {
+        router.get("/v1/areas") { request, _ in
+            let query = try QueryParameters(request, allowed: ["limit", "cursor"])
+            let page = try desk.areas(page: try query.page())
+            return try JSONResponse.make(PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token))
+        }
+        router.get("/v1/timeline") { request, _ in
+            let query = try QueryParameters(request, allowed: ["since", "limit", "cursor"])
+            let page = try await desk.timeline(since: try query.time("since"), page: try query.page())
+            return try JSONResponse.make(PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
+        }
+        router.get("/healthz") { _, _ in
+            try JSONResponse.make(HealthBody(status: "ok"))
+        }
+        router.get("/readyz") { _, _ in
+            do {
+                try await desk.ping()
+            } catch {
+                throw DeskError.unavailable("the database does not answer")
+            }
+            return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": "ok"]))
+        }
+        router.get("/v1/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml))
+            )
+        }
+    }
+}

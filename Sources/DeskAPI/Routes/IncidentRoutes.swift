@@ -1,0 +1,79 @@
+import DeskAPIModels
+import DeskCore
+import Hummingbird
+
+/// `/v1/incidents` and the changes an officer makes to one incident.
+struct IncidentRoutes {
+    let desk: IncidentDesk
+    let body: JSONBody
+
+    func register(on router: Router<DeskRequestContext>) {
+        router.get("/v1/incidents") { request, _ in try await list(request) }
+        router.get("/v1/incidents/{id}") { request, context in
+            let detail = try await desk.incident(try context.parameters.require("id"))
+            return try JSONResponse.make(IncidentBody(detail.incident, reports: detail.reports))
+        }
+        router.get("/v1/incidents/{id}/timeline") { request, context in
+            let query = try QueryParameters(request, allowed: ["limit", "cursor"])
+            let page = try await desk.timeline(of: try context.parameters.require("id"), page: try query.page())
+            return try JSONResponse.make(PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
+        }
+        router.post("/v1/incidents/{id}/notes") { request, context in
+            let input = try await body.decode(NoteRequest.self, from: request, allowedMembers: NoteRequest.allowedMembers)
+            let update = try await desk.addNote(
+                to: try context.parameters.require("id"), text: input.text, actor: await context.actor()
+            )
+            return try changed(update, status: .created)
+        }
+        router.post("/v1/incidents/{id}/phase") { request, context in
+            let input = try await body.decode(
+                PhaseChangeRequest.self, from: request, allowedMembers: PhaseChangeRequest.allowedMembers
+            )
+            guard let phase = Phase(rawValue: input.phase), phase != .unclassified else {
+                throw DeskError.invalid([
+                    FieldIssue(pointer: "/phase", detail: "must be one of before, during, after (got \"\(input.phase)\")")
+                ])
+            }
+            let update = try await desk.changePhase(
+                of: try context.parameters.require("id"), to: phase, reason: input.reason,
+                actor: await context.actor()
+            )
+            return try changed(update)
+        }
+        router.post("/v1/incidents/{id}/close") { request, context in
+            let input = try await body.decode(CloseRequest.self, from: request, allowedMembers: CloseRequest.allowedMembers)
+            let update = try await desk.close(
+                try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor()
+            )
+            return try changed(update)
+        }
+        router.post("/v1/incidents/{id}/reopen") { request, context in
+            let input = try await body.decode(ReopenRequest.self, from: request, allowedMembers: ReopenRequest.allowedMembers)
+            let update = try await desk.reopen(
+                try context.parameters.require("id"), reason: input.reason, actor: await context.actor()
+            )
+            return try changed(update)
+        }
+    }
+
+    private func list(_ request: Request) async throws -> Response {
+        let query = try QueryParameters(request, allowed: ["area", "phase", "status", "since", "limit", "cursor"])
+        let incidents = try await desk.incidents(
+            IncidentQuery(
+                area: query.string("area"), phase: try query.oneOf("phase", Phase.self),
+                status: try query.oneOf("status", IncidentStatus.self), since: try query.time("since"),
+                page: try query.page()
+            )
+        )
+        return try JSONResponse.make(
+            PageBody(items: incidents.items.map { IncidentBody($0) }, nextCursor: incidents.nextCursor?.token)
+        )
+    }
+
+    private func changed(_ update: IncidentUpdate, status: HTTPResponse.Status = .ok) throws -> Response {
+        try JSONResponse.make(
+            IncidentChangeBody(incident: IncidentBody(update.incident), events: update.events.map(EventBody.init)),
+            status: status
+        )
+    }
+}

@@ -1,0 +1,31 @@
+import DeskAPIModels
+import DeskCore
+import HTTPTypes
+import Hummingbird
+
+/// `POST /v1/reports`.
+struct ReportRoutes {
+    let desk: IncidentDesk
+    let body: JSONBody
+
+    func register(on router: Router<DeskRequestContext>) {
+        router.post("/v1/reports") { request, context in try await submit(request, context) }
+    }
+
+    func submit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
+        let input = try await body.decode(ReportRequest.self, from: request, allowedMembers: ReportRequest.allowedMembers)
+        let submission = ReportSubmission(
+            area: input.area, text: input.text, title: input.title, occurredAt: input.occurredAt,
+            location: input.location, reporter: input.reporter.map { Reporter(name: $0.name, contact: $0.contact) },
+            injured: input.injured, ongoing: input.ongoing, category: input.category, phase: input.phase
+        )
+        let receipt = try await desk.submit(submission, actor: await context.actor(), transport: context.transport)
+        let created = ReportCreatedBody(
+            incident: IncidentBody(receipt.incident), report: ReportBody(receipt.report),
+            timeline: receipt.events.map(EventBody.init)
+        )
+        var headers = HTTPFields()
+        headers[.location] = "/v1/incidents/\(receipt.incident.id)"
+        return try JSONResponse.make(created, status: .created, headers: headers)
+    }
+}

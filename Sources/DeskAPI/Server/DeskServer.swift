@@ -1,0 +1,44 @@
+import DeskCore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds one Hummingbird application per listener, all serving the same responder.
+public enum DeskServer {
+    /// The services that serve the API on `listeners`.
+    ///
+    /// Unix socket paths are prepared first (parent directory created, a stale socket from a
+    /// crashed daemon removed; a live one is an error) and set to mode 0660 once bound.
+    /// - Parameter onListening: called with each listener as bound (with the real port for port 0).
+    public static func services(
+        desk: IncidentDesk, settings: APISettings, listeners: [Listener], logger: Logger,
+        onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
+    ) throws -> [any Service] {
+        let responder = DeskHTTP.responder(desk: desk, settings: settings)
+        return try listeners.map { listener -> any Service in
+            let address: BindAddress
+            switch listener {
+            case .tcp(let host, let port):
+                address = .hostname(host, port: port)
+            case .unix(let path):
+                try UnixSocketFile.prepare(path)
+                address = .unixDomainSocket(path: path)
+            }
+            return Application(
+                responder: responder,
+                configuration: ApplicationConfiguration(address: address, serverName: "deskd", backlog: 1024),
+                onServerRunning: { channel in
+                    switch listener {
+                    case .tcp(let host, _):
+                        await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0))
+                    case .unix(let path):
+                        UnixSocketFile.setMode(path, 0o660)
+                        await onListening(listener)
+                    }
+                },
+                logger: logger
+            )
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Reads typed values from one TOML table, remembering which keys were read so that unknown
+/// keys (usually typos) are refused instead of silently ignored.
+struct ConfigTable {
+    let file: String
+    /// Dotted path of this table, e.g. `server`; empty for the root.
+    let path: String
+    let table: TOMLTable
+    private var read: Set<String> = []
+
+    init(file: String, path: String, table: TOMLTable) {
+        self.file = file
+        self.path = path
+        self.table = table
+    }
+
+    func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    func error(_ name: String?, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: name.flatMap { table[$0]?.line } ?? table.line, key: name.map(key), message: message)
+    }
+
+    mutating func string(_ name: String) throws(ConfigError) -> String? {
+        read.insert(name)
+        guard let entry = table[name] else { return nil }
+        guard case .string(let value) = entry.value else {
+            throw error(name, "expected a string, got \(entry.value.typeName)")
+        }
+        return value
+    }
+
+    mutating func integer(_ name: String, in range: ClosedRange<Int64>) throws(ConfigError) -> Int? {
+        read.insert(name)
+        guard let entry = table[name] else { return nil }
+        guard case .integer(let value) = entry.value else {
+            throw error(name, "expected an integer, got \(entry.value.typeName)")
+        }
+        guard range.contains(value) else {
+            throw error(name, "\(value) is out of range (\(range.lowerBound)-\(range.upperBound))")
+        }
+        return Int(value)
+    }
+
+    mutating func boolean(_ name: String) throws(ConfigError) -> Bool? {
+        read.insert(name)
+        guard let entry = table[name] else { return nil }
+        guard case .boolean(let value) = entry.value else {
+            throw error(name, "expected true or false, got \(entry.value.typeName)")
+        }
+        return value
+    }
+
+    /// The sub-table `name`; an empty one when absent.
+    mutating func table(_ name: String) throws(ConfigError) -> ConfigTable {
+        read.insert(name)
+        guard let entry = table[name] else {
+            return ConfigTable(file: file, path: key(name), table: TOMLTable(line: 0))
+        }
+        guard case .table(let value) = entry.value else {
+            throw error(name, "expected a table, got \(entry.value.typeName)")
+        }
+        return ConfigTable(file: file, path: key(name), table: value)
+    }
+
+    /// Refuses any key that was never read.
+    func rejectUnknownKeys(known: [String]? = nil) throws(ConfigError) {
+        for name in table.keys where !read.contains(name) {
+            let expected = (known ?? read.sorted()).joined(separator: ", ")
+            throw error(name, "unknown key; expected one of \(expected)")
+        }
+    }
+}

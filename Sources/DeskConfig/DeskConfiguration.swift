@@ -1,0 +1,139 @@
+import DeskCore
+import Foundation
+
+/// The daemon's configuration, read from TOML (`config/deskd.toml` in development,
+/// `/etc/deskd/deskd.toml` when installed).
+///
+/// Relative paths are taken from the daemon's working directory.
+public struct DeskConfiguration: Sendable, Hashable {
+    /// TCP listener as `host:port`; nil disables TCP.
+    public var http: HostPort?
+    /// Unix socket path; nil disables the socket.
+    public var unixSocket: String?
+    /// Largest request body in bytes.
+    public var maxBodyBytes: Int
+    /// Deepest JSON nesting accepted.
+    public var maxJSONDepth: Int
+    /// Directory holding the database.
+    public var stateDirectory: String
+    /// The areas file (JSON), synced into the database at start-up.
+    public var areasFile: String
+    /// Demo reports (JSON) loaded once into an empty database; nil in production.
+    public var demoFile: String?
+    /// Lowest log level written: trace, debug, info, notice, warning, error or critical.
+    public var logLevel: String
+
+    /// The database file inside the state directory.
+    public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("deskd.sqlite") }
+
+    /// A `host:port` pair.
+    public struct HostPort: Sendable, Hashable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+        /// Parses `127.0.0.1:8440`, `localhost:8440` or `[::1]:8440`.
+        public init?(_ text: String) {
+            let hostPart: Substring
+            let portPart: Substring
+            if text.hasPrefix("[") {
+                guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                    return nil
+                }
+                hostPart = text[text.index(after: text.startIndex)..<close]
+                portPart = text[text.index(close, offsetBy: 2)...]
+            } else {
+                guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return nil }
+                hostPart = text[..<colon]
+                portPart = text[text.index(after: colon)...]
+            }
+            guard !hostPart.isEmpty, let port = Int(portPart), (0...65535).contains(port) else { return nil }
+            host = String(hostPart)
+            self.port = port
+        }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Reads and checks the configuration file at `path`.
+    public static func load(path: String) throws(ConfigError) -> DeskConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, key: nil, message: "cannot read the file (\(Self.reason(error)))")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and checks configuration text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> DeskConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigError(file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
+        }
+        var document = ConfigTable(file: file, path: "", table: root)
+
+        var server = try document.table("server")
+        let httpText = try server.string("http") ?? "127.0.0.1:8440"
+        var http: HostPort?
+        if !httpText.isEmpty {
+            guard let parsed = HostPort(httpText) else {
+                throw server.error("http", "\"\(httpText)\" is not host:port (e.g. 127.0.0.1:8440), or \"\" to disable TCP")
+            }
+            http = parsed
+        }
+        let unixSocket = try server.string("unix_socket") ?? "/run/deskd/deskd.sock"
+        if unixSocket.utf8.count >= 108 {
+            throw server.error("unix_socket", "path is longer than the 107 bytes a Unix socket allows")
+        }
+        let maxBody = try server.integer("max_body_bytes", in: 1024...16_777_216) ?? 65_536
+        let maxDepth = try server.integer("max_json_depth", in: 2...256) ?? 32
+        try server.rejectUnknownKeys()
+        if http == nil && unixSocket.isEmpty {
+            throw server.error(nil, "both http and unix_socket are disabled; the desk would be unreachable")
+        }
+
+        var storage = try document.table("storage")
+        let stateDirectory = try storage.string("state_directory") ?? "/var/lib/deskd"
+        if stateDirectory.isEmpty { throw storage.error("state_directory", "must not be empty") }
+        try storage.rejectUnknownKeys()
+
+        var areas = try document.table("areas")
+        guard let areasFile = try areas.string("file"), !areasFile.isEmpty else {
+            throw areas.error(nil, "areas.file is required: the JSON file listing the areas this desk serves")
+        }
+        try areas.rejectUnknownKeys()
+
+        var seeds = try document.table("seeds")
+        let demo = try seeds.string("demo_reports")
+        try seeds.rejectUnknownKeys()
+
+        var log = try document.table("log")
+        let level = try log.string("level") ?? "info"
+        guard logLevels.contains(level) else {
+            throw log.error("level", "\"\(level)\" is not one of \(logLevels.joined(separator: ", "))")
+        }
+        try log.rejectUnknownKeys()
+        try document.rejectUnknownKeys()
+
+        return DeskConfiguration(
+            http: http, unixSocket: unixSocket.isEmpty ? nil : unixSocket, maxBodyBytes: maxBody,
+            maxJSONDepth: maxDepth, stateDirectory: stateDirectory, areasFile: areasFile,
+            demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level
+        )
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+            let posix = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
+            return String(cString: strerror(posix.rawValue))
+        }
+        return nsError.localizedDescription
+    }
+}

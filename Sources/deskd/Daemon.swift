@@ -1,0 +1,124 @@
+import DeskAPI
+import DeskConfig
+import DeskCore
+import DeskStorage
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Wires configuration, storage, the desk and the listeners, and runs them until SIGTERM/SIGINT.
+struct Daemon {
+    let configuration: DeskConfiguration
+    let configPath: String
+    let logger: Logger
+
+    func run() async throws {
+        let database = try openDatabase()
+        let desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: SystemWallClock())
+        do {
+            try await prepare(desk, database)
+            try await serve(desk)
+        } catch {
+            try? database.close()
+            throw error
+        }
+        do {
+            try database.close()
+            logger.info("database closed cleanly")
+        } catch {
+            logger.error("closing the database failed: \(error)")
+        }
+    }
+
+    private func openDatabase() throws -> DeskDatabase {
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+            let database = try DeskDatabase(path: configuration.databasePath)
+            let journalMode = try database.journalMode()
+            let synchronous = try database.synchronousLevel()
+            logger.info(
+                "database open",
+                metadata: ["path": "\(database.path)", "journal_mode": "\(journalMode)", "synchronous": "\(synchronous)"]
+            )
+            return database
+        } catch {
+            throw StartupFailure(description: "cannot open the database in \(configuration.stateDirectory): \(error)")
+        }
+    }
+
+    /// Syncs the areas and, on an empty database, loads the demo reports.
+    private func prepare(_ desk: IncidentDesk, _ database: DeskDatabase) async throws {
+        do {
+            let areas = try SeedFiles.areas(path: configuration.areasFile)
+            let summary = try database.syncAreas(areas)
+            try await desk.reloadAreas()
+            logger.info(
+                "areas synced",
+                metadata: [
+                    "areas": "\(areas.count)", "added": "\(summary.added.count)", "updated": "\(summary.updated.count)",
+                    "deactivated": "\(summary.deactivated.joined(separator: ","))",
+                ]
+            )
+        } catch let error as ConfigError {
+            throw StartupFailure(description: error.description, isConfiguration: true)
+        } catch {
+            throw StartupFailure(description: "cannot sync areas from \(configuration.areasFile): \(error)")
+        }
+        guard let demoFile = configuration.demoFile, try database.incidentCount() == 0 else { return }
+        do {
+            let count = try await DemoSeeder(desk: desk).load(try SeedFiles.demoReports(path: demoFile))
+            logger.notice("empty database: loaded \(count) demo reports from \(demoFile)")
+        } catch let error as ConfigError {
+            throw StartupFailure(description: error.description, isConfiguration: true)
+        }
+    }
+
+    private func serve(_ desk: IncidentDesk) async throws {
+        var listeners: [Listener] = []
+        if let http = configuration.http { listeners.append(.tcp(host: http.host, port: http.port)) }
+        if let path = configuration.unixSocket { listeners.append(.unix(path: path)) }
+        let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
+        let logger = logger
+        let expected = listeners.count
+        let ready = ReadyLatch(expected: expected)
+        let services: [any Service]
+        do {
+            services = try DeskServer.services(
+                desk: desk, settings: settings, listeners: listeners, logger: logger,
+                onListening: { listener in
+                    logger.info("listening on \(listener)")
+                    if ready.arrive() {
+                        logger.notice("deskd ready", metadata: ["listeners": "\(expected)"])
+                    }
+                }
+            )
+        } catch {
+            throw StartupFailure(description: "\(error)")
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            removeSocket()
+            throw StartupFailure(description: "serving failed: \(error)")
+        }
+        removeSocket()
+        logger.notice("deskd stopped")
+    }
+
+    private func removeSocket() {
+        if let path = configuration.unixSocket { UnixSocketFile.remove(path) }
+    }
+}
+
+/// A start-up failure, for one clear log line and the exit status.
+struct StartupFailure: Error, CustomStringConvertible {
+    var description: String
+    var isConfiguration = false
+}

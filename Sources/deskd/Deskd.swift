@@ -1,0 +1,52 @@
+import ArgumentParser
+import DeskConfig
+import Foundation
+import Logging
+
+/// `deskd`: the Incident Desk daemon.
+@main
+struct Deskd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deskd",
+        abstract: "Incident Desk daemon: takes incident reports over HTTP and a Unix socket and keeps their timeline.",
+        discussion: """
+            Exit status: 0 after a clean shutdown, 78 for an invalid configuration, 1 when start-up fails \
+            (database, listeners).
+            """
+    )
+
+    @Option(name: .long, help: "The configuration file.")
+    var config = "config/deskd.toml"
+
+    @Flag(name: .long, help: "Check the configuration and the areas file, then exit.")
+    var checkConfig = false
+
+    func run() async throws {
+        let configuration: DeskConfiguration
+        do {
+            configuration = try DeskConfiguration.load(path: config)
+            if checkConfig {
+                _ = try SeedFiles.areas(path: configuration.areasFile)
+                print("deskd: \(config): configuration is valid")
+                return
+            }
+        } catch {
+            FileHandle.standardError.write(Data("deskd: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "deskd")
+        logger.logLevel = level
+        do {
+            try await Daemon(configuration: configuration, configPath: config, logger: logger).run()
+        } catch let error as StartupFailure {
+            logger.critical("start-up failed: \(error.description)")
+            throw ExitCode(error.isConfiguration ? 78 : 1)
+        }
+    }
+}

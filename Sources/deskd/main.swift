@@ -1,4 +1,0 @@
-import ArgumentParser
-import ServiceLifecycle
-import Logging
-print("x")
