@@ -48,6 +48,7 @@ let package = Package(
                 "DeskAPIModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -63,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "deskctl",
             dependencies: [
-                "DeskAPIModels", "DeskClient",
+                "DeskAPIModels", "DeskClient", "DeskCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,53 @@
+import ArgumentParser
+import DeskAPIModels
+import DeskClient
+
+/// `deskctl incident list`
+struct IncidentList: DeskCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List incidents, newest first.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Only this area (id).")
+    var area: String?
+
+    @Option(help: "Only this phase: before, during, after or unclassified.")
+    var phase: String?
+
+    @Option(help: "Only this status: open or closed.")
+    var status: String?
+
+    @Option(help: ArgumentHelp("Only incidents opened at or after this RFC 3339 time.", valueName: "time"))
+    var since: String?
+
+    @Option(help: "How many (1-500).")
+    var limit = 50
+
+    @Option(help: "Continue from a previous listing's cursor.")
+    var cursor: String?
+
+    func execute(_ client: DeskClient) async throws {
+        let page: PageBody<IncidentBody> = try await client.get(
+            "/v1/incidents",
+            query: [
+                ("area", area), ("phase", phase), ("status", status), ("since", since), ("limit", String(limit)),
+                ("cursor", cursor),
+            ]
+        )
+        if connection.json { return try printJSON(page) }
+        guard !page.items.isEmpty else { return Output.line("No incidents.") }
+        var table = Table("ID", "OPENED (UTC)", "AREA", "PHASE", "STATUS", "REPORTS", "TITLE")
+        table.maxWidths = [6: 60]
+        for incident in page.items {
+            table.add(
+                incident.id, Describe.time(incident.openedAt), incident.area, incident.phase, incident.status,
+                String(incident.reportCount), incident.title
+            )
+        }
+        Output.line(table.render())
+        if let next = page.nextCursor {
+            Output.line()
+            Output.line("More: deskctl incident list --cursor \(next)")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import DeskAPIModels
+import DeskClient
+import Foundation
+
+/// `deskctl report`: report an incident.
+struct ReportCommand: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Report an incident.",
+        discussion: "Example: deskctl report --area bredang --text \"Brand i trapphuset, pågår\" --phase during --ongoing"
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Area id or name, e.g. bredang or Bredäng (see: deskctl area list).")
+    var area: String
+
+    @Option(help: "What happened; '-' reads it from standard input.")
+    var text: String
+
+    @Option(help: "A short title (default: the first line of the text).")
+    var title: String?
+
+    @Option(help: ArgumentHelp("When it happened, RFC 3339 (e.g. 2026-11-22T14:05:00Z).", valueName: "time"))
+    var occurredAt: String?
+
+    @Option(help: "Where, e.g. an address or landmark.")
+    var location: String?
+
+    @Option(help: "The reporter's name.")
+    var reporterName: String?
+
+    @Option(help: "How to reach the reporter.")
+    var reporterContact: String?
+
+    @Option(help: "How many people are injured.")
+    var injured: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Whether it is still going on.")
+    var ongoing: Bool?
+
+    @Option(help: "Category, e.g. fire, shooting, grief (see the API for the list).")
+    var category: String?
+
+    @Option(help: "Phase: before, during or after (default: left for classification).")
+    var phase: String?
+
+    func validate() throws {
+        if let occurredAt, RFC3339.parse(occurredAt) == nil {
+            throw ValidationError("--occurred-at must be an RFC 3339 time such as 2026-11-22T14:05:00Z (got \(occurredAt))")
+        }
+    }
+
+    func execute(_ client: DeskClient) async throws {
+        let body = try readText()
+        let reporter = (reporterName == nil && reporterContact == nil)
+            ? nil : ReporterBody(name: reporterName, contact: reporterContact)
+        let request = ReportRequest(
+            area: area, text: body, title: title, occurredAt: occurredAt.flatMap(RFC3339.parse), location: location,
+            reporter: reporter, injured: injured, ongoing: ongoing, category: category, phase: phase
+        )
+        let created: ReportCreatedBody = try await client.post("/v1/reports", body: request)
+        if connection.json { return try printJSON(created) }
+        let incident = created.incident
+        Output.line("Reported: incident \(incident.id) in \(incident.area), phase \(incident.phase), \(incident.status)")
+        Output.line()
+        Output.line(Describe.timeline(created.timeline))
+    }
+
+    private func readText() throws -> String {
+        guard text == "-" else { return text }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("standard input is not UTF-8 text")
+        }
+        return text
+    }
+}
