@@ -64,6 +64,18 @@ public final class DeskDatabase: Sendable {
         try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM incident") ?? 0 }
     }
 
+    /// Rows per table (`area`, `incident`, `report`, `event`): for diagnostics and for proving
+    /// that a refused request wrote nothing.
+    public func rowCounts() throws -> [String: Int] {
+        try pool.read { db in
+            var counts: [String: Int] = [:]
+            for table in ["area", "incident", "report", "event"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            }
+            return counts
+        }
+    }
+
     /// Checkpoints the WAL and closes every connection. The object is unusable afterwards.
     public func close() throws {
         _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }

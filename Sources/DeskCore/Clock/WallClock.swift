@@ -14,3 +14,10 @@ public struct SystemWallClock: WallClock {
     /// The current instant, from the operating system.
     public func now() -> Date { Date() }
 }
+
+extension Date {
+    /// This instant without sub-millisecond digits: the precision the desk stores and shows.
+    public var truncatedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+}

@@ -54,7 +54,7 @@ public struct ValidatedReport: Sendable, Hashable {
         self.area = area
         self.text = text
         self.title = title
-        self.occurredAt = submission.occurredAt
+        self.occurredAt = submission.occurredAt?.truncatedToMilliseconds
         self.location = location
         self.reporter = (name == nil && contact == nil) ? nil : Reporter(name: name, contact: contact)
         self.injured = submission.injured

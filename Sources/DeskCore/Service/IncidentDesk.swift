@@ -47,7 +47,7 @@ public final class IncidentDesk: Sendable {
     public func submit(
         _ submission: ReportSubmission, actor: Actor, transport: Transport
     ) async throws -> ReportReceipt {
-        let now = clock.now()
+        let now = clock.now().truncatedToMilliseconds
         let areas = directory.withLock { $0 }
         let report = try ValidatedReport(submission, areas: areas, limits: limits, now: now)
         let new = NewIncident.opening(with: report, transport: transport, stamp: stamp(actor, now))
@@ -115,7 +115,7 @@ public final class IncidentDesk: Sendable {
         _ rule: @escaping @Sendable (Incident, ReportLimits, EventStamp) throws(DeskError) -> IncidentUpdate
     ) async throws -> IncidentUpdate {
         let id = try Self.incidentID(id)
-        let stamp = stamp(actor, clock.now())
+        let stamp = stamp(actor, clock.now().truncatedToMilliseconds)
         let limits = limits
         return try await store.update(incident: id) { incident throws(DeskError) in
             try rule(incident, limits, stamp)

@@ -1,0 +1,184 @@
+import DeskCore
+import DeskStorage
+import Foundation
+import Testing
+
+/// A temporary directory removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("desk-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+struct TestClock: WallClock {
+    func now() -> Date { Date() }
+}
+
+let testAreas = [
+    Area(id: "bredang", name: "Bredäng", city: "Stockholm", neighbours: ["satra"]),
+    Area(id: "satra", name: "Sätra", city: "Stockholm", neighbours: ["bredang"]),
+    Area(id: "rinkeby", name: "Rinkeby", city: "Stockholm"),
+]
+
+@Suite struct DeskDatabaseTests {
+    @Test func migratesAnEmptyDatabaseDurably() throws {
+        let directory = try TemporaryDirectory()
+        let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        #expect(try database.appliedMigrations() == ["v1-core"])
+        #expect(try database.synchronousLevel() == 2)
+        #expect(try database.journalMode() == "wal")
+        #expect(try database.rowCounts() == ["area": 0, "incident": 0, "report": 0, "event": 0])
+        try database.close()
+        // Reopening runs no migration twice and keeps durability.
+        let again = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        #expect(try again.appliedMigrations() == ["v1-core"])
+        #expect(try again.synchronousLevel() == 2)
+        try again.close()
+    }
+
+    @Test func refusesAFileThatIsNotADatabase() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/deskd.sqlite"
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StorageFailure.self) { _ = try DeskDatabase(path: path) }
+    }
+
+    @Test func areaSyncAddsUpdatesAndDeactivates() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        let first = try database.syncAreas(testAreas)
+        #expect(first.added == ["bredang", "rinkeby", "satra"])
+        let unchanged = try database.syncAreas(testAreas)
+        #expect(unchanged.added.isEmpty && unchanged.updated.isEmpty && unchanged.deactivated.isEmpty)
+        var renamed = Array(testAreas.prefix(2))
+        renamed[0].name = "Bredäng C"
+        let second = try database.syncAreas(renamed)
+        #expect(second.updated == ["bredang"])
+        #expect(second.deactivated == ["rinkeby"])
+        let stored = try await SQLiteDeskStore(database: database).areas()
+        #expect(stored.first { $0.id == "rinkeby" }?.active == false)
+        #expect(stored.first { $0.id == "bredang" }?.name == "Bredäng C")
+        #expect(stored.first { $0.id == "bredang" }?.neighbours == ["satra"])
+        #expect(throws: StorageFailure.self) {
+            _ = try database.syncAreas([Area(id: "x", name: "X", city: "C", neighbours: ["nope"])])
+        }
+        try database.close()
+    }
+}
+
+@Suite struct SQLiteDeskStoreTests {
+    let directory: TemporaryDirectory
+    let database: DeskDatabase
+    let desk: IncidentDesk
+
+    init() async throws {
+        directory = try TemporaryDirectory()
+        database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        _ = try database.syncAreas(testAreas)
+        desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: TestClock())
+        try await desk.reloadAreas()
+    }
+
+    @discardableResult
+    func report(_ area: String = "bredang", _ text: String = "Brand", phase: String? = "during") async throws -> ReportReceipt {
+        try await desk.submit(ReportSubmission(area: area, text: text, phase: phase), actor: .unixUser("tester"), transport: .unix)
+    }
+
+    @Test func aReportIsStoredWithItsIncidentAndNumberedEvents() async throws {
+        let receipt = try await report()
+        #expect(receipt.events.map(\.kind) == [.reportReceived, .incidentOpened])
+        #expect(receipt.events[0].sequence > 0)
+        #expect(receipt.events[1].sequence == receipt.events[0].sequence + 1)
+        let detail = try await desk.incident(receipt.incident.id.rawValue)
+        #expect(detail.incident == receipt.incident)
+        #expect(detail.reports == [receipt.report])
+        #expect(try database.rowCounts() == ["area": 3, "incident": 1, "report": 1, "event": 2])
+    }
+
+    @Test func aRefusedChangeWritesNothing() async throws {
+        let receipt = try await report()
+        let before = try database.rowCounts()
+        await #expect(throws: DeskError.conflict(.samePhase(receipt.incident.id, .during))) {
+            _ = try await desk.changePhase(of: receipt.incident.id.rawValue, to: .during, reason: "x", actor: .system)
+        }
+        await #expect(throws: DeskError.self) {
+            _ = try await desk.addNote(to: receipt.incident.id.rawValue, text: "  ", actor: .system)
+        }
+        await #expect(throws: DeskError.incidentNotFound("0193f0a2-7c4e-7a31-8c2d-3f5e6a7b8c9d")) {
+            _ = try await desk.close("0193f0a2-7c4e-7a31-8c2d-3f5e6a7b8c9d", outcome: "x", actor: .system)
+        }
+        #expect(try database.rowCounts() == before)
+        #expect(try await desk.incident(receipt.incident.id.rawValue).incident == receipt.incident)
+    }
+
+    @Test func timelineEventsCannotBeUpdatedOrDeleted() async throws {
+        try await report()
+        let path = database.path
+        try database.close()
+        // Go around the app: even raw SQL cannot rewrite history.
+        for statement in ["UPDATE event SET actor = 'mallory'", "DELETE FROM event", "UPDATE report SET text = 'x'"] {
+            let result = try runSQLite(path, statement)
+            #expect(result.status != 0, "\(statement) succeeded")
+            #expect(result.output.contains("append-only") || result.output.contains("immutable"), "\(result.output)")
+        }
+    }
+
+    @Test func listsPageNewestFirstAndFilter() async throws {
+        var opened: [DeskID] = []
+        for index in 0..<7 {
+            opened.append(try await report(index.isMultiple(of: 2) ? "bredang" : "rinkeby", "Händelse \(index)").incident.id)
+        }
+        var seen: [DeskID] = []
+        var cursor: PageCursor?
+        repeat {
+            let page = try await desk.incidents(IncidentQuery(page: try PageRequest(limit: 3, cursor: cursor)))
+            #expect(page.items.count <= 3)
+            seen += page.items.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == opened.reversed())
+        let bredang = try await desk.incidents(IncidentQuery(area: "bredang", page: try PageRequest()))
+        #expect(bredang.items.count == 4)
+        #expect(bredang.items.allSatisfy { $0.areaID == "bredang" })
+        let future = try await desk.incidents(IncidentQuery(since: Date().addingTimeInterval(60), page: try PageRequest()))
+        #expect(future.items.isEmpty)
+        _ = try await desk.close(opened[0].rawValue, outcome: "klart", actor: .system)
+        let closed = try await desk.incidents(IncidentQuery(status: .closed, page: try PageRequest()))
+        #expect(closed.items.map(\.id) == [opened[0]])
+    }
+
+    @Test func theGlobalTimelinePagesInOrder() async throws {
+        for index in 0..<4 { try await report("satra", "Rapport \(index)") }
+        let first = try await desk.timeline(since: nil, page: try PageRequest(limit: 5))
+        #expect(first.items.count == 5)
+        let rest = try await desk.timeline(since: nil, page: try PageRequest(limit: 5, cursor: first.nextCursor))
+        #expect(rest.items.count == 3)
+        #expect(rest.nextCursor == nil)
+        let sequences = (first.items + rest.items).map(\.sequence)
+        #expect(sequences == sequences.sorted())
+        #expect(Set(sequences).count == 8)
+    }
+}
+
+/// Runs one statement with the sqlite3 shell if present, else through python3's sqlite3 module.
+func runSQLite(_ path: String, _ statement: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+        "python3", "-c",
+        "import sqlite3,sys\ncon=sqlite3.connect(sys.argv[1])\ntry:\n con.execute(sys.argv[2]); con.commit()\nexcept Exception as e:\n print(e); sys.exit(1)",
+        path, statement,
+    ]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
