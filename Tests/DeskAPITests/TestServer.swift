@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import DeskAPI
+import DeskCore
+import DeskStorage
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+
+/// A real deskd API on a loopback TCP port and a Unix socket in a temporary directory.
+final class TestServer: Sendable {
+    let directory: String
+    let database: DeskDatabase
+    let desk: IncidentDesk
+    let tcpPort: Int
+    let socketPath: String
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    static let areas = [
+        Area(id: "bredang", name: "Bredäng", city: "Stockholm", neighbours: ["satra"]),
+        Area(id: "satra", name: "Sätra", city: "Stockholm", neighbours: ["bredang"]),
+        Area(id: "rinkeby", name: "Rinkeby", city: "Stockholm"),
+        Area(id: "rosengard", name: "Rosengård", city: "Malmö"),
+    ]
+
+    private init(
+        directory: String, database: DeskDatabase, desk: IncidentDesk, tcpPort: Int, socketPath: String,
+        group: ServiceGroup, task: Task<Void, any Error>
+    ) {
+        self.directory = directory
+        self.database = database
+        self.desk = desk
+        self.tcpPort = tcpPort
+        self.socketPath = socketPath
+        self.group = group
+        self.task = task
+    }
+
+    /// Starts a server, runs `body` with it and always stops it.
+    static func with<Result>(
+        settings: APISettings = APISettings(), _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(settings: settings)
+        do {
+            let result = try await body(server)
+            try await server.stop()
+            return result
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+
+    static func start(settings: APISettings) async throws -> TestServer {
+        // Short: Unix socket paths are limited to 107 bytes.
+        let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try DeskDatabase(path: directory + "/deskd.sqlite")
+        _ = try database.syncAreas(areas)
+        let desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: SystemWallClock())
+        try await desk.reloadAreas()
+        let socketPath = directory + "/deskd.sock"
+        var logger = Logger(label: "deskd-test")
+        logger.logLevel = .error
+        let (bound, continuation) = AsyncStream<Listener>.makeStream()
+        let services = try DeskServer.services(
+            desk: desk, settings: settings, listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
+            logger: logger, onListening: { continuation.yield($0) }
+        )
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger
+            )
+        )
+        let task = Task { try await group.run() }
+        var port = 0
+        var seen = 0
+        for await listener in bound {
+            if case .tcp(_, let actual) = listener { port = actual }
+            seen += 1
+            if seen == 2 { break }
+        }
+        return TestServer(
+            directory: directory, database: database, desk: desk, tcpPort: port, socketPath: socketPath, group: group,
+            task: task
+        )
+    }
+
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+        try database.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Sends one request over `transport` and returns the whole response.
+    func send(
+        _ transport: Transport, _ method: HTTPMethod, _ path: String, body: String? = nil,
+        contentType: String? = "application/json", headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        let url: String
+        switch transport {
+        case .unix: url = URL(httpURLWithSocketPath: socketPath, uri: path)?.absoluteString ?? ""
+        case .tcp, .internalSource: url = "http://127.0.0.1:\(tcpPort)\(path)"
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body {
+            if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        return TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+    }
+}
+
+/// A response as the test saw it.
+struct TestResponse {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var contentType: String? { headers.first(name: "Content-Type") }
+
+    /// The body as a JSON object.
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw TestFailure("not a JSON object: \(text)")
+        }
+        return object
+    }
+
+    /// The body decoded with the API's decoder.
+    func decode<Value: Decodable>(_ type: Value.Type) throws -> Value {
+        try DeskAPIModelsDecoder.decode(type, body)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Every combination the tests run over.
+let transports: [Transport] = [.tcp, .unix]
