@@ -13,7 +13,9 @@ protocol DeskCommand: AsyncParsableCommand {
 extension DeskCommand {
     func run() async throws {
         do {
-            try await execute(connection.client)
+            let client = connection.client
+            try await client.probe()
+            try await execute(client)
         } catch let error as DeskClientError {
             switch error {
             case .problem(let problem):

@@ -1,0 +1,187 @@
+import DeskAPIModels
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The repository's root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The folder holding the built `deskd` and `deskctl`: the test binary's own (SwiftPM builds the
+/// executables this target depends on next to it).
+let binaryDirectory: String = {
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+    // Inside an .xctest bundle on some layouts: climb until deskd is found.
+    for _ in 0..<4 where !FileManager.default.fileExists(atPath: url.appendingPathComponent("deskd").path) {
+        url = url.deletingLastPathComponent()
+    }
+    return url.path
+}()
+
+/// What a finished command printed and how it exited.
+struct Finished {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program to completion (at most 60 seconds) and captures its output.
+func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Finished {
+    let started = Date()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+    process.arguments = ["60", path] + arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "DESKCTL_SOCKET")
+    env.removeValue(forKey: "DESKCTL_URL")
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    if Date().timeIntervalSince(started) > 2 {
+        FileHandle.standardError.write(Data("slow: \(path) \(arguments) took \(Date().timeIntervalSince(started)) s\n".utf8))
+    }
+    return Finished(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self)
+    )
+}
+
+/// A free TCP port on loopback (bound, read, released).
+func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw HarnessError("socket() failed") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw HarnessError("bind() failed") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A deskd process with its own configuration, state directory and socket.
+final class DaemonProcess {
+    let directory: String
+    let configPath: String
+    let socketPath: String
+    let port: Int
+    let logPath: String
+    private var process: Process?
+
+    var url: String { "http://127.0.0.1:\(port)" }
+    var deskd: String { binaryDirectory + "/deskd" }
+    var deskctl: String { binaryDirectory + "/deskctl" }
+
+    /// Writes a configuration (demo reports optional) into a fresh temporary directory.
+    init(demo: Bool = false, extraConfig: String = "") throws {
+        directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        socketPath = directory + "/run/deskd.sock"
+        port = try freePort()
+        configPath = directory + "/deskd.toml"
+        logPath = directory + "/deskd.log"
+        let config = """
+            [server]
+            http = "127.0.0.1:\(port)"
+            unix_socket = "\(socketPath)"
+            \(extraConfig)
+
+            [storage]
+            state_directory = "\(directory)/state"
+
+            [areas]
+            file = "\(repositoryRoot)/seeds/areas.json"
+
+            [seeds]
+            demo_reports = "\(demo ? repositoryRoot + "/seeds/demo-reports.json" : "")"
+            """
+        try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    deinit {
+        if let process, process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts deskd and waits (at most 30 s) until it logs that it is ready.
+    func start() throws {
+        guard FileManager.default.isExecutableFile(atPath: deskd) else {
+            throw HarnessError("no deskd at \(deskd); run `swift build` first")
+        }
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        output.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: deskd)
+        process.arguments = ["--config", configPath]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if log(contains: "deskd ready") { return }
+            guard process.isRunning else { throw HarnessError("deskd exited early:\n\(logText)") }
+            usleep(50_000)
+        }
+        throw HarnessError("deskd not ready within 30 s:\n\(logText)")
+    }
+
+    /// Sends SIGTERM and waits (at most 20 s) for the exit status.
+    @discardableResult
+    func stop() throws -> Int32 {
+        guard let process else { return 0 }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw HarnessError("deskd ignored SIGTERM for 20 s")
+        }
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    var logText: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func log(contains text: String) -> Bool { logText.contains(text) }
+
+    /// Runs deskctl against this daemon's socket.
+    func ctl(_ arguments: String..., stdin: String? = nil) throws -> Finished {
+        try runProgram(deskctl, arguments + ["--socket", socketPath], stdin: stdin)
+    }
+
+    /// Runs deskctl with explicit arguments and environment.
+    func ctl(arguments: [String], environment: [String: String] = [:]) throws -> Finished {
+        try runProgram(deskctl, arguments, environment: environment)
+    }
+}
