@@ -5,7 +5,8 @@ import Hummingbird
 /// The HTTP API of the desk: one router, served on every listener.
 public enum DeskHTTP {
     /// Registers every route of the API on `router`.
-    private static func registerRoutes(on router: Router<DeskRequestContext>, desk: IncidentDesk, settings: APISettings) {
+    private static func registerRoutes(on router: Router<DeskRequestContext>, desk: IncidentDesk, settings: APISettings)
+    {
         let body = JSONBody(maxBytes: settings.maxBodyBytes, maxDepth: settings.maxJSONDepth)
         ReportRoutes(desk: desk, body: body).register(on: router)
         IncidentRoutes(desk: desk, body: body).register(on: router)

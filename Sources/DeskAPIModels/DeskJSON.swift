@@ -1,3 +1,4 @@
+import DeskCore
 import Foundation
 
 /// The JSON conventions of the API, shared by the server and `deskctl`: snake_case members
@@ -6,7 +7,8 @@ public enum DeskJSON {
     /// An encoder for API bodies.
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(RFC3339.format(date))
@@ -23,7 +25,8 @@ public enum DeskJSON {
             guard let date = RFC3339.parse(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
-                    debugDescription: "must be an RFC 3339 time with a zone, such as 2026-11-22T14:05:00Z (got \"\(text)\")"
+                    debugDescription:
+                        "must be an RFC 3339 time with a zone, such as 2026-11-22T14:05:00Z (got \"\(text)\")"
                 )
             }
             return date
@@ -36,11 +39,12 @@ public enum DeskJSON {
 /// formatted in UTC with milliseconds (`2026-11-22T14:05:00.000Z`).
 public enum RFC3339 {
     private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
     private static let withoutFraction = Date.ISO8601FormatStyle(timeZone: .gmt)
 
     /// The text form of `date`.
     public static func format(_ date: Date) -> String {
-        withFraction.format(date)
+        Timestamp.format(date)
     }
 
     /// The instant `text` names, or nil when it is not an RFC 3339 date-time with a zone.

@@ -31,7 +31,8 @@ extension DeskClient {
         let secure = text.hasPrefix("https://")
         guard secure || text.hasPrefix("http://") else { return nil }
         let rest = text.dropFirst(secure ? 8 : 7)
-        let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let authority =
+            rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             let host = String(authority[authority.index(after: authority.startIndex)..<close])
             let portText = authority[authority.index(after: close)...].dropFirst()

@@ -112,8 +112,10 @@ public struct DeskClient: Sendable {
         }
         let text = String(describing: error)
         for (needle, reason) in [
-            ("No such file", "no such socket (is deskd running?)"), ("connectionRefused", "connection refused (is deskd running?)"),
-            ("Connection refused", "connection refused (is deskd running?)"), ("Permission denied", "permission denied"),
+            ("No such file", "no such socket (is deskd running?)"),
+            ("connectionRefused", "connection refused (is deskd running?)"),
+            ("Connection refused", "connection refused (is deskd running?)"),
+            ("Permission denied", "permission denied"),
         ] where text.contains(needle) {
             return reason
         }

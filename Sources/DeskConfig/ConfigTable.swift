@@ -16,7 +16,8 @@ struct ConfigTable {
     func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     func error(_ name: String?, _ message: String) -> ConfigError {
-        ConfigError(file: file, line: name.flatMap { table[$0]?.line } ?? table.line, key: name.map(key), message: message)
+        ConfigError(
+            file: file, line: name.flatMap { table[$0]?.line } ?? table.line, key: name.map(key), message: message)
     }
 
     mutating func string(_ name: String) throws(ConfigError) -> String? {

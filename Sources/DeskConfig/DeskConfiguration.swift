@@ -73,7 +73,8 @@ public struct DeskConfiguration: Sendable, Hashable {
         do {
             root = try TOMLParser.parse(text)
         } catch {
-            throw ConfigError(file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
+            throw ConfigError(
+                file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
         }
         var document = ConfigTable(file: file, path: "", table: root)
 
@@ -82,7 +83,8 @@ public struct DeskConfiguration: Sendable, Hashable {
         var http: HostPort?
         if !httpText.isEmpty {
             guard let parsed = HostPort(httpText) else {
-                throw server.error("http", "\"\(httpText)\" is not host:port (e.g. 127.0.0.1:8440), or \"\" to disable TCP")
+                throw server.error(
+                    "http", "\"\(httpText)\" is not host:port (e.g. 127.0.0.1:8440), or \"\" to disable TCP")
             }
             http = parsed
         }

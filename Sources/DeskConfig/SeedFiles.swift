@@ -56,15 +56,19 @@ public enum SeedFiles {
         for (index, entry) in file.areas.enumerated() {
             let key = "areas[\(index)]"
             guard !entry.id.isEmpty, entry.id.count <= 64,
-                entry.id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
+                entry.id.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+                )
             else {
-                throw ConfigError(file: path, line: nil, key: key, message: "id \"\(entry.id)\" must be a lower-case slug (a-z, 0-9, -)")
+                throw ConfigError(
+                    file: path, line: nil, key: key,
+                    message: "id \"\(entry.id)\" must be a lower-case slug (a-z, 0-9, -)")
             }
             guard ids.insert(entry.id).inserted else {
                 throw ConfigError(file: path, line: nil, key: key, message: "id \(entry.id) is listed twice")
             }
             guard !entry.name.isEmpty, names.insert(entry.name.lowercased()).inserted else {
-                throw ConfigError(file: path, line: nil, key: key, message: "name \"\(entry.name)\" is empty or listed twice")
+                throw ConfigError(
+                    file: path, line: nil, key: key, message: "name \"\(entry.name)\" is empty or listed twice")
             }
         }
         for (index, entry) in file.areas.enumerated() {
@@ -89,7 +93,8 @@ public enum SeedFiles {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ConfigError(file: path, line: nil, key: nil, message: "cannot read the file (\(DeskConfiguration.reason(error)))")
+            throw ConfigError(
+                file: path, line: nil, key: nil, message: "cannot read the file (\(DeskConfiguration.reason(error)))")
         }
         do {
             return try JSONDecoder().decode(Value.self, from: data)
@@ -109,7 +114,8 @@ public enum SeedFiles {
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+            return context.codingPath.isEmpty
+                ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "could not be read"
         }
     }

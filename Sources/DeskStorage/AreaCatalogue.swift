@@ -17,7 +17,8 @@ extension DeskDatabase {
         let known = Set(areas.map(\.id))
         for area in areas {
             for neighbour in area.neighbours where !known.contains(neighbour) || neighbour == area.id {
-                throw StorageFailure("area \(area.id) lists \(neighbour) as a neighbour, which is not a known other area")
+                throw StorageFailure(
+                    "area \(area.id) lists \(neighbour) as a neighbour, which is not a known other area")
             }
         }
         return try pool.write { db in

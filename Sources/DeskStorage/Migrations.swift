@@ -6,82 +6,83 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core") { db in
-            try db.execute(sql: """
-                CREATE TABLE area (
-                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
-                    name TEXT NOT NULL CHECK (length(name) > 0),
-                    city TEXT NOT NULL,
-                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
-                );
-                CREATE TABLE area_neighbour (
-                    area_id TEXT NOT NULL REFERENCES area(id),
-                    neighbour_id TEXT NOT NULL REFERENCES area(id),
-                    PRIMARY KEY (area_id, neighbour_id),
-                    CHECK (area_id <> neighbour_id)
-                ) WITHOUT ROWID;
+            try db.execute(
+                sql: """
+                    CREATE TABLE area (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        city TEXT NOT NULL,
+                        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+                    );
+                    CREATE TABLE area_neighbour (
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        neighbour_id TEXT NOT NULL REFERENCES area(id),
+                        PRIMARY KEY (area_id, neighbour_id),
+                        CHECK (area_id <> neighbour_id)
+                    ) WITHOUT ROWID;
 
-                CREATE TABLE incident (
-                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
-                    area_id TEXT NOT NULL REFERENCES area(id),
-                    title TEXT NOT NULL,
-                    phase TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after', 'unclassified')),
-                    category TEXT,
-                    severity INTEGER CHECK (severity BETWEEN 1 AND 5),
-                    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
-                    opened_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    closed_at TEXT,
-                    outcome TEXT,
-                    report_count INTEGER NOT NULL DEFAULT 0 CHECK (report_count >= 0),
-                    CHECK ((status = 'closed') = (closed_at IS NOT NULL))
-                );
-                CREATE INDEX incident_by_area ON incident(area_id, id);
-                CREATE INDEX incident_by_phase ON incident(phase, id);
-                CREATE INDEX incident_by_status ON incident(status, id);
-                CREATE INDEX incident_by_opened ON incident(opened_at);
+                    CREATE TABLE incident (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        title TEXT NOT NULL,
+                        phase TEXT NOT NULL CHECK (phase IN ('before', 'during', 'after', 'unclassified')),
+                        category TEXT,
+                        severity INTEGER CHECK (severity BETWEEN 1 AND 5),
+                        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                        opened_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        closed_at TEXT,
+                        outcome TEXT,
+                        report_count INTEGER NOT NULL DEFAULT 0 CHECK (report_count >= 0),
+                        CHECK ((status = 'closed') = (closed_at IS NOT NULL))
+                    );
+                    CREATE INDEX incident_by_area ON incident(area_id, id);
+                    CREATE INDEX incident_by_phase ON incident(phase, id);
+                    CREATE INDEX incident_by_status ON incident(status, id);
+                    CREATE INDEX incident_by_opened ON incident(opened_at);
 
-                CREATE TABLE report (
-                    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
-                    incident_id TEXT NOT NULL REFERENCES incident(id),
-                    area_id TEXT NOT NULL REFERENCES area(id),
-                    received_at TEXT NOT NULL,
-                    occurred_at TEXT,
-                    title TEXT,
-                    text TEXT NOT NULL CHECK (length(text) > 0),
-                    location TEXT,
-                    reporter_name TEXT,
-                    reporter_contact TEXT,
-                    injured INTEGER CHECK (injured >= 0),
-                    ongoing INTEGER CHECK (ongoing IN (0, 1)),
-                    category TEXT,
-                    phase TEXT CHECK (phase IN ('before', 'during', 'after')),
-                    actor TEXT NOT NULL,
-                    transport TEXT NOT NULL CHECK (transport IN ('tcp', 'unix', 'internal'))
-                );
-                CREATE INDEX report_by_incident ON report(incident_id, id);
+                    CREATE TABLE report (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        received_at TEXT NOT NULL,
+                        occurred_at TEXT,
+                        title TEXT,
+                        text TEXT NOT NULL CHECK (length(text) > 0),
+                        location TEXT,
+                        reporter_name TEXT,
+                        reporter_contact TEXT,
+                        injured INTEGER CHECK (injured >= 0),
+                        ongoing INTEGER CHECK (ongoing IN (0, 1)),
+                        category TEXT,
+                        phase TEXT CHECK (phase IN ('before', 'during', 'after')),
+                        actor TEXT NOT NULL,
+                        transport TEXT NOT NULL CHECK (transport IN ('tcp', 'unix', 'internal'))
+                    );
+                    CREATE INDEX report_by_incident ON report(incident_id, id);
 
-                CREATE TABLE event (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
-                    at TEXT NOT NULL,
-                    incident_id TEXT REFERENCES incident(id),
-                    actor TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    data TEXT NOT NULL CHECK (json_valid(data))
-                );
-                CREATE INDEX event_by_incident ON event(incident_id, seq);
-                CREATE INDEX event_by_time ON event(at);
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE CHECK (length(id) = 36),
+                        at TEXT NOT NULL,
+                        incident_id TEXT REFERENCES incident(id),
+                        actor TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        data TEXT NOT NULL CHECK (json_valid(data))
+                    );
+                    CREATE INDEX event_by_incident ON event(incident_id, seq);
+                    CREATE INDEX event_by_time ON event(at);
 
-                -- The timeline and the reports are append-only: no path updates or deletes them.
-                CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
-                BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
-                CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
-                BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
-                CREATE TRIGGER report_is_immutable_update BEFORE UPDATE ON report
-                BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
-                CREATE TRIGGER report_is_immutable_delete BEFORE DELETE ON report
-                BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
-                """)
+                    -- The timeline and the reports are append-only: no path updates or deletes them.
+                    CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
+                    CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
+                    CREATE TRIGGER report_is_immutable_update BEFORE UPDATE ON report
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+                    CREATE TRIGGER report_is_immutable_delete BEFORE DELETE ON report
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+                    """)
         }
         return migrator
     }

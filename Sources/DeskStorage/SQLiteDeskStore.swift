@@ -74,7 +74,9 @@ public struct SQLiteDeskStore: DeskStore {
         if let area = query.area { request = request.filter(IncidentRecord.Columns.areaID == area) }
         if let phase = query.phase { request = request.filter(IncidentRecord.Columns.phase == phase.rawValue) }
         if let status = query.status { request = request.filter(IncidentRecord.Columns.status == status.rawValue) }
-        if let since = query.since { request = request.filter(IncidentRecord.Columns.openedAt >= since) }
+        if let since = query.since {
+            request = request.filter(IncidentRecord.Columns.openedAt >= Timestamp.format(since))
+        }
         switch query.page.cursor {
         case .afterID(let id): request = request.filter(IncidentRecord.Columns.id < id.rawValue)
         case .afterSequence, .afterKey: throw DeskError.invalidParameter("cursor", "not a cursor of the incident list")
@@ -83,7 +85,9 @@ public struct SQLiteDeskStore: DeskStore {
         let limit = query.page.limit
         let fetched = try await guarded { [request] in
             try await pool.read { db in
-                try request.order(IncidentRecord.Columns.id.desc).limit(limit + 1).fetchAll(db).map { try $0.incident() }
+                try request.order(IncidentRecord.Columns.id.desc).limit(limit + 1).fetchAll(db).map {
+                    try $0.incident()
+                }
             }
         }
         return Page.trimming(fetched, limit: limit) { .afterID($0.id) }
@@ -95,7 +99,7 @@ public struct SQLiteDeskStore: DeskStore {
 
     public func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent> {
         var request = EventRecord.all()
-        if let since { request = request.filter(EventRecord.Columns.at >= since) }
+        if let since { request = request.filter(EventRecord.Columns.at >= Timestamp.format(since)) }
         return try await events(page: page, request)
     }
 
@@ -103,7 +107,9 @@ public struct SQLiteDeskStore: DeskStore {
         _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
     }
 
-    private func events(page: PageRequest, _ base: QueryInterfaceRequest<EventRecord>) async throws -> Page<TimelineEvent> {
+    private func events(
+        page: PageRequest, _ base: QueryInterfaceRequest<EventRecord>
+    ) async throws -> Page<TimelineEvent> {
         var request = base
         switch page.cursor {
         case .afterSequence(let sequence): request = request.filter(EventRecord.Columns.seq > sequence)

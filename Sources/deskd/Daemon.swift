@@ -32,13 +32,16 @@ struct Daemon {
 
     private func openDatabase() throws -> DeskDatabase {
         do {
-            try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: configuration.stateDirectory, withIntermediateDirectories: true)
             let database = try DeskDatabase(path: configuration.databasePath)
             let journalMode = try database.journalMode()
             let synchronous = try database.synchronousLevel()
             logger.info(
                 "database open",
-                metadata: ["path": "\(database.path)", "journal_mode": "\(journalMode)", "synchronous": "\(synchronous)"]
+                metadata: [
+                    "path": "\(database.path)", "journal_mode": "\(journalMode)", "synchronous": "\(synchronous)",
+                ]
             )
             return database
         } catch {

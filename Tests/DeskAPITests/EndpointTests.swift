@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The login name of the user running the tests, as the Unix socket will see it.
@@ -46,7 +46,8 @@ func currentUserName() -> String {
     @Test(arguments: transports)
     func withoutAPhaseTheIncidentIsUnclassified(transport: Transport) async throws {
         try await TestServer.with { server in
-            let response = try await server.send(transport, .POST, "/v1/reports", body: #"{"area":"rinkeby","text":"Oklart läge"}"#)
+            let response = try await server.send(
+                transport, .POST, "/v1/reports", body: #"{"area":"rinkeby","text":"Oklart läge"}"#)
             #expect(response.status == 201)
             #expect(try response.decode(ReportCreatedBody.self).incident.phase == "unclassified")
         }
@@ -56,7 +57,10 @@ func currentUserName() -> String {
     func incidentsListWithFiltersAndCursorPaging(transport: Transport) async throws {
         try await TestServer.with { server in
             var ids: [String] = []
-            for (area, phase) in [("bredang", "during"), ("rinkeby", "after"), ("bredang", "before"), ("satra", "during"), ("bredang", "during")] {
+            for (area, phase) in [
+                ("bredang", "during"), ("rinkeby", "after"), ("bredang", "before"), ("satra", "during"),
+                ("bredang", "during"),
+            ] {
                 let response = try await server.send(
                     transport, .POST, "/v1/reports", body: #"{"area":"\#(area)","text":"Händelse","phase":"\#(phase)"}"#
                 )
@@ -75,12 +79,15 @@ func currentUserName() -> String {
                 path = "/v1/incidents?limit=2&cursor=\(next)"
             }
             #expect(seen == ids.reversed())
-            let bredang = try await server.send(transport, .GET, "/v1/incidents?area=bredang&phase=during").decode(PageBody<IncidentBody>.self)
+            let bredang = try await server.send(transport, .GET, "/v1/incidents?area=bredang&phase=during").decode(
+                PageBody<IncidentBody>.self)
             #expect(bredang.items.map(\.id) == [ids[4], ids[0]])
             #expect(bredang.nextCursor == nil)
-            let closed = try await server.send(transport, .GET, "/v1/incidents?status=closed").decode(PageBody<IncidentBody>.self)
+            let closed = try await server.send(transport, .GET, "/v1/incidents?status=closed").decode(
+                PageBody<IncidentBody>.self)
             #expect(closed.items.isEmpty)
-            let future = try await server.send(transport, .GET, "/v1/incidents?since=2099-01-01T00:00:00Z").decode(PageBody<IncidentBody>.self)
+            let future = try await server.send(transport, .GET, "/v1/incidents?since=2099-01-01T00:00:00Z").decode(
+                PageBody<IncidentBody>.self)
             #expect(future.items.isEmpty)
         }
     }
@@ -88,19 +95,24 @@ func currentUserName() -> String {
     @Test(arguments: transports)
     func anIncidentMovesThroughItsLifeAndTheTimelineShowsEveryStep(transport: Transport) async throws {
         try await TestServer.with { server in
-            let created = try await server.send(transport, .POST, "/v1/reports", body: Self.fireReport).decode(ReportCreatedBody.self)
+            let created = try await server.send(transport, .POST, "/v1/reports", body: Self.fireReport).decode(
+                ReportCreatedBody.self)
             let base = "/v1/incidents/\(created.incident.id)"
-            let note = try await server.send(transport, .POST, base + "/notes", body: #"{"text":"Räddningstjänsten på plats"}"#)
+            let note = try await server.send(
+                transport, .POST, base + "/notes", body: #"{"text":"Räddningstjänsten på plats"}"#)
             #expect(note.status == 201)
-            let phase = try await server.send(transport, .POST, base + "/phase", body: #"{"phase":"after","reason":"Branden släckt"}"#)
+            let phase = try await server.send(
+                transport, .POST, base + "/phase", body: #"{"phase":"after","reason":"Branden släckt"}"#)
             #expect(phase.status == 200)
             #expect(try phase.decode(IncidentChangeBody.self).incident.phase == "after")
-            let close = try await server.send(transport, .POST, base + "/close", body: #"{"outcome":"Överlämnat till kommunen"}"#)
+            let close = try await server.send(
+                transport, .POST, base + "/close", body: #"{"outcome":"Överlämnat till kommunen"}"#)
             #expect(close.status == 200)
             let closedBody = try close.decode(IncidentChangeBody.self)
             #expect(closedBody.incident.status == "closed")
             #expect(closedBody.incident.outcome == "Överlämnat till kommunen")
-            let reopen = try await server.send(transport, .POST, base + "/reopen", body: #"{"reason":"Ny brand i samma hus"}"#)
+            let reopen = try await server.send(
+                transport, .POST, base + "/reopen", body: #"{"reason":"Ny brand i samma hus"}"#)
             #expect(reopen.status == 200)
             #expect(try reopen.decode(IncidentChangeBody.self).incident.status == "open")
 
@@ -120,7 +132,8 @@ func currentUserName() -> String {
             #expect(timeline.items[3].data["from"] == .string("during"))
             #expect(timeline.items[3].data["reason"] == .string("Branden släckt"))
             #expect(timeline.items.map(\.seq) == timeline.items.map(\.seq).sorted())
-            let paged = try await server.send(transport, .GET, base + "/timeline?limit=4").decode(PageBody<EventBody>.self)
+            let paged = try await server.send(transport, .GET, base + "/timeline?limit=4").decode(
+                PageBody<EventBody>.self)
             #expect(paged.items.count == 4)
             #expect(paged.nextCursor != nil)
         }
@@ -133,8 +146,10 @@ func currentUserName() -> String {
             #expect(areas.items.map(\.id) == ["bredang", "rinkeby", "rosengard", "satra"])
             #expect(areas.items.first?.neighbours == ["satra"])
             let firstTwo = try await server.send(transport, .GET, "/v1/areas?limit=2").decode(PageBody<AreaBody>.self)
-            let nextTwo = try await server.send(transport, .GET, "/v1/areas?limit=2&cursor=\(firstTwo.nextCursor ?? "")")
-                .decode(PageBody<AreaBody>.self)
+            let nextTwo = try await server.send(
+                transport, .GET, "/v1/areas?limit=2&cursor=\(firstTwo.nextCursor ?? "")"
+            )
+            .decode(PageBody<AreaBody>.self)
             #expect((firstTwo.items + nextTwo.items).map(\.id) == areas.items.map(\.id))
 
             let start = RFC3339.format(Date().addingTimeInterval(-1))

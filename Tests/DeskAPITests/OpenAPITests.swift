@@ -16,7 +16,9 @@ func documentedOperations(_ yaml: String) -> Set<String> {
             currentPath = String(line.dropFirst(2).dropLast())
         } else if let path = currentPath, line.hasPrefix("    "), !line.hasPrefix("     ") {
             let key = line.trimmingCharacters(in: .whitespaces).dropLast()
-            if ["get", "post", "put", "patch", "delete"].contains(key) { operations.insert("\(key.uppercased()) \(path)") }
+            if ["get", "post", "put", "patch", "delete"].contains(key) {
+                operations.insert("\(key.uppercased()) \(path)")
+            }
         }
     }
     return operations
@@ -30,7 +32,9 @@ func documentedOperations(_ yaml: String) -> Set<String> {
             let registered = Set(DeskHTTP.registeredRoutes(desk: server.desk).map { "\($0.method) \($0.path)" })
             #expect(registered.count >= 13)
             #expect(registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented))")
-            #expect(documented.subtracting(registered).isEmpty, "documented but not served: \(documented.subtracting(registered))")
+            #expect(
+                documented.subtracting(registered).isEmpty,
+                "documented but not served: \(documented.subtracting(registered))")
         }
     }
 

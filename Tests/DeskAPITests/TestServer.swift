@@ -115,7 +115,8 @@ final class TestServer: Sendable {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        return TestResponse(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+        return TestResponse(
+            status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
     }
 }
 

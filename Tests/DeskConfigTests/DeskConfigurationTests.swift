@@ -28,15 +28,27 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     @Test(arguments: [
-        ("[server]\nhttp = \"localhost\"\n[areas]\nfile = \"a\"\n", "x.toml:2: server.http: \"localhost\" is not host:port"),
+        (
+            "[server]\nhttp = \"localhost\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: server.http: \"localhost\" is not host:port"
+        ),
         ("[server]\nhttp = \"127.0.0.1:99999\"\n[areas]\nfile = \"a\"\n", "x.toml:2: server.http:"),
         ("[server]\nhtp = \"127.0.0.1:1\"\n[areas]\nfile = \"a\"\n", "x.toml:2: server.htp: unknown key"),
-        ("[server]\nmax_body_bytes = \"64k\"\n[areas]\nfile = \"a\"\n", "x.toml:2: server.max_body_bytes: expected an integer, got a string"),
-        ("[server]\nmax_body_bytes = 10\n[areas]\nfile = \"a\"\n", "x.toml:2: server.max_body_bytes: 10 is out of range"),
+        (
+            "[server]\nmax_body_bytes = \"64k\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: server.max_body_bytes: expected an integer, got a string"
+        ),
+        (
+            "[server]\nmax_body_bytes = 10\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: server.max_body_bytes: 10 is out of range"
+        ),
         ("[log]\nlevel = \"loud\"\n[areas]\nfile = \"a\"\n", "x.toml:2: log.level: \"loud\" is not one of"),
         ("[areas]\n", "x.toml:1: areas.file is required"),
         ("colour = \"red\"\n[areas]\nfile = \"a\"\n", "x.toml:1: colour: unknown key"),
-        ("[server]\nhttp = \"\"\nunix_socket = \"\"\n[areas]\nfile = \"a\"\n", "x.toml:1: both http and unix_socket are disabled"),
+        (
+            "[server]\nhttp = \"\"\nunix_socket = \"\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:1: both http and unix_socket are disabled"
+        ),
         ("[server\n", "x.toml:1: expected ']'"),
     ])
     func invalidConfigurationNamesFileLineKeyAndReason(text: String, expected: String) {
@@ -91,9 +103,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let cases = [
-            (#"{"areas": [{"id": "a", "name": "A", "city": "C", "neighbours": ["b"]}]}"#, "b is not another listed area"),
+            (
+                #"{"areas": [{"id": "a", "name": "A", "city": "C", "neighbours": ["b"]}]}"#,
+                "b is not another listed area"
+            ),
             (#"{"areas": [{"id": "A B", "name": "A", "city": "C"}]}"#, "must be a lower-case slug"),
-            (#"{"areas": [{"id": "a", "name": "A", "city": "C"}, {"id": "a", "name": "B", "city": "C"}]}"#, "listed twice"),
+            (
+                #"{"areas": [{"id": "a", "name": "A", "city": "C"}, {"id": "a", "name": "B", "city": "C"}]}"#,
+                "listed twice"
+            ),
             (#"{"areas": [{"id": "a", "city": "C"}]}"#, "areas[0].name: is required"),
             (#"{"areas": "#, "not valid JSON"),
         ]

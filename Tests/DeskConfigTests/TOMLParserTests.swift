@@ -46,7 +46,8 @@ import Testing
             return
         }
         #expect(b["c"]?.value == .string("x"))
-        guard case .table(let server)? = table["server"]?.value, case .table(let limits)? = server["limits"]?.value else {
+        guard case .table(let server)? = table["server"]?.value, case .table(let limits)? = server["limits"]?.value
+        else {
             Issue.record("[server] missing")
             return
         }

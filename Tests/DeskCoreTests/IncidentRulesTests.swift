@@ -18,7 +18,8 @@ import Testing
 
     @Test func phaseChangeRecordsFromToAndReason() throws {
         let before = incident()
-        let update = try IncidentRules.changePhase(before, to: .after, reason: " Släckt ", limits: ReportLimits(), stamp: stamp)
+        let update = try IncidentRules.changePhase(
+            before, to: .after, reason: " Släckt ", limits: ReportLimits(), stamp: stamp)
         #expect(update.incident.phase == .after)
         #expect(update.incident.updatedAt == now)
         #expect(update.events.count == 1)
@@ -34,7 +35,8 @@ import Testing
             _ = try IncidentRules.changePhase(incident(), to: .after, reason: " ", limits: ReportLimits(), stamp: stamp)
         }
         #expect(throws: DeskError.self) {
-            _ = try IncidentRules.changePhase(incident(), to: .unclassified, reason: "x", limits: ReportLimits(), stamp: stamp)
+            _ = try IncidentRules.changePhase(
+                incident(), to: .unclassified, reason: "x", limits: ReportLimits(), stamp: stamp)
         }
     }
 
@@ -61,7 +63,8 @@ import Testing
         #expect(closed.incident.closedAt == now)
         #expect(closed.incident.outcome == "Överlämnat")
         #expect(closed.events.first?.kind == .incidentClosed)
-        let reopened = try IncidentRules.reopen(closed.incident, reason: "Ny brand", limits: ReportLimits(), stamp: stamp)
+        let reopened = try IncidentRules.reopen(
+            closed.incident, reason: "Ny brand", limits: ReportLimits(), stamp: stamp)
         #expect(reopened.incident.status == .open)
         #expect(reopened.incident.closedAt == nil)
         #expect(reopened.incident.outcome == nil)
@@ -69,7 +72,8 @@ import Testing
     }
 
     @Test func notesAreAllowedOnClosedIncidents() throws {
-        let update = try IncidentRules.addNote(incident(status: .closed), text: "Efterarbete", limits: ReportLimits(), stamp: stamp)
+        let update = try IncidentRules.addNote(
+            incident(status: .closed), text: "Efterarbete", limits: ReportLimits(), stamp: stamp)
         #expect(update.events.first?.kind == .noteAdded)
         #expect(update.events.first?.data["text"] == .string("Efterarbete"))
     }
@@ -77,7 +81,8 @@ import Testing
     @Test func openingWritesReceivedThenOpenedEvents() throws {
         let report = try ValidatedReport(
             ReportSubmission(area: "bredang", text: "Brand\nmer text", phase: "during"),
-            areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(), now: now
+            areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
+            now: now
         )
         let new = NewIncident.opening(with: report, transport: .unix, stamp: stamp)
         #expect(new.incident.title == "Brand")
@@ -88,7 +93,8 @@ import Testing
         #expect(new.events[1].data["phase_source"] == .string("reporter"))
         let unclassified = try ValidatedReport(
             ReportSubmission(area: "bredang", text: "Oklart"),
-            areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(), now: now
+            areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
+            now: now
         )
         #expect(NewIncident.opening(with: unclassified, transport: .tcp, stamp: stamp).incident.phase == .unclassified)
     }

@@ -17,7 +17,9 @@ import Testing
 
     @Test func limitIsBounded() throws {
         #expect(try PageRequest().limit == 50)
-        #expect(throws: DeskError.invalidParameter("limit", "must be between 1 and 500 (got 0)")) { _ = try PageRequest(limit: 0) }
+        #expect(throws: DeskError.invalidParameter("limit", "must be between 1 and 500 (got 0)")) {
+            _ = try PageRequest(limit: 0)
+        }
         #expect(throws: DeskError.self) { _ = try PageRequest(limit: 501) }
     }
 
@@ -30,7 +32,8 @@ import Testing
 
     @Test func areaDirectorySuggestsOnlyCloseNames() {
         let directory = AreaDirectory([
-            Area(id: "rosengard", name: "Rosengård", city: "Malmö"), Area(id: "rinkeby", name: "Rinkeby", city: "Stockholm"),
+            Area(id: "rosengard", name: "Rosengård", city: "Malmö"),
+            Area(id: "rinkeby", name: "Rinkeby", city: "Stockholm"),
         ])
         #expect(directory.lookup("rosengård")?.id == "rosengard")
         #expect(directory.suggestion(for: "Rosengard")?.id == "rosengard")

@@ -26,8 +26,9 @@ import Testing
 
     @Test func aValidReportIsTrimmedAndTyped() throws {
         let report = try validate(
-            ReportSubmission(area: " Bredäng ", text: "  Brand i trapphuset \n", title: "  ", injured: 2, ongoing: true,
-                             category: "fire", phase: "during")
+            ReportSubmission(
+                area: " Bredäng ", text: "  Brand i trapphuset \n", title: "  ", injured: 2, ongoing: true,
+                category: "fire", phase: "during")
         )
         #expect(report.area.id == "bredang")
         #expect(report.text == "Brand i trapphuset")

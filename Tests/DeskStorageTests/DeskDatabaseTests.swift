@@ -85,8 +85,11 @@ let testAreas = [
     }
 
     @discardableResult
-    func report(_ area: String = "bredang", _ text: String = "Brand", phase: String? = "during") async throws -> ReportReceipt {
-        try await desk.submit(ReportSubmission(area: area, text: text, phase: phase), actor: .unixUser("tester"), transport: .unix)
+    func report(
+        _ area: String = "bredang", _ text: String = "Brand", phase: String? = "during"
+    ) async throws -> ReportReceipt {
+        try await desk.submit(
+            ReportSubmission(area: area, text: text, phase: phase), actor: .unixUser("tester"), transport: .unix)
     }
 
     @Test func aReportIsStoredWithItsIncidentAndNumberedEvents() async throws {
@@ -131,7 +134,8 @@ let testAreas = [
     @Test func listsPageNewestFirstAndFilter() async throws {
         var opened: [DeskID] = []
         for index in 0..<7 {
-            opened.append(try await report(index.isMultiple(of: 2) ? "bredang" : "rinkeby", "Händelse \(index)").incident.id)
+            opened.append(
+                try await report(index.isMultiple(of: 2) ? "bredang" : "rinkeby", "Händelse \(index)").incident.id)
         }
         var seen: [DeskID] = []
         var cursor: PageCursor?
@@ -145,7 +149,8 @@ let testAreas = [
         let bredang = try await desk.incidents(IncidentQuery(area: "bredang", page: try PageRequest()))
         #expect(bredang.items.count == 4)
         #expect(bredang.items.allSatisfy { $0.areaID == "bredang" })
-        let future = try await desk.incidents(IncidentQuery(since: Date().addingTimeInterval(60), page: try PageRequest()))
+        let future = try await desk.incidents(
+            IncidentQuery(since: Date().addingTimeInterval(60), page: try PageRequest()))
         #expect(future.items.isEmpty)
         _ = try await desk.close(opened[0].rawValue, outcome: "klart", actor: .system)
         let closed = try await desk.incidents(IncidentQuery(status: .closed, page: try PageRequest()))

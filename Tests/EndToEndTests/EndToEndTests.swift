@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 func decodeJSON<Value: Decodable>(_ type: Value.Type, _ text: String) throws -> Value {
@@ -23,7 +23,8 @@ func currentUserName() -> String {
         defer { _ = try? daemon.stop() }
 
         let reported = try daemon.ctl(
-            "report", "--area", "Bredäng", "--text", "Brand i trapphuset, pågår just nu", "--phase", "during", "--ongoing",
+            "report", "--area", "Bredäng", "--text", "Brand i trapphuset, pågår just nu", "--phase", "during",
+            "--ongoing",
             "--injured", "2"
         )
         #expect(reported.status == 0, "\(reported.stderr)")
@@ -33,14 +34,20 @@ func currentUserName() -> String {
 
         let body = #"{"area":"rinkeby","text":"Many people gathering after shots were heard","phase":"during"}"#
         let overTCP = try runProgram(
-            "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
-                              "-d", body, daemon.url + "/v1/reports"]
+            "/usr/bin/curl",
+            [
+                "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+                "-d", body, daemon.url + "/v1/reports",
+            ]
         )
         #expect(overTCP.stdout == "201", "\(overTCP.stderr)")
         let overSocket = try runProgram(
-            "/usr/bin/curl", ["-s", "--unix-socket", daemon.socketPath, "-H", "Content-Type: application/json",
-                              "-d", #"{"area":"tensta","text":"Oro efter skjutningen förra veckan","phase":"after"}"#,
-                              "http://localhost/v1/reports"]
+            "/usr/bin/curl",
+            [
+                "-s", "--unix-socket", daemon.socketPath, "-H", "Content-Type: application/json",
+                "-d", #"{"area":"tensta","text":"Oro efter skjutningen förra veckan","phase":"after"}"#,
+                "http://localhost/v1/reports",
+            ]
         )
         #expect(overSocket.status == 0)
         let created = try decodeJSON(ReportCreatedBody.self, overSocket.stdout)
@@ -59,7 +66,9 @@ func currentUserName() -> String {
         #expect(human.stdout.contains("Brand i trapphuset, pågår just nu"))
         #expect(human.stdout.contains("Many people gathering"))
 
-        let filtered = try daemon.ctl(arguments: ["incident", "list", "--phase", "after", "--json"], environment: ["DESKCTL_SOCKET": daemon.socketPath])
+        let filtered = try daemon.ctl(
+            arguments: ["incident", "list", "--phase", "after", "--json"],
+            environment: ["DESKCTL_SOCKET": daemon.socketPath])
         #expect(try decodeJSON(PageBody<IncidentBody>.self, filtered.stdout).items.map(\.id) == [created.incident.id])
 
         let bredang = try #require(page.items.last)
@@ -68,7 +77,8 @@ func currentUserName() -> String {
         #expect(timeline.stdout.contains("unix:\(currentUserName())"))
         #expect(timeline.stdout.contains("report.received"))
         #expect(timeline.stdout.contains("report via unix, 2 injured, ongoing"))
-        let timelineJSON = try decodeJSON(PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", bredang.id, "--json").stdout)
+        let timelineJSON = try decodeJSON(
+            PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", bredang.id, "--json").stdout)
         #expect(timelineJSON.items.map(\.kind) == ["report.received", "incident.opened"])
 
         let moved = try daemon.ctl("incident", "phase", bredang.id, "after", "--reason", "Släckt, boende oroliga")
@@ -79,13 +89,18 @@ func currentUserName() -> String {
         #expect(shown.stdout.contains("Phase     after"))
         #expect(shown.stdout.contains("Status    closed"))
         #expect(shown.stdout.contains("| Brand i trapphuset, pågår just nu"))
-        let full = try decodeJSON(PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", bredang.id, "--json").stdout)
-        #expect(full.items.map(\.kind) == ["report.received", "incident.opened", "incident.phase_changed", "note.added", "incident.closed"])
+        let full = try decodeJSON(
+            PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", bredang.id, "--json").stdout)
+        #expect(
+            full.items.map(\.kind) == [
+                "report.received", "incident.opened", "incident.phase_changed", "note.added", "incident.closed",
+            ])
         #expect(full.items.allSatisfy { $0.actor == "unix:\(currentUserName())" })
 
         let areas = try daemon.ctl("area", "list")
         #expect(areas.stdout.contains("Rosengård"))
-        #expect(try daemon.ctl("report", "--area", "husby", "--text", "-", stdin: "Text från stdin\nrad två").status == 0)
+        #expect(
+            try daemon.ctl("report", "--area", "husby", "--text", "-", stdin: "Text från stdin\nrad två").status == 0)
     }
 
     @Test func cliErrorsSayWhatIsWrongAndExitNonZero() throws {
@@ -95,7 +110,9 @@ func currentUserName() -> String {
 
         let unknownArea = try daemon.ctl("report", "--area", "bredng", "--text", "x")
         #expect(unknownArea.status == 1)
-        #expect(unknownArea.stderr.hasPrefix("Unknown area: no area \"bredng\" is served by this desk; did you mean \"bredang\"?"))
+        #expect(
+            unknownArea.stderr.hasPrefix(
+                "Unknown area: no area \"bredng\" is served by this desk; did you mean \"bredang\"?"))
         #expect(unknownArea.stdout.isEmpty)
 
         let empty = try daemon.ctl("report", "--area", "bredang", "--text", "   ")
@@ -110,7 +127,9 @@ func currentUserName() -> String {
         #expect(badPhase.status == 1)
         #expect(badPhase.stderr.contains("Invalid query parameter: phase: must be one of"))
 
-        let id = try decodeJSON(ReportCreatedBody.self, try daemon.ctl("report", "--area", "alby", "--text", "Bråk", "--json").stdout).incident.id
+        let id = try decodeJSON(
+            ReportCreatedBody.self, try daemon.ctl("report", "--area", "alby", "--text", "Bråk", "--json").stdout
+        ).incident.id
         #expect(try daemon.ctl("incident", "close", id, "--outcome", "Lugnt").status == 0)
         let twice = try daemon.ctl("incident", "close", id, "--outcome", "igen")
         #expect(twice.status == 1)
@@ -132,7 +151,8 @@ func currentUserName() -> String {
         let daemon = try DaemonProcess()
         try daemon.start()
         let created = try decodeJSON(
-            ReportCreatedBody.self, try daemon.ctl("report", "--area", "angered", "--text", "Bilbränder i centrum", "--json").stdout
+            ReportCreatedBody.self,
+            try daemon.ctl("report", "--area", "angered", "--text", "Bilbränder i centrum", "--json").stdout
         )
         #expect(try daemon.stop() == 0)
         #expect(daemon.log(contains: "database closed cleanly"))
@@ -143,9 +163,11 @@ func currentUserName() -> String {
         defer { _ = try? daemon.stop() }
         let page = try decodeJSON(PageBody<IncidentBody>.self, try daemon.ctl("incident", "list", "--json").stdout)
         #expect(page.items.map(\.id) == [created.incident.id])
-        let events = try decodeJSON(PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", created.incident.id, "--json").stdout)
+        let events = try decodeJSON(
+            PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", created.incident.id, "--json").stdout)
         #expect(events.items.map(\.id) == created.timeline.map(\.id))
-        let detail = try decodeJSON(IncidentBody.self, try daemon.ctl("incident", "show", created.incident.id, "--json").stdout)
+        let detail = try decodeJSON(
+            IncidentBody.self, try daemon.ctl("incident", "show", created.incident.id, "--json").stdout)
         #expect(detail.reports?.first?.text == "Bilbränder i centrum")
     }
 
@@ -166,7 +188,9 @@ func currentUserName() -> String {
         let daemon = try DaemonProcess(extraConfig: "max_body_size = 10")
         let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])
         #expect(result.status == 78)
-        #expect(result.stderr.contains("deskd: invalid configuration: \(daemon.configPath):4: server.max_body_size: unknown key"))
+        #expect(
+            result.stderr.contains(
+                "deskd: invalid configuration: \(daemon.configPath):4: server.max_body_size: unknown key"))
         let missing = try runProgram(daemon.deskd, ["--config", daemon.directory + "/nope.toml"])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("nope.toml: cannot read the file"))
@@ -178,7 +202,9 @@ func currentUserName() -> String {
         defer { _ = try? daemon.stop() }
         let second = try runProgram(daemon.deskd, ["--config", daemon.configPath])
         #expect(second.status != 0)
-        #expect(second.stderr.contains("already serving on \(daemon.socketPath)") || second.stderr.contains("in use"), "\(second.stderr)")
+        #expect(
+            second.stderr.contains("already serving on \(daemon.socketPath)") || second.stderr.contains("in use"),
+            "\(second.stderr)")
         // The first daemon still serves.
         #expect(try daemon.ctl("area", "list").status == 0)
     }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The repository's root, found from this file's path.
@@ -13,7 +13,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The folder holding the built `deskd` and `deskctl`: the test binary's own (SwiftPM builds the
 /// executables this target depends on next to it).
 let binaryDirectory: String = {
-    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let executable =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
     // Inside an .xctest bundle on some layouts: climb until deskd is found.
     for _ in 0..<4 where !FileManager.default.fileExists(atPath: url.appendingPathComponent("deskd").path) {
@@ -30,7 +31,9 @@ struct Finished {
 }
 
 /// Runs a program to completion (at most 60 seconds) and captures its output.
-func runProgram(_ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Finished {
+func runProgram(
+    _ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
+) throws -> Finished {
     let started = Date()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
@@ -53,7 +56,8 @@ func runProgram(_ path: String, _ arguments: [String], environment: [String: Str
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     if Date().timeIntervalSince(started) > 2 {
-        FileHandle.standardError.write(Data("slow: \(path) \(arguments) took \(Date().timeIntervalSince(started)) s\n".utf8))
+        FileHandle.standardError.write(
+            Data("slow: \(path) \(arguments) took \(Date().timeIntervalSince(started)) s\n".utf8))
     }
     return Finished(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
@@ -71,7 +75,9 @@ func freePort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     guard bound == 0 else { throw HarnessError("bind() failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -2,9 +2,9 @@ import DeskCore
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// The identity of the process at the other end of a Unix socket, from `SO_PEERCRED`.
@@ -26,13 +26,13 @@ enum PeerCredentials {
     /// The peer's credentials, or nil when the channel is not a Unix socket.
     static func credentials(of channel: any Channel) async -> Credentials? {
         #if os(Linux)
-        guard let provider = channel as? any SocketOptionProvider else { return nil }
-        let future: EventLoopFuture<Credentials> = provider.unsafeGetSocketOption(
-            level: .socket, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED)
-        )
-        return try? await future.get()
+            guard let provider = channel as? any SocketOptionProvider else { return nil }
+            let future: EventLoopFuture<Credentials> = provider.unsafeGetSocketOption(
+                level: .socket, name: NIOBSDSocket.Option(rawValue: SO_PEERCRED)
+            )
+            return try? await future.get()
         #else
-        return nil
+            return nil
         #endif
     }
 

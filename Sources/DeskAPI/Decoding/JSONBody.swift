@@ -52,7 +52,8 @@ struct JSONBody {
 
     /// `application/json`, with or without parameters, or any `application/*+json`.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first?
+        let mediaType =
+            contentType.split(separator: ";", maxSplits: 1).first?
             .trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
@@ -69,7 +70,8 @@ struct JSONBody {
         case .keyNotFound(let key, let context):
             return FieldIssueBody(pointer: pointer(context.codingPath + [key]), detail: "is required")
         case .dataCorrupted(let context):
-            let detail = context.debugDescription.contains("not representable")
+            let detail =
+                context.debugDescription.contains("not representable")
                 ? "must be a whole number in range" : context.debugDescription
             return FieldIssueBody(pointer: pointer(context.codingPath), detail: detail)
         @unknown default:

@@ -87,7 +87,10 @@ struct JSONSyntax {
                 shape.members[pointer] = names
                 return
             } else {
-                throw failure(index < bytes.count ? "unexpected \(describe(bytes[index])); expected ',' or '}'" : "unexpected end of input; expected ',' or '}'")
+                throw failure(
+                    index < bytes.count
+                        ? "unexpected \(describe(bytes[index])); expected ',' or '}'"
+                        : "unexpected end of input; expected ',' or '}'")
             }
         }
     }
@@ -111,7 +114,10 @@ struct JSONSyntax {
                 index += 1
                 return
             } else {
-                throw failure(index < bytes.count ? "unexpected \(describe(bytes[index])); expected ',' or ']'" : "unexpected end of input; expected ',' or ']'")
+                throw failure(
+                    index < bytes.count
+                        ? "unexpected \(describe(bytes[index])); expected ',' or ']'"
+                        : "unexpected end of input; expected ',' or ']'")
             }
         }
     }
@@ -201,7 +207,9 @@ struct JSONSyntax {
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw failure("numbers must not have leading zeros", at: start) }
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw failure("numbers must not have leading zeros", at: start)
+            }
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }

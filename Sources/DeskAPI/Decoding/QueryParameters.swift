@@ -30,7 +30,9 @@ struct QueryParameters {
 
     func integer(_ name: String) throws(DeskError) -> Int? {
         guard let text = string(name) else { return nil }
-        guard let value = Int(text) else { throw DeskError.invalidParameter(name, "must be a whole number (got \"\(text)\")") }
+        guard let value = Int(text) else {
+            throw DeskError.invalidParameter(name, "must be a whole number (got \"\(text)\")")
+        }
         return value
     }
 
@@ -38,7 +40,8 @@ struct QueryParameters {
         guard let text = string(name) else { return nil }
         // A literal "+" in a query string reads as a space: accept "…T14:05:00 01:00" as "+01:00".
         guard let date = RFC3339.parse(text) ?? RFC3339.parse(text.replacingOccurrences(of: " ", with: "+")) else {
-            throw DeskError.invalidParameter(name, "must be an RFC 3339 time such as 2026-11-22T14:05:00Z (got \"\(text)\")")
+            throw DeskError.invalidParameter(
+                name, "must be an RFC 3339 time such as 2026-11-22T14:05:00Z (got \"\(text)\")")
         }
         return date
     }

@@ -29,7 +29,9 @@ extension APIProblem {
         )
     }
 
-    static func methodNotAllowed(_ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]) -> APIProblem {
+    static func methodNotAllowed(
+        _ method: HTTPRequest.Method, path: String, allowed: [HTTPRequest.Method]
+    ) -> APIProblem {
         let names = allowed.map(\.rawValue).sorted()
         var headers = HTTPFields()
         headers[.allow] = names.joined(separator: ", ")

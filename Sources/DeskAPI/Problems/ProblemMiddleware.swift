@@ -30,7 +30,8 @@ struct ProblemMiddleware: RouterMiddleware {
             problem = mapped
             if problem.status == .notFound, problem.slug == "http-404" {
                 let allowed = routes.methods(forPath: request.uri.path)
-                problem = allowed.isEmpty
+                problem =
+                    allowed.isEmpty
                     ? .routeNotFound(request.uri.path)
                     : .methodNotAllowed(request.method, path: request.uri.path, allowed: allowed)
             }

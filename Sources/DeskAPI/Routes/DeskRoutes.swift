@@ -10,12 +10,14 @@ struct DeskRoutes {
         router.get("/v1/areas") { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
             let page = try desk.areas(page: try query.page())
-            return try JSONResponse.make(PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token))
+            return try JSONResponse.make(
+                PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token))
         }
         router.get("/v1/timeline") { request, _ in
             let query = try QueryParameters(request, allowed: ["since", "limit", "cursor"])
             let page = try await desk.timeline(since: try query.time("since"), page: try query.page())
-            return try JSONResponse.make(PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
+            return try JSONResponse.make(
+                PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
         router.get("/healthz") { _, _ in
             try JSONResponse.make(HealthBody(status: "ok"))

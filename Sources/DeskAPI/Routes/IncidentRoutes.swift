@@ -16,10 +16,12 @@ struct IncidentRoutes {
         router.get("/v1/incidents/{id}/timeline") { request, context in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
             let page = try await desk.timeline(of: try context.parameters.require("id"), page: try query.page())
-            return try JSONResponse.make(PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
+            return try JSONResponse.make(
+                PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
         router.post("/v1/incidents/{id}/notes") { request, context in
-            let input = try await body.decode(NoteRequest.self, from: request, allowedMembers: NoteRequest.allowedMembers)
+            let input = try await body.decode(
+                NoteRequest.self, from: request, allowedMembers: NoteRequest.allowedMembers)
             let update = try await desk.addNote(
                 to: try context.parameters.require("id"), text: input.text, actor: await context.actor()
             )
@@ -31,7 +33,8 @@ struct IncidentRoutes {
             )
             guard let phase = Phase(rawValue: input.phase), phase != .unclassified else {
                 throw DeskError.invalid([
-                    FieldIssue(pointer: "/phase", detail: "must be one of before, during, after (got \"\(input.phase)\")")
+                    FieldIssue(
+                        pointer: "/phase", detail: "must be one of before, during, after (got \"\(input.phase)\")")
                 ])
             }
             let update = try await desk.changePhase(
@@ -41,14 +44,16 @@ struct IncidentRoutes {
             return try changed(update)
         }
         router.post("/v1/incidents/{id}/close") { request, context in
-            let input = try await body.decode(CloseRequest.self, from: request, allowedMembers: CloseRequest.allowedMembers)
+            let input = try await body.decode(
+                CloseRequest.self, from: request, allowedMembers: CloseRequest.allowedMembers)
             let update = try await desk.close(
                 try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor()
             )
             return try changed(update)
         }
         router.post("/v1/incidents/{id}/reopen") { request, context in
-            let input = try await body.decode(ReopenRequest.self, from: request, allowedMembers: ReopenRequest.allowedMembers)
+            let input = try await body.decode(
+                ReopenRequest.self, from: request, allowedMembers: ReopenRequest.allowedMembers)
             let update = try await desk.reopen(
                 try context.parameters.require("id"), reason: input.reason, actor: await context.actor()
             )

@@ -13,7 +13,8 @@ struct ReportRoutes {
     }
 
     func submit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {
-        let input = try await body.decode(ReportRequest.self, from: request, allowedMembers: ReportRequest.allowedMembers)
+        let input = try await body.decode(
+            ReportRequest.self, from: request, allowedMembers: ReportRequest.allowedMembers)
         let submission = ReportSubmission(
             area: input.area, text: input.text, title: input.title, occurredAt: input.occurredAt,
             location: input.location, reporter: input.reporter.map { Reporter(name: $0.name, contact: $0.contact) },

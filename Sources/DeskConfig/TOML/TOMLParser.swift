@@ -17,9 +17,12 @@ public struct TOMLParser {
 
         func build() -> TOMLTable {
             var result = table
-            for (key, child) in children { result.set(key, .init(value: .table(child.build()), line: child.table.line)) }
+            for (key, child) in children {
+                result.set(key, .init(value: .table(child.build()), line: child.table.line))
+            }
             for (key, nodes) in arrays {
-                result.set(key, .init(value: .array(nodes.map { .table($0.build()) }), line: nodes.first?.table.line ?? 0))
+                result.set(
+                    key, .init(value: .array(nodes.map { .table($0.build()) }), line: nodes.first?.table.line ?? 0))
             }
             return result
         }
@@ -90,7 +93,9 @@ public struct TOMLParser {
             if let child = node.children[part] {
                 if child.sealed { throw error("\(part) is an inline table and cannot be extended") }
                 if last {
-                    if child.explicitlyDefined { throw error("table [\(path.joined(separator: "."))] is defined twice") }
+                    if child.explicitlyDefined {
+                        throw error("table [\(path.joined(separator: "."))] is defined twice")
+                    }
                     child.explicitlyDefined = true
                     child.table.line = headerLine
                 }

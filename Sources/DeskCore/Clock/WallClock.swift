@@ -18,6 +18,6 @@ public struct SystemWallClock: WallClock {
 extension Date {
     /// This instant without sub-millisecond digits: the precision the desk stores and shows.
     public var truncatedToMilliseconds: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Timestamp.date(milliseconds: Int64((timeIntervalSince1970 * 1000).rounded(.down)))
     }
 }

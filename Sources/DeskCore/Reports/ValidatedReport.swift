@@ -24,7 +24,8 @@ public struct ValidatedReport: Sendable, Hashable {
         let text = rules.required(submission.text, at: "/text", maxLength: limits.maxTextLength)
         let title = rules.optional(submission.title, at: "/title", maxLength: limits.maxShortFieldLength)
         let location = rules.optional(submission.location, at: "/location", maxLength: limits.maxLocationLength)
-        let name = rules.optional(submission.reporter?.name, at: "/reporter/name", maxLength: limits.maxShortFieldLength)
+        let name = rules.optional(
+            submission.reporter?.name, at: "/reporter/name", maxLength: limits.maxShortFieldLength)
         let contact = rules.optional(
             submission.reporter?.contact, at: "/reporter/contact", maxLength: limits.maxShortFieldLength
         )

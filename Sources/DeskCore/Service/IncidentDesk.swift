@@ -87,7 +87,8 @@ public final class IncidentDesk: Sendable {
     }
 
     /// Moves an incident to another phase for a reason.
-    public func changePhase(of id: String, to phase: Phase, reason: String, actor: Actor) async throws -> IncidentUpdate {
+    public func changePhase(of id: String, to phase: Phase, reason: String, actor: Actor) async throws -> IncidentUpdate
+    {
         try await change(id, actor: actor) { incident, limits, stamp throws(DeskError) in
             try IncidentRules.changePhase(incident, to: phase, reason: reason, limits: limits, stamp: stamp)
         }

@@ -8,7 +8,8 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
     var seq: Int64?
     var id: String
-    var at: Date
+    /// Canonical `Timestamp` text.
+    var at: String
     var incidentID: String?
     var actor: String
     var kind: String
@@ -29,7 +30,7 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     init(_ event: TimelineEvent) throws {
         seq = nil
         id = event.id.rawValue
-        at = event.at
+        at = Timestamp.format(event.at)
         incidentID = event.incidentID?.rawValue
         actor = event.actor.rawValue
         kind = event.kind.rawValue
@@ -45,7 +46,8 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     func event() throws -> TimelineEvent {
         let payload = try JSONDecoder().decode([String: JSONValue].self, from: Data(data.utf8))
         return TimelineEvent(
-            sequence: seq ?? 0, id: try StoredValue.id(id), at: at, incidentID: try incidentID.map(StoredValue.id),
+            sequence: seq ?? 0, id: try StoredValue.id(id), at: try StoredValue.time(at),
+            incidentID: try incidentID.map(StoredValue.id),
             actor: Actor(rawValue: actor), kind: EventKind(rawValue: kind), data: payload
         )
     }

@@ -13,9 +13,10 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
     var category: String?
     var severity: Int?
     var status: String
-    var openedAt: Date
-    var updatedAt: Date
-    var closedAt: Date?
+    /// Times as canonical `Timestamp` text.
+    var openedAt: String
+    var updatedAt: String
+    var closedAt: String?
     var outcome: String?
     var reportCount: Int
 
@@ -44,9 +45,9 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
         category = incident.category?.rawValue
         severity = incident.severity
         status = incident.status.rawValue
-        openedAt = incident.openedAt
-        updatedAt = incident.updatedAt
-        closedAt = incident.closedAt
+        openedAt = Timestamp.format(incident.openedAt)
+        updatedAt = Timestamp.format(incident.updatedAt)
+        closedAt = incident.closedAt.map(Timestamp.format)
         outcome = incident.outcome
         reportCount = incident.reportCount
     }
@@ -56,8 +57,9 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
         Incident(
             id: try StoredValue.id(id), areaID: areaID, title: title, phase: try StoredValue.enumeration(phase),
             category: try category.map { try StoredValue.enumeration($0) }, severity: severity,
-            status: try StoredValue.enumeration(status), openedAt: openedAt, updatedAt: updatedAt,
-            closedAt: closedAt, outcome: outcome, reportCount: reportCount
+            status: try StoredValue.enumeration(status), openedAt: try StoredValue.time(openedAt),
+            updatedAt: try StoredValue.time(updatedAt), closedAt: try closedAt.map(StoredValue.time), outcome: outcome,
+            reportCount: reportCount
         )
     }
 }

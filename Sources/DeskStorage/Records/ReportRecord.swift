@@ -9,8 +9,9 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     var id: String
     var incidentID: String
     var areaID: String
-    var receivedAt: Date
-    var occurredAt: Date?
+    /// Times as canonical `Timestamp` text.
+    var receivedAt: String
+    var occurredAt: String?
     var title: String?
     var text: String
     var location: String?
@@ -42,8 +43,8 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         id = report.id.rawValue
         incidentID = report.incidentID.rawValue
         areaID = report.areaID
-        receivedAt = report.receivedAt
-        occurredAt = report.occurredAt
+        receivedAt = Timestamp.format(report.receivedAt)
+        occurredAt = report.occurredAt.map(Timestamp.format)
         title = report.title
         text = report.text
         location = report.location
@@ -58,11 +59,13 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     func report() throws -> Report {
-        let reporter = (reporterName == nil && reporterContact == nil)
+        let reporter =
+            (reporterName == nil && reporterContact == nil)
             ? nil : Reporter(name: reporterName, contact: reporterContact)
         return Report(
             id: try StoredValue.id(id), incidentID: try StoredValue.id(incidentID), areaID: areaID,
-            receivedAt: receivedAt, occurredAt: occurredAt, title: title, text: text, location: location,
+            receivedAt: try StoredValue.time(receivedAt), occurredAt: try occurredAt.map(StoredValue.time),
+            title: title, text: text, location: location,
             reporter: reporter, injured: injured, ongoing: ongoing,
             category: try category.map { try StoredValue.enumeration($0) },
             phase: try phase.map { try StoredValue.enumeration($0) }, actor: Actor(rawValue: actor),

@@ -1,4 +1,5 @@
 import DeskCore
+import Foundation
 
 /// Conversions from stored text to domain values, failing loudly on rows the schema should
 /// never have accepted.
@@ -6,6 +7,11 @@ enum StoredValue {
     static func id(_ text: String) throws -> DeskID {
         guard let id = DeskID(text) else { throw StorageFailure("stored id is malformed: \(text)") }
         return id
+    }
+
+    static func time(_ text: String) throws -> Date {
+        guard let date = Timestamp.parse(text) else { throw StorageFailure("stored time is malformed: \(text)") }
+        return date
     }
 
     static func enumeration<Value: RawRepresentable>(_ text: String) throws -> Value where Value.RawValue == String {

@@ -17,7 +17,8 @@ struct IncidentShow: DeskCommand {
         Output.line(Describe.incident(incident))
         for report in incident.reports ?? [] {
             Output.line()
-            var header = "Report \(report.id)  \(Describe.time(report.receivedAt))  by \(report.actor) via \(report.transport)"
+            var header =
+                "Report \(report.id)  \(Describe.time(report.receivedAt))  by \(report.actor) via \(report.transport)"
             if let occurredAt = report.occurredAt { header += "  (occurred \(Describe.time(occurredAt)))" }
             Output.line(header)
             var facts: [String] = []
@@ -27,7 +28,8 @@ struct IncidentShow: DeskCommand {
             if let phase = report.phase { facts.append("reporter's phase: \(phase)") }
             if let category = report.category { facts.append("category: \(category)") }
             if let reporter = report.reporter {
-                facts.append("reporter: " + [reporter.name, reporter.contact].compactMap { $0 }.joined(separator: ", "))
+                facts.append(
+                    "reporter: " + [reporter.name, reporter.contact].compactMap { $0 }.joined(separator: ", "))
             }
             if !facts.isEmpty { Output.line("  " + facts.joined(separator: "; ")) }
             for line in report.text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -8,7 +8,8 @@ struct ReportCommand: DeskCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Report an incident.",
-        discussion: "Example: deskctl report --area bredang --text \"Brand i trapphuset, pågår\" --phase during --ongoing"
+        discussion:
+            "Example: deskctl report --area bredang --text \"Brand i trapphuset, pågår\" --phase during --ongoing"
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -48,13 +49,15 @@ struct ReportCommand: DeskCommand {
 
     func validate() throws {
         if let occurredAt, RFC3339.parse(occurredAt) == nil {
-            throw ValidationError("--occurred-at must be an RFC 3339 time such as 2026-11-22T14:05:00Z (got \(occurredAt))")
+            throw ValidationError(
+                "--occurred-at must be an RFC 3339 time such as 2026-11-22T14:05:00Z (got \(occurredAt))")
         }
     }
 
     func execute(_ client: DeskClient) async throws {
         let body = try readText()
-        let reporter = (reporterName == nil && reporterContact == nil)
+        let reporter =
+            (reporterName == nil && reporterContact == nil)
             ? nil : ReporterBody(name: reporterName, contact: reporterContact)
         let request = ReportRequest(
             area: area, text: body, title: title, occurredAt: occurredAt.flatMap(RFC3339.parse), location: location,
@@ -63,7 +66,8 @@ struct ReportCommand: DeskCommand {
         let created: ReportCreatedBody = try await client.post("/v1/reports", body: request)
         if connection.json { return try printJSON(created) }
         let incident = created.incident
-        Output.line("Reported: incident \(incident.id) in \(incident.area), phase \(incident.phase), \(incident.status)")
+        Output.line(
+            "Reported: incident \(incident.id) in \(incident.area), phase \(incident.phase), \(incident.status)")
         Output.line()
         Output.line(Describe.timeline(created.timeline))
     }

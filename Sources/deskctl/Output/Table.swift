@@ -10,16 +10,20 @@ struct Table {
     mutating func add(_ cells: String...) { rows.append(cells) }
 
     func render() -> String {
-        let all = [headers] + rows.map { row in
-            row.enumerated().map { index, cell in
-                let flat = cell.replacingNewlines()
-                guard let limit = maxWidths[index], flat.count > limit else { return flat }
-                return String(flat.prefix(limit - 1)) + "…"
+        let all =
+            [headers]
+            + rows.map { row in
+                row.enumerated().map { index, cell in
+                    let flat = cell.replacingNewlines()
+                    guard let limit = maxWidths[index], flat.count > limit else { return flat }
+                    return String(flat.prefix(limit - 1)) + "…"
+                }
             }
-        }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], cell.count)
+            }
         }
         return all.map { row in
             row.enumerated().map { index, cell in

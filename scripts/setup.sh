@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what building and testing Incident Desk needs on Debian/Ubuntu, beyond the Swift
+# toolchain: the system SQLite and libsystemd headers, pkg-config, curl (tests use it as an
+# independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), and
+# the OpenAPI validator. Installs only what is missing; needs root (or sudo) for apt.
+set -euo pipefail
+
+packages=(libsqlite3-dev libsystemd-dev pkg-config curl)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt_get=(apt-get)
+    elif command -v sudo >/dev/null 2>&1; then
+        apt_get=(sudo apt-get)
+    else
+        echo "setup: missing system packages: ${missing[*]}" >&2
+        echo "setup: run as root, or install them with: apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${apt_get[@]}" update -qq
+    "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "setup: no swift on PATH; install the Swift 6 toolchain first (https://www.swift.org/install/)" >&2
+    exit 1
+fi
+
+if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
+    echo "setup: installing openapi-spec-validator (PyPI)"
+    python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages openapi-spec-validator
+fi
