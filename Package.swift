@@ -71,6 +71,8 @@ let package = Package(
         ),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore"]),
         .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
+        // The classifier with the shipped lexicon: corpus accuracy and each signal family.
+        .testTarget(name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig"], exclude: ["Fixtures"]),
         .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore"]),
         .testTarget(
             name: "DeskAPITests",

@@ -50,6 +50,56 @@ struct ConfigTable {
         return value
     }
 
+    /// A number (integer or float) in `range`.
+    mutating func number(_ name: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        read.insert(name)
+        guard let entry = table[name] else { return nil }
+        let value: Double
+        switch entry.value {
+        case .integer(let integer): value = Double(integer)
+        case .float(let float): value = float
+        default: throw error(name, "expected a number, got \(entry.value.typeName)")
+        }
+        guard range.contains(value) else {
+            throw error(name, "\(value) is out of range (\(range.lowerBound)-\(range.upperBound))")
+        }
+        return value
+    }
+
+    /// An array of strings.
+    mutating func strings(_ name: String) throws(ConfigError) -> [String]? {
+        read.insert(name)
+        guard let entry = table[name] else { return nil }
+        guard case .array(let values) = entry.value else {
+            throw error(name, "expected an array of strings, got \(entry.value.typeName)")
+        }
+        var result: [String] = []
+        for (position, value) in values.enumerated() {
+            guard case .string(let string) = value else {
+                throw error(name, "item \(position + 1) should be a string, got \(value.typeName)")
+            }
+            result.append(string)
+        }
+        return result
+    }
+
+    /// The tables of an array of tables (`[[name]]`), each with its own line.
+    mutating func tables(_ name: String) throws(ConfigError) -> [ConfigTable] {
+        read.insert(name)
+        guard let entry = table[name] else { return [] }
+        guard case .array(let values) = entry.value else {
+            throw error(name, "expected [[\(name)]] tables, got \(entry.value.typeName)")
+        }
+        var result: [ConfigTable] = []
+        for (position, value) in values.enumerated() {
+            guard case .table(let table) = value else {
+                throw error(name, "item \(position + 1) should be a table, got \(value.typeName)")
+            }
+            result.append(ConfigTable(file: file, path: "\(key(name))[\(position + 1)]", table: table))
+        }
+        return result
+    }
+
     /// The sub-table `name`; an empty one when absent.
     mutating func table(_ name: String) throws(ConfigError) -> ConfigTable {
         read.insert(name)

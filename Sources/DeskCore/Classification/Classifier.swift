@@ -1,0 +1,166 @@
+import Foundation
+
+/// Puts a report in a phase of the crisis model, with a category, a severity, a confidence and
+/// the signals that decided it. Pure and deterministic: the same lexicon and input always give
+/// the same answer, and nothing is read or written.
+///
+/// Precedence: a phase the reporter gave wins; then the structured fields (`ongoing: true` is
+/// `during`; `ongoing: false` is `after`, unless `occurred_at` lies ahead or the text speaks of
+/// something still to come); then the text.
+public struct Classifier: Sendable {
+    public let lexicon: Lexicon
+    let index: PatternIndex
+    /// For each term in `index`, the rule it belongs to.
+    let ruleOfTerm: [Int]
+    let negators: PatternIndex
+    let yet: PatternIndex
+    let breakers: Set<[UInt8]>
+    let markers: PatternIndex
+    /// For each term in `markers`, its language.
+    let languageOfMarker: [String]
+
+    /// Compiles a lexicon; throws for a term that cannot match anything or an out-of-range setting.
+    public init(_ lexicon: Lexicon) throws(LexiconError) {
+        self.lexicon = lexicon
+        var index = PatternIndex()
+        var ruleOfTerm: [Int] = []
+        for (ruleIndex, rule) in lexicon.rules.enumerated() {
+            guard !rule.terms.isEmpty else {
+                throw LexiconError("rule \"\(rule.name)\" has no terms", origin: rule.origin)
+            }
+            guard rule.weight.isFinite, rule.weight >= 0 else {
+                throw LexiconError("rule \"\(rule.name)\": weight must be zero or more", origin: rule.origin)
+            }
+            for term in rule.terms {
+                do {
+                    index.add(try TermPattern(term))
+                } catch {
+                    throw LexiconError("rule \"\(rule.name)\": \(error.message)", origin: rule.origin)
+                }
+                ruleOfTerm.append(ruleIndex)
+            }
+        }
+        self.index = index
+        self.ruleOfTerm = ruleOfTerm
+        self.negators = try Self.index(lexicon.negators.map { "=\($0)" }, list: "negators")
+        self.yet = try Self.index(lexicon.yetTerms, list: "yet")
+        var breakers: Set<[UInt8]> = []
+        for word in lexicon.clauseBreakers {
+            let tokens = TextTokens(word)
+            guard tokens.count == 1 else { throw LexiconError("clause breaker \"\(word)\" must be one word") }
+            breakers.insert(Array(tokens.word(0)))
+        }
+        self.breakers = breakers
+        var markers = PatternIndex()
+        var languageOfMarker: [String] = []
+        for (language, words) in lexicon.languageMarkers.sorted(by: { $0.key < $1.key }) {
+            for word in words {
+                do {
+                    markers.add(try TermPattern("=\(word)"))
+                } catch {
+                    throw LexiconError("language markers of \(language): \(error.message)")
+                }
+                languageOfMarker.append(language)
+            }
+        }
+        self.markers = markers
+        self.languageOfMarker = languageOfMarker
+    }
+
+    private static func index(_ terms: [String], list: String) throws(LexiconError) -> PatternIndex {
+        var index = PatternIndex()
+        for term in terms {
+            do {
+                index.add(try TermPattern(term))
+            } catch {
+                throw LexiconError("\(list): \(error.message)")
+            }
+        }
+        return index
+    }
+
+    /// Classifies one report.
+    public func classify(_ input: ClassifierInput) -> Classification {
+        let text = [input.title, input.text].compactMap { $0 }.joined(separator: ".\n")
+        var evidence = evidence(in: text, language: input.language)
+        var signals: [Classification.Signal] = []
+        let verdict = phase(for: input, evidence: evidence, fieldSignals: &signals)
+        let category = input.category ?? evidence.leadingCategory ?? .other
+        if input.category != nil {
+            signals.append(field("category", input.category?.rawValue ?? "", vote: category.rawValue))
+        }
+        var severity = Self.baseSeverity(verdict.phase) + evidence.severitySteps
+        if let injured = input.injured, injured > 0 {
+            let steps = injured >= 5 ? 2 : 1
+            severity += steps
+            signals.append(
+                .init(
+                    kind: "severity", rule: "injured", term: "injured", matched: String(injured), vote: "+\(steps)",
+                    weight: Double(steps)))
+        }
+        evidence.signals.append(contentsOf: signals)
+        let confidence = (verdict.confidence * 100).rounded() / 100
+        return Classification(
+            phase: verdict.phase, category: category, severity: min(5, max(1, severity)), confidence: confidence,
+            needsReview: verdict.phase == .unclassified || confidence < lexicon.settings.reviewThreshold,
+            decidedBy: verdict.basis, language: evidence.language,
+            scores: Dictionary(
+                uniqueKeysWithValues: Phase.assignable.map { ($0.rawValue, evidence.phaseScores[$0] ?? 0) }),
+            signals: evidence.signals
+        )
+    }
+
+    private struct Verdict {
+        var phase: Phase
+        var basis: Classification.Basis
+        var confidence: Double
+    }
+
+    private func phase(
+        for input: ClassifierInput, evidence: TextEvidence, fieldSignals signals: inout [Classification.Signal]
+    ) -> Verdict {
+        let text = evidence.leadingPhase
+        let textConfidence = text.map { ($0.top - $0.second) / ($0.top + lexicon.settings.confidenceDamping) } ?? 0
+        if let phase = input.phase {
+            signals.append(field("phase", phase.rawValue, vote: phase.rawValue))
+            return Verdict(phase: phase, basis: .reporter, confidence: 1)
+        }
+        // A field decides with high confidence; a little less when the text says otherwise.
+        func byFields(_ phase: Phase) -> Verdict {
+            Verdict(phase: phase, basis: .fields, confidence: text == nil || text?.phase == phase ? 0.9 : 0.75)
+        }
+        if input.ongoing == true {
+            signals.append(field("ongoing", "true", vote: Phase.during.rawValue))
+            return byFields(.during)
+        }
+        if input.ongoing == false {
+            if let occurredAt = input.occurredAt, occurredAt > input.now {
+                signals.append(field("occurred_at", Timestamp.format(occurredAt), vote: Phase.before.rawValue))
+                return byFields(.before)
+            }
+            if let text, text.phase == .before {
+                return Verdict(phase: .before, basis: .text, confidence: textConfidence)
+            }
+            signals.append(field("ongoing", "false", vote: Phase.after.rawValue))
+            if let occurredAt = input.occurredAt {
+                signals.append(field("occurred_at", Timestamp.format(occurredAt), vote: Phase.after.rawValue))
+            }
+            return byFields(.after)
+        }
+        guard let text else { return Verdict(phase: .unclassified, basis: .none, confidence: 0) }
+        return Verdict(phase: text.phase, basis: .text, confidence: textConfidence)
+    }
+
+    private func field(_ name: String, _ value: String, vote: String) -> Classification.Signal {
+        .init(kind: "field", rule: name, term: name, matched: value, vote: vote, weight: 0)
+    }
+
+    /// Acute events start at 3, aftermath at 2, early signs at 1.
+    private static func baseSeverity(_ phase: Phase) -> Int {
+        switch phase {
+        case .during: return 3
+        case .after, .unclassified: return 2
+        case .before: return 1
+        }
+    }
+}

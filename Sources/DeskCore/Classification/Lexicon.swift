@@ -1,0 +1,86 @@
+/// The terms and weights the classifier works with: data a branch can edit (loaded from
+/// `config/classifier.toml`), not code.
+public struct Lexicon: Sendable, Hashable {
+    /// What a rule votes for.
+    public enum Target: Sendable, Hashable {
+        case phase(Phase)
+        case category(Category)
+        /// Raises severity by this many steps.
+        case severity(Int)
+    }
+
+    /// A group of terms that vote for one target with one weight.
+    public struct Rule: Sendable, Hashable {
+        /// A short label shown with the signals, e.g. `acute-now`.
+        public var name: String
+        public var target: Target
+        public var weight: Double
+        /// Terms, in the syntax `TermPattern` describes.
+        public var terms: [String]
+        /// A negator shortly before the term (`inte`, `ingen`, `not`, …) cancels it.
+        public var negatable: Bool
+        /// A cue that the event is happening now: it outweighs cues of a past event.
+        public var present: Bool
+        /// The language the terms are in (`sv`, `en`), or nil for any.
+        public var language: String?
+        /// Where the rule was defined (for error messages), e.g. `config/classifier.toml:42`.
+        public var origin: String
+
+        /// Creates a rule.
+        public init(
+            name: String, target: Target, weight: Double, terms: [String], negatable: Bool = false,
+            present: Bool = false, language: String? = nil, origin: String = ""
+        ) {
+            self.name = name
+            self.target = target
+            self.weight = weight
+            self.terms = terms
+            self.negatable = negatable
+            self.present = present
+            self.language = language
+            self.origin = origin
+        }
+    }
+
+    /// Numbers that shape the verdict.
+    public struct Settings: Sendable, Hashable {
+        /// Confidence below which an incident needs a duty officer's review.
+        public var reviewThreshold: Double = 0.5
+        /// How many tokens before a cue a negator may stand.
+        public var negationWindow: Int = 4
+        /// Added to `during` when a cue says the event is happening now.
+        public var presentBonus: Double = 2
+        /// What a negated cue with "yet" (`inget har hänt ännu`) adds to `before`.
+        public var notYetWeight: Double = 4
+        /// Keeps thin evidence from looking certain: confidence is margin / (top + damping).
+        public var confidenceDamping: Double = 1.5
+
+        /// Default settings.
+        public init() {}
+    }
+
+    public var rules: [Rule]
+    /// Words that negate a following cue.
+    public var negators: [String]
+    /// Terms that make a negated cue "not yet" (a sign of what may come): `ännu`, `yet`, `so far`.
+    public var yetTerms: [String]
+    /// Words that end a clause for negation, like punctuation does: `men`, `but`.
+    public var clauseBreakers: [String]
+    /// Common words of each language (`och`, `är` / `and`, `is`): when a report does not say its
+    /// language, the one with more of them in the text is taken, and only its rules apply.
+    public var languageMarkers: [String: [String]]
+    public var settings: Settings
+
+    /// Creates a lexicon.
+    public init(
+        rules: [Rule], negators: [String], yetTerms: [String], clauseBreakers: [String] = [],
+        languageMarkers: [String: [String]] = [:], settings: Settings = Settings()
+    ) {
+        self.rules = rules
+        self.negators = negators
+        self.yetTerms = yetTerms
+        self.clauseBreakers = clauseBreakers
+        self.languageMarkers = languageMarkers
+        self.settings = settings
+    }
+}

@@ -1,0 +1,168 @@
+/// What the words of a report say: phase and category scores, severity steps, and the signals
+/// behind them.
+struct TextEvidence {
+    var phaseScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
+    var categoryScores: [Category: Double] = [:]
+    /// The first rule order at which each category scored, to break ties by the lexicon's order.
+    var categoryOrder: [Category: Int] = [:]
+    var severitySteps = 0
+    /// The language whose rules applied.
+    var language: String?
+    var signals: [Classification.Signal] = []
+
+    /// The best-scoring phase and its margin over the runner-up, or nil when nothing scored.
+    /// Ties go to `during`, then `after`: a report that could be acute is treated as acute.
+    var leadingPhase: (phase: Phase, top: Double, second: Double)? {
+        let ranked = [Phase.during, .after, .before].map { ($0, phaseScores[$0] ?? 0) }
+            .enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
+            .map(\.element)
+        guard let best = ranked.first, best.1 > 0 else { return nil }
+        return (best.0, best.1, ranked[1].1)
+    }
+
+    /// The best-scoring category, if any scored.
+    var leadingCategory: Category? {
+        categoryScores.filter { $0.value > 0 }.max { a, b in
+            a.value != b.value ? a.value < b.value : (categoryOrder[a.key] ?? 0) > (categoryOrder[b.key] ?? 0)
+        }?.key
+    }
+}
+
+extension Classifier {
+    /// Reads the text: finds every term, works out negation and "not yet", and scores.
+    func evidence(in text: String, language: String?) -> TextEvidence {
+        let tokens = TextTokens(text, breakers: breakers)
+        var evidence = TextEvidence()
+        guard tokens.count > 0 else { return evidence }
+        let language = language ?? guessLanguage(tokens)
+        evidence.language = language
+        let negated = negatorPositions(in: tokens)
+        let yetClauses = Set(yet.matches(in: tokens).map { tokens.tokens[$0.first].clause })
+        let settings = lexicon.settings
+
+        var hitsPerRule: [Int: Int] = [:]
+        var notYet: Classification.Signal?
+        var present: Classification.Signal?
+        var severityRules: Set<Int> = []
+        for match in relevantMatches(in: tokens, language: language) {
+            let ruleIndex = ruleOfTerm[match.term]
+            let rule = lexicon.rules[ruleIndex]
+            let term = index.patterns[match.term].text
+            let matched = tokens.text(match.first, match.last)
+            if rule.negatable, isNegated(match, tokens: tokens, negators: negated) {
+                evidence.signals.append(
+                    .init(kind: "negated", rule: rule.name, term: term, matched: matched, vote: "none", weight: 0))
+                if notYet == nil, yetClauses.contains(tokens.tokens[match.first].clause) {
+                    notYet = .init(
+                        kind: "not-yet", rule: rule.name, term: term, matched: matched, vote: Phase.before.rawValue,
+                        weight: settings.notYetWeight)
+                }
+                continue
+            }
+            let hits = hitsPerRule[ruleIndex, default: 0]
+            hitsPerRule[ruleIndex] = hits + 1
+            // A rule counts at most twice: many words for one thing are not many things.
+            let weight = hits < 2 ? rule.weight : 0
+            switch rule.target {
+            case .phase(let phase):
+                evidence.phaseScores[phase, default: 0] += weight
+                evidence.signals.append(
+                    .init(
+                        kind: "phase", rule: rule.name, term: term, matched: matched, vote: phase.rawValue,
+                        weight: weight))
+                if rule.present, phase == .during, present == nil {
+                    present = .init(
+                        kind: "present", rule: rule.name, term: term, matched: matched, vote: Phase.during.rawValue,
+                        weight: settings.presentBonus)
+                }
+            case .category(let category):
+                evidence.categoryScores[category, default: 0] += weight
+                if evidence.categoryOrder[category] == nil { evidence.categoryOrder[category] = ruleIndex }
+                evidence.signals.append(
+                    .init(
+                        kind: "category", rule: rule.name, term: term, matched: matched, vote: category.rawValue,
+                        weight: weight))
+            case .severity(let steps):
+                let counted = severityRules.insert(ruleIndex).inserted
+                if counted { evidence.severitySteps += steps }
+                evidence.signals.append(
+                    .init(
+                        kind: "severity", rule: rule.name, term: term, matched: matched, vote: "+\(steps)",
+                        weight: counted ? Double(steps) : 0))
+            }
+        }
+        if let present {
+            evidence.phaseScores[.during, default: 0] += present.weight
+            evidence.signals.append(present)
+        }
+        if let notYet {
+            evidence.phaseScores[.before, default: 0] += notYet.weight
+            evidence.signals.append(notYet)
+        }
+        return evidence
+    }
+
+    /// The rule matches that apply: in the asked language, one per rule and word, and not a
+    /// word that a longer phrase of the same kind already covers (`för några minuter sedan`
+    /// is one recent-past cue, not also the `sedan` of an old event).
+    private func relevantMatches(in tokens: TextTokens, language: String?) -> [PatternIndex.Match] {
+        var matches = index.matches(in: tokens).filter { match in
+            guard let language, let ruleLanguage = lexicon.rules[ruleOfTerm[match.term]].language else { return true }
+            return ruleLanguage == language
+        }
+        matches.sort { ($0.first, $1.last) < ($1.first, $0.last) }
+        var kept: [PatternIndex.Match] = []
+        for match in matches {
+            let rule = ruleOfTerm[match.term]
+            let dimension = Self.dimension(lexicon.rules[rule].target)
+            let covered = kept.contains { other in
+                let sameRule = ruleOfTerm[other.term] == rule && other.first == match.first
+                let inside =
+                    other.first <= match.first && match.last <= other.last
+                    && (other.last - other.first) > (match.last - match.first)
+                    && Self.dimension(lexicon.rules[ruleOfTerm[other.term]].target) == dimension
+                return sameRule || inside
+            }
+            if !covered { kept.append(match) }
+        }
+        return kept
+    }
+
+    private static func dimension(_ target: Lexicon.Target) -> Int {
+        switch target {
+        case .phase: return 0
+        case .category: return 1
+        case .severity: return 2
+        }
+    }
+
+    /// The language with the most marker words in the text, if one has clearly more than the others.
+    private func guessLanguage(_ tokens: TextTokens) -> String? {
+        var counts: [String: Int] = [:]
+        for match in markers.matches(in: tokens) { counts[languageOfMarker[match.term], default: 0] += 1 }
+        let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        guard let best = ranked.first else { return nil }
+        if ranked.count > 1, ranked[1].value * 2 > best.value { return nil }
+        return best.key
+    }
+
+    private func negatorPositions(in tokens: TextTokens) -> [Bool] {
+        var positions = [Bool](repeating: false, count: tokens.count)
+        for match in negators.matches(in: tokens) { positions[match.first] = true }
+        return positions
+    }
+
+    /// A negator up to `negationWindow` words before the cue, or right after it (`det brinner
+    /// inte`), in the same clause.
+    private func isNegated(_ match: PatternIndex.Match, tokens: TextTokens, negators: [Bool]) -> Bool {
+        let clause = tokens.tokens[match.first].clause
+        let window = lexicon.settings.negationWindow
+        var index = match.first - 1
+        while index >= 0, index >= match.first - window, tokens.tokens[index].clause == clause {
+            if negators[index] { return true }
+            index -= 1
+        }
+        let after = match.last + 1
+        return after < tokens.count && tokens.tokens[after].clause == clause && negators[after]
+    }
+}

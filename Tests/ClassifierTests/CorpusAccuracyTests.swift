@@ -1,0 +1,46 @@
+import DeskCore
+import Testing
+
+/// Accuracy on labelled reports: the development corpus shared with the project, and the
+/// desk's own examples written separately from it.
+@Suite struct CorpusAccuracyTests {
+    struct Tally: CustomStringConvertible {
+        var right = 0
+        var total = 0
+        var accuracy: Double { total == 0 ? 1 : Double(right) / Double(total) }
+        var description: String { "\(right)/\(total)" }
+    }
+
+    static func measure(_ reports: [LabelledReport]) -> (overall: Tally, groups: [String: Tally], misses: [String]) {
+        var overall = Tally()
+        var groups: [String: Tally] = [:]
+        var misses: [String] = []
+        for report in reports {
+            let result = classify(report.text)
+            let right = result.phase.rawValue == report.phase
+            for key in ["phase:\(report.phase)", "lang:\(report.lang)", "overall"] {
+                var tally = key == "overall" ? overall : groups[key, default: Tally()]
+                tally.total += 1
+                if right { tally.right += 1 }
+                if key == "overall" { overall = tally } else { groups[key] = tally }
+            }
+            if !right {
+                let votes = result.signals.map { "\($0.matched)→\($0.vote)" }.joined(separator: ", ")
+                misses.append("[\(report.lang) \(report.phase)→\(result.phase.rawValue)] \(report.text) {\(votes)}")
+            }
+        }
+        return (overall, groups, misses)
+    }
+
+    @Test(arguments: ["phase-dev.jsonl", "desk-examples.jsonl", "desk-holdout.jsonl"])
+    func accuracy(fixture: String) throws {
+        let reports = try labelledReports(fixture)
+        let (overall, groups, misses) = Self.measure(reports)
+        print("\(fixture): overall \(overall) \(groups.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" })")
+        for miss in misses { print("  miss \(miss)") }
+        #expect(overall.accuracy >= 0.95, "overall \(overall)")
+        for (group, tally) in groups {
+            #expect(tally.accuracy >= 0.90, "\(group) \(tally)")
+        }
+    }
+}

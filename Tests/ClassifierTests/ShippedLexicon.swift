@@ -1,0 +1,39 @@
+import DeskConfig
+import DeskCore
+import Foundation
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The classifier built from `config/classifier.toml`, as deskd builds it.
+let shippedClassifier: Classifier = {
+    let path = repositoryRoot.appendingPathComponent("config/classifier.toml").path
+    do {
+        return try ClassifierRules.load(path: path)
+    } catch {
+        fatalError("config/classifier.toml does not load: \(error)")
+    }
+}()
+
+/// One labelled report.
+struct LabelledReport: Decodable {
+    var lang: String
+    var phase: String
+    var text: String
+}
+
+/// Reads a JSON-lines fixture from `Tests/ClassifierTests/Fixtures`.
+func labelledReports(_ name: String) throws -> [LabelledReport] {
+    let url = repositoryRoot.appendingPathComponent("Tests/ClassifierTests/Fixtures/\(name)")
+    let text = try String(contentsOf: url, encoding: .utf8)
+    return try text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+        try JSONDecoder().decode(LabelledReport.self, from: Data($0.utf8))
+    }
+}
+
+/// Classifies text alone, as of a fixed moment.
+func classify(_ text: String, lang: String? = nil) -> Classification {
+    shippedClassifier.classify(
+        ClassifierInput(text: text, language: lang, now: Date(timeIntervalSince1970: 1_790_000_000)))
+}
