@@ -73,11 +73,11 @@ let package = Package(
         .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
         .testTarget(name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig"], exclude: ["Fixtures"]),
-        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore"]),
+        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore", "DeskConfig"]),
         .testTarget(
             name: "DeskAPITests",
             dependencies: [
-                "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient",
+                "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient", "DeskConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -95,3 +95,68 @@ public struct ReopenRequest: Codable, Sendable, Hashable {
     /// Creates a request.
     public init(reason: String?) { self.reason = reason }
 }
+
+/// `POST /v1/classify`: a dry run of the classifier on a report's text and fields.
+public struct ClassifyRequest: Codable, Sendable, Hashable {
+    public var text: String
+    public var title: String?
+    /// `sv` or `en`: apply only that language's rules; omit to let the classifier guess.
+    public var lang: String?
+    public var occurredAt: Date?
+    public var injured: Int?
+    public var ongoing: Bool?
+    public var category: String?
+    public var phase: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case text, title, lang, injured, ongoing, category, phase
+        case occurredAt = "occurred_at"
+    }
+
+    public static let allowedMembers: [String: Set<String>] = ["": Set(CodingKeys.allCases.map(\.rawValue))]
+
+    /// Creates a request.
+    public init(
+        text: String, title: String? = nil, lang: String? = nil, occurredAt: Date? = nil, injured: Int? = nil,
+        ongoing: Bool? = nil, category: String? = nil, phase: String? = nil
+    ) {
+        self.text = text
+        self.title = title
+        self.lang = lang
+        self.occurredAt = occurredAt
+        self.injured = injured
+        self.ongoing = ongoing
+        self.category = category
+        self.phase = phase
+    }
+}
+
+/// `POST /v1/incidents/{id}/confirm`: confirm the phase, or correct it.
+public struct ConfirmRequest: Codable, Sendable, Hashable {
+    public var phase: String?
+    public var note: String?
+    public static let allowedMembers: [String: Set<String>] = ["": ["phase", "note"]]
+    /// Creates a request.
+    public init(phase: String? = nil, note: String? = nil) {
+        self.phase = phase
+        self.note = note
+    }
+}
+
+/// `POST /v1/incidents/{id}/split`: move a wrongly joined report to an incident of its own.
+public struct SplitRequest: Codable, Sendable, Hashable {
+    public var reportID: String
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case reportID = "report_id"
+    }
+
+    public static let allowedMembers: [String: Set<String>] = ["": ["report_id", "reason"]]
+    /// Creates a request.
+    public init(reportID: String, reason: String) {
+        self.reportID = reportID
+        self.reason = reason
+    }
+}

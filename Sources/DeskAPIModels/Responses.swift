@@ -15,11 +15,18 @@ public struct IncidentBody: Codable, Sendable, Hashable {
     public var closedAt: Date?
     public var outcome: String?
     public var reportCount: Int
+    /// True while a low-confidence classification waits for a duty officer's confirmation.
+    public var needsReview: Bool
+    /// The classification that set the phase, with its signals.
+    public var classification: Classification?
+    public var lastReportAt: Date
     /// Present on `GET /v1/incidents/{id}` only.
     public var reports: [ReportBody]?
 
     enum CodingKeys: String, CodingKey {
-        case id, area, title, phase, category, severity, status, outcome, reports
+        case id, area, title, phase, category, severity, status, outcome, reports, classification
+        case needsReview = "needs_review"
+        case lastReportAt = "last_report_at"
         case openedAt = "opened_at"
         case updatedAt = "updated_at"
         case closedAt = "closed_at"
@@ -40,6 +47,9 @@ public struct IncidentBody: Codable, Sendable, Hashable {
         closedAt = incident.closedAt
         outcome = incident.outcome
         reportCount = incident.reportCount
+        needsReview = incident.needsReview
+        classification = incident.classification
+        lastReportAt = incident.lastReportAt
         self.reports = reports?.map(ReportBody.init)
     }
 }
@@ -61,9 +71,12 @@ public struct ReportBody: Codable, Sendable, Hashable {
     public var phase: String?
     public var actor: String
     public var transport: String
+    /// What the classifier made of the report when it arrived.
+    public var classification: Classification?
 
     enum CodingKeys: String, CodingKey {
         case id, area, title, text, location, reporter, injured, ongoing, category, phase, actor, transport
+        case classification
         case incidentID = "incident_id"
         case receivedAt = "received_at"
         case occurredAt = "occurred_at"
@@ -86,6 +99,7 @@ public struct ReportBody: Codable, Sendable, Hashable {
         phase = report.phase?.rawValue
         actor = report.actor.rawValue
         transport = report.transport.rawValue
+        classification = report.classification
     }
 }
 
@@ -156,6 +170,26 @@ public struct IncidentChangeBody: Codable, Sendable, Hashable {
     /// Creates the body.
     public init(incident: IncidentBody, events: [EventBody]) {
         self.incident = incident
+        self.events = events
+    }
+}
+
+/// Answer to `POST /v1/incidents/{id}/split`: the incident as left, the one split off, and the
+/// events both got.
+public struct SplitBody: Codable, Sendable, Hashable {
+    public var incident: IncidentBody
+    public var newIncident: IncidentBody
+    public var events: [EventBody]
+
+    enum CodingKeys: String, CodingKey {
+        case incident, events
+        case newIncident = "new_incident"
+    }
+
+    /// Creates the body.
+    public init(incident: IncidentBody, newIncident: IncidentBody, events: [EventBody]) {
+        self.incident = incident
+        self.newIncident = newIncident
         self.events = events
     }
 }

@@ -22,6 +22,10 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var demoFile: String?
     /// Lowest log level written: trace, debug, info, notice, warning, error or critical.
     public var logLevel: String
+    /// The classifier's lexicon (TOML).
+    public var classifierRules: String
+    /// How reports are tied to open incidents.
+    public var correlation: CorrelationPolicy
 
     /// The database file inside the state directory.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("deskd.sqlite") }
@@ -114,6 +118,16 @@ public struct DeskConfiguration: Sendable, Hashable {
         let demo = try seeds.string("demo_reports")
         try seeds.rejectUnknownKeys()
 
+        var classifier = try document.table("classifier")
+        let rules = try classifier.string("rules") ?? "/etc/deskd/classifier.toml"
+        if rules.isEmpty { throw classifier.error("rules", "must name the classifier's lexicon file") }
+        try classifier.rejectUnknownKeys()
+
+        var correlationTable = try document.table("correlation")
+        let windowMinutes = try correlationTable.integer("window_minutes", in: 0...10_080) ?? 360
+        let minShared = try correlationTable.integer("min_shared_words", in: 1...20) ?? 2
+        try correlationTable.rejectUnknownKeys()
+
         var log = try document.table("log")
         let level = try log.string("level") ?? "info"
         guard logLevels.contains(level) else {
@@ -125,7 +139,8 @@ public struct DeskConfiguration: Sendable, Hashable {
         return DeskConfiguration(
             http: http, unixSocket: unixSocket.isEmpty ? nil : unixSocket, maxBodyBytes: maxBody,
             maxJSONDepth: maxDepth, stateDirectory: stateDirectory, areasFile: areasFile,
-            demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level
+            demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, classifierRules: rules,
+            correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
     }
 

@@ -84,6 +84,36 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
                     """)
         }
+        migrator.registerMigration("v2-classification") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE incident ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0
+                        CHECK (needs_review IN (0, 1));
+                    ALTER TABLE incident ADD COLUMN classification TEXT CHECK (classification IS NULL OR json_valid(classification));
+                    ALTER TABLE incident ADD COLUMN last_report_at TEXT NOT NULL DEFAULT '';
+                    UPDATE incident SET last_report_at = coalesce(
+                        (SELECT max(received_at) FROM report WHERE report.incident_id = incident.id), opened_at);
+                    CREATE INDEX incident_for_correlation ON incident(area_id, status, last_report_at);
+                    CREATE INDEX incident_by_review ON incident(needs_review, id);
+
+                    ALTER TABLE report ADD COLUMN classification TEXT
+                        CHECK (classification IS NULL OR json_valid(classification));
+
+                    -- A report stays as it was received; only the incident it belongs to may change,
+                    -- when a duty officer splits a wrongly joined report off (an incident.split event).
+                    DROP TRIGGER report_is_immutable_update;
+                    CREATE TRIGGER report_is_immutable_update BEFORE UPDATE ON report
+                    WHEN NEW.id IS NOT OLD.id OR NEW.area_id IS NOT OLD.area_id
+                        OR NEW.received_at IS NOT OLD.received_at OR NEW.occurred_at IS NOT OLD.occurred_at
+                        OR NEW.title IS NOT OLD.title OR NEW.text IS NOT OLD.text OR NEW.location IS NOT OLD.location
+                        OR NEW.reporter_name IS NOT OLD.reporter_name
+                        OR NEW.reporter_contact IS NOT OLD.reporter_contact OR NEW.injured IS NOT OLD.injured
+                        OR NEW.ongoing IS NOT OLD.ongoing OR NEW.category IS NOT OLD.category
+                        OR NEW.phase IS NOT OLD.phase OR NEW.actor IS NOT OLD.actor
+                        OR NEW.transport IS NOT OLD.transport OR NEW.classification IS NOT OLD.classification
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -48,9 +48,49 @@ public struct SQLiteDeskStore: DeskStore {
                 }
                 var update = try decide(try record.incident())
                 try IncidentRecord(update.incident).update(db)
-                update.events = try Self.append(update.events, in: db)
+                if let report = update.addedReport { try ReportRecord(report).insert(db) }
+                var splitEvents: [TimelineEvent] = []
+                if let splitOff = update.splitOff {
+                    try IncidentRecord(splitOff.incident).insert(db)
+                    try db.execute(
+                        sql: "UPDATE report SET incident_id = ? WHERE id = ? AND incident_id = ?",
+                        arguments: [splitOff.incident.id.rawValue, splitOff.report.id.rawValue, id.rawValue])
+                    guard db.changesCount == 1 else {
+                        throw DeskError.invalid([
+                            FieldIssue(
+                                pointer: "/report_id",
+                                detail: "report \(splitOff.report.id) is no longer in incident \(id)")
+                        ])
+                    }
+                    splitEvents = splitOff.events
+                }
+                let stored = try Self.append(update.events + splitEvents, in: db)
+                update.events = Array(stored.prefix(update.events.count))
+                update.splitOff?.events = Array(stored.dropFirst(update.events.count))
                 return update
             }
+        }
+    }
+
+    public func correlationCandidates(area: String, since: Date, limit: Int) async throws -> [CorrelationCandidate] {
+        try await guarded {
+            try await pool.read { db in
+                let incidents = try IncidentRecord.filter(IncidentRecord.Columns.areaID == area)
+                    .filter(IncidentRecord.Columns.status == IncidentStatus.open.rawValue)
+                    .filter(IncidentRecord.Columns.lastReportAt >= Timestamp.format(since))
+                    .order(IncidentRecord.Columns.lastReportAt.desc).limit(limit).fetchAll(db)
+                return try incidents.map { record in
+                    let reports = try ReportRecord.filter(ReportRecord.Columns.incidentID == record.id)
+                        .order(ReportRecord.Columns.id).fetchAll(db).map { try $0.report() }
+                    return CorrelationCandidate(incident: try record.incident(), reports: reports)
+                }
+            }
+        }
+    }
+
+    public func report(_ id: DeskID) async throws -> Report? {
+        try await guarded {
+            try await pool.read { db in try ReportRecord.fetchOne(db, key: id.rawValue)?.report() }
         }
     }
 

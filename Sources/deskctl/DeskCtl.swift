@@ -12,7 +12,7 @@ struct DeskCtl: AsyncParsableCommand {
             request (the reason is printed as "title: detail"), 64 for wrong usage, 69 when deskd cannot \
             be reached.
             """,
-        subcommands: [ReportCommand.self, IncidentCommand.self, AreaCommand.self]
+        subcommands: [ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self]
     )
 }
 
@@ -23,7 +23,7 @@ struct IncidentCommand: AsyncParsableCommand {
         abstract: "List, show and act on incidents.",
         subcommands: [
             IncidentList.self, IncidentShow.self, IncidentTimeline.self, IncidentNote.self, IncidentPhase.self,
-            IncidentClose.self, IncidentReopen.self,
+            IncidentConfirm.self, IncidentSplit.self, IncidentClose.self, IncidentReopen.self,
         ]
     )
 }

@@ -10,11 +10,20 @@ import ServiceLifecycle
 struct Daemon {
     let configuration: DeskConfiguration
     let configPath: String
+    let classifier: Classifier
     let logger: Logger
 
     func run() async throws {
         let database = try openDatabase()
-        let desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: SystemWallClock())
+        let desk = IncidentDesk(
+            store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: classifier,
+            correlation: configuration.correlation)
+        logger.info(
+            "classifier loaded",
+            metadata: [
+                "rules": "\(configuration.classifierRules)", "rule_count": "\(classifier.lexicon.rules.count)",
+                "correlation_window_minutes": "\(Int(configuration.correlation.window / 60))",
+            ])
         do {
             try await prepare(desk, database)
             try await serve(desk)

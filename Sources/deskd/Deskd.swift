@@ -1,5 +1,6 @@
 import ArgumentParser
 import DeskConfig
+import DeskCore
 import Foundation
 import Logging
 
@@ -23,8 +24,10 @@ struct Deskd: AsyncParsableCommand {
 
     func run() async throws {
         let configuration: DeskConfiguration
+        let classifier: Classifier
         do {
             configuration = try DeskConfiguration.load(path: config)
+            classifier = try ClassifierRules.load(path: configuration.classifierRules)
             if checkConfig {
                 _ = try SeedFiles.areas(path: configuration.areasFile)
                 print("deskd: \(config): configuration is valid")
@@ -43,7 +46,8 @@ struct Deskd: AsyncParsableCommand {
         var logger = Logger(label: "deskd")
         logger.logLevel = level
         do {
-            try await Daemon(configuration: configuration, configPath: config, logger: logger).run()
+            try await Daemon(configuration: configuration, configPath: config, classifier: classifier, logger: logger)
+                .run()
         } catch let error as StartupFailure {
             logger.critical("start-up failed: \(error.description)")
             throw ExitCode(error.isConfiguration ? 78 : 1)

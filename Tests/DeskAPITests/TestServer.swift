@@ -54,13 +54,17 @@ final class TestServer: Sendable {
         }
     }
 
-    static func start(settings: APISettings) async throws -> TestServer {
+    static func start(
+        settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0)
+    ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = try DeskDatabase(path: directory + "/deskd.sqlite")
         _ = try database.syncAreas(areas)
-        let desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: SystemWallClock())
+        let desk = IncidentDesk(
+            store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
+            correlation: correlation)
         try await desk.reloadAreas()
         let socketPath = directory + "/deskd.sock"
         var logger = Logger(label: "deskd-test")

@@ -1,6 +1,7 @@
-import DeskCore
 import Foundation
 import Testing
+
+@testable import DeskCore
 
 @Suite struct IncidentRulesTests {
     let now = Date(timeIntervalSince1970: 1_795_000_000)
@@ -84,18 +85,29 @@ import Testing
             areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
             now: now
         )
-        let new = NewIncident.opening(with: report, transport: .unix, stamp: stamp)
+        let classifier = try Classifier(
+            Lexicon(
+                rules: [.init(name: "now", target: .phase(.during), weight: 3, terms: ["just nu"])], negators: [],
+                yetTerms: []))
+        let new = NewIncident.opening(
+            with: report, classification: classifier.classify(ClassifierInput(report, now: now)), transport: .unix,
+            stamp: stamp)
         #expect(new.incident.title == "Brand")
         #expect(new.incident.phase == .during)
         #expect(new.report.incidentID == new.incident.id)
         #expect(new.events.map(\.kind) == [.reportReceived, .incidentOpened])
         #expect(new.events.allSatisfy { $0.incidentID == new.incident.id && $0.at == now })
         #expect(new.events[1].data["phase_source"] == .string("reporter"))
+        #expect(new.incident.needsReview == false)
         let unclassified = try ValidatedReport(
             ReportSubmission(area: "bredang", text: "Oklart"),
             areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
             now: now
         )
-        #expect(NewIncident.opening(with: unclassified, transport: .tcp, stamp: stamp).incident.phase == .unclassified)
+        let opened = NewIncident.opening(
+            with: unclassified, classification: classifier.classify(ClassifierInput(unclassified, now: now)),
+            transport: .tcp, stamp: stamp)
+        #expect(opened.incident.phase == .unclassified)
+        #expect(opened.incident.needsReview)
     }
 }

@@ -29,14 +29,14 @@ let testAreas = [
     @Test func migratesAnEmptyDatabaseDurably() throws {
         let directory = try TemporaryDirectory()
         let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        #expect(try database.appliedMigrations() == ["v1-core"])
+        #expect(try database.appliedMigrations() == ["v1-core", "v2-classification"])
         #expect(try database.synchronousLevel() == 2)
         #expect(try database.journalMode() == "wal")
         #expect(try database.rowCounts() == ["area": 0, "incident": 0, "report": 0, "event": 0])
         try database.close()
         // Reopening runs no migration twice and keeps durability.
         let again = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        #expect(try again.appliedMigrations() == ["v1-core"])
+        #expect(try again.appliedMigrations() == ["v1-core", "v2-classification"])
         #expect(try again.synchronousLevel() == 2)
         try again.close()
     }
@@ -76,11 +76,15 @@ let testAreas = [
     let database: DeskDatabase
     let desk: IncidentDesk
 
-    init() async throws {
+    /// A desk over a fresh database; `correlation` is off unless a test turns it on.
+    init(correlation: CorrelationPolicy = CorrelationPolicy(window: 0), clock: any WallClock = TestClock()) async throws
+    {
         directory = try TemporaryDirectory()
         database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         _ = try database.syncAreas(testAreas)
-        desk = IncidentDesk(store: SQLiteDeskStore(database: database), clock: TestClock())
+        desk = IncidentDesk(
+            store: SQLiteDeskStore(database: database), clock: clock, classifier: shippedClassifier,
+            correlation: correlation)
         try await desk.reloadAreas()
     }
 

@@ -106,7 +106,7 @@ final class DaemonProcess {
     var deskctl: String { binaryDirectory + "/deskctl" }
 
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
-    init(demo: Bool = false, extraConfig: String = "") throws {
+    init(demo: Bool = false, extraConfig: String = "", correlationConfig: String = "") throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socketPath = directory + "/run/deskd.sock"
@@ -127,6 +127,10 @@ final class DaemonProcess {
 
             [seeds]
             demo_reports = "\(demo ? repositoryRoot + "/seeds/demo-reports.json" : "")"
+
+            [classifier]
+            rules = "\(repositoryRoot)/config/classifier.toml"
+            \(correlationConfig)
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }

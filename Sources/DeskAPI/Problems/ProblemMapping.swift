@@ -76,6 +76,11 @@ enum ProblemMapping {
                 status: .conflict, slug: "same-phase", title: "Incident already in phase",
                 detail: "incident \(id) is already in phase \(phase.rawValue)"
             )
+        case .onlyReport(let id):
+            return APIProblem(
+                status: .conflict, slug: "only-report", title: "Cannot split the only report",
+                detail: "incident \(id) has a single report; splitting it off would leave an empty incident"
+            )
         }
     }
 }

@@ -31,17 +31,38 @@ struct IncidentRoutes {
             let input = try await body.decode(
                 PhaseChangeRequest.self, from: request, allowedMembers: PhaseChangeRequest.allowedMembers
             )
-            guard let phase = Phase(rawValue: input.phase), phase != .unclassified else {
-                throw DeskError.invalid([
-                    FieldIssue(
-                        pointer: "/phase", detail: "must be one of before, during, after (got \"\(input.phase)\")")
-                ])
-            }
+            let phase = try Self.phase(input.phase)
             let update = try await desk.changePhase(
                 of: try context.parameters.require("id"), to: phase, reason: input.reason,
                 actor: await context.actor()
             )
             return try changed(update)
+        }
+        router.post("/v1/incidents/{id}/confirm") { request, context in
+            let input = try await body.decode(
+                ConfirmRequest.self, from: request, allowedMembers: ConfirmRequest.allowedMembers)
+            let update = try await desk.confirm(
+                try context.parameters.require("id"), phase: try input.phase.map { try Self.phase($0) },
+                note: input.note,
+                actor: await context.actor()
+            )
+            return try changed(update)
+        }
+        router.post("/v1/incidents/{id}/split") { request, context in
+            let input = try await body.decode(
+                SplitRequest.self, from: request, allowedMembers: SplitRequest.allowedMembers)
+            let update = try await desk.split(
+                try context.parameters.require("id"), reportID: input.reportID, reason: input.reason,
+                actor: await context.actor()
+            )
+            guard let splitOff = update.splitOff else { return try changed(update) }
+            return try JSONResponse.make(
+                SplitBody(
+                    incident: IncidentBody(update.incident), newIncident: IncidentBody(splitOff.incident),
+                    events: (update.events + splitOff.events).map(EventBody.init)
+                ),
+                status: .created
+            )
         }
         router.post("/v1/incidents/{id}/close") { request, context in
             let input = try await body.decode(
@@ -59,6 +80,16 @@ struct IncidentRoutes {
             )
             return try changed(update)
         }
+    }
+
+    /// A phase a person may assign, or a 422 naming the ones allowed.
+    static func phase(_ text: String) throws(DeskError) -> Phase {
+        guard let phase = Phase(rawValue: text), phase != .unclassified else {
+            throw DeskError.invalid([
+                FieldIssue(pointer: "/phase", detail: "must be one of before, during, after (got \"\(text)\")")
+            ])
+        }
+        return phase
     }
 
     private func list(_ request: Request) async throws -> Response {

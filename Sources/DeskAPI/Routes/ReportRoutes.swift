@@ -3,13 +3,23 @@ import DeskCore
 import HTTPTypes
 import Hummingbird
 
-/// `POST /v1/reports`.
+/// `POST /v1/reports` and its dry run, `POST /v1/classify`.
 struct ReportRoutes {
     let desk: IncidentDesk
     let body: JSONBody
 
     func register(on router: Router<DeskRequestContext>) {
         router.post("/v1/reports") { request, context in try await submit(request, context) }
+        router.post("/v1/classify") { request, _ in
+            let input = try await body.decode(
+                ClassifyRequest.self, from: request, allowedMembers: ClassifyRequest.allowedMembers)
+            let classification = try desk.classify(
+                ClassificationRequest(
+                    text: input.text, title: input.title, language: input.lang, occurredAt: input.occurredAt,
+                    injured: input.injured, ongoing: input.ongoing, category: input.category, phase: input.phase
+                ))
+            return try JSONResponse.make(classification)
+        }
     }
 
     func submit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {

@@ -95,7 +95,9 @@ extension Classifier {
             evidence.phaseScores[.during, default: 0] += present.weight
             evidence.signals.append(present)
         }
-        if let notYet {
+        if var notYet {
+            // "Nobody is hurt yet" in a fire burning now is about the fire, not a warning sign.
+            if present != nil { notYet.weight = 0 }
             evidence.phaseScores[.before, default: 0] += notYet.weight
             evidence.signals.append(notYet)
         }

@@ -17,6 +17,8 @@ public enum Conflict: Sendable, Hashable {
     case incidentClosed(DeskID)
     case incidentAlreadyOpen(DeskID)
     case samePhase(DeskID, Phase)
+    /// Splitting would leave the incident without reports.
+    case onlyReport(DeskID)
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.

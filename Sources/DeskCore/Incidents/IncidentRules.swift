@@ -15,6 +15,8 @@ public enum IncidentRules {
         guard incident.phase != phase else { throw DeskError.conflict(.samePhase(incident.id, phase)) }
         var changed = incident
         changed.phase = phase
+        // A person decided the phase: nothing is left to review.
+        changed.needsReview = false
         changed.updatedAt = stamp.at
         let event = stamp.event(
             .phaseChanged, incident: incident.id,

@@ -16,12 +16,18 @@ public struct Incident: Sendable, Hashable, Codable {
     /// How it ended, given when it was closed.
     public var outcome: String?
     public var reportCount: Int
+    /// True while a low-confidence classification waits for a duty officer to confirm it.
+    public var needsReview: Bool
+    /// The latest classification that set the phase, with its signals; nil when none did.
+    public var classification: Classification?
+    /// When the latest report arrived: a new report joins only within the correlation window.
+    public var lastReportAt: Date
 
     /// Creates an incident.
     public init(
         id: DeskID, areaID: String, title: String, phase: Phase, category: Category?, severity: Int?,
         status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
-        reportCount: Int
+        reportCount: Int, needsReview: Bool = false, classification: Classification? = nil, lastReportAt: Date? = nil
     ) {
         self.id = id
         self.areaID = areaID
@@ -35,5 +41,8 @@ public struct Incident: Sendable, Hashable, Codable {
         self.closedAt = closedAt
         self.outcome = outcome
         self.reportCount = reportCount
+        self.needsReview = needsReview
+        self.classification = classification
+        self.lastReportAt = lastReportAt ?? openedAt
     }
 }

@@ -31,12 +31,14 @@ public struct Report: Sendable, Hashable, Codable {
     public var phase: Phase?
     public var actor: Actor
     public var transport: Transport
+    /// What the classifier made of this report when it arrived.
+    public var classification: Classification?
 
     /// Creates a report.
     public init(
         id: DeskID, incidentID: DeskID, areaID: String, receivedAt: Date, occurredAt: Date?, title: String?,
         text: String, location: String?, reporter: Reporter?, injured: Int?, ongoing: Bool?, category: Category?,
-        phase: Phase?, actor: Actor, transport: Transport
+        phase: Phase?, actor: Actor, transport: Transport, classification: Classification? = nil
     ) {
         self.id = id
         self.incidentID = incidentID
@@ -53,5 +55,6 @@ public struct Report: Sendable, Hashable, Codable {
         self.phase = phase
         self.actor = actor
         self.transport = transport
+        self.classification = classification
     }
 }

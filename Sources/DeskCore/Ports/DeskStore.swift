@@ -13,7 +13,16 @@ public protocol DeskStore: Sendable {
     /// - Returns: the events as stored, with their sequence numbers.
     func open(_ new: NewIncident) async throws -> [TimelineEvent]
 
-    /// Reads the incident, lets `decide` compute the change, and writes it, all in one transaction.
+    /// Open incidents of `area` whose latest report arrived at or after `since`, newest first, at
+    /// most `limit`, each with its reports: what a new report may join.
+    func correlationCandidates(area: String, since: Date, limit: Int) async throws -> [CorrelationCandidate]
+
+    /// The report with this id, if any.
+    func report(_ id: DeskID) async throws -> Report?
+
+    /// Reads the incident, lets `decide` compute the change, and writes it, all in one transaction:
+    /// the incident, its events, a report that joins it (`addedReport`), and an incident split off
+    /// it (`splitOff`, whose report is moved to it only if it still belongs to this incident).
     /// Throws `DeskError.incidentNotFound` for an unknown id and rethrows what `decide` throws.
     /// - Returns: the update as stored, events numbered.
     func update(

@@ -67,6 +67,11 @@ public struct ValidatedReport: Sendable, Hashable {
     /// The incident title this report gives: its own title, else the first line of its text.
     public var derivedTitle: String {
         if let title { return title }
+        return Self.title(from: text)
+    }
+
+    /// The first line of `text`, clipped to 80 characters.
+    static func title(from text: String) -> String {
         let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
         return firstLine.trimmingWhitespace().clipped(80)
     }

@@ -1,24 +1,47 @@
 import Foundation
 import Synchronization
 
-/// The desk's use cases: report, list, show, annotate, move, close and reopen incidents.
+/// The desk's use cases: report (classified and correlated), list, show, annotate, move,
+/// confirm, split, close and reopen incidents.
 ///
-/// Holds no state of its own but the area directory, which is read from the store at start-up
-/// and replaced by `reloadAreas()`.
+/// Holds no state of its own but the area directory, read from the store at start-up and replaced
+/// by `reloadAreas()`, and the classifier, replaced by `replaceClassifier(_:)`.
 public final class IncidentDesk: Sendable {
     private let store: any DeskStore
     private let clock: any WallClock
     private let ids: IDGenerator
     private let limits: ReportLimits
     private let directory: Mutex<AreaDirectory>
+    private let classifierBox: Mutex<Classifier>
+    private let correlation: CorrelationPolicy
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
-    public init(store: any DeskStore, clock: any WallClock, limits: ReportLimits = ReportLimits()) {
+    public init(
+        store: any DeskStore, clock: any WallClock, classifier: Classifier,
+        correlation: CorrelationPolicy = CorrelationPolicy(), limits: ReportLimits = ReportLimits()
+    ) {
         self.store = store
         self.clock = clock
         self.ids = IDGenerator(clock: clock)
         self.limits = limits
         self.directory = Mutex(AreaDirectory([]))
+        self.classifierBox = Mutex(classifier)
+        self.correlation = correlation
+    }
+
+    /// The classifier reports are put through.
+    public var classifier: Classifier { classifierBox.withLock { $0 } }
+
+    /// Puts later reports through another classifier (a reloaded lexicon).
+    public func replaceClassifier(_ classifier: Classifier) {
+        classifierBox.withLock { $0 = classifier }
+    }
+
+    /// Classifies without storing anything: the dry run behind `POST /v1/classify`.
+    public func classify(_ request: ClassificationRequest) throws(DeskError) -> Classification {
+        let classifier = classifier
+        let input = try request.validated(limits: limits, languages: classifier.languages, now: clock.now())
+        return classifier.classify(input)
     }
 
     /// Re-reads the areas from the store.
@@ -43,14 +66,42 @@ public final class IncidentDesk: Sendable {
         return Page.trimming(fetched, limit: page.limit) { .afterKey($0.id) }
     }
 
-    /// Stores a report and the incident it opens; returns both and the events written.
+    /// Classifies a report and stores it: joined to the open incident it is about, or opening a
+    /// new one. Returns the incident, the report and the events written.
     public func submit(
         _ submission: ReportSubmission, actor: Actor, transport: Transport
     ) async throws -> ReportReceipt {
         let now = clock.now().truncatedToMilliseconds
         let areas = directory.withLock { $0 }
         let report = try ValidatedReport(submission, areas: areas, limits: limits, now: now)
-        let new = NewIncident.opening(with: report, transport: transport, stamp: stamp(actor, now))
+        let classifier = classifier
+        let classification = classifier.classify(ClassifierInput(report, now: now))
+        let stamp = stamp(actor, now)
+        if correlation.window > 0 {
+            let candidates = try await store.correlationCandidates(
+                area: report.area.id, since: now.addingTimeInterval(-correlation.window), limit: 20)
+            let correlator = Correlator(policy: correlation, commonWords: classifier.commonWords)
+            if let match = correlator.match(
+                report, category: report.category ?? classification.category, candidates: candidates, now: now)
+            {
+                do {
+                    let update = try await store.update(incident: match.incident.id) { incident throws(DeskError) in
+                        try IncidentRules.join(
+                            incident, report: report, classification: classification, match: match,
+                            transport: transport, stamp: stamp)
+                    }
+                    if let added = update.addedReport {
+                        // The officer sees the incident's whole story so far, not only this report's events.
+                        let timeline = try await store.events(of: update.incident.id, page: try PageRequest(limit: 500))
+                        return ReportReceipt(incident: update.incident, report: added, events: timeline.items)
+                    }
+                } catch DeskError.conflict(.incidentClosed) {
+                    // Closed since we looked: the report opens an incident of its own instead.
+                }
+            }
+        }
+        let new = NewIncident.opening(
+            with: report, classification: classification, transport: transport, stamp: stamp)
         let events = try await store.open(new)
         return ReportReceipt(incident: new.incident, report: new.report, events: events)
     }
@@ -91,6 +142,27 @@ public final class IncidentDesk: Sendable {
     {
         try await change(id, actor: actor) { incident, limits, stamp throws(DeskError) in
             try IncidentRules.changePhase(incident, to: phase, reason: reason, limits: limits, stamp: stamp)
+        }
+    }
+
+    /// Confirms an incident's classification, or corrects its phase, ending the review.
+    public func confirm(_ id: String, phase: Phase?, note: String?, actor: Actor) async throws -> IncidentUpdate {
+        try await change(id, actor: actor) { incident, limits, stamp throws(DeskError) in
+            try IncidentRules.confirm(incident, phase: phase, note: note, limits: limits, stamp: stamp)
+        }
+    }
+
+    /// Splits a wrongly joined report off an incident into an incident of its own.
+    public func split(_ id: String, reportID: String, reason: String, actor: Actor) async throws -> IncidentUpdate {
+        let incidentID = try Self.incidentID(id)
+        guard let parsed = DeskID(reportID), let report = try await store.report(parsed) else {
+            guard try await store.incident(incidentID) != nil else { throw DeskError.incidentNotFound(id) }
+            throw DeskError.invalid([
+                FieldIssue(pointer: "/report_id", detail: "no report \"\(reportID.clipped(40))\" in incident \(id)")
+            ])
+        }
+        return try await change(id, actor: actor) { incident, limits, stamp throws(DeskError) in
+            try IncidentRules.split(incident, report: report, reason: reason, limits: limits, stamp: stamp)
         }
     }
 

@@ -10,6 +10,12 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     public static let reportReceived = EventKind(rawValue: "report.received")
     /// A report opened a new incident.
     public static let incidentOpened = EventKind(rawValue: "incident.opened")
+    /// A report joined an open incident about the same event.
+    public static let reportJoined = EventKind(rawValue: "incident.report_joined")
+    /// A duty officer confirmed (or corrected) the classification.
+    public static let classificationConfirmed = EventKind(rawValue: "incident.classification_confirmed")
+    /// A wrongly joined report was split off into an incident of its own.
+    public static let incidentSplit = EventKind(rawValue: "incident.split")
     /// The incident moved to another phase.
     public static let phaseChanged = EventKind(rawValue: "incident.phase_changed")
     /// Someone added a note.

@@ -19,9 +19,15 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
     var closedAt: String?
     var outcome: String?
     var reportCount: Int
+    var needsReview: Bool
+    /// JSON of the classification that set the phase.
+    var classification: String?
+    var lastReportAt: String
 
     enum CodingKeys: String, CodingKey {
-        case id, title, phase, category, severity, status, outcome
+        case id, title, phase, category, severity, status, outcome, classification
+        case needsReview = "needs_review"
+        case lastReportAt = "last_report_at"
         case areaID = "area_id"
         case openedAt = "opened_at"
         case updatedAt = "updated_at"
@@ -35,6 +41,8 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
         static let phase = Column(CodingKeys.phase)
         static let status = Column(CodingKeys.status)
         static let openedAt = Column(CodingKeys.openedAt)
+        static let lastReportAt = Column(CodingKeys.lastReportAt)
+        static let needsReview = Column(CodingKeys.needsReview)
     }
 
     init(_ incident: Incident) {
@@ -50,6 +58,9 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
         closedAt = incident.closedAt.map(Timestamp.format)
         outcome = incident.outcome
         reportCount = incident.reportCount
+        needsReview = incident.needsReview
+        classification = StoredValue.classificationText(incident.classification)
+        lastReportAt = Timestamp.format(incident.lastReportAt)
     }
 
     /// The domain value; throws when a row holds what the schema's checks should have refused.
@@ -59,7 +70,9 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
             category: try category.map { try StoredValue.enumeration($0) }, severity: severity,
             status: try StoredValue.enumeration(status), openedAt: try StoredValue.time(openedAt),
             updatedAt: try StoredValue.time(updatedAt), closedAt: try closedAt.map(StoredValue.time), outcome: outcome,
-            reportCount: reportCount
+            reportCount: reportCount, needsReview: needsReview,
+            classification: try StoredValue.classification(classification),
+            lastReportAt: try StoredValue.time(lastReportAt)
         )
     }
 }

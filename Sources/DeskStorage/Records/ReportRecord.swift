@@ -23,9 +23,11 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     var phase: String?
     var actor: String
     var transport: String
+    /// JSON of what the classifier made of the report.
+    var classification: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, text, location, injured, ongoing, category, phase, actor, transport
+        case id, title, text, location, injured, ongoing, category, phase, actor, transport, classification
         case incidentID = "incident_id"
         case areaID = "area_id"
         case receivedAt = "received_at"
@@ -56,6 +58,7 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         phase = report.phase?.rawValue
         actor = report.actor.rawValue
         transport = report.transport.rawValue
+        classification = StoredValue.classificationText(report.classification)
     }
 
     func report() throws -> Report {
@@ -69,7 +72,8 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
             reporter: reporter, injured: injured, ongoing: ongoing,
             category: try category.map { try StoredValue.enumeration($0) },
             phase: try phase.map { try StoredValue.enumeration($0) }, actor: Actor(rawValue: actor),
-            transport: try StoredValue.enumeration(transport)
+            transport: try StoredValue.enumeration(transport),
+            classification: try StoredValue.classification(classification)
         )
     }
 }

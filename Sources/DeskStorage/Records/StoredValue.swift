@@ -20,4 +20,24 @@ enum StoredValue {
         }
         return value
     }
+
+    /// A stored classification (JSON text), or nil.
+    static func classification(_ text: String?) throws -> Classification? {
+        guard let text else { return nil }
+        do {
+            return try JSONDecoder().decode(Classification.self, from: Data(text.utf8))
+        } catch {
+            throw StorageFailure("stored classification is unreadable: \(error)")
+        }
+    }
+
+    /// A classification as stored: compact JSON with sorted keys.
+    static func classificationText(_ classification: Classification?) -> String? {
+        guard let classification else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Classification holds strings, numbers and booleans only: encoding cannot fail.
+        guard let data = try? encoder.encode(classification) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -76,3 +76,48 @@ struct IncidentReopen: DeskCommand {
         try show(change, json: connection.json, command: self)
     }
 }
+
+/// `deskctl incident confirm ID [--phase P] [--note N]`
+struct IncidentConfirm: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confirm",
+        abstract: "Confirm an incident's classified phase (or correct it with --phase), ending its review."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The incident id.") var id: String
+    @Option(help: "The right phase, if the classifier got it wrong: before, during or after.") var phase: String?
+    @Option(help: "A remark; recorded on the timeline.") var note: String?
+
+    func execute(_ client: DeskClient) async throws {
+        let change: IncidentChangeBody = try await client.post(
+            "/v1/incidents/\(PathSegment.escape(id))/confirm", body: ConfirmRequest(phase: phase, note: note)
+        )
+        try show(change, json: connection.json, command: self)
+    }
+}
+
+/// `deskctl incident split ID --report R --reason T`
+struct IncidentSplit: DeskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split",
+        abstract: "Move a wrongly joined report out of an incident into an incident of its own.",
+        discussion: "The report ids are listed by: deskctl incident show ID"
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The incident id.") var id: String
+    @Option(help: "The id of the report to split off.") var report: String
+    @Option(help: "Why; recorded on the timeline of both incidents.") var reason: String
+
+    func execute(_ client: DeskClient) async throws {
+        let split: SplitBody = try await client.post(
+            "/v1/incidents/\(PathSegment.escape(id))/split", body: SplitRequest(reportID: report, reason: reason)
+        )
+        if connection.json { return try printJSON(split) }
+        Output.line(
+            "Split: report \(report) now forms incident \(split.newIncident.id) (phase \(split.newIncident.phase)); "
+                + "incident \(split.incident.id) keeps \(split.incident.reportCount) report(s)")
+        Output.line(Describe.timeline(split.events))
+    }
+}

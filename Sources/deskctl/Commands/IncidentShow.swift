@@ -15,6 +15,10 @@ struct IncidentShow: DeskCommand {
         let incident: IncidentBody = try await client.get("/v1/incidents/\(PathSegment.escape(id))")
         if connection.json { return try printJSON(incident) }
         Output.line(Describe.incident(incident))
+        if let classification = incident.classification {
+            Output.line()
+            Output.line(Describe.classification(classification))
+        }
         for report in incident.reports ?? [] {
             Output.line()
             var header =
@@ -32,6 +36,9 @@ struct IncidentShow: DeskCommand {
                     "reporter: " + [reporter.name, reporter.contact].compactMap { $0 }.joined(separator: ", "))
             }
             if !facts.isEmpty { Output.line("  " + facts.joined(separator: "; ")) }
+            if let classification = report.classification {
+                Output.line("  classified: " + Describe.verdict(classification))
+            }
             for line in report.text.split(separator: "\n", omittingEmptySubsequences: false) {
                 Output.line("  | \(line)")
             }

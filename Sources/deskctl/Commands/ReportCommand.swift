@@ -55,7 +55,7 @@ struct ReportCommand: DeskCommand {
     }
 
     func execute(_ client: DeskClient) async throws {
-        let body = try readText()
+        let body = try StandardInput.text(or: text)
         let reporter =
             (reporterName == nil && reporterContact == nil)
             ? nil : ReporterBody(name: reporterName, contact: reporterContact)
@@ -66,18 +66,14 @@ struct ReportCommand: DeskCommand {
         let created: ReportCreatedBody = try await client.post("/v1/reports", body: request)
         if connection.json { return try printJSON(created) }
         let incident = created.incident
+        let joined = created.timeline.contains { $0.kind == "incident.report_joined" }
         Output.line(
-            "Reported: incident \(incident.id) in \(incident.area), phase \(incident.phase), \(incident.status)")
+            "Reported: \(joined ? "joined" : "opened") incident \(incident.id) in \(incident.area), "
+                + "phase \(incident.phase)\(incident.needsReview ? " (needs review)" : ""), \(incident.status)")
+        if let classification = created.report.classification {
+            Output.line("Classified: " + Describe.verdict(classification))
+        }
         Output.line()
         Output.line(Describe.timeline(created.timeline))
-    }
-
-    private func readText() throws -> String {
-        guard text == "-" else { return text }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("standard input is not UTF-8 text")
-        }
-        return text
     }
 }

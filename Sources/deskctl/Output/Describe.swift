@@ -22,9 +22,28 @@ enum Describe {
             if let phase = text("phase") { parts.append("reporter says \(phase)") }
             return parts.joined(separator: ", ")
         case "incident.opened":
-            return "opened in \(text("area") ?? "?"), phase \(text("phase") ?? "?")"
+            var line = "opened in \(text("area") ?? "?"), phase \(text("phase") ?? "?")"
+            if let source = text("phase_source"), source != "none" { line += " (by \(source))" }
+            if case .bool(true)? = data["needs_review"] { line += ", needs review" }
+            if let from = text("split_from") { line += ", split from \(from): \(text("reason") ?? "")" }
+            return line
         case "incident.phase_changed":
-            return "\(text("from") ?? "?") → \(text("to") ?? "?"): \(text("reason") ?? "")"
+            var line = "\(text("from") ?? "?") → \(text("to") ?? "?"): \(text("reason") ?? "")"
+            if case .array(let signals)? = data["classification"]?["signals"] {
+                let cues = signals.prefix(4).compactMap { $0["matched"]?.stringValue }
+                if !cues.isEmpty { line += " (" + cues.map { "\"\($0)\"" }.joined(separator: ", ") + ")" }
+            }
+            return line
+        case "incident.report_joined":
+            return "report joined: \(text("reason") ?? "")"
+        case "incident.classification_confirmed":
+            var line = "classification confirmed: \(text("phase") ?? "?")"
+            if let previous = text("previous_phase"), previous != text("phase") { line += " (was \(previous))" }
+            if let note = text("note") { line += " — \(note)" }
+            return line
+        case "incident.split":
+            return
+                "report \(text("report_id") ?? "?") split off to \(text("new_incident_id") ?? "?"): \(text("reason") ?? "")"
         case "note.added":
             return text("text") ?? ""
         case "incident.closed":
@@ -36,6 +55,41 @@ enum Describe {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
+    }
+
+    /// `during, fire, severity 4, confidence 0.82 (text)` — the verdict in one line.
+    static func verdict(_ result: Classification) -> String {
+        var line = "\(result.phase.rawValue), \(result.category.rawValue), severity \(result.severity), "
+        line += "confidence \(String(format: "%.2f", result.confidence)) (by \(result.decidedBy.rawValue))"
+        if result.needsReview { line += ", needs review" }
+        return line
+    }
+
+    /// A classification with the signals behind it.
+    static func classification(_ result: Classification) -> String {
+        var lines = [
+            "Classification",
+            "  Phase       \(result.phase.rawValue)\(result.needsReview ? "  (needs review)" : "")",
+            "  Category    \(result.category.rawValue)",
+            "  Severity    \(result.severity)",
+            "  Confidence  \(String(format: "%.2f", result.confidence)) (decided by \(result.decidedBy.rawValue))",
+        ]
+        if let language = result.language { lines.append("  Language    \(language)") }
+        let scores = ["before", "during", "after"].map { "\($0) \(score(result.scores[$0] ?? 0))" }
+        lines.append("  Scores      " + scores.joined(separator: ", "))
+        guard !result.signals.isEmpty else {
+            lines.append("  No signals: nothing in the text or fields points to a phase.")
+            return lines.joined(separator: "\n")
+        }
+        var table = Table("  SIGNAL", "RULE", "MATCHED", "TERM", "VOTE", "WEIGHT")
+        for signal in result.signals {
+            table.add("  " + signal.kind, signal.rule, signal.matched, signal.term, signal.vote, score(signal.weight))
+        }
+        return (lines + ["", table.render()]).joined(separator: "\n")
+    }
+
+    private static func score(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     /// The timeline as a table.
@@ -53,7 +107,7 @@ enum Describe {
             "Incident  \(incident.id)",
             "Title     \(incident.title.replacingNewlines())",
             "Area      \(incident.area)",
-            "Phase     \(incident.phase)",
+            "Phase     \(incident.phase)\(incident.needsReview ? "  (needs review: deskctl incident confirm)" : "")",
             "Status    \(incident.status)",
         ]
         if let category = incident.category { lines.append("Category  \(category)") }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// When a new report counts as news about an open incident rather than a new event.
+public struct CorrelationPolicy: Sendable, Hashable {
+    /// How long after an incident's latest report a new report may still join it.
+    public var window: TimeInterval
+    /// Content words (stems) a report must share with the incident when the categories differ.
+    public var minSharedWords: Int
+
+    /// Creates a policy; a window of zero turns correlation off.
+    public init(window: TimeInterval = 6 * 3600, minSharedWords: Int = 2) {
+        self.window = window
+        self.minSharedWords = minSharedWords
+    }
+}
+
+/// An open incident that a new report might be about, with the reports it has.
+public struct CorrelationCandidate: Sendable, Hashable {
+    public var incident: Incident
+    public var reports: [Report]
+
+    /// Creates a candidate.
+    public init(incident: Incident, reports: [Report]) {
+        self.incident = incident
+        self.reports = reports
+    }
+}
+
+/// Why a report joins an incident.
+public struct CorrelationMatch: Sendable, Hashable {
+    public var incident: Incident
+    public var sameCategory: Bool
+    /// Stems the report shares with the incident's reports, e.g. `brand`, `trapp`.
+    public var sharedWords: [String]
+    /// Minutes since the incident's latest report.
+    public var minutesSinceLastReport: Int
+    /// One sentence for the timeline.
+    public var reason: String
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Decides whether a new report is about an open incident: same area, within the window since
+/// the incident's latest report, and the same category or enough shared content words.
+/// Pure: the store supplies the candidates.
+public struct Correlator: Sendable {
+    public var policy: CorrelationPolicy
+    /// Words too common to say two reports are about the same thing (`efter`, `that`).
+    public var commonWords: Set<String>
+
+    /// Creates a correlator.
+    public init(policy: CorrelationPolicy, commonWords: Set<String> = []) {
+        self.policy = policy
+        self.commonWords = commonWords
+    }
+
+    /// The best open incident for the report, or nil when it is about something new.
+    public func match(
+        _ report: ValidatedReport, category: Category, candidates: [CorrelationCandidate], now: Date
+    ) -> CorrelationMatch? {
+        guard policy.window > 0 else { return nil }
+        let words = stems(of: [report.title, report.text].compactMap { $0 }.joined(separator: " "))
+        var best: (match: CorrelationMatch, rank: (Int, Int, Date))?
+        for candidate in candidates {
+            let incident = candidate.incident
+            let age = now.timeIntervalSince(incident.lastReportAt)
+            guard incident.status == .open, incident.areaID == report.area.id, age <= policy.window else { continue }
+            let theirs = candidate.reports.reduce(into: stems(of: incident.title)) { $0.formUnion(stems(of: $1.text)) }
+            let shared = words.intersection(theirs).sorted()
+            let sameCategory = category != .other && incident.category == category
+            guard sameCategory || shared.count >= policy.minSharedWords else { continue }
+            let minutes = max(0, Int(age / 60))
+            let match = CorrelationMatch(
+                incident: incident, sameCategory: sameCategory, sharedWords: shared, minutesSinceLastReport: minutes,
+                reason: Self.reason(
+                    area: incident.areaID, category: sameCategory ? category : nil, minutes: minutes, shared: shared)
+            )
+            let rank = (sameCategory ? 1 : 0, shared.count, incident.lastReportAt)
+            if let current = best, current.rank >= rank { continue }
+            best = (match, rank)
+        }
+        return best?.match
+    }
+
+    /// Content-word stems: words of four letters or more, cut to five, without common words.
+    func stems(of text: String) -> Set<String> {
+        let tokens = TextTokens(text)
+        var result: Set<String> = []
+        for index in 0..<tokens.count {
+            let word = String(decoding: tokens.word(index), as: UTF8.self)
+            guard word.count >= 4, !commonWords.contains(word), !word.allSatisfy(\.isNumber) else { continue }
+            result.insert(String(word.prefix(5)))
+        }
+        return result
+    }
+
+    private static func reason(area: String, category: Category?, minutes: Int, shared: [String]) -> String {
+        var parts = ["same area (\(area))"]
+        if let category { parts.append("same category (\(category.rawValue))") }
+        parts.append("\(minutes) min after its latest report")
+        if !shared.isEmpty { parts.append("shared words: \(shared.prefix(6).joined(separator: ", "))") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+extension Classifier {
+    /// The lexicon's function words (language markers, negators, clause breakers): too common to
+    /// tie two reports together.
+    public var commonWords: Set<String> {
+        let lexicon = self.lexicon
+        return Set(lexicon.languageMarkers.values.joined()).union(lexicon.negators).union(lexicon.clauseBreakers)
+    }
+}

@@ -1,0 +1,130 @@
+/// Decisions about the reports of an incident: a report joining it (and perhaps moving its
+/// phase), a duty officer confirming its classification, and splitting a wrongly joined report off.
+extension IncidentRules {
+    /// Whether a later report may move an incident from one phase to another on its own: forward
+    /// through the crisis (before → during → after), back to during when it flares up again, and
+    /// out of `unclassified`. Never back to `before`: once something happened, it happened.
+    public static func reportMayMove(from current: Phase, to proposed: Phase) -> Bool {
+        switch (current, proposed) {
+        case (.unclassified, .before), (.unclassified, .during), (.unclassified, .after): return true
+        case (.before, .during), (.before, .after), (.during, .after), (.after, .during): return true
+        default: return false
+        }
+    }
+
+    /// `report` (already classified) joins `incident` for the reason in `match`.
+    ///
+    /// A confident report (not needing review) may move the phase (see `reportMayMove`); the move
+    /// is its own event with the deciding signals. Severity only rises.
+    public static func join(
+        _ incident: Incident, report: ValidatedReport, classification: Classification, match: CorrelationMatch,
+        transport: Transport, stamp: EventStamp
+    ) throws(DeskError) -> IncidentUpdate {
+        guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }
+        let stored = Report(
+            id: stamp.ids.next(), incidentID: incident.id, areaID: report.area.id, receivedAt: stamp.at,
+            occurredAt: report.occurredAt, title: report.title, text: report.text, location: report.location,
+            reporter: report.reporter, injured: report.injured, ongoing: report.ongoing, category: report.category,
+            phase: report.phase, actor: stamp.actor, transport: transport, classification: classification
+        )
+        var changed = incident
+        changed.reportCount += 1
+        changed.lastReportAt = stamp.at
+        changed.updatedAt = stamp.at
+        changed.severity = max(incident.severity ?? 0, classification.severity)
+        if incident.category == nil || incident.category == .other { changed.category = classification.category }
+        var events = [
+            stamp.event(.reportReceived, incident: incident.id, data: stored.receivedEventData),
+            stamp.event(
+                .reportJoined, incident: incident.id,
+                data: [
+                    "report_id": .string(stored.id.rawValue), "reason": .string(match.reason),
+                    "same_category": .bool(match.sameCategory),
+                    "shared_words": .array(match.sharedWords.map(JSONValue.string)),
+                    "minutes_since_last_report": .int(Int64(match.minutesSinceLastReport)),
+                ]
+            ),
+        ]
+        let proposed = classification.phase
+        if proposed != incident.phase, !classification.needsReview, reportMayMove(from: incident.phase, to: proposed) {
+            changed.phase = proposed
+            changed.classification = classification
+            changed.needsReview = false
+            events.append(
+                stamp.event(
+                    .phaseChanged, incident: incident.id,
+                    data: [
+                        "from": .string(incident.phase.rawValue), "to": .string(proposed.rawValue),
+                        "by": .string("report"), "report_id": .string(stored.id.rawValue),
+                        "reason": .string("a later report reads as \(proposed.rawValue)"),
+                        "classification": classification.timelineData(),
+                    ]
+                ))
+        }
+        return IncidentUpdate(incident: changed, events: events, addedReport: stored)
+    }
+
+    /// A duty officer confirms the incident's phase, or corrects it to `phase`, ending the review.
+    public static func confirm(
+        _ incident: Incident, phase: Phase?, note: String?, limits: ReportLimits, stamp: EventStamp
+    ) throws(DeskError) -> IncidentUpdate {
+        var rules = FieldRules()
+        let note = rules.optional(note, at: "/note", maxLength: limits.maxReasonLength)
+        if phase == .unclassified {
+            rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
+        }
+        try rules.finish()
+        let confirmed = phase ?? incident.phase
+        guard confirmed != .unclassified else {
+            throw DeskError.invalid([
+                FieldIssue(pointer: "/phase", detail: "the incident is unclassified; give the phase you confirm")
+            ])
+        }
+        var changed = incident
+        changed.phase = confirmed
+        changed.needsReview = false
+        changed.updatedAt = stamp.at
+        let event = stamp.event(
+            .classificationConfirmed, incident: incident.id,
+            data: [
+                "phase": .string(confirmed.rawValue), "previous_phase": .string(incident.phase.rawValue),
+                "was_needing_review": .bool(incident.needsReview),
+                "confidence": incident.classification.map { .double($0.confidence) } ?? .null,
+                "note": .optional(note),
+            ]
+        )
+        return IncidentUpdate(incident: changed, events: [event])
+    }
+
+    /// Splits `report` off `incident` into a new incident of its own, undoing a wrong join.
+    public static func split(
+        _ incident: Incident, report: Report, reason: String, limits: ReportLimits, stamp: EventStamp
+    ) throws(DeskError) -> IncidentUpdate {
+        var rules = FieldRules()
+        let reason = rules.required(reason, at: "/reason", maxLength: limits.maxReasonLength)
+        try rules.finish()
+        guard report.incidentID == incident.id else {
+            throw DeskError.invalid([
+                FieldIssue(
+                    pointer: "/report_id", detail: "report \(report.id) does not belong to incident \(incident.id)")
+            ])
+        }
+        guard incident.reportCount > 1 else { throw DeskError.conflict(.onlyReport(incident.id)) }
+        let newID = stamp.ids.next()
+        let splitOff = NewIncident.opening(
+            from: report, title: report.derivedTitle, id: newID, stamp: stamp,
+            data: ["split_from": .string(incident.id.rawValue), "reason": .string(reason)]
+        )
+        var changed = incident
+        changed.reportCount -= 1
+        changed.updatedAt = stamp.at
+        let event = stamp.event(
+            .incidentSplit, incident: incident.id,
+            data: [
+                "report_id": .string(report.id.rawValue), "new_incident_id": .string(newID.rawValue),
+                "reason": .string(reason),
+            ]
+        )
+        return IncidentUpdate(incident: changed, events: [event], splitOff: splitOff)
+    }
+}
