@@ -69,6 +69,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Classifier benchmark (`make bench`): medians and a same-run baseline, never a timed test.
+        .executableTarget(name: "desk-bench", dependencies: ["DeskCore", "DeskConfig"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore"]),
         .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.

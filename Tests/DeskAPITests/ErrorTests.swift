@@ -117,6 +117,29 @@ let refusals: [Refusal] = [
     Refusal(
         name: "bad since", method: .GET, path: "/v1/timeline?since=today", status: 400, type: "invalid-parameter",
         detail: "since"),
+    Refusal(
+        name: "classify empty text", method: .POST, path: "/v1/classify", body: #"{"text": ""}"#, status: 422,
+        type: "validation-failed", detail: "must not be empty", pointer: "/text"),
+    Refusal(
+        name: "classify white space", method: .POST, path: "/v1/classify", body: #"{"text": " \n\t\u3000 "}"#,
+        status: 422, type: "validation-failed", detail: "must not be empty", pointer: "/text"),
+    Refusal(
+        name: "classify unknown language", method: .POST, path: "/v1/classify",
+        body: #"{"text": "brand", "lang": "de"}"#, status: 422, type: "validation-failed", detail: "en, sv",
+        pointer: "/lang"),
+    Refusal(
+        name: "classify unknown member", method: .POST, path: "/v1/classify",
+        body: #"{"text": "brand", "language": "sv"}"#, status: 422, type: "validation-failed", detail: "language"),
+    Refusal(
+        name: "classify invalid escape", method: .POST, path: "/v1/classify", body: #"{"text": "brand \q"}"#,
+        status: 400, type: "malformed-json", detail: "escape"),
+    Refusal(
+        name: "confirm unknown incident", method: .POST, path: "/v1/incidents/\(unknownID)/confirm", body: "{}",
+        status: 404, type: "incident-not-found", detail: unknownID),
+    Refusal(
+        name: "split unknown incident", method: .POST, path: "/v1/incidents/\(unknownID)/split",
+        body: #"{"report_id": "\#(unknownID)", "reason": "x"}"#, status: 404, type: "incident-not-found",
+        detail: unknownID),
 ]
 
 @Suite struct ErrorTests {

@@ -41,9 +41,10 @@ final class TestServer: Sendable {
 
     /// Starts a server, runs `body` with it and always stops it.
     static func with<Result>(
-        settings: APISettings = APISettings(), _ body: (TestServer) async throws -> Result
+        settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
+        _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(settings: settings)
+        let server = try await start(settings: settings, correlation: correlation)
         do {
             let result = try await body(server)
             try await server.stop()

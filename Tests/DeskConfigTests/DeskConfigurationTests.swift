@@ -44,6 +44,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         ),
         ("[log]\nlevel = \"loud\"\n[areas]\nfile = \"a\"\n", "x.toml:2: log.level: \"loud\" is not one of"),
         ("[areas]\n", "x.toml:1: areas.file is required"),
+        (
+            "[correlation]\nwindow_minutes = -5\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: correlation.window_minutes: -5 is out of range"
+        ),
+        ("[classifier]\nrule = \"c.toml\"\n[areas]\nfile = \"a\"\n", "x.toml:2: classifier.rule: unknown key"),
         ("colour = \"red\"\n[areas]\nfile = \"a\"\n", "x.toml:1: colour: unknown key"),
         (
             "[server]\nhttp = \"\"\nunix_socket = \"\"\n[areas]\nfile = \"a\"\n",

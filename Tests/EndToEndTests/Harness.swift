@@ -106,7 +106,9 @@ final class DaemonProcess {
     var deskctl: String { binaryDirectory + "/deskctl" }
 
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
-    init(demo: Bool = false, extraConfig: String = "", correlationConfig: String = "") throws {
+    init(
+        demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil
+    ) throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socketPath = directory + "/run/deskd.sock"
@@ -129,7 +131,7 @@ final class DaemonProcess {
             demo_reports = "\(demo ? repositoryRoot + "/seeds/demo-reports.json" : "")"
 
             [classifier]
-            rules = "\(repositoryRoot)/config/classifier.toml"
+            rules = "\(classifierRules ?? repositoryRoot + "/config/classifier.toml")"
             \(correlationConfig)
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))

@@ -8,22 +8,36 @@ import Foundation
 /// `during`; `ongoing: false` is `after`, unless `occurred_at` lies ahead or the text speaks of
 /// something still to come); then the text.
 public struct Classifier: Sendable {
+    /// What a term of the index stands for.
+    enum TermRole: Sendable {
+        /// A term of `lexicon.rules[index]`.
+        case rule(Int)
+        case negator
+        case yet
+        /// A common word of this language.
+        case marker(String)
+    }
+
     public let lexicon: Lexicon
+    /// Every term (rules, negators, yet terms, language markers), found in one pass over a report.
     let index: PatternIndex
-    /// For each term in `index`, the rule it belongs to.
-    let ruleOfTerm: [Int]
-    let negators: PatternIndex
-    let yet: PatternIndex
+    /// For each term in `index`, what it stands for.
+    let roles: [TermRole]
     let breakers: Set<[UInt8]>
-    let markers: PatternIndex
-    /// For each term in `markers`, its language.
-    let languageOfMarker: [String]
 
     /// Compiles a lexicon; throws for a term that cannot match anything or an out-of-range setting.
     public init(_ lexicon: Lexicon) throws(LexiconError) {
         self.lexicon = lexicon
         var index = PatternIndex()
-        var ruleOfTerm: [Int] = []
+        var roles: [TermRole] = []
+        func add(_ term: String, _ role: TermRole, context: String, origin: String = "") throws(LexiconError) {
+            do {
+                index.add(try TermPattern(term))
+            } catch {
+                throw LexiconError("\(context): \(error.message)", origin: origin)
+            }
+            roles.append(role)
+        }
         for (ruleIndex, rule) in lexicon.rules.enumerated() {
             guard !rule.terms.isEmpty else {
                 throw LexiconError("rule \"\(rule.name)\" has no terms", origin: rule.origin)
@@ -32,18 +46,16 @@ public struct Classifier: Sendable {
                 throw LexiconError("rule \"\(rule.name)\": weight must be zero or more", origin: rule.origin)
             }
             for term in rule.terms {
-                do {
-                    index.add(try TermPattern(term))
-                } catch {
-                    throw LexiconError("rule \"\(rule.name)\": \(error.message)", origin: rule.origin)
-                }
-                ruleOfTerm.append(ruleIndex)
+                try add(term, .rule(ruleIndex), context: "rule \"\(rule.name)\"", origin: rule.origin)
             }
         }
+        for word in lexicon.negators { try add("=\(word)", .negator, context: "negators") }
+        for term in lexicon.yetTerms { try add(term, .yet, context: "yet") }
+        for (language, words) in lexicon.languageMarkers.sorted(by: { $0.key < $1.key }) {
+            for word in words { try add("=\(word)", .marker(language), context: "language markers of \(language)") }
+        }
         self.index = index
-        self.ruleOfTerm = ruleOfTerm
-        self.negators = try Self.index(lexicon.negators.map { "=\($0)" }, list: "negators")
-        self.yet = try Self.index(lexicon.yetTerms, list: "yet")
+        self.roles = roles
         var breakers: Set<[UInt8]> = []
         for word in lexicon.clauseBreakers {
             let tokens = TextTokens(word)
@@ -51,32 +63,6 @@ public struct Classifier: Sendable {
             breakers.insert(Array(tokens.word(0)))
         }
         self.breakers = breakers
-        var markers = PatternIndex()
-        var languageOfMarker: [String] = []
-        for (language, words) in lexicon.languageMarkers.sorted(by: { $0.key < $1.key }) {
-            for word in words {
-                do {
-                    markers.add(try TermPattern("=\(word)"))
-                } catch {
-                    throw LexiconError("language markers of \(language): \(error.message)")
-                }
-                languageOfMarker.append(language)
-            }
-        }
-        self.markers = markers
-        self.languageOfMarker = languageOfMarker
-    }
-
-    private static func index(_ terms: [String], list: String) throws(LexiconError) -> PatternIndex {
-        var index = PatternIndex()
-        for term in terms {
-            do {
-                index.add(try TermPattern(term))
-            } catch {
-                throw LexiconError("\(list): \(error.message)")
-            }
-        }
-        return index
     }
 
     /// Classifies one report.

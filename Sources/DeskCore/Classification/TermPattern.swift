@@ -23,27 +23,6 @@ public struct TermPattern: Sendable, Hashable {
     public struct Word: Sendable, Hashable {
         public var bytes: [UInt8]
         public var mode: Mode
-
-        func matches(_ token: ArraySlice<UInt8>) -> Bool {
-            switch mode {
-            case .exact: return token.elementsEqual(bytes)
-            case .prefix: return token.count >= bytes.count && token.prefix(bytes.count).elementsEqual(bytes)
-            case .anywhere: return Self.contains(token, bytes)
-            }
-        }
-
-        static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-            guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-            var index = haystack.startIndex
-            let last = haystack.endIndex - needle.count
-            while index <= last {
-                if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) {
-                    return true
-                }
-                index += 1
-            }
-            return false
-        }
     }
 
     /// The term as written.

@@ -34,18 +34,29 @@ extension Classifier {
         let tokens = TextTokens(text, breakers: breakers)
         var evidence = TextEvidence()
         guard tokens.count > 0 else { return evidence }
-        let language = language ?? guessLanguage(tokens)
+        var ruleMatches: [RuleMatch] = []
+        var negated = [Bool](repeating: false, count: tokens.count)
+        var yetClauses: Set<Int> = []
+        var markerCounts: [String: Int] = [:]
+        for match in index.matches(in: tokens) {
+            switch roles[match.term] {
+            case .rule(let rule): ruleMatches.append(RuleMatch(match: match, rule: rule))
+            case .negator: negated[match.first] = true
+            case .yet: yetClauses.insert(tokens.tokens[match.first].clause)
+            case .marker(let language): markerCounts[language, default: 0] += 1
+            }
+        }
+        let language = language ?? Self.guessLanguage(markerCounts)
         evidence.language = language
-        let negated = negatorPositions(in: tokens)
-        let yetClauses = Set(yet.matches(in: tokens).map { tokens.tokens[$0.first].clause })
         let settings = lexicon.settings
 
         var hitsPerRule: [Int: Int] = [:]
         var notYet: Classification.Signal?
         var present: Classification.Signal?
         var severityRules: Set<Int> = []
-        for match in relevantMatches(in: tokens, language: language) {
-            let ruleIndex = ruleOfTerm[match.term]
+        for found in relevant(ruleMatches, language: language) {
+            let match = found.match
+            let ruleIndex = found.rule
             let rule = lexicon.rules[ruleIndex]
             let term = index.patterns[match.term].text
             let matched = tokens.text(match.first, match.last)
@@ -104,28 +115,34 @@ extension Classifier {
         return evidence
     }
 
+    /// A term of a rule found in the text.
+    struct RuleMatch {
+        var match: PatternIndex.Match
+        var rule: Int
+    }
+
     /// The rule matches that apply: in the asked language, one per rule and word, and not a
     /// word that a longer phrase of the same kind already covers (`för några minuter sedan`
     /// is one recent-past cue, not also the `sedan` of an old event).
-    private func relevantMatches(in tokens: TextTokens, language: String?) -> [PatternIndex.Match] {
-        var matches = index.matches(in: tokens).filter { match in
-            guard let language, let ruleLanguage = lexicon.rules[ruleOfTerm[match.term]].language else { return true }
+    private func relevant(_ matches: [RuleMatch], language: String?) -> [RuleMatch] {
+        var candidates = matches.filter { found in
+            guard let language, let ruleLanguage = lexicon.rules[found.rule].language else { return true }
             return ruleLanguage == language
         }
-        matches.sort { ($0.first, $1.last) < ($1.first, $0.last) }
-        var kept: [PatternIndex.Match] = []
-        for match in matches {
-            let rule = ruleOfTerm[match.term]
-            let dimension = Self.dimension(lexicon.rules[rule].target)
+        candidates.sort { ($0.match.first, $1.match.last) < ($1.match.first, $0.match.last) }
+        var kept: [RuleMatch] = []
+        for found in candidates {
+            let match = found.match
+            let dimension = Self.dimension(lexicon.rules[found.rule].target)
             let covered = kept.contains { other in
-                let sameRule = ruleOfTerm[other.term] == rule && other.first == match.first
+                let sameRule = other.rule == found.rule && other.match.first == match.first
                 let inside =
-                    other.first <= match.first && match.last <= other.last
-                    && (other.last - other.first) > (match.last - match.first)
-                    && Self.dimension(lexicon.rules[ruleOfTerm[other.term]].target) == dimension
+                    other.match.first <= match.first && match.last <= other.match.last
+                    && (other.match.last - other.match.first) > (match.last - match.first)
+                    && Self.dimension(lexicon.rules[other.rule].target) == dimension
                 return sameRule || inside
             }
-            if !covered { kept.append(match) }
+            if !covered { kept.append(found) }
         }
         return kept
     }
@@ -138,20 +155,12 @@ extension Classifier {
         }
     }
 
-    /// The language with the most marker words in the text, if one has clearly more than the others.
-    private func guessLanguage(_ tokens: TextTokens) -> String? {
-        var counts: [String: Int] = [:]
-        for match in markers.matches(in: tokens) { counts[languageOfMarker[match.term], default: 0] += 1 }
+    /// The language with the most marker words in the text, if one has at least twice as many as any other.
+    private static func guessLanguage(_ counts: [String: Int]) -> String? {
         let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         guard let best = ranked.first else { return nil }
         if ranked.count > 1, ranked[1].value * 2 > best.value { return nil }
         return best.key
-    }
-
-    private func negatorPositions(in tokens: TextTokens) -> [Bool] {
-        var positions = [Bool](repeating: false, count: tokens.count)
-        for match in negators.matches(in: tokens) { positions[match.first] = true }
-        return positions
     }
 
     /// A negator up to `negationWindow` words before the cue, or right after it (`det brinner

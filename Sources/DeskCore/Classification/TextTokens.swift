@@ -47,7 +47,13 @@ struct TextTokens {
 
     /// Words `from...through`, joined by spaces, as text.
     func text(_ from: Int, _ through: Int) -> String {
-        (from...through).map { String(decoding: word($0), as: UTF8.self) }.joined(separator: " ")
+        if from == through { return String(decoding: word(from), as: UTF8.self) }
+        var joined: [UInt8] = []
+        for index in from...through {
+            if index > from { joined.append(0x20) }
+            joined.append(contentsOf: word(index))
+        }
+        return String(decoding: joined, as: UTF8.self)
     }
 
     private mutating func endWord(start: Int, clause: Int, breakers: Set<[UInt8]>) -> Int {
@@ -62,7 +68,10 @@ struct TextTokens {
     private static func normalised(_ text: String) -> String {
         let lowered = text.lowercased()
         // Composing is only needed when there is something to compose; most reports have nothing.
-        guard lowered.unicodeScalars.contains(where: { $0.properties.canonicalCombiningClass != .notReordered })
+        guard
+            lowered.unicodeScalars.contains(where: {
+                $0.value >= 0x300 && $0.properties.canonicalCombiningClass != .notReordered
+            })
         else { return lowered }
         return lowered.precomposedStringWithCanonicalMapping
     }

@@ -1,0 +1,69 @@
+import DeskConfig
+import DeskCore
+import Foundation
+
+/// `desk-bench`: how fast the classifier is on the labelled reports.
+///
+/// Run with `make bench` (a release build). Prints the median of several rounds, and a baseline
+/// measured in the same run (lower-casing and splitting the same texts) so that figures from
+/// noisy machines compare as ratios. Not a test: nothing here fails on timing.
+@main
+struct DeskBench {
+    static func main() throws {
+        let arguments = CommandLine.arguments.dropFirst()
+        let root = arguments.first ?? FileManager.default.currentDirectoryPath
+        let classifier = try ClassifierRules.load(path: root + "/config/classifier.toml")
+        let fixtures = root + "/Tests/ClassifierTests/Fixtures"
+        var texts: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixtures).sorted()
+        where name.hasSuffix(".jsonl") {
+            let content = try String(contentsOfFile: fixtures + "/" + name, encoding: .utf8)
+            for line in content.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                if let text = object?["text"] as? String { texts.append(text) }
+            }
+        }
+        guard !texts.isEmpty else { throw BenchError("no labelled reports under \(fixtures)") }
+        let inputs = texts.map { ClassifierInput(text: $0, now: Date(timeIntervalSince1970: 1_790_000_000)) }
+        let passes = 200
+        let rounds = 9
+
+        var checksum = 0
+        let classify = measure(rounds: rounds) {
+            for _ in 0..<passes {
+                for input in inputs { checksum &+= classifier.classify(input).severity }
+            }
+        }
+        let baseline = measure(rounds: rounds) {
+            for _ in 0..<passes {
+                for text in texts { checksum &+= text.lowercased().split(separator: " ").count }
+            }
+        }
+        let count = Double(passes * inputs.count)
+        let perClassification = classify / count
+        print("texts: \(inputs.count) labelled reports, \(passes) passes per round, \(rounds) rounds (median)")
+        print(
+            String(
+                format: "classify:  %.2f µs per report, %.0f reports/s", perClassification * 1e6, 1 / perClassification)
+        )
+        print(String(format: "baseline:  %.2f µs per report (lowercased + split)", baseline / count * 1e6))
+        print(String(format: "ratio:     %.1f× the baseline", classify / baseline))
+        print("checksum:  \(checksum)")
+    }
+
+    /// The median wall time, in seconds, of `rounds` runs of `work`.
+    static func measure(rounds: Int, _ work: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let elapsed = clock.measure(work)
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

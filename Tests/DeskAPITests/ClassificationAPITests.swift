@@ -1,0 +1,122 @@
+import DeskAPIModels
+import DeskCore
+import Foundation
+import Testing
+
+/// `POST /v1/classify`, classification on reports, confirmation and split, over both transports.
+@Suite struct ClassificationAPITests {
+    @Test(arguments: transports)
+    func classifyIsADryRunWithSignals(transport: Transport) async throws {
+        try await TestServer.with { server in
+            let before = try server.database.rowCounts()
+            let response = try await server.send(
+                transport, .POST, "/v1/classify",
+                body: #"{"text": "Det brinner i trapphuset just nu och röken sprider sig", "injured": 2}"#)
+            #expect(response.status == 200, "\(response.text)")
+            let result = try response.decode(Classification.self)
+            #expect(result.phase == .during)
+            #expect(result.category == .fire)
+            #expect(result.severity == 4)
+            #expect(result.language == "sv")
+            #expect(result.signals.contains { $0.matched == "just nu" && $0.vote == "during" && $0.weight > 0 })
+            let json = try response.json()
+            #expect(json["needs_review"] as? Bool == false)
+            #expect(json["decided_by"] as? String == "text")
+            #expect(try server.database.rowCounts() == before)
+        }
+    }
+
+    @Test(arguments: [
+        #"{"text": "🔥🔥 brand 🚒"}"#, #"{"text": "حريق \u202e skott"}"#, #"{"text": "\u0000\u0007 brand"}"#,
+        #"{"text": "\ud83d\udd25 eld"}"#, #"{"text": "x", "lang": "en", "ongoing": false}"#,
+    ])
+    func anyUnicodeGetsAnAnswerNotACrash(body: String) async throws {
+        try await TestServer.with { server in
+            let response = try await server.send(.tcp, .POST, "/v1/classify", body: body)
+            #expect(response.status == 200 || response.status == 422, "\(response.text)")
+            if response.status == 200 { #expect((1...5).contains(try response.decode(Classification.self).severity)) }
+        }
+    }
+
+    @Test func aLoneSurrogateEscapeIsAClearError() async throws {
+        try await TestServer.with { server in
+            let response = try await server.send(.tcp, .POST, "/v1/classify", body: #"{"text": "\ud800 brand"}"#)
+            #expect([400, 422].contains(response.status), "\(response.text)")
+            #expect(response.contentType == "application/problem+json")
+        }
+    }
+
+    @Test(arguments: transports)
+    func reportsCarryTheirClassificationAndLowConfidenceNeedsReview(transport: Transport) async throws {
+        try await TestServer.with { server in
+            let vague = try await server.send(
+                transport, .POST, "/v1/reports", body: #"{"area": "rinkeby", "text": "Brand"}"#)
+            let created = try vague.decode(ReportCreatedBody.self)
+            #expect(created.incident.needsReview)
+            #expect(created.report.classification?.needsReview == true)
+            let opened = try #require(created.timeline.first { $0.kind == "incident.opened" })
+            #expect(opened.data["needs_review"] == .bool(true))
+            #expect(opened.data["classification"]?["phase"] == .string(created.incident.phase))
+
+            let confirm = try await server.send(
+                transport, .POST, "/v1/incidents/\(created.incident.id)/confirm",
+                body: #"{"phase": "during", "note": "Ringde upp, det brinner"}"#)
+            #expect(confirm.status == 200, "\(confirm.text)")
+            let change = try confirm.decode(IncidentChangeBody.self)
+            #expect(!change.incident.needsReview)
+            #expect(change.incident.phase == "during")
+            #expect(change.events.map(\.kind) == ["incident.classification_confirmed"])
+
+            let badPhase = try await server.send(
+                transport, .POST, "/v1/incidents/\(created.incident.id)/confirm", body: #"{"phase": "soon"}"#)
+            #expect(badPhase.status == 422)
+
+            let detail = try await server.send(transport, .GET, "/v1/incidents/\(created.incident.id)")
+            let incident = try detail.decode(IncidentBody.self)
+            #expect(incident.reports?.first?.classification?.category == .fire)
+            #expect(!incident.needsReview)
+        }
+    }
+
+    @Test(arguments: transports)
+    func joinedReportsSplitApartOverTheAPI(transport: Transport) async throws {
+        try await TestServer.with(correlation: CorrelationPolicy(window: 3600)) { server in
+            let first = try await server.send(
+                transport, .POST, "/v1/reports",
+                body: #"{"area": "bredang", "text": "Det brinner i en lägenhet på Ålgrytevägen just nu"}"#
+            ).decode(ReportCreatedBody.self)
+            let second = try await server.send(
+                transport, .POST, "/v1/reports",
+                body: #"{"area": "bredang", "text": "Brand i en container vid skolan, rök över gården"}"#
+            ).decode(ReportCreatedBody.self)
+            #expect(second.incident.id == first.incident.id)
+            #expect(second.timeline.map(\.kind).starts(with: ["report.received", "incident.opened"]))
+            #expect(second.timeline.contains { $0.kind == "incident.report_joined" })
+
+            let missingReason = try await server.send(
+                transport, .POST, "/v1/incidents/\(first.incident.id)/split",
+                body: #"{"report_id": "\#(second.report.id)", "reason": " "}"#)
+            #expect(missingReason.status == 422)
+            let only = try await server.send(
+                transport, .POST, "/v1/incidents/\(first.incident.id)/split",
+                body: #"{"report_id": "01a1ee56-5e00-7200-bcce-d8aca0fcce52", "reason": "x"}"#)
+            #expect(only.status == 422)
+            #expect(try only.decode(ProblemDetails.self).errors?.first?.pointer == "/report_id")
+
+            let split = try await server.send(
+                transport, .POST, "/v1/incidents/\(first.incident.id)/split",
+                body: #"{"report_id": "\#(second.report.id)", "reason": "Två olika bränder"}"#)
+            #expect(split.status == 201, "\(split.text)")
+            let body = try split.decode(SplitBody.self)
+            #expect(body.incident.reportCount == 1)
+            #expect(body.newIncident.reportCount == 1)
+            #expect(body.events.map(\.kind) == ["incident.split", "incident.opened"])
+
+            let again = try await server.send(
+                transport, .POST, "/v1/incidents/\(body.newIncident.id)/split",
+                body: #"{"report_id": "\#(second.report.id)", "reason": "x"}"#)
+            #expect(again.status == 409)
+            #expect(try again.decode(ProblemDetails.self).type == "urn:incident-desk:problem:only-report")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import DeskAPIModels
+import Foundation
+import Testing
+
+/// The classifier through the built deskd and deskctl.
+@Suite struct ClassificationEndToEndTests {
+    @Test func deskctlClassifyExplainsWithoutStoring() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let result = try daemon.ctl("classify", "Det brinner i trapphuset just nu, ingen är skadad än")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Phase       during"))
+        #expect(result.stdout.contains("Category    fire"))
+        #expect(result.stdout.contains("just nu"))
+        #expect(result.stdout.contains("negated"))
+        let english = try daemon.ctl("classify", "Rumours of trouble ahead of the derby", "--lang", "en", "--json")
+        #expect(try decodeJSON(ClassificationProbe.self, english.stdout).phase == "before")
+        let empty = try daemon.ctl("classify", "   ")
+        #expect(empty.status == 1)
+        #expect(empty.stderr.hasPrefix("Invalid request: text: must not be empty"))
+        let badLanguage = try daemon.ctl("classify", "brand", "--lang", "fi")
+        #expect(badLanguage.status == 1)
+        #expect(badLanguage.stderr.contains("lang"))
+        let list = try decodeJSON(PageBody<IncidentBody>.self, try daemon.ctl("incident", "list", "--json").stdout)
+        #expect(list.items.isEmpty)
+    }
+
+    @Test func reportsJoinAndAreConfirmedAndSplitWithDeskctl() throws {
+        let daemon = try DaemonProcess(correlationConfig: "[correlation]\nwindow_minutes = 60")
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let first = try daemon.ctl("report", "--area", "bredang", "--text", "Det brinner i en bil vid Bredängstorget")
+        #expect(first.stdout.contains("Reported: opened incident"), "\(first.stdout)\(first.stderr)")
+        let second = try daemon.ctl(
+            "report", "--area", "bredang", "--text", "Brand i en container vid skolan", "--json")
+        let joined = try decodeJSON(ReportCreatedBody.self, second.stdout)
+        #expect(joined.incident.reportCount == 2)
+        let id = joined.incident.id
+
+        let show = try daemon.ctl("incident", "show", id)
+        #expect(show.stdout.contains("Classification"))
+        #expect(show.stdout.contains("classified: during, fire"))
+
+        let confirm = try daemon.ctl("incident", "confirm", id, "--note", "Två bilar, bekräftat")
+        #expect(confirm.status == 0, "\(confirm.stderr)")
+        #expect(confirm.stdout.contains("classification confirmed: during"))
+
+        let split = try daemon.ctl("incident", "split", id, "--report", joined.report.id, "--reason", "Olika bränder")
+        #expect(split.status == 0, "\(split.stderr)")
+        #expect(split.stdout.contains("Split: report \(joined.report.id) now forms incident"))
+        let timeline = try daemon.ctl("incident", "timeline", id)
+        #expect(timeline.stdout.contains("incident.report_joined"))
+        #expect(timeline.stdout.contains("incident.split"))
+        let refused = try daemon.ctl("incident", "split", id, "--report", joined.report.id, "--reason", "igen")
+        #expect(refused.status == 1)
+    }
+
+    @Test func aBrokenLexiconStopsStartUpNamingFileAndLine() throws {
+        let directory = "/tmp/desk-lex-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rules = directory + "/classifier.toml"
+        try Data("[[rule]]\nname = \"x\"\nphase = \"later\"\nweight = 1\nterms = [\"a\"]\n".utf8)
+            .write(to: URL(fileURLWithPath: rules))
+        let daemon = try DaemonProcess(classifierRules: rules)
+        let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("\(rules):3: rule[1].phase: \"later\" is not one of before, during, after"))
+    }
+}
+
+/// Just the phase of a classification, to decode deskctl's JSON without DeskCore.
+struct ClassificationProbe: Decodable {
+    var phase: String
+}
