@@ -69,17 +69,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Shared by the test targets: the classifier built from the repository's lexicon.
+        .target(name: "DeskTestSupport", dependencies: ["DeskCore", "DeskConfig"], path: "Tests/DeskTestSupport"),
         // Classifier benchmark (`make bench`): medians and a same-run baseline, never a timed test.
         .executableTarget(name: "desk-bench", dependencies: ["DeskCore", "DeskConfig"]),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore"]),
         .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
-        .testTarget(name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig"], exclude: ["Fixtures"]),
-        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore", "DeskConfig"]),
+        .testTarget(
+            name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig", "DeskTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore", "DeskTestSupport"]),
         .testTarget(
             name: "DeskAPITests",
             dependencies: [
-                "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient", "DeskConfig",
+                "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient", "DeskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

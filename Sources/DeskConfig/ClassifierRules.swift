@@ -29,14 +29,7 @@ public enum ClassifierRules {
 
     /// Parses lexicon text without compiling it.
     public static func lexicon(_ text: String, file: String) throws(ConfigError) -> Lexicon {
-        let root: TOMLTable
-        do {
-            root = try TOMLParser.parse(text)
-        } catch {
-            throw ConfigError(
-                file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
-        }
-        var document = ConfigTable(file: file, path: "", table: root)
+        var document = try ConfigTable.document(text, file: file)
 
         var settingsTable = try document.table("settings")
         var settings = Lexicon.Settings()

@@ -13,6 +13,16 @@ struct ConfigTable {
         self.table = table
     }
 
+    /// The root table of a TOML document; a syntax error names the file, line and column.
+    static func document(_ text: String, file: String) throws(ConfigError) -> ConfigTable {
+        do {
+            return ConfigTable(file: file, path: "", table: try TOMLParser.parse(text))
+        } catch {
+            throw ConfigError(
+                file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
+        }
+    }
+
     func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     func error(_ name: String?, _ message: String) -> ConfigError {

@@ -73,14 +73,7 @@ public struct DeskConfiguration: Sendable, Hashable {
 
     /// Parses and checks configuration text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> DeskConfiguration {
-        let root: TOMLTable
-        do {
-            root = try TOMLParser.parse(text)
-        } catch {
-            throw ConfigError(
-                file: file, line: error.line, key: nil, message: "\(error.message) (column \(error.column))")
-        }
-        var document = ConfigTable(file: file, path: "", table: root)
+        var document = try ConfigTable.document(text, file: file)
 
         var server = try document.table("server")
         let httpText = try server.string("http") ?? "127.0.0.1:8440"

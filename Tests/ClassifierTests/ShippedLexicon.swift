@@ -1,20 +1,6 @@
-import DeskConfig
 import DeskCore
+import DeskTestSupport
 import Foundation
-
-/// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
-/// The classifier built from `config/classifier.toml`, as deskd builds it.
-let shippedClassifier: Classifier = {
-    let path = repositoryRoot.appendingPathComponent("config/classifier.toml").path
-    do {
-        return try ClassifierRules.load(path: path)
-    } catch {
-        fatalError("config/classifier.toml does not load: \(error)")
-    }
-}()
 
 /// One labelled report.
 struct LabelledReport: Decodable {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DeskAPI
 import DeskCore
 import DeskStorage
+import DeskTestSupport
 import Foundation
 import Logging
 import NIOCore

@@ -1,4 +1,5 @@
 import DeskCore
+import DeskTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import DeskCore
 import DeskStorage
+import DeskTestSupport
 import Foundation
 import Testing
 
