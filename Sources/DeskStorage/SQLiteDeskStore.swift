@@ -114,6 +114,9 @@ public struct SQLiteDeskStore: DeskStore {
         if let area = query.area { request = request.filter(IncidentRecord.Columns.areaID == area) }
         if let phase = query.phase { request = request.filter(IncidentRecord.Columns.phase == phase.rawValue) }
         if let status = query.status { request = request.filter(IncidentRecord.Columns.status == status.rawValue) }
+        if let needsReview = query.needsReview {
+            request = request.filter(IncidentRecord.Columns.needsReview == needsReview)
+        }
         if let since = query.since {
             request = request.filter(IncidentRecord.Columns.openedAt >= Timestamp.format(since))
         }

@@ -53,6 +53,8 @@ import Testing
                 transport, .POST, "/v1/reports", body: #"{"area": "rinkeby", "text": "Brand"}"#)
             let created = try vague.decode(ReportCreatedBody.self)
             #expect(created.incident.needsReview)
+            let review = try await server.send(transport, .GET, "/v1/incidents?needs_review=true")
+            #expect(try review.decode(PageBody<IncidentBody>.self).items.map(\.id) == [created.incident.id])
             #expect(created.report.classification?.needsReview == true)
             let opened = try #require(created.timeline.first { $0.kind == "incident.opened" })
             #expect(opened.data["needs_review"] == .bool(true))
@@ -70,6 +72,11 @@ import Testing
             let badPhase = try await server.send(
                 transport, .POST, "/v1/incidents/\(created.incident.id)/confirm", body: #"{"phase": "soon"}"#)
             #expect(badPhase.status == 422)
+
+            let waiting = try await server.send(transport, .GET, "/v1/incidents?needs_review=true")
+            #expect(try waiting.decode(PageBody<IncidentBody>.self).items.isEmpty)
+            let done = try await server.send(transport, .GET, "/v1/incidents?needs_review=false")
+            #expect(try done.decode(PageBody<IncidentBody>.self).items.map(\.id) == [created.incident.id])
 
             let detail = try await server.send(transport, .GET, "/v1/incidents/\(created.incident.id)")
             let incident = try detail.decode(IncidentBody.self)

@@ -118,6 +118,9 @@ let refusals: [Refusal] = [
         name: "bad since", method: .GET, path: "/v1/timeline?since=today", status: 400, type: "invalid-parameter",
         detail: "since"),
     Refusal(
+        name: "bad needs_review filter", method: .GET, path: "/v1/incidents?needs_review=yes", status: 400,
+        type: "invalid-parameter", detail: "needs_review: must be true or false"),
+    Refusal(
         name: "classify empty text", method: .POST, path: "/v1/classify", body: #"{"text": ""}"#, status: 422,
         type: "validation-failed", detail: "must not be empty", pointer: "/text"),
     Refusal(

@@ -36,6 +36,15 @@ struct QueryParameters {
         return value
     }
 
+    func boolean(_ name: String) throws(DeskError) -> Bool? {
+        guard let text = string(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw DeskError.invalidParameter(name, "must be true or false (got \"\(text)\")")
+        }
+    }
+
     func time(_ name: String) throws(DeskError) -> Date? {
         guard let text = string(name) else { return nil }
         // A literal "+" in a query string reads as a space: accept "…T14:05:00 01:00" as "+01:00".

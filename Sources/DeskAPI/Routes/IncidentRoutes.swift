@@ -93,11 +93,13 @@ struct IncidentRoutes {
     }
 
     private func list(_ request: Request) async throws -> Response {
-        let query = try QueryParameters(request, allowed: ["area", "phase", "status", "since", "limit", "cursor"])
+        let query = try QueryParameters(
+            request, allowed: ["area", "phase", "status", "since", "needs_review", "limit", "cursor"])
         let incidents = try await desk.incidents(
             IncidentQuery(
                 area: query.string("area"), phase: try query.oneOf("phase", Phase.self),
                 status: try query.oneOf("status", IncidentStatus.self), since: try query.time("since"),
+                needsReview: try query.boolean("needs_review"),
                 page: try query.page()
             )
         )

@@ -7,17 +7,20 @@ public struct IncidentQuery: Sendable, Hashable {
     public var status: IncidentStatus?
     /// Only incidents opened at or after this instant.
     public var since: Date?
+    /// Only incidents whose classification does (true) or does not (false) await review.
+    public var needsReview: Bool?
     public var page: PageRequest
 
     /// Creates a query.
     public init(
         area: String? = nil, phase: Phase? = nil, status: IncidentStatus? = nil, since: Date? = nil,
-        page: PageRequest
+        needsReview: Bool? = nil, page: PageRequest
     ) {
         self.area = area
         self.phase = phase
         self.status = status
         self.since = since
+        self.needsReview = needsReview
         self.page = page
     }
 }

@@ -92,7 +92,8 @@ public final class IncidentDesk: Sendable {
                     }
                     if let added = update.addedReport {
                         // The officer sees the incident's whole story so far, not only this report's events.
-                        let timeline = try await store.events(of: update.incident.id, page: try PageRequest(limit: 500))
+                        let timeline = try await store.events(
+                            of: update.incident.id, page: try PageRequest(limit: PageRequest.maxLimit))
                         return ReportReceipt(incident: update.incident, report: added, events: timeline.items)
                     }
                 } catch DeskError.conflict(.incidentClosed) {

@@ -20,6 +20,9 @@ struct IncidentList: DeskCommand {
     @Option(help: ArgumentHelp("Only incidents opened at or after this RFC 3339 time.", valueName: "time"))
     var since: String?
 
+    @Flag(help: "Only incidents whose classification awaits a duty officer's confirmation.")
+    var needsReview = false
+
     @Option(help: "How many (1-500).")
     var limit = 50
 
@@ -30,7 +33,8 @@ struct IncidentList: DeskCommand {
         let page: PageBody<IncidentBody> = try await client.get(
             "/v1/incidents",
             query: [
-                ("area", area), ("phase", phase), ("status", status), ("since", since), ("limit", String(limit)),
+                ("area", area), ("phase", phase), ("status", status), ("since", since),
+                ("needs_review", needsReview ? "true" : nil), ("limit", String(limit)),
                 ("cursor", cursor),
             ]
         )
@@ -40,7 +44,8 @@ struct IncidentList: DeskCommand {
         table.maxWidths = [6: 60]
         for incident in page.items {
             table.add(
-                incident.id, Describe.time(incident.openedAt), incident.area, incident.phase, incident.status,
+                incident.id, Describe.time(incident.openedAt), incident.area,
+                incident.needsReview ? incident.phase + " (review)" : incident.phase, incident.status,
                 String(incident.reportCount), incident.title
             )
         }
