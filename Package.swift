@@ -27,6 +27,17 @@ let package = Package(
             name: "DeskStorage",
             dependencies: ["DeskCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // libsystemd (sd_notify, sd_listen_fds, sd_watchdog_enabled, sd_journal_sendv).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // systemd integration: notifications, watchdog, socket activation, journald logging.
+        .target(
+            name: "DeskSystemd",
+            dependencies: [
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Wire types shared by the server and the CLI.
         .target(name: "DeskAPIModels", dependencies: ["DeskCore"]),
         // HTTP API: routes, request context, problem+json mapping.
@@ -55,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "deskd",
             dependencies: [
-                "DeskCore", "DeskConfig", "DeskStorage", "DeskAPI",
+                "DeskCore", "DeskConfig", "DeskStorage", "DeskAPI", "DeskSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -146,6 +146,27 @@ public struct SQLiteDeskStore: DeskStore {
         return try await events(page: page, request)
     }
 
+    public func openIncidentSummary() async throws -> OpenIncidentSummary {
+        try await guarded {
+            try await pool.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT phase, count(*) AS n, sum(needs_review) AS review FROM incident
+                        WHERE status = 'open' GROUP BY phase
+                        """)
+                var byPhase: [Phase: Int] = [:]
+                var review = 0
+                for row in rows {
+                    let phase: Phase = try StoredValue.enumeration(row["phase"])
+                    byPhase[phase] = row["n"]
+                    review += row["review"] ?? 0
+                }
+                return OpenIncidentSummary(byPhase: byPhase, needingReview: review)
+            }
+        }
+    }
+
     public func ping() async throws {
         _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
     }

@@ -2,6 +2,7 @@ import DeskAPI
 import DeskConfig
 import DeskCore
 import DeskStorage
+import DeskSystemd
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -93,6 +94,7 @@ struct Daemon {
         let logger = logger
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)
+        let notifier = SystemdNotifier()
         let services: [any Service]
         do {
             services = try DeskServer.services(
@@ -100,16 +102,27 @@ struct Daemon {
                 onListening: { listener in
                     logger.info("listening on \(listener)")
                     if ready.arrive() {
-                        logger.notice("deskd ready", metadata: ["listeners": "\(expected)"])
+                        // Database open, migrations done, every listener accepting: tell systemd.
+                        Task {
+                            let summary = try? await desk.openIncidentSummary()
+                            notifier.ready(status: "Serving; \(summary?.description ?? "incident count unavailable")")
+                            logger.notice("deskd ready", metadata: ["listeners": "\(expected)"])
+                        }
                     }
                 }
             )
         } catch {
             throw StartupFailure(description: "\(error)")
         }
+        let supervision = SupervisionService(
+            notifier: notifier, logger: logger, check: { try await desk.ping() },
+            status: { (try? await desk.openIncidentSummary()).map { "Serving; \($0.description)" } }
+        )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                services: (services + [supervision]).map {
+                    ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+                },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

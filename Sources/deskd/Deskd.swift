@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeskConfig
 import DeskCore
+import DeskSystemd
 import Foundation
 import Logging
 
@@ -35,6 +36,7 @@ struct Deskd: AsyncParsableCommand {
             }
         } catch {
             FileHandle.standardError.write(Data("deskd: invalid configuration: \(error)\n".utf8))
+            SystemdNotifier().status("Invalid configuration: \(error)")
             throw ExitCode(78)
         }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -50,6 +52,7 @@ struct Deskd: AsyncParsableCommand {
                 .run()
         } catch let error as StartupFailure {
             logger.critical("start-up failed: \(error.description)")
+            SystemdNotifier().status("Start-up failed: \(error.description)")
             throw ExitCode(error.isConfiguration ? 78 : 1)
         }
     }

@@ -143,7 +143,7 @@ final class DaemonProcess {
     }
 
     /// Starts deskd and waits (at most 30 s) until it logs that it is ready.
-    func start() throws {
+    func start(environment: [String: String] = [:]) throws {
         guard FileManager.default.isExecutableFile(atPath: deskd) else {
             throw HarnessError("no deskd at \(deskd); run `swift build` first")
         }
@@ -154,6 +154,11 @@ final class DaemonProcess {
         process.executableURL = URL(fileURLWithPath: deskd)
         process.arguments = ["--config", configPath]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var inherited = ProcessInfo.processInfo.environment
+        for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+            inherited[name] = nil
+        }
+        process.environment = inherited.merging(environment) { _, new in new }
         process.standardOutput = output
         process.standardError = output
         try process.run()

@@ -25,6 +25,33 @@ public struct IncidentQuery: Sendable, Hashable {
     }
 }
 
+/// The open incidents at a glance: for `systemctl status` and the logs.
+public struct OpenIncidentSummary: Sendable, Hashable {
+    public var byPhase: [Phase: Int]
+    public var needingReview: Int
+
+    /// Creates a summary.
+    public init(byPhase: [Phase: Int], needingReview: Int) {
+        self.byPhase = byPhase
+        self.needingReview = needingReview
+    }
+
+    /// All open incidents.
+    public var total: Int { byPhase.values.reduce(0, +) }
+
+    /// `12 open (3 during, 5 after, 4 before), 2 awaiting review`.
+    public var description: String {
+        let parts = [Phase.during, .after, .before, .unclassified].compactMap { phase -> String? in
+            guard let count = byPhase[phase], count > 0 else { return nil }
+            return "\(count) \(phase.rawValue)"
+        }
+        var line = "\(total) open"
+        if !parts.isEmpty { line += " (\(parts.joined(separator: ", ")))" }
+        if needingReview > 0 { line += ", \(needingReview) awaiting review" }
+        return line
+    }
+}
+
 /// An incident with the reports that describe it.
 public struct IncidentDetail: Sendable, Hashable {
     public var incident: Incident

@@ -44,6 +44,9 @@ public protocol DeskStore: Sendable {
     /// One page of all events at or after `since`, oldest first.
     func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent>
 
+    /// How many incidents are open, by phase, and how many of them await review.
+    func openIncidentSummary() async throws -> OpenIncidentSummary
+
     /// Proves the store answers (a round trip to the database).
     func ping() async throws
 }

@@ -181,6 +181,9 @@ public final class IncidentDesk: Sendable {
         }
     }
 
+    /// The open incidents at a glance.
+    public func openIncidentSummary() async throws -> OpenIncidentSummary { try await store.openIncidentSummary() }
+
     /// Proves the store answers.
     public func ping() async throws { try await store.ping() }
 

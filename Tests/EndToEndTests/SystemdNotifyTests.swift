@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// deskd under a (simulated) service manager: readiness, status, watchdog and stopping arrive on
+/// `NOTIFY_SOCKET` — and nothing is sent when the variables are unset.
+@Suite struct SystemdNotifyTests {
+    @Test func readyStatusWatchdogAndStoppingReachTheNotifySocket() throws {
+        let daemon = try DaemonProcess(demo: true)
+        let notify = try NotifySocket(directory: daemon.directory)
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        let first = notify.collect(timeout: 10) { $0.contains("READY=1") }
+        let ready = try #require(first.last { $0.contains("READY=1") }, "\(first)")
+        // Ready only once listeners accept: the socket answers right away.
+        #expect(try daemon.ctl("area", "list").status == 0)
+        #expect(ready.contains("STATUS=Serving; 6 open ("), "\(ready)")
+        // Pings at half of 0.4 s: several within 1.5 s, each after a database check.
+        let pings = notify.collect(timeout: 1.5).filter { $0 == "WATCHDOG=1" }
+        #expect(pings.count >= 4, "\(pings)")
+        #expect(pings.count <= 12, "\(pings)")
+        #expect(try daemon.stop() == 0)
+        let last = notify.collect(timeout: 5) { $0.contains("STOPPING=1") }
+        #expect(last.contains { $0.contains("STOPPING=1") }, "\(last)")
+    }
+
+    @Test func withoutAWatchdogThereAreNoPings() throws {
+        let daemon = try DaemonProcess()
+        let notify = try NotifySocket(directory: daemon.directory)
+        try daemon.start(environment: ["NOTIFY_SOCKET": notify.path])
+        defer { _ = try? daemon.stop() }
+        #expect(notify.collect(timeout: 10) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
+        #expect(!notify.collect(timeout: 1).contains("WATCHDOG=1"))
+    }
+
+    @Test func unsupervisedDeskdSendsNothing() throws {
+        let daemon = try DaemonProcess()
+        let notify = try NotifySocket(directory: daemon.directory)
+        // The socket exists but nobody tells deskd about it (WATCHDOG_USEC alone is not enough).
+        try daemon.start(environment: ["WATCHDOG_USEC": "200000"])
+        #expect(try daemon.ctl("area", "list").status == 0)
+        #expect(notify.collect(timeout: 1).isEmpty)
+        #expect(try daemon.stop() == 0)
+        #expect(notify.collect(timeout: 0.5).isEmpty)
+    }
+
+    @Test func aStartUpFailureSaysWhyInTheStatus() throws {
+        let daemon = try DaemonProcess(extraConfig: "max_body_size = 10")
+        let notify = try NotifySocket(directory: daemon.directory)
+        let result = try runProgram(
+            daemon.deskd, ["--config", daemon.configPath], environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(result.status == 78)
+        let messages = notify.collect(timeout: 2)
+        #expect(messages.contains { $0.hasPrefix("STATUS=Invalid configuration: ") && $0.contains("max_body_size") })
+        #expect(!messages.contains { $0.contains("READY=1") })
+    }
+}
