@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
@@ -46,8 +47,10 @@ let package = Package(
             dependencies: [
                 "DeskCore", "DeskAPIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.embedInCode("openapi.yaml")]
@@ -100,7 +103,7 @@ let package = Package(
             ]
         ),
         // End-to-end tests that run the built deskd and deskctl binaries.
-        .testTarget(name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl"], exclude: ["Helpers"]),
     ],
     swiftLanguageModes: [.v6]
 )

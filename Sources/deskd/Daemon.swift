@@ -86,10 +86,28 @@ struct Daemon {
         }
     }
 
-    private func serve(_ desk: IncidentDesk) async throws {
+    /// The listeners: those systemd passed in (socket activation), else the configured ones.
+    private func listeners() throws -> (listeners: [Listener], inherited: Bool) {
+        let inherited: [InheritedSocket]
+        do {
+            inherited = try SocketActivation.inheritedListeners()
+        } catch {
+            throw StartupFailure(description: "\(error)")
+        }
+        if !inherited.isEmpty {
+            logger.notice(
+                "socket-activated: serving on the listeners systemd passed; [server] http and unix_socket are not used",
+                metadata: ["listeners": "\(inherited.map(\.address).joined(separator: ", "))"])
+            return (inherited.map { .inherited(descriptor: $0.descriptor, name: $0.name, address: $0.address) }, true)
+        }
         var listeners: [Listener] = []
         if let http = configuration.http { listeners.append(.tcp(host: http.host, port: http.port)) }
         if let path = configuration.unixSocket { listeners.append(.unix(path: path)) }
+        return (listeners, false)
+    }
+
+    private func serve(_ desk: IncidentDesk) async throws {
+        let (listeners, inherited) = try listeners()
         let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         let logger = logger
         let expected = listeners.count
@@ -130,10 +148,11 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
-            removeSocket()
+            if !inherited { removeSocket() }
             throw StartupFailure(description: "serving failed: \(error)")
         }
-        removeSocket()
+        // An inherited socket belongs to systemd, which keeps it open across restarts.
+        if !inherited { removeSocket() }
         logger.notice("deskd stopped")
     }
 

@@ -143,7 +143,8 @@ final class DaemonProcess {
     }
 
     /// Starts deskd and waits (at most 30 s) until it logs that it is ready.
-    func start(environment: [String: String] = [:]) throws {
+    /// - Parameter launcher: a program (and its arguments) that execs deskd, e.g. the socket-activation helper.
+    func start(environment: [String: String] = [:], launcher: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: deskd) else {
             throw HarnessError("no deskd at \(deskd); run `swift build` first")
         }
@@ -151,8 +152,13 @@ final class DaemonProcess {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         output.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: deskd)
-        process.arguments = ["--config", configPath]
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [deskd, "--config", configPath]
+        } else {
+            process.executableURL = URL(fileURLWithPath: deskd)
+            process.arguments = ["--config", configPath]
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var inherited = ProcessInfo.processInfo.environment
         for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {

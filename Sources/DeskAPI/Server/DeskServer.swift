@@ -19,6 +19,10 @@ public enum DeskServer {
         return try listeners.map { listener -> any Service in
             let address: BindAddress
             switch listener {
+            case .inherited(let descriptor, _, _):
+                return InheritedListenerServer(
+                    descriptor: descriptor, responder: responder, logger: logger,
+                    onServerRunning: { _ in await onListening(listener) })
             case .tcp(let host, let port):
                 address = .hostname(host, port: port)
             case .unix(let path):
@@ -34,6 +38,8 @@ public enum DeskServer {
                         await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0))
                     case .unix(let path):
                         UnixSocketFile.setMode(path, 0o660)
+                        await onListening(listener)
+                    case .inherited:
                         await onListening(listener)
                     }
                 },

@@ -1,0 +1,50 @@
+import DeskAPIModels
+import Foundation
+import Testing
+
+/// deskd started with inherited listeners serves on them, and binds nothing of its own.
+@Suite struct SocketActivationTests {
+    @Test func inheritedTCPAndUnixListenersServeTheAPI() throws {
+        let daemon = try DaemonProcess()
+        let port = try freePort()
+        let socket = daemon.directory + "/activated.sock"
+        let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
+        try daemon.start(launcher: [
+            "/usr/bin/python3", helper, "--tcp", "127.0.0.1:\(port)", "--unix", socket, "--names", "http:control", "--",
+        ])
+        defer { _ = try? daemon.stop() }
+        #expect(daemon.log(contains: "socket-activated"))
+        #expect(daemon.log(contains: "name control"))
+
+        let overUnix = try runProgram(
+            daemon.deskctl, ["report", "--area", "rinkeby", "--text", "Brand", "--socket", socket])
+        #expect(overUnix.status == 0, "\(overUnix.stderr)")
+        let body = #"{"area":"tensta","text":"Skottlossning just nu"}"#
+        let overTCP = try runProgram(
+            "/usr/bin/curl",
+            ["-s", "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/v1/reports"])
+        #expect(try decodeJSON(ReportCreatedBody.self, overTCP.stdout).report.transport == "tcp")
+        // The actor over the inherited Unix socket is still the local user.
+        let list = try runProgram(daemon.deskctl, ["incident", "list", "--json", "--socket", socket])
+        #expect(try decodeJSON(PageBody<IncidentBody>.self, list.stdout).items.count == 2)
+
+        // The configured listeners are not bound.
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+        let configured = try runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "\(daemon.url)/healthz"])
+        #expect(configured.status != 0)
+
+        #expect(try daemon.stop() == 0)
+        // The inherited Unix socket is systemd's: deskd does not unlink it on the way out.
+        #expect(FileManager.default.fileExists(atPath: socket))
+    }
+
+    @Test func withoutInheritedListenersDeskdBindsItsOwn() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        #expect(!daemon.log(contains: "socket-activated"))
+        #expect(FileManager.default.fileExists(atPath: daemon.socketPath))
+        let health = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/healthz"])
+        #expect(health.stdout.contains("ok"))
+    }
+}
