@@ -1,13 +1,22 @@
 # Incident Desk. `make run` and `make test` set up what they need (system packages when root).
 SWIFT ?= swift
 CONFIG ?= config/deskd.toml
+# make install: where to (DESTDIR for staging, PREFIX for the layout) and which build.
+DESTDIR ?=
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+CONFIGURATION ?= release
+BIN_BUILD = .build/$(CONFIGURATION)
+UNITDIR = $(PREFIX)/lib/systemd/system
 
-.PHONY: help setup build run test bench lint format clean
+.PHONY: help setup build run test bench install uninstall lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
 	@echo "make test   - set up, build and run the whole test suite"
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
+	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
+	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
 	@echo "make lint   - check formatting (swift-format, .swift-format)"
 	@echo "make format - format Sources and Tests in place"
 
@@ -29,6 +38,36 @@ test: setup
 bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
+
+install:
+ifndef SKIP_BUILD
+	@./scripts/setup.sh
+	$(SWIFT) build -c $(CONFIGURATION) --product deskd
+	$(SWIFT) build -c $(CONFIGURATION) --product deskctl
+endif
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(SYSCONFDIR)/deskd
+	install -m 0755 $(BIN_BUILD)/deskd $(BIN_BUILD)/deskctl $(DESTDIR)$(PREFIX)/bin/
+	sed 's|/usr/local/bin/deskd|$(PREFIX)/bin/deskd|; s|/etc/deskd/|$(SYSCONFDIR)/deskd/|' systemd/deskd.service \
+		> $(DESTDIR)$(UNITDIR)/deskd.service
+	install -m 0644 systemd/deskd.socket $(DESTDIR)$(UNITDIR)/deskd.socket
+	install -m 0644 systemd/deskd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/deskd.conf
+	install -m 0644 systemd/deskd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf
+	install -m 0644 systemd/deskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
+	@# The configuration is the operator's: installed once, never overwritten.
+	@for pair in config/deskd.installed.toml:deskd.toml config/classifier.toml:classifier.toml seeds/areas.json:areas.json; do \
+		source=$${pair%%:*}; target=$(DESTDIR)$(SYSCONFDIR)/deskd/$${pair##*:}; \
+		if [ -e "$$target" ]; then echo "keeping existing $$target"; \
+		else sed 's|/etc/deskd/|$(SYSCONFDIR)/deskd/|' "$$source" > "$$target"; chmod 0640 "$$target"; fi; \
+	done
+	@echo "installed; as root: systemd-sysusers; systemd-tmpfiles --create; journalctl --update-catalog;"
+	@echo "                     systemctl daemon-reload; systemctl enable --now deskd.socket"
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/deskd $(DESTDIR)$(PREFIX)/bin/deskctl $(DESTDIR)$(UNITDIR)/deskd.service \
+		$(DESTDIR)$(UNITDIR)/deskd.socket $(DESTDIR)$(PREFIX)/lib/sysusers.d/deskd.conf \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/deskd and the state in /var/lib/deskd"
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift

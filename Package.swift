@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "DeskSystemd",
             dependencies: [
-                "CSystemd",
+                "CSystemd", "DeskCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -22,6 +22,9 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var demoFile: String?
     /// Lowest log level written: trace, debug, info, notice, warning, error or critical.
     public var logLevel: String
+    /// Where logs go: `auto` (the journal when stderr is connected to it, else stderr), `journal`
+    /// or `stderr`.
+    public var logTarget: String
     /// The classifier's lexicon (TOML).
     public var classifierRules: String
     /// How reports are tied to open incidents.
@@ -126,13 +129,17 @@ public struct DeskConfiguration: Sendable, Hashable {
         guard logLevels.contains(level) else {
             throw log.error("level", "\"\(level)\" is not one of \(logLevels.joined(separator: ", "))")
         }
+        let target = try log.string("target") ?? "auto"
+        guard ["auto", "journal", "stderr"].contains(target) else {
+            throw log.error("target", "\"\(target)\" is not one of auto, journal, stderr")
+        }
         try log.rejectUnknownKeys()
         try document.rejectUnknownKeys()
 
         return DeskConfiguration(
             http: http, unixSocket: unixSocket.isEmpty ? nil : unixSocket, maxBodyBytes: maxBody,
             maxJSONDepth: maxDepth, stateDirectory: stateDirectory, areasFile: areasFile,
-            demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, classifierRules: rules,
+            demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, logTarget: target, classifierRules: rules,
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
     }

@@ -18,7 +18,10 @@ struct Daemon {
         let database = try openDatabase()
         let desk = IncidentDesk(
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: classifier,
-            correlation: configuration.correlation)
+            correlation: configuration.correlation,
+            observer: { [eventLog = IncidentEventLog(logger: logger)] events, incident in
+                eventLog.record(events, incident: incident)
+            })
         logger.info(
             "classifier loaded",
             metadata: [
@@ -124,7 +127,9 @@ struct Daemon {
                         Task {
                             let summary = try? await desk.openIncidentSummary()
                             notifier.ready(status: "Serving; \(summary?.description ?? "incident count unavailable")")
-                            logger.notice("deskd ready", metadata: ["listeners": "\(expected)"])
+                            logger.notice(
+                                "deskd ready",
+                                metadata: ["listeners": "\(expected)", "MESSAGE_ID": "\(JournalMessage.ready.id)"])
                         }
                     }
                 }

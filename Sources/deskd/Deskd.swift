@@ -40,7 +40,15 @@ struct Deskd: AsyncParsableCommand {
             throw ExitCode(78)
         }
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let journal =
+            configuration.logTarget == "journal"
+            || (configuration.logTarget == "auto" && JournalLogHandler.stderrIsJournal)
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -53,7 +61,9 @@ struct Deskd: AsyncParsableCommand {
         } catch let error as StartupFailure {
             logger.critical("start-up failed: \(error.description)")
             SystemdNotifier().status("Start-up failed: \(error.description)")
+            JournalSink.shared.flush()
             throw ExitCode(error.isConfiguration ? 78 : 1)
         }
+        JournalSink.shared.flush()
     }
 }

@@ -107,7 +107,8 @@ final class DaemonProcess {
 
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
     init(
-        demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil
+        demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
+        logConfig: String = ""
     ) throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -133,6 +134,8 @@ final class DaemonProcess {
             [classifier]
             rules = "\(classifierRules ?? repositoryRoot + "/config/classifier.toml")"
             \(correlationConfig)
+
+            \(logConfig)
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }

@@ -14,12 +14,15 @@ public final class IncidentDesk: Sendable {
     private let directory: Mutex<AreaDirectory>
     private let classifierBox: Mutex<Classifier>
     private let correlation: CorrelationPolicy
+    private let observer: EventObserver
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
     public init(
         store: any DeskStore, clock: any WallClock, classifier: Classifier,
-        correlation: CorrelationPolicy = CorrelationPolicy(), limits: ReportLimits = ReportLimits()
+        correlation: CorrelationPolicy = CorrelationPolicy(), limits: ReportLimits = ReportLimits(),
+        observer: @escaping EventObserver = { _, _ in }
     ) {
+        self.observer = observer
         self.store = store
         self.clock = clock
         self.ids = IDGenerator(clock: clock)
@@ -90,6 +93,7 @@ public final class IncidentDesk: Sendable {
                             incident, report: report, classification: classification, match: match,
                             transport: transport, stamp: stamp)
                     }
+                    observe(update)
                     if let added = update.addedReport {
                         // The officer sees the incident's whole story so far, not only this report's events.
                         let timeline = try await store.events(
@@ -104,6 +108,7 @@ public final class IncidentDesk: Sendable {
         let new = NewIncident.opening(
             with: report, classification: classification, transport: transport, stamp: stamp)
         let events = try await store.open(new)
+        observer(events, new.incident)
         return ReportReceipt(incident: new.incident, report: new.report, events: events)
     }
 
@@ -194,9 +199,17 @@ public final class IncidentDesk: Sendable {
         let id = try Self.incidentID(id)
         let stamp = stamp(actor, clock.now().truncatedToMilliseconds)
         let limits = limits
-        return try await store.update(incident: id) { incident throws(DeskError) in
+        let update = try await store.update(incident: id) { incident throws(DeskError) in
             try rule(incident, limits, stamp)
         }
+        observe(update)
+        return update
+    }
+
+    /// Tells the observer what a stored update wrote, for both incidents of a split.
+    private func observe(_ update: IncidentUpdate) {
+        observer(update.events, update.incident)
+        if let splitOff = update.splitOff { observer(splitOff.events, splitOff.incident) }
     }
 
     private func stamp(_ actor: Actor, _ now: Date) -> EventStamp {
@@ -209,6 +222,10 @@ public final class IncidentDesk: Sendable {
         return id
     }
 }
+
+/// Called with the events a write stored (numbered) and the incident as it now stands, after the
+/// write is durable: for logging, never for decisions.
+public typealias EventObserver = @Sendable (_ events: [TimelineEvent], _ incident: Incident) -> Void
 
 /// What storing a report produced.
 public struct ReportReceipt: Sendable, Hashable {

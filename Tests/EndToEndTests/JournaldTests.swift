@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// deskd's log entries read back from a real systemd-journald (private mount namespace).
+@Suite struct JournaldTests {
+    /// One journal entry as `journalctl -o json` prints it (string fields only).
+    typealias Entry = [String: String]
+
+    static func entries(_ directory: String) throws -> [Entry] {
+        let output = try runProgram(
+            "/usr/bin/journalctl", ["--directory=\(directory)", "-o", "json", "--no-pager", "SYSLOG_IDENTIFIER=deskd"])
+        return output.stdout.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                return nil
+            }
+            return object.compactMapValues { $0 as? String }
+        }
+    }
+
+    @Test func aReportProducesJournalEntriesWithDeskFields() throws {
+        let daemon = try DaemonProcess(extraConfig: "", logConfig: "[log]\ntarget = \"journal\"")
+        let journal = daemon.directory + "/journal"
+        let script = """
+            "\(daemon.deskd)" --config "\(daemon.configPath)" & pid=$!
+            for _ in $(seq 1 200); do [ -S "\(daemon.socketPath)" ] && break; sleep 0.05; done
+            "\(daemon.deskctl)" report --socket "\(daemon.socketPath)" --area rinkeby \
+                --text "Skottlossning vid torget just nu, en person skadad"
+            kill -TERM $pid; wait $pid
+            """
+        let run = try runProgram(
+            repositoryRoot + "/Tests/EndToEndTests/Helpers/with-journald.sh", [journal, "/bin/bash", "-c", script])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let entries = try Self.entries(journal)
+        let opened = try #require(
+            entries.first { $0["MESSAGE_ID"] == "8c096f82886c4b1985428f78a3e9251c" }, "\(entries)")
+        #expect(opened["DESK_PHASE"] == "during")
+        #expect(opened["DESK_AREA"] == "rinkeby")
+        #expect(opened["DESK_CATEGORY"] == "shooting")
+        #expect(opened["PRIORITY"] == "4")
+        #expect(opened["DESK_PRINCIPAL"]?.hasPrefix("unix:") == true)
+        #expect(opened["CODE_FILE"]?.hasSuffix("IncidentEventLog.swift") == true)
+        #expect(opened["MESSAGE"]?.contains("opened in rinkeby: during") == true)
+        let received = try #require(entries.first { $0["MESSAGE_ID"] == "525e244bd34c4ff69d0ef9635b3e3a56" })
+        #expect(received["DESK_INCIDENT"] == opened["DESK_INCIDENT"])
+        #expect(entries.contains { $0["MESSAGE_ID"] == "61930f38a6054b0b8b495a1bf763511a" && $0["PRIORITY"] == "5" })
+    }
+
+    @Test func everyMessageIDIsExplainedInTheCatalog() throws {
+        let catalog = try String(contentsOfFile: repositoryRoot + "/systemd/deskd.catalog", encoding: .utf8)
+        let source = try String(
+            contentsOfFile: repositoryRoot + "/Sources/DeskSystemd/JournalMessage.swift", encoding: .utf8)
+        let ids = source.split(separator: "\"").map(String.init).filter {
+            $0.count == 32 && $0.allSatisfy(\.isHexDigit)
+        }
+        #expect(ids.count == 12)
+        for id in ids { #expect(catalog.contains("-- \(id)\n"), "\(id)") }
+        // journalctl compiles it into a catalog database and lists every id from it.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("deskd-catalog-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for directory in ["/usr/lib/systemd/catalog", "/var/lib/systemd/catalog"] {
+            try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot + "/systemd/deskd.catalog", toPath: root + "/usr/lib/systemd/catalog/deskd.catalog")
+        let update = try runProgram("/usr/bin/journalctl", ["--root=\(root)", "--update-catalog"])
+        #expect(update.status == 0, "\(update.stderr)")
+        let listed = try runProgram("/usr/bin/journalctl", ["--root=\(root)", "--list-catalog"] + ids)
+        #expect(listed.stdout.split(separator: "\n").count == ids.count, "\(listed.stdout)")
+        #expect(listed.stdout.contains("deskd: Incident Desk opened an incident"))
+    }
+}
