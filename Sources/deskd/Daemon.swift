@@ -30,7 +30,7 @@ struct Daemon {
             ])
         do {
             try await prepare(desk, database)
-            try await serve(desk)
+            try await serve(desk, database)
         } catch {
             try? database.close()
             throw error
@@ -109,7 +109,7 @@ struct Daemon {
         return (listeners, false)
     }
 
-    private func serve(_ desk: IncidentDesk) async throws {
+    private func serve(_ desk: IncidentDesk, _ database: DeskDatabase) async throws {
         let (listeners, inherited) = try listeners()
         let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         let logger = logger
@@ -141,9 +141,12 @@ struct Daemon {
             notifier: notifier, logger: logger, check: { try await desk.ping() },
             status: { (try? await desk.openIncidentSummary()).map { "Serving; \($0.description)" } }
         )
+        let reloader = Reloader(
+            configPath: configPath, running: configuration, desk: desk, database: database, notifier: notifier,
+            logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: (services + [supervision]).map {
+                services: (services + [supervision, reloader]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
                 },
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -24,6 +24,8 @@ struct Deskd: AsyncParsableCommand {
     var checkConfig = false
 
     func run() async throws {
+        // SIGHUP means "reload" (see Reloader); never let it kill deskd before that is listening.
+        signal(SIGHUP, SIG_IGN)
         let configuration: DeskConfiguration
         let classifier: Classifier
         do {

@@ -100,6 +100,8 @@ final class DaemonProcess {
     let port: Int
     let logPath: String
     private var process: Process?
+    /// The running daemon's process id.
+    var pid: Int32? { process?.processIdentifier }
 
     var url: String { "http://127.0.0.1:\(port)" }
     var deskd: String { binaryDirectory + "/deskd" }
@@ -108,7 +110,7 @@ final class DaemonProcess {
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
-        logConfig: String = ""
+        logConfig: String = "", areasFile: String? = nil
     ) throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -126,7 +128,7 @@ final class DaemonProcess {
             state_directory = "\(directory)/state"
 
             [areas]
-            file = "\(repositoryRoot)/seeds/areas.json"
+            file = "\(areasFile ?? repositoryRoot + "/seeds/areas.json")"
 
             [seeds]
             demo_reports = "\(demo ? repositoryRoot + "/seeds/demo-reports.json" : "")"

@@ -13,7 +13,7 @@ public final class IncidentDesk: Sendable {
     private let limits: ReportLimits
     private let directory: Mutex<AreaDirectory>
     private let classifierBox: Mutex<Classifier>
-    private let correlation: CorrelationPolicy
+    private let correlationBox: Mutex<CorrelationPolicy>
     private let observer: EventObserver
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
@@ -29,7 +29,7 @@ public final class IncidentDesk: Sendable {
         self.limits = limits
         self.directory = Mutex(AreaDirectory([]))
         self.classifierBox = Mutex(classifier)
-        self.correlation = correlation
+        self.correlationBox = Mutex(correlation)
     }
 
     /// The classifier reports are put through.
@@ -38,6 +38,11 @@ public final class IncidentDesk: Sendable {
     /// Puts later reports through another classifier (a reloaded lexicon).
     public func replaceClassifier(_ classifier: Classifier) {
         classifierBox.withLock { $0 = classifier }
+    }
+
+    /// Correlates later reports by another policy (a reloaded configuration).
+    public func replaceCorrelation(_ policy: CorrelationPolicy) {
+        correlationBox.withLock { $0 = policy }
     }
 
     /// Classifies without storing anything: the dry run behind `POST /v1/classify`.
@@ -80,6 +85,7 @@ public final class IncidentDesk: Sendable {
         let classifier = classifier
         let classification = classifier.classify(ClassifierInput(report, now: now))
         let stamp = stamp(actor, now)
+        let correlation = correlationBox.withLock { $0 }
         if correlation.window > 0 {
             let candidates = try await store.correlationCandidates(
                 area: report.area.id, since: now.addingTimeInterval(-correlation.window), limit: 20)

@@ -1,0 +1,67 @@
+import DeskConfig
+import DeskCore
+import DeskStorage
+import DeskSystemd
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `systemctl reload deskd` (SIGHUP): re-reads the configuration file, the areas and the
+/// classifier rules. Everything is read and checked first; only a wholly valid set is applied,
+/// otherwise the reason is logged (`err`) and deskd keeps the configuration it has.
+/// Listener and storage settings take a restart; a change to them is logged as such.
+struct Reloader: Service {
+    let configPath: String
+    let running: DeskConfiguration
+    let desk: IncidentDesk
+    let database: DeskDatabase
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        var current = running
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            notifier.reloading()
+            logger.notice("SIGHUP: reloading the configuration", metadata: ["config": "\(configPath)"])
+            do {
+                current = try await reload(from: current)
+                let summary = try? await desk.openIncidentSummary()
+                notifier.ready(status: "Serving; \(summary?.description ?? "reloaded")")
+            } catch {
+                logger.error(
+                    "reload refused; still running the previous configuration: \(error)",
+                    metadata: ["MESSAGE_ID": "\(JournalMessage.reloadFailed.id)"])
+                notifier.ready(status: "Reload failed, previous configuration kept: \(error)")
+            }
+        }
+    }
+
+    /// Reads and checks everything, then applies it; throws before applying anything.
+    private func reload(from current: DeskConfiguration) async throws -> DeskConfiguration {
+        let next = try DeskConfiguration.load(path: configPath)
+        let classifier = try ClassifierRules.load(path: next.classifierRules)
+        let areas = try SeedFiles.areas(path: next.areasFile)
+        let synced = try database.syncAreas(areas)
+        try await desk.reloadAreas()
+        desk.replaceClassifier(classifier)
+        desk.replaceCorrelation(next.correlation)
+        var needRestart: [String] = []
+        if next.http != current.http { needRestart.append("server.http") }
+        if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }
+        if next.maxBodyBytes != current.maxBodyBytes { needRestart.append("server.max_body_bytes") }
+        if next.maxJSONDepth != current.maxJSONDepth { needRestart.append("server.max_json_depth") }
+        if next.stateDirectory != current.stateDirectory { needRestart.append("storage.state_directory") }
+        if next.logLevel != current.logLevel || next.logTarget != current.logTarget { needRestart.append("log") }
+        if !needRestart.isEmpty {
+            logger.warning("changed settings take effect at the next restart: \(needRestart.joined(separator: ", "))")
+        }
+        logger.notice(
+            "configuration reloaded",
+            metadata: [
+                "MESSAGE_ID": "\(JournalMessage.reloaded.id)", "areas": "\(areas.count)",
+                "areas_added": "\(synced.added.count)", "rule_count": "\(classifier.lexicon.rules.count)",
+                "correlation_window_minutes": "\(Int(next.correlation.window / 60))",
+            ])
+        return next
+    }
+}
