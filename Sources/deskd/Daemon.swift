@@ -5,6 +5,8 @@ import DeskStorage
 import DeskSystemd
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// Wires configuration, storage, the desk and the listeners, and runs them until SIGTERM/SIGINT.
@@ -16,11 +18,15 @@ struct Daemon {
 
     func run() async throws {
         let database = try openDatabase()
+        let metrics = DeskMetrics(databaseBytes: { [path = database.path] in Self.databaseBytes(path) })
+        // swift-metrics users (Hummingbird's request metrics) report into the same registry.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let desk = IncidentDesk(
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: classifier,
             correlation: configuration.correlation,
             observer: { [eventLog = IncidentEventLog(logger: logger)] events, incident in
                 eventLog.record(events, incident: incident)
+                metrics.record(events, incident: incident)
             })
         logger.info(
             "classifier loaded",
@@ -30,7 +36,7 @@ struct Daemon {
             ])
         do {
             try await prepare(desk, database)
-            try await serve(desk, database)
+            try await serve(desk, database, metrics)
         } catch {
             try? database.close()
             throw error
@@ -109,7 +115,15 @@ struct Daemon {
         return (listeners, false)
     }
 
-    private func serve(_ desk: IncidentDesk, _ database: DeskDatabase) async throws {
+    /// The database file and its WAL, in bytes.
+    static func databaseBytes(_ path: String) -> Int? {
+        let sizes = [path, path + "-wal"].compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) ?? nil
+        }
+        return sizes.isEmpty ? nil : sizes.reduce(0, +)
+    }
+
+    private func serve(_ desk: IncidentDesk, _ database: DeskDatabase, _ metrics: DeskMetrics) async throws {
         let (listeners, inherited) = try listeners()
         let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         let logger = logger
@@ -119,7 +133,7 @@ struct Daemon {
         let services: [any Service]
         do {
             services = try DeskServer.services(
-                desk: desk, settings: settings, listeners: listeners, logger: logger,
+                desk: desk, settings: settings, listeners: listeners, logger: logger, metrics: metrics,
                 onListening: { listener in
                     logger.info("listening on \(listener)")
                     if ready.arrive() {

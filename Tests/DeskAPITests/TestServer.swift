@@ -64,9 +64,10 @@ final class TestServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = try DeskDatabase(path: directory + "/deskd.sqlite")
         _ = try database.syncAreas(areas)
+        let metrics = DeskMetrics(databaseBytes: { 4096 })
         let desk = IncidentDesk(
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
-            correlation: correlation)
+            correlation: correlation, observer: { events, incident in metrics.record(events, incident: incident) })
         try await desk.reloadAreas()
         let socketPath = directory + "/deskd.sock"
         var logger = Logger(label: "deskd-test")
@@ -74,7 +75,7 @@ final class TestServer: Sendable {
         let (bound, continuation) = AsyncStream<Listener>.makeStream()
         let services = try DeskServer.services(
             desk: desk, settings: settings, listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
-            logger: logger, onListening: { continuation.yield($0) }
+            logger: logger, metrics: metrics, onListening: { continuation.yield($0) }
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

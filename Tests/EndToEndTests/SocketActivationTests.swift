@@ -48,3 +48,19 @@ import Testing
         #expect(health.stdout.contains("ok"))
     }
 }
+
+/// deskd's own /metrics: request latency from Hummingbird's metrics middleware lands in the same
+/// Prometheus registry as the desk's counters.
+@Suite struct DaemonMetricsTests {
+    @Test func metricsIncludeRequestLatencyAndDeskCounters() throws {
+        let daemon = try DaemonProcess()
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        #expect(try daemon.ctl("report", "--area", "husby", "--text", "Det brinner i en bil just nu").status == 0)
+        _ = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/healthz"])
+        let metrics = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/metrics"]).stdout
+        #expect(metrics.contains("http_server_request_duration_bucket{http_route=\"/healthz\""))
+        #expect(metrics.contains("deskd_reports_received_total{transport=\"unix\",phase=\"during\"} 1"))
+        #expect(metrics.contains("deskd_database_bytes "))
+    }
+}

@@ -5,6 +5,7 @@ import Hummingbird
 /// Areas, the global timeline, health and the API description.
 struct DeskRoutes {
     let desk: IncidentDesk
+    let metrics: DeskMetrics
 
     func register(on router: Router<DeskRequestContext>) {
         router.get("/v1/areas") { request, _ in
@@ -29,6 +30,13 @@ struct DeskRoutes {
                 throw DeskError.unavailable("the database does not answer")
             }
             return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": "ok"]))
+        }
+        router.get("/metrics") { _, _ in
+            metrics.refresh(try await desk.openIncidentSummary())
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text()))
+            )
         }
         router.get("/v1/openapi.yaml") { _, _ in
             Response(

@@ -13,9 +13,10 @@ public enum DeskServer {
     /// - Parameter onListening: called with each listener as bound (with the real port for port 0).
     public static func services(
         desk: IncidentDesk, settings: APISettings, listeners: [Listener], logger: Logger,
+        metrics: DeskMetrics = DeskMetrics(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
-        let responder = DeskHTTP.responder(desk: desk, settings: settings)
+        let responder = DeskHTTP.responder(desk: desk, settings: settings, metrics: metrics)
         return try listeners.map { listener -> any Service in
             let address: BindAddress
             switch listener {
