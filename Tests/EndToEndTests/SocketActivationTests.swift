@@ -64,3 +64,50 @@ import Testing
         #expect(metrics.contains("deskd_database_bytes "))
     }
 }
+
+/// Restarting a socket-activated deskd refuses no connection: requests that arrive while it is
+/// down wait in the kernel's queue of the socket the service manager keeps open.
+@Suite struct SocketActivatedRestartTests {
+    @Test func requestsDuringARestartAreServedNotRefused() throws {
+        let daemon = try DaemonProcess()
+        let port = try freePort()
+        let socket = daemon.directory + "/activated.sock"
+        let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
+        try daemon.start(launcher: [
+            "/usr/bin/python3", helper, "--tcp", "127.0.0.1:\(port)", "--unix", socket, "--supervise", "--",
+        ])
+        defer { _ = try? daemon.stop() }
+        let supervisor = try #require(daemon.pid)
+
+        let results = ResultLog()
+        let deskctl = daemon.deskctl
+        let client = Thread {
+            for index in 0..<40 {
+                let overTCP = index % 2 == 0
+                let outcome =
+                    overTCP
+                    ? try? runProgram("/usr/bin/curl", ["-s", "-f", "-m", "20", "http://127.0.0.1:\(port)/readyz"])
+                    : try? runProgram(deskctl, ["area", "list", "--socket", socket])
+                results.append(outcome?.status ?? -1)
+                usleep(25_000)
+            }
+        }
+        client.start()
+        usleep(200_000)
+        kill(supervisor, SIGHUP)  // the supervisor restarts deskd, keeping the listeners
+        let deadline = Date().addingTimeInterval(30)
+        while results.count < 40, Date() < deadline { usleep(50_000) }
+        #expect(results.count == 40)
+        #expect(results.all.allSatisfy { $0 == 0 }, "\(results.all)")
+        #expect(daemon.logText.components(separatedBy: "deskd ready").count - 1 == 2, "\(daemon.logText)")
+    }
+}
+
+/// Exit statuses collected from another thread.
+final class ResultLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int32] = []
+    func append(_ value: Int32) { lock.withLock { values.append(value) } }
+    var all: [Int32] { lock.withLock { values } }
+    var count: Int { all.count }
+}

@@ -1,26 +1,35 @@
 #!/usr/bin/env python3
 """Start a program the way systemd's socket activation does, but at once.
 
-    socket-activate.py --tcp 127.0.0.1:PORT --unix PATH [--names a:b] -- PROGRAM ARGS...
+    socket-activate.py --tcp 127.0.0.1:PORT --unix PATH [--names a:b] [--supervise] -- PROGRAM ARGS...
 
 Binds and listens on each address in order, moves the sockets to fds 3, 4, ..., sets
 LISTEN_FDS, LISTEN_PID (our own pid: exec keeps it) and LISTEN_FDNAMES, and execs PROGRAM.
 systemd-socket-activate in systemd 252 only execs after the first connection arrives.
+
+With --supervise it stays, like systemd: it holds the listeners, runs PROGRAM as a child with
+them, restarts it on SIGHUP (SIGTERM, wait, start again: what `systemctl restart` does), and on
+SIGTERM stops it and exits with its status.
 """
 import os
+import signal
 import socket
+import subprocess
 import sys
 
 
 def main(argv):
+    # A parent may have started us with signals blocked (posix_spawn's mask); we need them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGHUP, signal.SIGTERM, signal.SIGINT])
     if "--" not in argv:
         sys.exit("usage: socket-activate.py --tcp HOST:PORT --unix PATH [--names a:b] -- PROGRAM ARGS...")
     split = argv.index("--")
     options, program = argv[:split], argv[split + 1:]
-    sockets, names = [], None
+    sockets, names, supervise = [], None, False
     index = 0
     while index < len(options):
-        option, value = options[index], options[index + 1]
+        option = options[index]
+        value = options[index + 1] if index + 1 < len(options) else None
         if option == "--tcp":
             host, port = value.rsplit(":", 1)
             listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -32,6 +41,10 @@ def main(argv):
             listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             listener.bind(value)
             os.chmod(value, 0o660)
+        elif option == "--supervise":
+            supervise = True
+            index += 1
+            continue
         elif option == "--names":
             names = value
             index += 2
@@ -50,9 +63,37 @@ def main(argv):
         os.set_inheritable(3 + position, True)
         os.close(descriptor)
     os.environ["LISTEN_FDS"] = str(len(sockets))
-    os.environ["LISTEN_PID"] = str(os.getpid())
     os.environ["LISTEN_FDNAMES"] = names or ":".join(["deskd-api"] * len(sockets))
-    os.execv(program[0], program)
+    if not supervise:
+        os.environ["LISTEN_PID"] = str(os.getpid())
+        os.execv(program[0], program)
+    supervise_child(program, len(sockets))
+
+
+def supervise_child(program, count):
+    fds = tuple(range(3, 3 + count))
+
+    def start():
+        def in_child():
+            os.environ["LISTEN_PID"] = str(os.getpid())
+        # env=None: the child's environment is read after in_child ran, so LISTEN_PID is its own.
+        return subprocess.Popen(program, pass_fds=fds, preexec_fn=in_child, close_fds=True)
+
+    restarts, stopping = [], []
+    signal.signal(signal.SIGHUP, lambda *_: restarts.append(1))
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
+    child = start()
+    while True:
+        if not (restarts or stopping):
+            signal.pause()
+        if stopping:
+            child.terminate()
+            sys.exit(child.wait())
+        if restarts:
+            restarts.clear()
+            child.terminate()
+            child.wait()
+            child = start()
 
 
 if __name__ == "__main__":
