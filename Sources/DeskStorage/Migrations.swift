@@ -114,6 +114,35 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
                     """)
         }
+        migrator.registerMigration("v3-timeline-chain") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE event ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE event ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
+                    DROP TRIGGER event_is_append_only_update;
+                    """)
+            // Chain the events written before the chain existed, oldest first.
+            var previous = TimelineChain.genesis
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT seq, id, at, incident_id, actor, kind, data FROM event ORDER BY seq")
+            for row in rows {
+                let content = TimelineChain.contentHash(
+                    id: row["id"], at: row["at"], incidentID: row["incident_id"], actor: row["actor"],
+                    kind: row["kind"],
+                    data: row["data"])
+                let chain = TimelineChain.link(previous: previous, content: content)
+                try db.execute(
+                    sql: "UPDATE event SET content_hash = ?, prev_hash = ?, chain_hash = ? WHERE seq = ?",
+                    arguments: [content, previous, chain, row["seq"] as Int64])
+                previous = chain
+            }
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -167,6 +167,10 @@ public struct SQLiteDeskStore: DeskStore {
         }
     }
 
+    public func verifyTimeline() async throws -> TimelineVerification {
+        try await guarded { try await pool.read { db in try TimelineChain.verify(in: db) } }
+    }
+
     public func ping() async throws {
         _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
     }
@@ -191,8 +195,12 @@ public struct SQLiteDeskStore: DeskStore {
 
     /// Inserts events in order and returns them numbered.
     static func append(_ events: [TimelineEvent], in db: Database) throws -> [TimelineEvent] {
-        try events.map { event in
+        // Writes are serialised: the head read here is the newest event when this one is inserted.
+        var previous = try TimelineChain.head(in: db)
+        return try events.map { event in
             var record = try EventRecord(event)
+            TimelineChain.seal(&record, after: previous)
+            previous = record.chainHash
             try record.insert(db)
             var stored = event
             stored.sequence = record.seq ?? 0

@@ -12,7 +12,9 @@ struct DeskCtl: AsyncParsableCommand {
             request (the reason is printed as "title: detail"), 64 for wrong usage, 69 when deskd cannot \
             be reached.
             """,
-        subcommands: [ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self]
+        subcommands: [
+            ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self, VerifyCommand.self,
+        ]
     )
 }
 

@@ -20,6 +20,9 @@ struct DeskRoutes {
             return try JSONResponse.make(
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
+        router.get("/v1/verify") { _, _ in
+            try JSONResponse.make(try await desk.verifyTimeline())
+        }
         router.get("/healthz") { _, _ in
             try JSONResponse.make(HealthBody(status: "ok"))
         }

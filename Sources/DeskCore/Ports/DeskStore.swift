@@ -47,6 +47,9 @@ public protocol DeskStore: Sendable {
     /// How many incidents are open, by phase, and how many of them await review.
     func openIncidentSummary() async throws -> OpenIncidentSummary
 
+    /// Walks the timeline's hash chain from the first event and reports the first broken link.
+    func verifyTimeline() async throws -> TimelineVerification
+
     /// Proves the store answers (a round trip to the database).
     func ping() async throws
 }

@@ -195,6 +195,9 @@ public final class IncidentDesk: Sendable {
     /// The open incidents at a glance.
     public func openIncidentSummary() async throws -> OpenIncidentSummary { try await store.openIncidentSummary() }
 
+    /// Checks that the timeline is intact: every event as stored, none removed or reordered.
+    public func verifyTimeline() async throws -> TimelineVerification { try await store.verifyTimeline() }
+
     /// Proves the store answers.
     public func ping() async throws { try await store.ping() }
 

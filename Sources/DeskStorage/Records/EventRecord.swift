@@ -15,10 +15,19 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var kind: String
     /// The event's data as JSON text with sorted keys.
     var data: String
+    /// SHA-256 of the event's content (see `TimelineChain`).
+    var contentHash: String = ""
+    /// The chain hash of the event before it (zeros for the first).
+    var prevHash: String = ""
+    /// SHA-256 of `prevHash` and `contentHash`: the link the next event points to.
+    var chainHash: String = ""
 
     enum CodingKeys: String, CodingKey {
         case seq, id, at, actor, kind, data
         case incidentID = "incident_id"
+        case contentHash = "content_hash"
+        case prevHash = "prev_hash"
+        case chainHash = "chain_hash"
     }
 
     enum Columns {

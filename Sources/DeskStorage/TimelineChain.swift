@@ -1,0 +1,76 @@
+import Crypto
+import DeskCore
+import Foundation
+import GRDB
+
+/// The timeline's hash chain: each event stores the SHA-256 of its own content and of the event
+/// before it, so an edited, deleted, inserted or reordered event breaks the chain at that point.
+/// The content hash is kept separately so that a retention purge may one day erase an event's
+/// text and still leave the chain verifiable.
+enum TimelineChain {
+    /// The `prev_hash` of the very first event.
+    static let genesis = String(repeating: "0", count: 64)
+
+    /// SHA-256 over the stored columns, each on its own line, as lowercase hex.
+    static func contentHash(of record: EventRecord) -> String {
+        contentHash(
+            id: record.id, at: record.at, incidentID: record.incidentID, actor: record.actor, kind: record.kind,
+            data: record.data)
+    }
+
+    /// SHA-256 over an event's stored columns, each on its own line, as lowercase hex.
+    static func contentHash(
+        id: String, at: String, incidentID: String?, actor: String, kind: String, data: String
+    ) -> String {
+        let content = [id, at, incidentID ?? "", actor, kind, data].joined(separator: "\n")
+        return hex(SHA256.hash(data: Data(content.utf8)))
+    }
+
+    /// The chain hash of an event whose predecessor has chain hash `previous`.
+    static func link(previous: String, content: String) -> String {
+        hex(SHA256.hash(data: Data("\(previous):\(content)".utf8)))
+    }
+
+    /// The chain hash of the newest event, or `genesis` on an empty timeline.
+    static func head(in db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT chain_hash FROM event ORDER BY seq DESC LIMIT 1") ?? genesis
+    }
+
+    /// Fills in a record's hashes as the successor of `previous`.
+    static func seal(_ record: inout EventRecord, after previous: String) {
+        record.contentHash = contentHash(of: record)
+        record.prevHash = previous
+        record.chainHash = link(previous: previous, content: record.contentHash)
+    }
+
+    /// Walks the whole timeline in order and reports the first broken link.
+    static func verify(in db: Database) throws -> TimelineVerification {
+        var previous = genesis
+        var count = 0
+        let rows = try EventRecord.order(EventRecord.Columns.seq).fetchCursor(db)
+        while let record = try rows.next() {
+            let seq = record.seq ?? 0
+            func broken(_ reason: String) -> TimelineVerification {
+                TimelineVerification(
+                    events: count, head: previous,
+                    broken: .init(sequence: seq, eventID: record.id, reason: reason))
+            }
+            if record.prevHash != previous {
+                return broken("does not follow the event before it (an event was removed, inserted or reordered)")
+            }
+            if contentHash(of: record) != record.contentHash {
+                return broken("its content differs from what was stored (the event was edited)")
+            }
+            if link(previous: previous, content: record.contentHash) != record.chainHash {
+                return broken("its chain hash is wrong (the hashes were edited)")
+            }
+            previous = record.chainHash
+            count += 1
+        }
+        return TimelineVerification(events: count, head: previous, broken: nil)
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+}

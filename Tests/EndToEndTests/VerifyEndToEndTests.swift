@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// `deskctl verify` against a running deskd, before and after someone edits the database file.
+@Suite struct VerifyEndToEndTests {
+    @Test func verifyReportsAnIntactChainAndThenTheEditedEvent() throws {
+        let daemon = try DaemonProcess(demo: true)
+        try daemon.start()
+        let intact = try daemon.ctl("verify")
+        #expect(intact.status == 0, "\(intact.stderr)")
+        #expect(intact.stdout.hasPrefix("Timeline intact: "))
+        #expect(try daemon.stop() == 0)
+
+        // Someone with access to the file rewrites history, going around the triggers.
+        let database = daemon.directory + "/state/deskd.sqlite"
+        let script = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.executescript("DROP TRIGGER event_is_append_only_update;"
+                             "UPDATE event SET actor = 'unix:mallory' WHERE seq = 3;")
+            db.commit()
+            """
+        let edit = try runProgram("/usr/bin/python3", ["-c", script, database])
+        #expect(edit.status == 0, "\(edit.stderr)")
+
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let broken = try daemon.ctl("verify")
+        #expect(broken.status == 2)
+        #expect(broken.stdout.contains("Timeline BROKEN at event 3"), "\(broken.stdout)")
+    }
+}
