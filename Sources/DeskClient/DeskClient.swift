@@ -32,6 +32,25 @@ public struct DeskClient: Sendable {
         return try decode(try await send(.POST, path: path, body: data))
     }
 
+    /// `POST path` with an `Idempotency-Key`, retried with the same key when the answer is lost
+    /// (connection failure), the desk is briefly unavailable (503) or a concurrent retry holds the
+    /// key (409): deskd stores the report once however often it arrives.
+    public func postIdempotently<Body: Encodable, Response: Decodable>(
+        _ path: String, body: Body, key: String = UUID().uuidString.lowercased(), attempts: Int = 4,
+        as type: Response.Type = Response.self
+    ) async throws -> Response {
+        let data = try DeskJSON.encoder().encode(body)
+        var attempt = 1
+        while true {
+            do {
+                return try decode(try await send(.POST, path: path, body: data, headers: [("Idempotency-Key", key)]))
+            } catch let error as DeskClientError where attempt < attempts && error.isWorthRetrying {
+                try await Task.sleep(for: .milliseconds(250 << attempt))
+                attempt += 1
+            }
+        }
+    }
+
     /// Fetches every page of a list, following `next_cursor` (at most `maxPages` pages).
     public func all<Item: Codable & Sendable>(
         _ path: String, query: [(String, String?)] = [], maxPages: Int = 1000, as type: Item.Type = Item.self
@@ -48,7 +67,9 @@ public struct DeskClient: Sendable {
     }
 
     /// Sends one request and returns status and body; throws for transport failures and problems.
-    func send(_ method: HTTPMethod, path: String, body: Data?) async throws -> (status: Int, body: Data) {
+    func send(
+        _ method: HTTPMethod, path: String, body: Data?, headers: [(String, String)] = []
+    ) async throws -> (status: Int, body: Data) {
         guard let url = endpoint.url(for: path) else {
             throw DeskClientError.unreachable(endpoint, "not a valid address")
         }
@@ -56,6 +77,7 @@ public struct DeskClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "deskctl")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))

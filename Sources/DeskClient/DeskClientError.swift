@@ -9,6 +9,16 @@ public enum DeskClientError: Error, Sendable, CustomStringConvertible {
     /// The daemon answered something that is not the API's form.
     case badResponse(status: Int, String)
 
+    /// A failure a retry with the same idempotency key may cure.
+    public var isWorthRetrying: Bool {
+        switch self {
+        case .unreachable: return true
+        case .problem(let problem):
+            return problem.status == 503 || problem.type.hasSuffix(":idempotency-key-in-use")
+        case .badResponse(let status, _): return status == 502 || status == 503 || status == 504
+        }
+    }
+
     public var description: String {
         switch self {
         case .problem(let problem): return "\(problem.title): \(problem.detail)"

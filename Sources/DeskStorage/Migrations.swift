@@ -143,6 +143,20 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v4-idempotency") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_key (
+                        principal TEXT NOT NULL,
+                        key TEXT NOT NULL CHECK (length(key) BETWEEN 1 AND 200),
+                        request_hash TEXT NOT NULL,
+                        report_id TEXT NOT NULL REFERENCES report(id),
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (principal, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_by_age ON idempotency_key(created_at);
+                    """)
+        }
         return migrator
     }
 }

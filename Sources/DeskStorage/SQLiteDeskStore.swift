@@ -33,6 +33,7 @@ public struct SQLiteDeskStore: DeskStore {
             try await pool.write { db in
                 try IncidentRecord(new.incident).insert(db)
                 try ReportRecord(new.report).insert(db)
+                try Self.claim(new.claim, report: new.report, in: db)
                 return try Self.append(new.events, in: db)
             }
         }
@@ -48,7 +49,10 @@ public struct SQLiteDeskStore: DeskStore {
                 }
                 var update = try decide(try record.incident())
                 try IncidentRecord(update.incident).update(db)
-                if let report = update.addedReport { try ReportRecord(report).insert(db) }
+                if let report = update.addedReport {
+                    try ReportRecord(report).insert(db)
+                    try Self.claim(update.claim, report: report, in: db)
+                }
                 var splitEvents: [TimelineEvent] = []
                 if let splitOff = update.splitOff {
                     try IncidentRecord(splitOff.incident).insert(db)
@@ -85,6 +89,38 @@ public struct SQLiteDeskStore: DeskStore {
                     return CorrelationCandidate(incident: try record.incident(), reports: reports)
                 }
             }
+        }
+    }
+
+    public func idempotentOutcome(principal: String, key: String) async throws -> IdempotentOutcome? {
+        try await guarded {
+            try await pool.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT request_hash, report_id FROM idempotency_key WHERE principal = ? AND key = ?",
+                        arguments: [principal, key])
+                else { return nil }
+                return IdempotentOutcome(
+                    requestHash: row["request_hash"], reportID: try StoredValue.id(row["report_id"]))
+            }
+        }
+    }
+
+    /// Stores an idempotency key with its report; a key stored first by a concurrent retry is a conflict.
+    static func claim(_ claim: IdempotencyClaim?, report: Report, in db: Database) throws {
+        guard let claim else { return }
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO idempotency_key (principal, key, request_hash, report_id, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    claim.principal, claim.key, claim.requestHash, report.id.rawValue,
+                    Timestamp.format(report.receivedAt),
+                ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw DeskError.conflict(.idempotencyKeyTaken(claim.key))
         }
     }
 

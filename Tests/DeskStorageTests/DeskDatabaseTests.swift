@@ -20,6 +20,8 @@ struct TestClock: WallClock {
     func now() -> Date { Date() }
 }
 
+let allMigrations = ["v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency"]
+
 let testAreas = [
     Area(id: "bredang", name: "Bredäng", city: "Stockholm", neighbours: ["satra"]),
     Area(id: "satra", name: "Sätra", city: "Stockholm", neighbours: ["bredang"]),
@@ -30,14 +32,14 @@ let testAreas = [
     @Test func migratesAnEmptyDatabaseDurably() throws {
         let directory = try TemporaryDirectory()
         let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        #expect(try database.appliedMigrations() == ["v1-core", "v2-classification", "v3-timeline-chain"])
+        #expect(try database.appliedMigrations() == allMigrations)
         #expect(try database.synchronousLevel() == 2)
         #expect(try database.journalMode() == "wal")
         #expect(try database.rowCounts() == ["area": 0, "incident": 0, "report": 0, "event": 0])
         try database.close()
         // Reopening runs no migration twice and keeps durability.
         let again = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        #expect(try again.appliedMigrations() == ["v1-core", "v2-classification", "v3-timeline-chain"])
+        #expect(try again.appliedMigrations() == allMigrations)
         #expect(try again.synchronousLevel() == 2)
         try again.close()
     }

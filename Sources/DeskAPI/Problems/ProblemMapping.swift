@@ -49,6 +49,11 @@ enum ProblemMapping {
             )
         case .conflict(let conflict):
             return problem(for: conflict)
+        case .idempotencyKeyReused(let key):
+            return APIProblem(
+                status: .unprocessableContent, slug: "idempotency-key-reused", title: "Idempotency key reused",
+                detail: "Idempotency-Key \"\(key)\" was used for a different request; use a new key for a new report"
+            )
         case .unavailable(let reason):
             var headers = HTTPFields()
             headers[.retryAfter] = "5"
@@ -75,6 +80,11 @@ enum ProblemMapping {
             return APIProblem(
                 status: .conflict, slug: "same-phase", title: "Incident already in phase",
                 detail: "incident \(id) is already in phase \(phase.rawValue)"
+            )
+        case .idempotencyKeyTaken(let key):
+            return APIProblem(
+                status: .conflict, slug: "idempotency-key-in-use", title: "Idempotency key in use",
+                detail: "a request with Idempotency-Key \"\(key)\" is being stored; retry it"
             )
         case .onlyReport(let id):
             return APIProblem(

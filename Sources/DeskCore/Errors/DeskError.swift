@@ -19,6 +19,8 @@ public enum Conflict: Sendable, Hashable {
     case samePhase(DeskID, Phase)
     /// Splitting would leave the incident without reports.
     case onlyReport(DeskID)
+    /// Another request with this idempotency key was stored first (a concurrent retry).
+    case idempotencyKeyTaken(String)
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.
@@ -35,4 +37,6 @@ public enum DeskError: Error, Sendable, Hashable {
     case conflict(Conflict)
     /// The store cannot take or serve the request right now.
     case unavailable(String)
+    /// The idempotency key was used before for a different request.
+    case idempotencyKeyReused(String)
 }

@@ -3,6 +3,8 @@ public struct NewIncident: Sendable, Hashable {
     public var incident: Incident
     public var report: Report
     public var events: [TimelineEvent]
+    /// The client's idempotency key, stored with the report in the same transaction.
+    public var claim: IdempotencyClaim?
 
     /// Decides what a validated report that joins no existing incident writes.
     public static func opening(

@@ -17,6 +17,9 @@ public protocol DeskStore: Sendable {
     /// most `limit`, each with its reports: what a new report may join.
     func correlationCandidates(area: String, since: Date, limit: Int) async throws -> [CorrelationCandidate]
 
+    /// What an idempotency key of `principal` was stored for, if anything.
+    func idempotentOutcome(principal: String, key: String) async throws -> IdempotentOutcome?
+
     /// The report with this id, if any.
     func report(_ id: DeskID) async throws -> Report?
 

@@ -76,8 +76,45 @@ public final class IncidentDesk: Sendable {
 
     /// Classifies a report and stores it: joined to the open incident it is about, or opening a
     /// new one. Returns the incident, the report and the events written.
+    ///
+    /// With an `idempotencyKey`, a retry of the same request (same `requestHash`) returns the
+    /// stored report instead of storing it again — also when two retries race — and the same key
+    /// with a different request is refused.
     public func submit(
-        _ submission: ReportSubmission, actor: Actor, transport: Transport
+        _ submission: ReportSubmission, actor: Actor, transport: Transport, idempotencyKey: String? = nil,
+        requestHash: String = ""
+    ) async throws -> ReportReceipt {
+        guard let idempotencyKey else {
+            return try await storeReport(submission, actor: actor, transport: transport, claim: nil)
+        }
+        let claim = IdempotencyClaim(key: idempotencyKey, principal: actor.rawValue, requestHash: requestHash)
+        if let replay = try await replay(claim) { return replay }
+        do {
+            return try await storeReport(submission, actor: actor, transport: transport, claim: claim)
+        } catch DeskError.conflict(.idempotencyKeyTaken) {
+            // A concurrent retry stored it first: answer as it was answered.
+            guard let replay = try await replay(claim) else {
+                throw DeskError.conflict(.idempotencyKeyTaken(claim.key))
+            }
+            return replay
+        }
+    }
+
+    /// The stored answer to an earlier request with this key, if there was one.
+    private func replay(_ claim: IdempotencyClaim) async throws -> ReportReceipt? {
+        guard let outcome = try await store.idempotentOutcome(principal: claim.principal, key: claim.key) else {
+            return nil
+        }
+        guard outcome.requestHash == claim.requestHash else { throw DeskError.idempotencyKeyReused(claim.key) }
+        guard let report = try await store.report(outcome.reportID),
+            let incident = try await store.incident(report.incidentID)
+        else { throw DeskError.unavailable("the report stored under this idempotency key cannot be read") }
+        let timeline = try await store.events(of: incident.id, page: try PageRequest(limit: PageRequest.maxLimit))
+        return ReportReceipt(incident: incident, report: report, events: timeline.items, replayed: true)
+    }
+
+    private func storeReport(
+        _ submission: ReportSubmission, actor: Actor, transport: Transport, claim: IdempotencyClaim?
     ) async throws -> ReportReceipt {
         let now = clock.now().truncatedToMilliseconds
         let areas = directory.withLock { $0 }
@@ -95,9 +132,11 @@ public final class IncidentDesk: Sendable {
             {
                 do {
                     let update = try await store.update(incident: match.incident.id) { incident throws(DeskError) in
-                        try IncidentRules.join(
+                        var update = try IncidentRules.join(
                             incident, report: report, classification: classification, match: match,
                             transport: transport, stamp: stamp)
+                        update.claim = claim
+                        return update
                     }
                     observe(update)
                     if let added = update.addedReport {
@@ -111,8 +150,9 @@ public final class IncidentDesk: Sendable {
                 }
             }
         }
-        let new = NewIncident.opening(
+        var new = NewIncident.opening(
             with: report, classification: classification, transport: transport, stamp: stamp)
+        new.claim = claim
         let events = try await store.open(new)
         observer(events, new.incident)
         return ReportReceipt(incident: new.incident, report: new.report, events: events)
@@ -242,4 +282,6 @@ public struct ReportReceipt: Sendable, Hashable {
     public var report: Report
     /// The events written, numbered, oldest first.
     public var events: [TimelineEvent]
+    /// True when this answers a retry: the report was stored by an earlier request with the same key.
+    public var replayed: Bool = false
 }

@@ -63,7 +63,8 @@ struct ReportCommand: DeskCommand {
             area: area, text: body, title: title, occurredAt: occurredAt.flatMap(RFC3339.parse), location: location,
             reporter: reporter, injured: injured, ongoing: ongoing, category: category, phase: phase
         )
-        let created: ReportCreatedBody = try await client.post("/v1/reports", body: request)
+        // One key for this report: retries after a lost answer cannot store it twice.
+        let created: ReportCreatedBody = try await client.postIdempotently("/v1/reports", body: request)
         if connection.json { return try printJSON(created) }
         let incident = created.incident
         let joined = created.timeline.contains { $0.kind == "incident.report_joined" }
