@@ -199,6 +199,14 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
+    /// Kills deskd with SIGKILL, as a power cut would, and waits for it to be gone.
+    func crash() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
     var logText: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func log(contains text: String) -> Bool { logText.contains(text) }
