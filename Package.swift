@@ -109,6 +109,7 @@ let package = Package(
             name: "DeskAPITests",
             dependencies: [
                 "DeskAPI", "DeskCore", "DeskStorage", "DeskAPIModels", "DeskClient", "DeskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -12,7 +12,7 @@ public enum DeskHTTP {
         let body = JSONBody(maxBytes: settings.maxBodyBytes, maxDepth: settings.maxJSONDepth)
         ReportRoutes(desk: desk, body: body).register(on: router)
         IncidentRoutes(desk: desk, body: body).register(on: router)
-        DeskRoutes(desk: desk, metrics: metrics).register(on: router)
+        DeskRoutes(desk: desk, metrics: metrics, body: body).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path)` with `{name}` for path parameters.

@@ -160,3 +160,11 @@ public struct SplitRequest: Codable, Sendable, Hashable {
         self.reason = reason
     }
 }
+
+/// `POST /v1/backups`: take a consistent online backup, named.
+public struct BackupRequest: Codable, Sendable, Hashable {
+    public var name: String
+    public static let allowedMembers: [String: Set<String>] = ["": ["name"]]
+    /// Creates a request.
+    public init(name: String) { self.name = name }
+}

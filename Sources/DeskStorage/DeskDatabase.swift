@@ -2,6 +2,10 @@ import DeskCore
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The desk's SQLite database: one `DatabasePool` per file, WAL, `synchronous=FULL`.
 ///
 /// Opening creates the file if needed and runs every pending migration.
@@ -52,6 +56,35 @@ public final class DeskDatabase: Sendable {
     /// The journal mode, as SQLite reports it (`wal`).
     public func journalMode() throws -> String {
         try pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Copies the live database to `backups/<name>.sqlite` beside it with SQLite's online backup
+    /// API (a consistent snapshot while writes go on), then checks the copy: integrity and the
+    /// timeline chain. An existing backup is never overwritten.
+    func backup(name: String) throws -> BackupSummary {
+        let directory = (path as NSString).deletingLastPathComponent + "/backups"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let target = directory + "/\(name).sqlite"
+        // Claim the name atomically, so two backups cannot write the same file.
+        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY, 0o640)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw DeskError.conflict(.backupExists(name)) }
+            throw StorageFailure("cannot create \(target): \(String(cString: strerror(errno)))")
+        }
+        Glibc.close(descriptor)
+        do {
+            let copy = try DatabaseQueue(path: target)
+            try pool.backup(to: copy)
+            let (integrity, timeline) = try copy.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "", try TimelineChain.verify(in: db))
+            }
+            try copy.close()
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+            return BackupSummary(path: target, bytes: bytes, integrity: integrity, timeline: timeline)
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw error
+        }
     }
 
     /// Names of the migrations applied so far, in order.

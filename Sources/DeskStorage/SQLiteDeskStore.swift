@@ -203,6 +203,10 @@ public struct SQLiteDeskStore: DeskStore {
         }
     }
 
+    public func backup(name: String) async throws -> BackupSummary {
+        try await guarded { try database.backup(name: name) }
+    }
+
     public func verifyTimeline() async throws -> TimelineVerification {
         try await guarded { try await pool.read { db in try TimelineChain.verify(in: db) } }
     }

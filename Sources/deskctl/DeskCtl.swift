@@ -14,6 +14,7 @@ struct DeskCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self, VerifyCommand.self,
+            BackupCommand.self,
         ]
     )
 }

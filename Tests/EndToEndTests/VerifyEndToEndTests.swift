@@ -30,3 +30,19 @@ import Testing
         #expect(broken.stdout.contains("Timeline BROKEN at event 3"), "\(broken.stdout)")
     }
 }
+
+/// `deskctl backup` against a running deskd.
+@Suite struct BackupEndToEndTests {
+    @Test func deskctlBackupWritesACheckedCopy() throws {
+        let daemon = try DaemonProcess(demo: true)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let result = try daemon.ctl("backup", "before-upgrade")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("integrity ok, timeline intact"))
+        #expect(FileManager.default.fileExists(atPath: daemon.directory + "/state/backups/before-upgrade.sqlite"))
+        let again = try daemon.ctl("backup", "before-upgrade")
+        #expect(again.status == 1)
+        #expect(again.stderr.hasPrefix("Backup exists: "))
+    }
+}

@@ -81,6 +81,11 @@ enum ProblemMapping {
                 status: .conflict, slug: "same-phase", title: "Incident already in phase",
                 detail: "incident \(id) is already in phase \(phase.rawValue)"
             )
+        case .backupExists(let name):
+            return APIProblem(
+                status: .conflict, slug: "backup-exists", title: "Backup exists",
+                detail: "a backup named \"\(name)\" exists already; choose another name (backups are never overwritten)"
+            )
         case .idempotencyKeyTaken(let key):
             return APIProblem(
                 status: .conflict, slug: "idempotency-key-in-use", title: "Idempotency key in use",

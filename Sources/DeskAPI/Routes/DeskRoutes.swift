@@ -6,6 +6,7 @@ import Hummingbird
 struct DeskRoutes {
     let desk: IncidentDesk
     let metrics: DeskMetrics
+    let body: JSONBody
 
     func register(on router: Router<DeskRequestContext>) {
         router.get("/v1/areas") { request, _ in
@@ -19,6 +20,17 @@ struct DeskRoutes {
             let page = try await desk.timeline(since: try query.time("since"), page: try query.page())
             return try JSONResponse.make(
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
+        }
+        router.post("/v1/backups") { request, context in
+            // Until access control exists, only local users (the Unix socket) may make deskd write files.
+            guard context.transport == .unix else {
+                throw APIProblem(
+                    status: .forbidden, slug: "forbidden", title: "Forbidden",
+                    detail: "backups are taken over the Unix socket only (deskctl backup on the desk's host)")
+            }
+            let input = try await body.decode(
+                BackupRequest.self, from: request, allowedMembers: BackupRequest.allowedMembers)
+            return try JSONResponse.make(try await desk.backup(name: input.name), status: .created)
         }
         router.get("/v1/verify") { _, _ in
             try JSONResponse.make(try await desk.verifyTimeline())

@@ -19,6 +19,8 @@ public enum Conflict: Sendable, Hashable {
     case samePhase(DeskID, Phase)
     /// Splitting would leave the incident without reports.
     case onlyReport(DeskID)
+    /// A backup of this name exists already.
+    case backupExists(String)
     /// Another request with this idempotency key was stored first (a concurrent retry).
     case idempotencyKeyTaken(String)
 }

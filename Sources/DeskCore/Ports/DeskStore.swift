@@ -53,6 +53,10 @@ public protocol DeskStore: Sendable {
     /// Walks the timeline's hash chain from the first event and reports the first broken link.
     func verifyTimeline() async throws -> TimelineVerification
 
+    /// Takes a consistent copy of the whole store, named `name`, while it keeps serving; checks the
+    /// copy and returns where it is. Throws `invalid` for a bad name, `conflict` if it exists.
+    func backup(name: String) async throws -> BackupSummary
+
     /// Proves the store answers (a round trip to the database).
     func ping() async throws
 }

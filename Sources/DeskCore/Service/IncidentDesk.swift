@@ -238,6 +238,20 @@ public final class IncidentDesk: Sendable {
     /// Checks that the timeline is intact: every event as stored, none removed or reordered.
     public func verifyTimeline() async throws -> TimelineVerification { try await store.verifyTimeline() }
 
+    /// A consistent online backup of the store, checked.
+    public func backup(name: String) async throws -> BackupSummary {
+        guard BackupSummary.isValidName(name) else {
+            throw DeskError.invalid([
+                FieldIssue(
+                    pointer: "/name",
+                    detail:
+                        "must be 1-64 letters, digits, '.', '_' or '-', not starting with '.' (got \"\(name.clipped(40))\")"
+                )
+            ])
+        }
+        return try await store.backup(name: name)
+    }
+
     /// Proves the store answers.
     public func ping() async throws { try await store.ping() }
 
