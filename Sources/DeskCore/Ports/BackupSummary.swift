@@ -19,12 +19,10 @@ public struct BackupSummary: Sendable, Hashable, Codable {
     /// Backup names: letters, digits, `.`, `_` and `-`, 1-64 characters, not starting with `.`.
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.count) && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSetASCII.isNameCharacter($0)) }
+            && name.unicodeScalars.allSatisfy(isNameCharacter)
     }
-}
 
-enum CharacterSetASCII {
-    static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": return true
         default: return false
