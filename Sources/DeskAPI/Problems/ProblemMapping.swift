@@ -54,6 +54,15 @@ enum ProblemMapping {
                 status: .unprocessableContent, slug: "idempotency-key-reused", title: "Idempotency key reused",
                 detail: "Idempotency-Key \"\(key)\" was used for a different request; use a new key for a new report"
             )
+        case .notFound(let kind, let id):
+            let slug = kind.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "call-out", with: "callout")
+                .replacingOccurrences(of: "follow-up", with: "followup")
+            return APIProblem(
+                status: .notFound, slug: "\(slug)-not-found", title: "\(kind.prefix(1).uppercased())\(kind.dropFirst()) not found",
+                detail: "no \(kind) has id \"\(id)\""
+            )
+        case .forbidden(let reason):
+            return APIProblem(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: reason)
         case .unavailable(let reason):
             var headers = HTTPFields()
             headers[.retryAfter] = "5"
@@ -95,6 +104,26 @@ enum ProblemMapping {
             return APIProblem(
                 status: .conflict, slug: "only-report", title: "Cannot split the only report",
                 detail: "incident \(id) has a single report; splitting it off would leave an empty incident"
+            )
+        case .callOutClosed(let id, let state):
+            return APIProblem(
+                status: .conflict, slug: "callout-closed", title: "Call-out is closed",
+                detail: "call-out \(id) is \(state); only a pending or notified call-out can be acknowledged or declined"
+            )
+        case .followUpClosed(let id, let state):
+            return APIProblem(
+                status: .conflict, slug: "followup-closed", title: "Follow-up is closed",
+                detail: "follow-up \(id) is \(state) already"
+            )
+        case .alreadyStaffed(let id, let phase):
+            return APIProblem(
+                status: .conflict, slug: "already-staffed", title: "Already staffed",
+                detail: "incident \(id) was already staffed for phase \(phase)"
+            )
+        case .responderExists(let id):
+            return APIProblem(
+                status: .conflict, slug: "responder-exists", title: "Responder exists",
+                detail: "a responder with id \"\(id)\" exists already; change it with deskctl responder update"
             )
         }
     }

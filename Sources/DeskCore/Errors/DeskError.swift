@@ -23,6 +23,14 @@ public enum Conflict: Sendable, Hashable {
     case backupExists(String)
     /// Another request with this idempotency key was stored first (a concurrent retry).
     case idempotencyKeyTaken(String)
+    /// The call-out (id, state) was already answered, escalated or cancelled.
+    case callOutClosed(String, String)
+    /// The follow-up (id, state) was already done or cancelled.
+    case followUpClosed(String, String)
+    /// A responder with this id exists already.
+    case responderExists(String)
+    /// The incident's phase (id, phase) was staffed already, by another run of the scheduler.
+    case alreadyStaffed(String, String)
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.
@@ -41,4 +49,8 @@ public enum DeskError: Error, Sendable, Hashable {
     case unavailable(String)
     /// The idempotency key was used before for a different request.
     case idempotencyKeyReused(String)
+    /// Nothing of this kind (`responder`, `call-out`, `follow-up`) has this id.
+    case notFound(kind: String, id: String)
+    /// The caller may not do this; the text says why and, where it helps, what would be allowed.
+    case forbidden(String)
 }

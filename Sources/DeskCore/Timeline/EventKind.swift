@@ -25,6 +25,41 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// A closed incident was opened again.
     public static let incidentReopened = EventKind(rawValue: "incident.reopened")
 
+    /// A responder was called out to an incident.
+    public static let callOutCreated = EventKind(rawValue: "callout.created")
+    /// A webhook receiver took the call-out.
+    public static let callOutNotified = EventKind(rawValue: "callout.notified")
+    /// The responder said yes.
+    public static let callOutAcknowledged = EventKind(rawValue: "callout.acknowledged")
+    /// The responder said no; the call-out escalated at once.
+    public static let callOutDeclined = EventKind(rawValue: "callout.declined")
+    /// Nobody answered in time; the next person was called.
+    public static let callOutEscalated = EventKind(rawValue: "callout.escalated")
+    /// Nobody answered in time and nobody was left to call.
+    public static let callOutExpired = EventKind(rawValue: "callout.expired")
+    /// No longer needed (the incident was closed).
+    public static let callOutCancelled = EventKind(rawValue: "callout.cancelled")
+    /// Nobody at all could be found for a role the incident needs.
+    public static let incidentUnstaffed = EventKind(rawValue: "incident.unstaffed")
+    /// A psychosocial check-in was scheduled.
+    public static let followUpScheduled = EventKind(rawValue: "followup.scheduled")
+    /// A check-in was done, with its outcome.
+    public static let followUpCompleted = EventKind(rawValue: "followup.completed")
+    /// An overdue check-in went to the coordinator.
+    public static let followUpEscalated = EventKind(rawValue: "followup.escalated")
+    /// A webhook receiver took a notification.
+    public static let notificationDelivered = EventKind(rawValue: "notification.delivered")
+    /// A delivery attempt failed (retried later, or given up).
+    public static let notificationFailed = EventKind(rawValue: "notification.failed")
+    /// A responder was added to the roster.
+    public static let responderAdded = EventKind(rawValue: "responder.added")
+    /// A responder's details changed.
+    public static let responderUpdated = EventKind(rawValue: "responder.updated")
+    /// Rotations, overrides and unavailability were replaced from a file.
+    public static let rosterImported = EventKind(rawValue: "roster.imported")
+    /// Someone took a shift with an override.
+    public static let overrideAdded = EventKind(rawValue: "override.added")
+
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {

@@ -1,0 +1,39 @@
+/// A volunteer or staff member who can be called out.
+///
+/// Contact details are kept minimal: one handle (a phone number or an address) that the
+/// notification receivers use to reach the person.
+public struct Responder: Sendable, Hashable, Codable {
+    /// A short, stable id chosen by the coordinator, e.g. `r-anna-lindqvist`.
+    public var id: String
+    public var name: String
+    /// A phone number or an address.
+    public var contact: String
+    public var roles: [DutyRole]
+    /// The ids of the areas the responder covers.
+    public var areas: [String]
+    /// The local Unix user who is this responder on the desk's host (`deskctl` "me").
+    public var unixUser: String?
+    /// An inactive responder stays in rotations and history but is never called out.
+    public var active: Bool
+
+    /// Creates a responder.
+    public init(
+        id: String, name: String, contact: String, roles: [DutyRole], areas: [String], unixUser: String? = nil,
+        active: Bool = true
+    ) {
+        self.id = id
+        self.name = name
+        self.contact = contact
+        self.roles = roles
+        self.areas = areas
+        self.unixUser = unixUser
+        self.active = active
+    }
+
+    /// Responder ids: lower-case letters, digits and `-`, 1-64 characters, starting with a letter.
+    public static func isValidID(_ id: String) -> Bool {
+        guard (1...64).contains(id.utf8.count), let first = id.unicodeScalars.first, ("a"..."z").contains(first)
+        else { return false }
+        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// What the duty side of the desk (rosters, call-outs, follow-ups, the notification outbox) needs
+/// from persistent storage. Every write is one transaction, as for `DeskStore`.
+public protocol DutyStore: Sendable {
+    /// The whole roster.
+    func roster() async throws -> Roster
+
+    /// Adds a responder; `conflict(.responderExists)` if the id is taken.
+    func insertResponder(_ responder: Responder, event: TimelineEvent) async throws
+
+    /// Reads a responder and the roster, lets `change` decide, and writes the result with its
+    /// event, in one transaction. Throws `notFound` for an unknown id.
+    /// - Returns: the responder as stored and its event, numbered.
+    func updateResponder(
+        _ id: String,
+        _ change: @escaping @Sendable (Responder, Roster) throws(DeskError) -> (Responder, TimelineEvent)
+    ) async throws -> (Responder, TimelineEvent)
+
+    /// Replaces the rotations, overrides and unavailability and inserts or updates the responders
+    /// of `roster` (responders not named stay as they are).
+    func importRoster(_ roster: Roster, event: TimelineEvent) async throws
+
+    /// Adds an override.
+    func insertOverride(_ override: RosterOverride, event: TimelineEvent) async throws
+
+    /// Call-outs matching `query`, newest first.
+    func callOuts(_ query: CallOutQuery) async throws -> [CallOut]
+
+    /// The call-out with this id, if any.
+    func callOut(_ id: DeskID) async throws -> CallOut?
+
+    /// Follow-ups matching `query`, soonest due first.
+    func followUps(_ query: FollowUpQuery) async throws -> [FollowUp]
+
+    /// The follow-up with this id, if any.
+    func followUp(_ id: DeskID) async throws -> FollowUp?
+
+    /// Whether an incident was flagged unstaffed in its current phase.
+    func isUnstaffed(_ incident: DeskID) async throws -> Bool
+
+    /// Open incidents whose current phase has not been staffed yet (oldest first, at most `limit`).
+    func incidentsToStaff(limit: Int) async throws -> [Incident]
+
+    /// Open call-outs whose answer time ran out by `now`.
+    func callOutsDue(at now: Date, limit: Int) async throws -> [CallOut]
+
+    /// Open call-outs of closed incidents.
+    func callOutsOfClosedIncidents(limit: Int) async throws -> [CallOut]
+
+    /// Follow-ups still `open` whose due time is at or before `dueBy`.
+    func followUpsOverdue(dueBy: Date, limit: Int) async throws -> [FollowUp]
+
+    /// Pending deliveries whose next attempt is due by `now`, oldest first.
+    func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery]
+
+    /// When the next timer fires: the earliest open call-out deadline, follow-up due time (plus
+    /// `followUpGrace`) or delivery attempt; nil when nothing waits.
+    func nextDutyDeadline(followUpGrace: TimeInterval) async throws -> Date?
+
+    /// Writes a change whole: call-out transitions only from their expected state (a required one
+    /// that lost a race fails the change with `conflict(.callOutClosed)`; another is dropped with its
+    /// events), a staffing mark at most once per incident and phase. Returns the events as stored.
+    func apply(_ change: DutyChange) async throws -> [TimelineEvent]
+}
+
+/// Which call-outs to list.
+public struct CallOutQuery: Sendable, Hashable {
+    public var incident: DeskID?
+    public var responder: String?
+    public var states: [CallOut.State]?
+    public var limit: Int
+
+    /// Creates a query; nil filters match everything.
+    public init(incident: DeskID? = nil, responder: String? = nil, states: [CallOut.State]? = nil, limit: Int = 200) {
+        self.incident = incident
+        self.responder = responder
+        self.states = states
+        self.limit = limit
+    }
+}
+
+/// Which follow-ups to list.
+public struct FollowUpQuery: Sendable, Hashable {
+    public var incident: DeskID?
+    /// Owned by, or escalated to, this responder.
+    public var responder: String?
+    /// Only those still to be done and due before this instant.
+    public var dueBefore: Date?
+    public var states: [FollowUp.State]?
+    public var limit: Int
+
+    /// Creates a query; nil filters match everything.
+    public init(
+        incident: DeskID? = nil, responder: String? = nil, dueBefore: Date? = nil, states: [FollowUp.State]? = nil,
+        limit: Int = 200
+    ) {
+        self.incident = incident
+        self.responder = responder
+        self.dueBefore = dueBefore
+        self.states = states
+        self.limit = limit
+    }
+}
