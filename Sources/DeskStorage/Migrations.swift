@@ -157,6 +157,111 @@ enum Migrations {
                     CREATE INDEX idempotency_by_age ON idempotency_key(created_at);
                     """)
         }
+        migrator.registerMigration("v5-duty") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE responder (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        contact TEXT NOT NULL,
+                        roles TEXT NOT NULL CHECK (json_valid(roles)),
+                        areas TEXT NOT NULL CHECK (json_valid(areas)),
+                        unix_user TEXT UNIQUE,
+                        active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+                    );
+                    CREATE TABLE rotation (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        role TEXT NOT NULL CHECK (role IN ('first_aid', 'psychosocial', 'coordinator')),
+                        layer INTEGER NOT NULL DEFAULT 0,
+                        shift_days INTEGER NOT NULL CHECK (shift_days > 0),
+                        handoff TEXT NOT NULL,
+                        starts TEXT NOT NULL,
+                        ends TEXT,
+                        participants TEXT NOT NULL CHECK (json_valid(participants) AND json_array_length(participants) > 0)
+                    );
+                    CREATE TABLE roster_override (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        role TEXT NOT NULL,
+                        responder_id TEXT NOT NULL REFERENCES responder(id),
+                        starts_at TEXT NOT NULL,
+                        ends_at TEXT NOT NULL CHECK (ends_at > starts_at),
+                        reason TEXT
+                    );
+                    CREATE TABLE unavailability (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        responder_id TEXT NOT NULL REFERENCES responder(id),
+                        starts_at TEXT NOT NULL,
+                        ends_at TEXT NOT NULL CHECK (ends_at > starts_at),
+                        reason TEXT
+                    );
+
+                    -- One row per incident and phase once the trigger policy ran for it: never twice.
+                    CREATE TABLE staffing (
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        phase TEXT NOT NULL,
+                        staffed_at TEXT NOT NULL,
+                        unstaffed_at TEXT,
+                        PRIMARY KEY (incident_id, phase)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE callout (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        area_id TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        responder_id TEXT NOT NULL REFERENCES responder(id),
+                        state TEXT NOT NULL CHECK (state IN
+                            ('pending', 'notified', 'acknowledged', 'declined', 'escalated', 'expired', 'cancelled')),
+                        step INTEGER NOT NULL CHECK (step >= 0),
+                        source TEXT NOT NULL,
+                        task TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        due_at TEXT NOT NULL,
+                        ack_seconds REAL NOT NULL,
+                        escalated_from TEXT REFERENCES callout(id),
+                        reason TEXT,
+                        UNIQUE (incident_id, responder_id)
+                    );
+                    CREATE INDEX callout_open_by_due ON callout(due_at) WHERE state IN ('pending', 'notified');
+                    CREATE INDEX callout_by_responder ON callout(responder_id, id);
+
+                    CREATE TABLE followup (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        area_id TEXT NOT NULL,
+                        owner_id TEXT REFERENCES responder(id),
+                        label TEXT NOT NULL,
+                        due_at TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('open', 'escalated', 'done', 'cancelled')),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        escalated_to TEXT REFERENCES responder(id),
+                        outcome TEXT,
+                        completed_by TEXT
+                    );
+                    CREATE INDEX followup_open_by_due ON followup(due_at) WHERE state IN ('open', 'escalated');
+                    CREATE INDEX followup_by_incident ON followup(incident_id, due_at);
+
+                    -- Outgoing webhook deliveries: written with the change they announce, sent after.
+                    CREATE TABLE outbox (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        receiver TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        body TEXT NOT NULL CHECK (json_valid(body)),
+                        incident_id TEXT REFERENCES incident(id),
+                        callout_id TEXT REFERENCES callout(id),
+                        created_at TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at TEXT NOT NULL,
+                        last_error TEXT
+                    );
+                    CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE state = 'pending';
+                    """)
+        }
         return migrator
     }
 }

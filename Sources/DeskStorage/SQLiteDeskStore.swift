@@ -11,7 +11,7 @@ public struct SQLiteDeskStore: DeskStore {
         self.database = database
     }
 
-    private var pool: DatabasePool { database.pool }
+    var pool: DatabasePool { database.pool }
 
     public func areas() async throws -> [Area] {
         try await guarded {
