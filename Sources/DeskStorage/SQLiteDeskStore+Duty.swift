@@ -54,7 +54,8 @@ extension SQLiteDeskStore: DutyStore {
                 for override in roster.overrides { try DutyRows.insert(override, in: db) }
                 for entry in roster.unavailability {
                     try db.execute(
-                        sql: "INSERT INTO unavailability (responder_id, starts_at, ends_at, reason) VALUES (?, ?, ?, ?)",
+                        sql:
+                            "INSERT INTO unavailability (responder_id, starts_at, ends_at, reason) VALUES (?, ?, ?, ?)",
                         arguments: [
                             entry.responder, Timestamp.format(entry.starts), Timestamp.format(entry.ends), entry.reason,
                         ])
@@ -194,7 +195,9 @@ extension SQLiteDeskStore: DutyStore {
             }
         }
         var dates = try texts.prefix(2).compactMap { try $0.map(StoredValue.time) }
-        if let followUp = try texts[2].map(StoredValue.time) { dates.append(followUp.addingTimeInterval(followUpGrace)) }
+        if let followUp = try texts[2].map(StoredValue.time) {
+            dates.append(followUp.addingTimeInterval(followUpGrace))
+        }
         return dates.min()
     }
 

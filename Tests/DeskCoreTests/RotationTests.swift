@@ -154,7 +154,10 @@ private func rotation(
         }
         // Back to back is not an overlap.
         let sequential = Roster(
-            responders: [anna], rotations: [rotation(["anna"], ends: "2026-12-01", id: "a"), rotation(["anna"], starts: "2026-12-01", id: "b")])
+            responders: [anna],
+            rotations: [
+                rotation(["anna"], ends: "2026-12-01", id: "a"), rotation(["anna"], starts: "2026-12-01", id: "b"),
+            ])
         #expect(throws: Never.self) { try sequential.validate(areas: areas) }
     }
 }

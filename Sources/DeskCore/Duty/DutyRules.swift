@@ -44,7 +44,10 @@ public enum DutyRules {
             }
         }
         if !unstaffedRoles.isEmpty {
-            flagUnstaffed(incident, roles: unstaffedRoles, reason: "nobody on any rotation, neighbour, coordinator or national list can be called", into: &change, context: context)
+            flagUnstaffed(
+                incident, roles: unstaffedRoles,
+                reason: "nobody on any rotation, neighbour, coordinator or national list can be called", into: &change,
+                context: context)
         }
         return change
     }
@@ -317,7 +320,8 @@ public enum DutyRules {
                 .incidentUnstaffed, incident: incident.id,
                 data: ["phase": .string(incident.phase.rawValue), "roles": roleNames, "reason": .string(reason)]))
         let body = notice(
-            "incident.unstaffed", incident: incident, context: context, extra: ["roles": roleNames, "reason": .string(reason)])
+            "incident.unstaffed", incident: incident, context: context,
+            extra: ["roles": roleNames, "reason": .string(reason)])
         enqueue(body, kind: "incident.unstaffed", incident: incident.id, callOut: nil, into: &change, context: context)
     }
 
@@ -346,7 +350,8 @@ public enum DutyRules {
                 ]),
                 "responder": responder.map(responderJSON) ?? .null,
             ])
-        enqueue(body, kind: "callout.created", incident: incident.id, callOut: callOut.id, into: &change, context: context)
+        enqueue(
+            body, kind: "callout.created", incident: incident.id, callOut: callOut.id, into: &change, context: context)
     }
 
     private static func enqueue(

@@ -131,7 +131,8 @@ public struct LocalCalendar: Sendable {
         // Every valid date and time has an instant in a Gregorian calendar; the fallback only guards
         // against a Foundation that answers nil anyway.
         return calendar.date(from: components)
-            ?? Date(timeIntervalSince1970: TimeInterval(date.daysSinceEpoch * 86_400 + time.hour * 3600 + time.minute * 60))
+            ?? Date(
+                timeIntervalSince1970: TimeInterval(date.daysSinceEpoch * 86_400 + time.hour * 3600 + time.minute * 60))
     }
 
     /// The local date of an instant.

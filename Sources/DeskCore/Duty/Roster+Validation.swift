@@ -14,11 +14,14 @@ extension Roster {
         for (index, responder) in responders.enumerated() {
             let at = "/responders/\(index)"
             issues += responder.issues(at: at, knownAreas: known)
-            if byID[responder.id] != nil { issues.append(FieldIssue(pointer: "\(at)/id", detail: "\"\(responder.id)\" appears twice")) }
+            if byID[responder.id] != nil {
+                issues.append(FieldIssue(pointer: "\(at)/id", detail: "\"\(responder.id)\" appears twice"))
+            }
             byID[responder.id] = responder
             if let user = responder.unixUser {
                 if let other = unixUsers[user] {
-                    issues.append(FieldIssue(pointer: "\(at)/unix_user", detail: "\"\(user)\" is already bound to \(other)"))
+                    issues.append(
+                        FieldIssue(pointer: "\(at)/unix_user", detail: "\"\(user)\" is already bound to \(other)"))
                 }
                 unixUsers[user] = responder.id
             }
@@ -32,7 +35,8 @@ extension Roster {
                 issues.append(FieldIssue(pointer: "\(at)/id", detail: "\"\(rotation.id)\" appears twice"))
             }
             if !known.contains(rotation.area) {
-                issues.append(FieldIssue(pointer: "\(at)/area", detail: "no area \"\(rotation.area)\" is served by this desk"))
+                issues.append(
+                    FieldIssue(pointer: "\(at)/area", detail: "no area \"\(rotation.area)\" is served by this desk"))
             }
             if ![1, 7].contains(rotation.shiftDays) {
                 issues.append(FieldIssue(pointer: "\(at)/shift_days", detail: "must be 1 (daily) or 7 (weekly)"))
@@ -44,7 +48,8 @@ extension Roster {
                 issues.append(FieldIssue(pointer: "\(at)/ends", detail: "must be after starts (\(rotation.starts))"))
             }
             if rotation.participants.isEmpty {
-                issues.append(FieldIssue(pointer: "\(at)/participants", detail: "a rotation needs at least one participant"))
+                issues.append(
+                    FieldIssue(pointer: "\(at)/participants", detail: "a rotation needs at least one participant"))
             }
             if Set(rotation.participants).count != rotation.participants.count {
                 issues.append(FieldIssue(pointer: "\(at)/participants", detail: "names someone twice"))
@@ -68,10 +73,12 @@ extension Roster {
         for (index, override) in overrides.enumerated() {
             let at = "/overrides/\(index)"
             if !known.contains(override.area) {
-                issues.append(FieldIssue(pointer: "\(at)/area", detail: "no area \"\(override.area)\" is served by this desk"))
+                issues.append(
+                    FieldIssue(pointer: "\(at)/area", detail: "no area \"\(override.area)\" is served by this desk"))
             }
             issues += Self.windowIssues(override.starts, override.ends, at: at)
-            issues += Self.roleIssues(override.responder, role: override.role, area: nil, byID: byID, at: "\(at)/responder")
+            issues += Self.roleIssues(
+                override.responder, role: override.role, area: nil, byID: byID, at: "\(at)/responder")
         }
         for (index, entry) in unavailability.enumerated() {
             let at = "/unavailability/\(index)"
@@ -123,13 +130,17 @@ extension Responder {
             issues.append(
                 FieldIssue(
                     pointer: "\(pointer)/id",
-                    detail: "must be 1-64 lower-case letters, digits or '-', starting with a letter (got \"\(id.clipped(40))\")"))
+                    detail:
+                        "must be 1-64 lower-case letters, digits or '-', starting with a letter (got \"\(id.clipped(40))\")"
+                ))
         }
         if name.trimmingWhitespace().isEmpty || name.count > 120 {
             issues.append(FieldIssue(pointer: "\(pointer)/name", detail: "must be 1-120 characters"))
         }
         if contact.trimmingWhitespace().isEmpty || contact.count > 200 {
-            issues.append(FieldIssue(pointer: "\(pointer)/contact", detail: "must be 1-200 characters (a phone number or an address)"))
+            issues.append(
+                FieldIssue(
+                    pointer: "\(pointer)/contact", detail: "must be 1-200 characters (a phone number or an address)"))
         }
         if roles.isEmpty {
             issues.append(FieldIssue(pointer: "\(pointer)/roles", detail: "needs at least one of \(DutyRole.names)"))
@@ -138,10 +149,14 @@ extension Responder {
             issues.append(FieldIssue(pointer: "\(pointer)/areas", detail: "needs at least one area"))
         }
         for (index, area) in areas.enumerated() where !knownAreas.contains(area) {
-            issues.append(FieldIssue(pointer: "\(pointer)/areas/\(index)", detail: "no area \"\(area.clipped(40))\" is served by this desk"))
+            issues.append(
+                FieldIssue(
+                    pointer: "\(pointer)/areas/\(index)",
+                    detail: "no area \"\(area.clipped(40))\" is served by this desk"))
         }
         if let user = unixUser, !Self.isValidUnixUser(user) {
-            issues.append(FieldIssue(pointer: "\(pointer)/unix_user", detail: "not a user name (got \"\(user.clipped(40))\")"))
+            issues.append(
+                FieldIssue(pointer: "\(pointer)/unix_user", detail: "not a user name (got \"\(user.clipped(40))\")"))
         }
         return issues
     }

@@ -59,7 +59,8 @@ public struct TriggerPolicy: Sendable, Hashable {
     /// with follow-ups at +1, +7 and +30 days; `before` → the area's coordinator with a preparedness task.
     public static let standard = TriggerPolicy(rules: [
         Rule(phase: .during, role: .firstAid, count: 2, ackWithin: 5 * 60, task: "First aid on scene"),
-        Rule(phase: .during, role: .psychosocial, count: 1, ackWithin: 10 * 60, task: "Psychosocial first aid on scene"),
+        Rule(
+            phase: .during, role: .psychosocial, count: 1, ackWithin: 10 * 60, task: "Psychosocial first aid on scene"),
         Rule(
             phase: .after, role: .psychosocial, count: 2, ackWithin: 60 * 60,
             followUps: [1 * 86_400, 7 * 86_400, 30 * 86_400], task: "Psychosocial support for those affected"),

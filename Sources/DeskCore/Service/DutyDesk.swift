@@ -18,7 +18,8 @@ public final class DutyDesk: Sendable {
 
     /// Creates the duty desk over the stores; `areas` gives the desk's current areas.
     public init(
-        incidents: any DeskStore, store: any DutyStore, clock: any WallClock, areas: @escaping @Sendable () -> AreaDirectory,
+        incidents: any DeskStore, store: any DutyStore, clock: any WallClock,
+        areas: @escaping @Sendable () -> AreaDirectory,
         settings: DutySettings, observer: @escaping DutyObserver = { _ in }
     ) {
         self.incidents = incidents
@@ -64,10 +65,10 @@ public final class DutyDesk: Sendable {
     /// Adds a responder after checking it against the areas and the other responders.
     public func addResponder(_ responder: Responder, actor: Actor) async throws -> Responder {
         let roster = try await store.roster()
+        if roster.responder(responder.id) != nil { throw DeskError.conflict(.responderExists(responder.id)) }
         var next = roster
         next.responders.append(responder)
-        try Self.validate(next, areas: areasSource(), only: "/responders/\(roster.responders.count)", as: "")
-        if roster.responder(responder.id) != nil { throw DeskError.conflict(.responderExists(responder.id)) }
+        try Self.validate(next, previous: roster, areas: areasSource(), only: "/responders/\(roster.responders.count)")
         let event = stamp(actor).event(.responderAdded, incident: nil, data: Self.describe(responder))
         try await store.insertResponder(responder, event: event)
         observer([event])
@@ -84,7 +85,7 @@ public final class DutyDesk: Sendable {
             var next = roster
             next.responders = roster.responders.map { $0.id == id ? changed : $0 }
             let index = roster.responders.firstIndex { $0.id == id } ?? 0
-            try Self.validate(next, areas: areas, only: "/responders/\(index)", as: "")
+            try Self.validate(next, previous: roster, areas: areas, only: "/responders/\(index)")
             var data = Self.describe(changed)
             data["changed"] = .array(patch.changedFields.map(JSONValue.string))
             let event = stamp.event(.responderUpdated, incident: nil, data: data)
@@ -135,7 +136,7 @@ public final class DutyDesk: Sendable {
         let roster = try await store.roster()
         var next = roster
         next.overrides.append(override)
-        try Self.validate(next, areas: areas, only: "/overrides/\(roster.overrides.count)", as: "")
+        try Self.validate(next, previous: roster, areas: areas, only: "/overrides/\(roster.overrides.count)")
         let event = stamp(actor).event(
             .overrideAdded, incident: nil,
             data: [
@@ -153,7 +154,8 @@ public final class DutyDesk: Sendable {
         let roster = try await store.roster()
         guard let user = actor.unixUserName, let responder = roster.responder(unixUser: user) else {
             throw DeskError.forbidden(
-                "no responder is bound to \(actor); an admin binds one with `deskctl responder update ID --unix-user NAME`")
+                "no responder is bound to \(actor); an admin binds one with `deskctl responder update ID --unix-user NAME`"
+            )
         }
         return responder
     }
@@ -171,7 +173,8 @@ public final class DutyDesk: Sendable {
     public func acknowledge(_ id: String, note: String?, actor: Actor) async throws -> CallOutAnswer {
         let (callOut, me) = try await callOutForAnswer(id, actor: actor)
         let context = try await context(actor: actor)
-        let change = try DutyRules.acknowledge(callOut, by: me, note: note?.trimmingWhitespace().nilIfEmpty, context: context)
+        let change = try DutyRules.acknowledge(
+            callOut, by: me, note: note?.trimmingWhitespace().nilIfEmpty, context: context)
         return try await answer(change, id: callOut.id)
     }
 
@@ -195,13 +198,20 @@ public final class DutyDesk: Sendable {
         return try await store.followUps(query)
     }
 
+    /// The follow-up with this id, if any.
+    public func followUp(_ id: DeskID) async throws -> FollowUp? { try await store.followUp(id) }
+
+    /// The call-out with this id, if any.
+    public func callOut(_ id: DeskID) async throws -> CallOut? { try await store.callOut(id) }
+
     /// The caller records a check-in as done, with its outcome.
     public func complete(_ id: String, outcome: String, actor: Actor) async throws -> FollowUp {
         guard let parsed = DeskID(id), let followUp = try await store.followUp(parsed) else {
             throw DeskError.notFound(kind: "follow-up", id: id)
         }
         let me = try await responder(for: actor)
-        let change = try DutyRules.complete(followUp, by: me, outcome: outcome, context: try await context(actor: actor))
+        let change = try DutyRules.complete(
+            followUp, by: me, outcome: outcome, context: try await context(actor: actor))
         try await write(change)
         return try await store.followUp(parsed) ?? followUp
     }
@@ -301,7 +311,9 @@ public final class DutyDesk: Sendable {
 
     private func answer(_ change: DutyChange, id: DeskID) async throws -> CallOutAnswer {
         let events = try await write(change)
-        guard let callOut = try await store.callOut(id) else { throw DeskError.notFound(kind: "call-out", id: id.rawValue) }
+        guard let callOut = try await store.callOut(id) else {
+            throw DeskError.notFound(kind: "call-out", id: id.rawValue)
+        }
         return CallOutAnswer(callOut: callOut, replacement: change.newCallOuts.first, events: events)
     }
 
@@ -325,18 +337,30 @@ public final class DutyDesk: Sendable {
         EventStamp(actor: actor, at: clock.now().truncatedToMilliseconds, ids: ids)
     }
 
-    /// Validates the roster, reporting only the issues under `pointer` (the part that changed) with
-    /// the pointer rewritten to `replacement` — earlier problems in stored data are not the caller's.
-    private static func validate(_ roster: Roster, areas: AreaDirectory, only pointer: String, as replacement: String)
-        throws(DeskError)
-    {
+    /// Validates the roster after a change, reporting only the problems the change brings (earlier
+    /// problems in stored data are not the caller's); those under `pointer` (the part the request
+    /// gave) are re-pointed at the request body, others (a rotation that needs a removed role) stay.
+    private static func validate(
+        _ next: Roster, previous: Roster, areas: AreaDirectory, only pointer: String
+    ) throws(DeskError) {
+        let before = Set(issues(previous, areas).map { "\($0.pointer)\u{0}\($0.detail)" })
+        let new = issues(next, areas).filter { !before.contains("\($0.pointer)\u{0}\($0.detail)") }
+            .map { issue in
+                guard issue.pointer == pointer || issue.pointer.hasPrefix(pointer + "/") else { return issue }
+                let rest = String(issue.pointer.dropFirst(pointer.count))
+                return FieldIssue(pointer: rest.isEmpty ? "/" : rest, detail: issue.detail)
+            }
+        if !new.isEmpty { throw DeskError.invalid(new) }
+    }
+
+    private static func issues(_ roster: Roster, _ areas: AreaDirectory) -> [FieldIssue] {
         do {
             try roster.validate(areas: areas)
+            return []
         } catch DeskError.invalid(let issues) {
-            let mine = issues.filter { $0.pointer == pointer || $0.pointer.hasPrefix(pointer + "/") }
-                .map { FieldIssue(pointer: replacement + $0.pointer.dropFirst(pointer.count), detail: $0.detail) }
-                .map { $0.pointer.isEmpty ? FieldIssue(pointer: "/", detail: $0.detail) : $0 }
-            if !mine.isEmpty { throw DeskError.invalid(mine) }
+            return issues
+        } catch {
+            return [FieldIssue(pointer: "/", detail: "\(error)")]
         }
     }
 
