@@ -45,6 +45,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Webhook notifications: signed JSON POSTs with async-http-client.
+        .target(
+            name: "DeskNotify",
+            dependencies: [
+                "DeskCore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Wire types shared by the server and the CLI.
         .target(name: "DeskAPIModels", dependencies: ["DeskCore"]),
         // HTTP API: routes, request context, problem+json mapping.
@@ -78,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "deskd",
             dependencies: [
-                "DeskCore", "DeskConfig", "DeskStorage", "DeskAPI", "DeskSystemd",
+                "DeskCore", "DeskConfig", "DeskStorage", "DeskAPI", "DeskSystemd", "DeskNotify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,7 +113,15 @@ let package = Package(
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
         .testTarget(
             name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig", "DeskTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "DeskStorageTests", dependencies: ["DeskStorage", "DeskCore", "DeskTestSupport"]),
+        .testTarget(
+            name: "DeskStorageTests",
+            dependencies: [
+                "DeskStorage", "DeskCore", "DeskTestSupport", "DeskNotify",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "DeskAPITests",
             dependencies: [

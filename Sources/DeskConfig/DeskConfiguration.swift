@@ -29,6 +29,11 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var classifierRules: String
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
+    /// Rosters, trigger policy, escalation and webhook receivers.
+    public var duty: DutyConfiguration = .standard
+    /// A roster (JSON, as `deskctl roster export` writes it) imported once when the desk has no
+    /// responders; nil in production.
+    public var demoRoster: String?
 
     /// The database file inside the state directory.
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("deskd.sqlite") }
@@ -112,6 +117,7 @@ public struct DeskConfiguration: Sendable, Hashable {
 
         var seeds = try document.table("seeds")
         let demo = try seeds.string("demo_reports")
+        let demoRoster = try seeds.string("demo_roster")
         try seeds.rejectUnknownKeys()
 
         var classifier = try document.table("classifier")
@@ -134,14 +140,18 @@ public struct DeskConfiguration: Sendable, Hashable {
             throw log.error("target", "\"\(target)\" is not one of auto, journal, stderr")
         }
         try log.rejectUnknownKeys()
+        let duty = try DutyConfiguration.parse(&document)
         try document.rejectUnknownKeys()
 
-        return DeskConfiguration(
+        var configuration = DeskConfiguration(
             http: http, unixSocket: unixSocket.isEmpty ? nil : unixSocket, maxBodyBytes: maxBody,
             maxJSONDepth: maxDepth, stateDirectory: stateDirectory, areasFile: areasFile,
             demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, logTarget: target, classifierRules: rules,
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
+        configuration.duty = duty
+        configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
+        return configuration
     }
 
     static func reason(_ error: any Error) -> String {

@@ -10,13 +10,23 @@ private func utc(_ text: String) -> Date {
     return date
 }
 
+func day(_ text: String) -> LocalDate {
+    guard let date = LocalDate(text) else { fatalError("bad test date \(text)") }
+    return date
+}
+
+func clock(_ text: String) -> LocalTime {
+    guard let time = LocalTime(text) else { fatalError("bad test time \(text)") }
+    return time
+}
+
 private func rotation(
     _ participants: [String], days: Int = 1, handoff: String = "08:00", starts: String = "2026-11-02",
     ends: String? = nil, layer: Int = 0, id: String = "rot"
 ) -> Rotation {
     Rotation(
-        id: id, area: "bredang", role: .firstAid, layer: layer, shiftDays: days, handoff: LocalTime(handoff)!,
-        starts: LocalDate(starts)!, ends: ends.flatMap(LocalDate.init), participants: participants)
+        id: id, area: "bredang", role: .firstAid, layer: layer, shiftDays: days, handoff: clock(handoff),
+        starts: day(starts), ends: ends.flatMap(LocalDate.init), participants: participants)
 }
 
 @Suite struct RotationTests {
@@ -105,7 +115,8 @@ private func rotation(
             roster.candidates(area: "bredang", role: .firstAid, at: saturday, calendar: stockholm).map(\.responder.id)
                 == ["cem", "bo", "anna"])
         let monday = utc("2026-11-09T12:00:00.000Z")
-        #expect(roster.slot(area: "bredang", role: .firstAid, at: monday, calendar: stockholm).onDuty?.id == "bo")  // day 7 of a 2-person daily rotation
+        // Day 7 of a two-person daily rotation.
+        #expect(roster.slot(area: "bredang", role: .firstAid, at: monday, calendar: stockholm).onDuty?.id == "bo")
         // An override goes before every rotation; unavailable people are skipped.
         roster.overrides = [
             RosterOverride(
@@ -137,8 +148,8 @@ private func rotation(
                 rotation(["anna"], id: "a"), rotation(["anna"], starts: "2026-12-01", id: "b"),
                 rotation([], layer: 1, id: "c"),
                 Rotation(
-                    id: "d", area: "nowhere", role: .psychosocial, shiftDays: 3, handoff: LocalTime("08:00")!,
-                    starts: LocalDate("2026-11-01")!, participants: ["anna", "ghost"]),
+                    id: "d", area: "nowhere", role: .psychosocial, shiftDays: 3, handoff: clock("08:00"),
+                    starts: day("2026-11-01"), participants: ["anna", "ghost"]),
             ])
         #expect {
             try roster.validate(areas: areas)
@@ -165,7 +176,7 @@ private func rotation(
 @Suite struct TriggerPolicyTests {
     private func incident(_ phase: Phase, category: Category? = nil, severity: Int? = nil) -> Incident {
         Incident(
-            id: DeskID("0190f1d2-0000-7000-8000-000000000001")!, areaID: "bredang", title: "t", phase: phase,
+            id: IDGenerator(clock: SystemWallClock()).next(), areaID: "bredang", title: "t", phase: phase,
             category: category, severity: severity, status: .open, openedAt: Date(), updatedAt: Date(), reportCount: 1)
     }
 

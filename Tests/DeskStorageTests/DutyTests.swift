@@ -26,9 +26,9 @@ let dutyRoster: Roster = {
             id: id, name: id.uppercased(), contact: "+46 70 000 00 00", roles: roles, areas: [area], unixUser: user)
     }
     func rotation(_ id: String, _ area: String, _ role: DutyRole, days: Int, _ people: [String]) -> Rotation {
-        Rotation(
-            id: id, area: area, role: role, shiftDays: days, handoff: LocalTime("08:00") ?? LocalTime("00:00")!,
-            starts: LocalDate("2026-11-20")!, participants: people)
+        guard let handoff = LocalTime("08:00"), let starts = LocalDate("2026-11-20") else { fatalError("test dates") }
+        return Rotation(
+            id: id, area: area, role: role, shiftDays: days, handoff: handoff, starts: starts, participants: people)
     }
     return Roster(
         responders: [

@@ -55,11 +55,11 @@ enum ProblemMapping {
                 detail: "Idempotency-Key \"\(key)\" was used for a different request; use a new key for a new report"
             )
         case .notFound(let kind, let id):
-            let slug = kind.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "call-out", with: "callout")
-                .replacingOccurrences(of: "follow-up", with: "followup")
+            // "call-out" -> callout-not-found, "Call-out not found".
+            let slug = kind.replacingOccurrences(of: "-", with: "")
+            let title = kind.prefix(1).uppercased() + kind.dropFirst() + " not found"
             return APIProblem(
-                status: .notFound, slug: "\(slug)-not-found", title: "\(kind.prefix(1).uppercased())\(kind.dropFirst()) not found",
-                detail: "no \(kind) has id \"\(id)\""
+                status: .notFound, slug: "\(slug)-not-found", title: title, detail: "no \(kind) has id \"\(id)\""
             )
         case .forbidden(let reason):
             return APIProblem(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: reason)
@@ -108,7 +108,8 @@ enum ProblemMapping {
         case .callOutClosed(let id, let state):
             return APIProblem(
                 status: .conflict, slug: "callout-closed", title: "Call-out is closed",
-                detail: "call-out \(id) is \(state); only a pending or notified call-out can be acknowledged or declined"
+                detail:
+                    "call-out \(id) is \(state); only a pending or notified call-out can be acknowledged or declined"
             )
         case .followUpClosed(let id, let state):
             return APIProblem(

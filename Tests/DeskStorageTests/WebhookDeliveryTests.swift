@@ -1,0 +1,92 @@
+import Crypto
+import DeskCore
+import DeskNotify
+import Foundation
+import Testing
+
+@testable import DeskStorage
+
+private let secret = "a-receiver-secret-of-32-bytes!!!"
+
+@Suite(.serialized) struct WebhookDeliveryTests {
+    private func sender(_ receiver: WebhookReceiver) -> WebhookSender {
+        WebhookSender(targets: [.init(name: "ops", url: receiver.url, secret: secret, timeout: 5)])
+    }
+
+    @Test func callOutsAreSignedRetriedAndMarkedNotified() async throws {
+        let receiver = try await WebhookReceiver()
+        let sender = sender(receiver)
+        let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+        let incident = try await fixture.report("Brand i flerfamiljshus, två skadade", phase: .during)
+        try await fixture.duty.runDueWork()
+        // The receiver fails the first attempts with 500.
+        receiver.queue([500, 500])
+        #expect(try await fixture.duty.deliverDue(using: sender) == 2)
+        #expect(try await fixture.callOuts(incident).map(\.state) == [.pending, .pending])
+        // Not due again before the back-off (2 s) has passed.
+        #expect(try await fixture.duty.deliverDue(using: sender) == 0)
+        fixture.clock.advance(minutes: 2.0 / 60)
+        #expect(try await fixture.duty.deliverDue(using: sender) == 2)
+        #expect(try await fixture.callOuts(incident).map(\.state) == [.notified, .notified])
+
+        let requests = receiver.received
+        #expect(requests.count == 4)
+        for request in requests {
+            let body = request.body
+            #expect(request.headers["content-type"] == "application/json")
+            #expect(request.headers["x-desk-event"] == "callout.created")
+            let expected = HMAC<SHA256>.authenticationCode(
+                for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            #expect(
+                request.headers["x-desk-signature"] == "sha256=" + expected.map { String(format: "%02x", $0) }.joined())
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            #expect(json["delivery_id"] as? String == request.headers["x-desk-delivery"])
+            #expect(json["type"] as? String == "callout.created")
+            #expect((json["incident"] as? [String: Any])?["id"] as? String == incident.id.rawValue)
+            #expect((json["responder"] as? [String: Any])?["contact"] as? String == "+46 70 000 00 00")
+        }
+        // A retry sends the same delivery id and body: the receiver can de-duplicate.
+        let ids = requests.compactMap { $0.headers["x-desk-delivery"] }
+        #expect(Set(ids).count == 2)
+        #expect(Set(requests.map(\.body)).count == 2)
+        let kinds = try await fixture.kinds(incident)
+        #expect(kinds.filter { $0 == "notification.failed" }.count == 2)
+        #expect(kinds.filter { $0 == "notification.delivered" }.count == 2)
+        #expect(kinds.filter { $0 == "callout.notified" }.count == 2)
+        await sender.shutdown()
+        try await receiver.stop()
+    }
+
+    @Test func nothingIsLostWhileTheReceiverAndTheDaemonAreDown() async throws {
+        let receiver = try await WebhookReceiver()
+        let port = receiver.port
+        try await receiver.stop()  // the receiver is down from the start
+        let first = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+        let incident = try await first.report("Skottlossning vid busshållplatsen", phase: .during)
+        try await first.duty.runDueWork()
+        let down = sender(receiver)
+        #expect(try await first.duty.deliverDue(using: down) == 2)
+        first.clock.advance(minutes: 5)
+        try await first.duty.runDueWork()  // two escalations: two more deliveries
+        #expect(try await first.duty.deliverDue(using: down) == 4)
+        await down.shutdown()
+        try first.database.close()
+
+        // The daemon restarts, the receiver comes back on the same address: every delivery arrives.
+        let back = try await WebhookReceiver(port: port)
+        let second = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"], reopening: first)
+        second.clock.advance(minutes: 10)
+        let up = sender(back)
+        #expect(try await second.duty.deliverDue(using: up) == 4)
+        #expect(try await second.duty.deliverDue(using: up) == 0)
+        let kinds = try await second.kinds(incident)
+        #expect(kinds.filter { $0 == "callout.created" }.count == 4)
+        #expect(kinds.filter { $0 == "notification.delivered" }.count == 4)
+        #expect(Set(back.received.compactMap { $0.headers["x-desk-delivery"] }).count == 4)
+        // The escalated call-outs are final; the two current ones were notified.
+        #expect(try await second.callOuts(incident).map(\.state) == [.escalated, .escalated, .notified, .notified])
+        #expect(try await second.desk.verifyTimeline().intact)
+        await up.shutdown()
+        try await back.stop()
+    }
+}
