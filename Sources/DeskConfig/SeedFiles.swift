@@ -88,6 +88,11 @@ public enum SeedFiles {
         return file.reports
     }
 
+    /// A roster file, as `deskctl roster export` writes it (times RFC 3339).
+    public static func roster(path: String) throws(ConfigError) -> Roster {
+        try decode(path: path)
+    }
+
     private static func decode<Value: Decodable>(path: String) throws(ConfigError) -> Value {
         let data: Data
         do {
@@ -97,7 +102,17 @@ public enum SeedFiles {
                 file: path, line: nil, key: nil, message: "cannot read the file (\(DeskConfiguration.reason(error)))")
         }
         do {
-            return try JSONDecoder().decode(Value.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .custom { decoder in
+                let container = try decoder.singleValueContainer()
+                let text = try container.decode(String.self)
+                guard let date = Timestamp.parse(text) ?? ISO8601DateFormatter().date(from: text) else {
+                    throw DecodingError.dataCorruptedError(
+                        in: container, debugDescription: "must be an RFC 3339 time (got \"\(text)\")")
+                }
+                return date
+            }
+            return try decoder.decode(Value.self, from: data)
         } catch let error as DecodingError {
             throw ConfigError(file: path, line: nil, key: nil, message: describe(error))
         } catch {

@@ -13,6 +13,11 @@ public enum JournalMessage: String, CaseIterable, Sendable {
     case ready = "61930f38a6054b0b8b495a1bf763511a"
     case reloaded = "4eb49d10a2b2499bb5b499f558f3e6c9"
     case reloadFailed = "a0401ad299cc4bd793f9548d93dd3a89"
+    case callOutCreated = "da8f7d4e4e34475ea70a6f030bc18b82"
+    case callOutAnswered = "4db2c0b3eec94206a815def2776ebc67"
+    case callOutEscalated = "efcb32cf6a2a4e59a6730047b6d3eb02"
+    case incidentUnstaffed = "ec9a9bbe4d2e41339ad54140c8d8fca0"
+    case notificationFailed = "85c721eca28a4b44ba2f6e194585db50"
 
     /// The id as journald spells it.
     public var id: String { rawValue }

@@ -1,6 +1,7 @@
 import DeskAPI
 import DeskConfig
 import DeskCore
+import DeskNotify
 import DeskStorage
 import DeskSystemd
 import Foundation
@@ -8,6 +9,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// Wires configuration, storage, the desk and the listeners, and runs them until SIGTERM/SIGINT.
 struct Daemon {
@@ -21,12 +23,23 @@ struct Daemon {
         let metrics = DeskMetrics(databaseBytes: { [path = database.path] in Self.databaseBytes(path) })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        let store = SQLiteDeskStore(database: database)
+        let nudge = TimerNudge()
         let desk = IncidentDesk(
-            store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: classifier,
+            store: store, clock: SystemWallClock(), classifier: classifier,
             correlation: configuration.correlation,
             observer: { [eventLog = IncidentEventLog(logger: logger)] events, incident in
                 eventLog.record(events, incident: incident)
                 metrics.record(events, incident: incident)
+                // A new or changed incident may need people: run the duty timers now.
+                nudge.fire()
+            })
+        let duty = DutyDesk(
+            incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
+            settings: configuration.duty.settings,
+            observer: { [dutyLog = DutyEventLog(logger: logger)] events in
+                dutyLog.record(events)
+                metrics.record(duty: events)
             })
         logger.info(
             "classifier loaded",
@@ -36,7 +49,8 @@ struct Daemon {
             ])
         do {
             try await prepare(desk, database)
-            try await serve(desk, database, metrics)
+            try await seedRoster(duty)
+            try await serve(desk, duty, nudge, database, metrics)
         } catch {
             try? database.close()
             throw error
@@ -95,6 +109,26 @@ struct Daemon {
         }
     }
 
+    /// Imports the demo roster into a desk that has no responders yet.
+    private func seedRoster(_ duty: DutyDesk) async throws {
+        guard let file = configuration.demoRoster, try await duty.roster().responders.isEmpty else { return }
+        do {
+            let summary = try await duty.importRoster(try SeedFiles.roster(path: file), actor: .system)
+            logger.notice(
+                "no responders: imported the demo roster from \(file)",
+                metadata: ["responders": "\(summary.respondersAdded)", "rotations": "\(summary.rotations)"])
+        } catch let error as ConfigError {
+            throw StartupFailure(description: error.description, isConfiguration: true)
+        } catch let error as DeskError {
+            throw StartupFailure(description: "the demo roster \(file) is not valid: \(error)", isConfiguration: true)
+        }
+    }
+
+    /// The receivers of the configuration, as the webhook sender takes them.
+    static func targets(_ duty: DutyConfiguration) -> [WebhookSender.Target] {
+        duty.receivers.map { .init(name: $0.name, url: $0.url, secret: $0.secret, timeout: $0.timeout) }
+    }
+
     /// The listeners: those systemd passed in (socket activation), else the configured ones.
     private func listeners() throws -> (listeners: [Listener], inherited: Bool) {
         let inherited: [InheritedSocket]
@@ -123,7 +157,9 @@ struct Daemon {
         return sizes.isEmpty ? nil : sizes.reduce(0, +)
     }
 
-    private func serve(_ desk: IncidentDesk, _ database: DeskDatabase, _ metrics: DeskMetrics) async throws {
+    private func serve(
+        _ desk: IncidentDesk, _ duty: DutyDesk, _ nudge: TimerNudge, _ database: DeskDatabase, _ metrics: DeskMetrics
+    ) async throws {
         let (listeners, inherited) = try listeners()
         let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         let logger = logger
@@ -133,7 +169,7 @@ struct Daemon {
         let services: [any Service]
         do {
             services = try DeskServer.services(
-                desk: desk, settings: settings, listeners: listeners, logger: logger, metrics: metrics,
+                desk: desk, duty: duty, settings: settings, listeners: listeners, logger: logger, metrics: metrics,
                 onListening: { listener in
                     logger.info("listening on \(listener)")
                     if ready.arrive() {
@@ -155,12 +191,15 @@ struct Daemon {
             notifier: notifier, logger: logger, check: { try await desk.ping() },
             status: { (try? await desk.openIncidentSummary()).map { "Serving; \($0.description)" } }
         )
+        let sender = WebhookSender(targets: Self.targets(configuration.duty))
+        let timers = DutyTimerService(duty: duty, sender: sender, logger: logger)
+        nudge.attach(timers)
         let reloader = Reloader(
-            configPath: configPath, running: configuration, desk: desk, database: database, notifier: notifier,
-            logger: logger)
+            configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender,
+            database: database, notifier: notifier, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: (services + [supervision, reloader]).map {
+                services: (services + [supervision, timers, reloader]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
                 },
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -181,6 +220,15 @@ struct Daemon {
     private func removeSocket() {
         if let path = configuration.unixSocket { UnixSocketFile.remove(path) }
     }
+}
+
+/// Lets the incident desk's observer (made before the timers) wake the duty timers.
+final class TimerNudge: Sendable {
+    private let target = Mutex<DutyTimerService?>(nil)
+
+    func attach(_ timers: DutyTimerService) { target.withLock { $0 = timers } }
+
+    func fire() { target.withLock { $0 }?.nudge() }
 }
 
 /// A start-up failure, for one clear log line and the exit status.

@@ -1,5 +1,6 @@
 import DeskConfig
 import DeskCore
+import DeskNotify
 import DeskStorage
 import DeskSystemd
 import Logging
@@ -7,13 +8,15 @@ import ServiceLifecycle
 import UnixSignals
 
 /// `systemctl reload deskd` (SIGHUP): re-reads the configuration file, the areas and the
-/// classifier rules. Everything is read and checked first; only a wholly valid set is applied,
+/// classifier rules, the trigger policy and the webhook receivers. Everything is read and checked first; only a wholly valid set is applied,
 /// otherwise the reason is logged (`err`) and deskd keeps the configuration it has.
 /// Listener and storage settings take a restart; a change to them is logged as such.
 struct Reloader: Service {
     let configPath: String
     let running: DeskConfiguration
     let desk: IncidentDesk
+    let duty: DutyDesk
+    let sender: WebhookSender
     let database: DeskDatabase
     let notifier: SystemdNotifier
     let logger: Logger
@@ -45,6 +48,8 @@ struct Reloader: Service {
         try await desk.reloadAreas()
         desk.replaceClassifier(classifier)
         desk.replaceCorrelation(next.correlation)
+        duty.replaceSettings(next.duty.settings)
+        sender.replaceTargets(Daemon.targets(next.duty))
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }
         if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }
@@ -61,6 +66,7 @@ struct Reloader: Service {
                 "MESSAGE_ID": "\(JournalMessage.reloaded.id)", "areas": "\(areas.count)",
                 "areas_added": "\(synced.added.count)", "rule_count": "\(classifier.lexicon.rules.count)",
                 "correlation_window_minutes": "\(Int(next.correlation.window / 60))",
+                "trigger_rules": "\(next.duty.policy.rules.count)", "receivers": "\(next.duty.receivers.count)",
             ])
         return next
     }

@@ -52,7 +52,7 @@ import Testing
         let ids = source.split(separator: "\"").map(String.init).filter {
             $0.count == 32 && $0.allSatisfy(\.isHexDigit)
         }
-        #expect(ids.count == 12)
+        #expect(ids.count == 17)
         for id in ids { #expect(catalog.contains("-- \(id)\n"), "\(id)") }
         // journalctl compiles it into a catalog database and lists every id from it.
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("deskd-catalog-\(UUID())").path

@@ -20,6 +20,39 @@ public final class DeskMetrics: Sendable {
         self.databaseBytes = databaseBytes
     }
 
+    /// Counts call-outs by the state reached, escalations, unstaffed incidents and delivery attempts.
+    public func record(duty events: [TimelineEvent]) {
+        for event in events {
+            switch event.kind {
+            case .callOutCreated, .callOutAcknowledged, .callOutDeclined, .callOutEscalated, .callOutExpired,
+                .callOutCancelled, .callOutNotified:
+                registry.makeCounter(
+                    name: "deskd_callout_transitions_total",
+                    labels: [("to", String(event.kind.rawValue.dropFirst("callout.".count)))],
+                    help: "Call-outs created and moved on, by the state reached."
+                ).increment()
+            case .incidentUnstaffed:
+                registry.makeCounter(
+                    name: "deskd_incidents_unstaffed_total", help: "Times nobody at all could be found for a role."
+                ).increment()
+            case .notificationDelivered, .notificationFailed:
+                let outcome =
+                    event.kind == .notificationDelivered ? "delivered" : event.data["gave_up"] == nil ? "retry" : "gave_up"
+                registry.makeCounter(
+                    name: "deskd_notification_attempts_total",
+                    labels: [("receiver", event.data["receiver"]?.stringValue ?? "unknown"), ("outcome", outcome)],
+                    help: "Webhook delivery attempts, by receiver and outcome."
+                ).increment()
+            case .followUpEscalated:
+                registry.makeCounter(
+                    name: "deskd_followups_escalated_total", help: "Overdue follow-ups handed to a coordinator."
+                ).increment()
+            default:
+                continue
+            }
+        }
+    }
+
     /// Counts what the stored `events` record.
     public func record(_ events: [TimelineEvent], incident: Incident) {
         for event in events {

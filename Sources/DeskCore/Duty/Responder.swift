@@ -16,6 +16,23 @@ public struct Responder: Sendable, Hashable, Codable {
     /// An inactive responder stays in rotations and history but is never called out.
     public var active: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case id, name, contact, roles, areas, active
+        case unixUser = "unix_user"
+    }
+
+    /// Decodes a responder; `active` defaults to true and `unix_user` to none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        name = try container.decode(String.self, forKey: .name)
+        contact = try container.decode(String.self, forKey: .contact)
+        roles = try container.decode([DutyRole].self, forKey: .roles)
+        areas = try container.decode([String].self, forKey: .areas)
+        unixUser = try container.decodeIfPresent(String.self, forKey: .unixUser)
+        active = try container.decodeIfPresent(Bool.self, forKey: .active) ?? true
+    }
+
     /// Creates a responder.
     public init(
         id: String, name: String, contact: String, roles: [DutyRole], areas: [String], unixUser: String? = nil,

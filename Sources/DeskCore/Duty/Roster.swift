@@ -10,6 +10,15 @@ public struct Roster: Sendable, Hashable, Codable {
     public var overrides: [RosterOverride]
     public var unavailability: [Unavailability]
 
+    /// Decodes a roster; each list may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        responders = try container.decodeIfPresent([Responder].self, forKey: .responders) ?? []
+        rotations = try container.decodeIfPresent([Rotation].self, forKey: .rotations) ?? []
+        overrides = try container.decodeIfPresent([RosterOverride].self, forKey: .overrides) ?? []
+        unavailability = try container.decodeIfPresent([Unavailability].self, forKey: .unavailability) ?? []
+    }
+
     /// Creates a roster.
     public init(
         responders: [Responder] = [], rotations: [Rotation] = [], overrides: [RosterOverride] = [],

@@ -22,6 +22,25 @@ public struct Rotation: Sendable, Hashable, Codable {
     /// Responder ids in turn order; the first holds the first shift.
     public var participants: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case id, area, role, layer, handoff, starts, ends, participants
+        case shiftDays = "shift_days"
+    }
+
+    /// Decodes a rotation; `layer` defaults to 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        area = try container.decode(String.self, forKey: .area)
+        role = try container.decode(DutyRole.self, forKey: .role)
+        layer = try container.decodeIfPresent(Int.self, forKey: .layer) ?? 0
+        shiftDays = try container.decode(Int.self, forKey: .shiftDays)
+        handoff = try container.decode(LocalTime.self, forKey: .handoff)
+        starts = try container.decode(LocalDate.self, forKey: .starts)
+        ends = try container.decodeIfPresent(LocalDate.self, forKey: .ends)
+        participants = try container.decode([String].self, forKey: .participants)
+    }
+
     /// Creates a rotation.
     public init(
         id: String, area: String, role: DutyRole, layer: Int = 0, shiftDays: Int, handoff: LocalTime,

@@ -424,6 +424,12 @@ public struct RosterImportSummary: Sendable, Hashable, Codable {
     public var rotations: Int
     public var overrides: Int
     public var unavailability: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rotations, overrides, unavailability
+        case respondersAdded = "responders_added"
+        case respondersUpdated = "responders_updated"
+    }
 }
 
 /// The fields of a responder to change; nil leaves a field as it is.

@@ -1,0 +1,110 @@
+import DeskCore
+import DeskNotify
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs the duty desk's timers: staffing, escalation, overdue follow-ups and webhook deliveries.
+///
+/// Wakes at once when nudged (a report or a change was stored) and at least every second
+/// otherwise; all state is in the database, so stopping it at any point loses nothing.
+final class DutyTimerService: Service {
+    private let duty: DutyDesk
+    private let sender: WebhookSender
+    private let logger: Logger
+    private let wakeup = Wakeup()
+
+    init(duty: DutyDesk, sender: WebhookSender, logger: Logger) {
+        self.duty = duty
+        self.sender = sender
+        self.logger = logger
+    }
+
+    /// Asks for a run as soon as possible.
+    func nudge() { wakeup.signal() }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var failing = false
+            while !Task.isCancelled {
+                do {
+                    let summary = try await self.duty.runDueWork()
+                    if summary != DutyWorkSummary() {
+                        self.logger.debug("duty timers ran", metadata: ["summary": "\(summary)"])
+                    }
+                    try await self.duty.deliverDue(using: self.sender)
+                    if failing { self.logger.notice("duty timers running again") }
+                    failing = false
+                } catch {
+                    if !failing { self.logger.error("duty timers failed, retrying every second: \(error)") }
+                    failing = true
+                }
+                await self.wakeup.wait(upTo: .seconds(1))
+            }
+        }
+        await sender.shutdown()
+    }
+}
+
+/// A one-slot signal: `wait` returns when signalled (also if signalled before) or after a timeout.
+final class Wakeup: Sendable {
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+        var generation = 0
+    }
+
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.pending = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    func wait(upTo timeout: Duration) async {
+        let generation = state.withLock { state -> Int? in
+            if state.pending {
+                state.pending = false
+                return nil
+            }
+            state.generation += 1
+            return state.generation
+        }
+        guard let generation else { return }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.expire(generation)
+        }
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.pending || state.generation != generation {
+                    state.pending = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer.cancel()
+    }
+
+    /// Ends the wait of `generation` if it is still the current one.
+    private func expire(_ generation: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.generation == generation else { return nil }
+            state.generation += 1
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+}
