@@ -29,7 +29,8 @@ public enum DeskHTTP {
     ) -> some HTTPResponder<DeskRequestContext> {
         // The route table is needed by the middleware, which must be added before the routes:
         // collect it from a first registration, then build the real router.
-        let table = RouteTable(registeredRoutes(desk: desk, duty: duty).map { (HTTPRequest.Method($0.method) ?? .get, $0.path) })
+        let table = RouteTable(
+            registeredRoutes(desk: desk, duty: duty).map { (HTTPRequest.Method($0.method) ?? .get, $0.path) })
         let router = Router(context: DeskRequestContext.self)
         // Outermost, so refused requests are measured too (a no-op until deskd bootstraps swift-metrics).
         router.add(middleware: MetricsMiddleware())

@@ -97,7 +97,8 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
         contact = try container.decodeIfPresent(String.self, forKey: .contact)
         roles = try container.decodeIfPresent([DutyRole].self, forKey: .roles)
         areas = try container.decodeIfPresent([String].self, forKey: .areas)
-        unixUser = container.contains(.unixUser) ? .some(try container.decodeIfPresent(String.self, forKey: .unixUser)) : nil
+        unixUser =
+            container.contains(.unixUser) ? .some(try container.decodeIfPresent(String.self, forKey: .unixUser)) : nil
         active = try container.decodeIfPresent(Bool.self, forKey: .active)
     }
 

@@ -32,6 +32,22 @@ public struct DeskClient: Sendable {
         return try decode(try await send(.POST, path: path, body: data))
     }
 
+    /// `PUT path` with a JSON body, decoded as `Response`.
+    public func put<Body: Encodable, Response: Decodable>(
+        _ path: String, body: Body, as type: Response.Type = Response.self
+    ) async throws -> Response {
+        let data = try DeskJSON.encoder().encode(body)
+        return try decode(try await send(.PUT, path: path, body: data))
+    }
+
+    /// `PATCH path` with a JSON body, decoded as `Response`.
+    public func patch<Body: Encodable, Response: Decodable>(
+        _ path: String, body: Body, as type: Response.Type = Response.self
+    ) async throws -> Response {
+        let data = try DeskJSON.encoder().encode(body)
+        return try decode(try await send(.PATCH, path: path, body: data))
+    }
+
     /// `POST path` with an `Idempotency-Key`, retried with the same key when the answer is lost
     /// (connection failure), the desk is briefly unavailable (503) or a concurrent retry holds the
     /// key (409): deskd stores the report once however often it arrives.

@@ -51,7 +51,9 @@ public struct DutyEventLog: Sendable {
             if data["gave_up"] != nil {
                 return (.error, .notificationFailed, "gave up delivering to \(receiver) for \(incident): \(error)")
             }
-            return (.notice, .notificationFailed, "delivery to \(receiver) for \(incident) failed, will retry: \(error)")
+            return (
+                .notice, .notificationFailed, "delivery to \(receiver) for \(incident) failed, will retry: \(error)"
+            )
         default:
             return (.info, nil, "\(event.kind.rawValue) for \(incident)")
         }

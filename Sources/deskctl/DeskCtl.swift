@@ -14,7 +14,8 @@ struct DeskCtl: AsyncParsableCommand {
             """,
         subcommands: [
             ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self, VerifyCommand.self,
-            BackupCommand.self,
+            BackupCommand.self, RosterCommand.self, ResponderCommand.self, OverrideCommand.self,
+            CallOutCommand.self, FollowUpCommand.self,
         ]
     )
 }

@@ -29,7 +29,8 @@ func documentedOperations(_ yaml: String) -> Set<String> {
         try await TestServer.with { server in
             let yaml = try await server.send(.tcp, .GET, "/v1/openapi.yaml").text
             let documented = documentedOperations(yaml)
-            let registered = Set(DeskHTTP.registeredRoutes(desk: server.desk).map { "\($0.method) \($0.path)" })
+            let registered = Set(
+                DeskHTTP.registeredRoutes(desk: server.desk, duty: server.duty).map { "\($0.method) \($0.path)" })
             #expect(registered.count >= 13)
             #expect(registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented))")
             #expect(

@@ -15,6 +15,7 @@ final class TestServer: Sendable {
     let directory: String
     let database: DeskDatabase
     let desk: IncidentDesk
+    let duty: DutyDesk
     let tcpPort: Int
     let socketPath: String
     private let group: ServiceGroup
@@ -28,12 +29,14 @@ final class TestServer: Sendable {
     ]
 
     private init(
-        directory: String, database: DeskDatabase, desk: IncidentDesk, tcpPort: Int, socketPath: String,
+        directory: String, database: DeskDatabase, desk: IncidentDesk, duty: DutyDesk, tcpPort: Int,
+        socketPath: String,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.directory = directory
         self.database = database
         self.desk = desk
+        self.duty = duty
         self.tcpPort = tcpPort
         self.socketPath = socketPath
         self.group = group
@@ -69,12 +72,17 @@ final class TestServer: Sendable {
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
             correlation: correlation, observer: { events, incident in metrics.record(events, incident: incident) })
         try await desk.reloadAreas()
+        let store = SQLiteDeskStore(database: database)
+        let duty = DutyDesk(
+            incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
+            settings: DutySettings(calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))
         let socketPath = directory + "/deskd.sock"
         var logger = Logger(label: "deskd-test")
         logger.logLevel = .error
         let (bound, continuation) = AsyncStream<Listener>.makeStream()
         let services = try DeskServer.services(
-            desk: desk, settings: settings, listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
+            desk: desk, duty: duty, settings: settings,
+            listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
             logger: logger, metrics: metrics, onListening: { continuation.yield($0) }
         )
         let group = ServiceGroup(
@@ -91,7 +99,8 @@ final class TestServer: Sendable {
             if seen == 2 { break }
         }
         return TestServer(
-            directory: directory, database: database, desk: desk, tcpPort: port, socketPath: socketPath, group: group,
+            directory: directory, database: database, desk: desk, duty: duty, tcpPort: port, socketPath: socketPath,
+            group: group,
             task: task
         )
     }

@@ -110,7 +110,7 @@ final class DaemonProcess {
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
-        logConfig: String = "", areasFile: String? = nil
+        logConfig: String = "", areasFile: String? = nil, roster: Bool = false
     ) throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -132,6 +132,7 @@ final class DaemonProcess {
 
             [seeds]
             demo_reports = "\(demo ? repositoryRoot + "/seeds/demo-reports.json" : "")"
+            demo_roster = "\(roster ? repositoryRoot + "/seeds/roster.json" : "")"
 
             [classifier]
             rules = "\(classifierRules ?? repositoryRoot + "/config/classifier.toml")"

@@ -37,7 +37,8 @@ public final class DeskMetrics: Sendable {
                 ).increment()
             case .notificationDelivered, .notificationFailed:
                 let outcome =
-                    event.kind == .notificationDelivered ? "delivered" : event.data["gave_up"] == nil ? "retry" : "gave_up"
+                    event.kind == .notificationDelivered
+                    ? "delivered" : event.data["gave_up"] == nil ? "retry" : "gave_up"
                 registry.makeCounter(
                     name: "deskd_notification_attempts_total",
                     labels: [("receiver", event.data["receiver"]?.stringValue ?? "unknown"), ("outcome", outcome)],

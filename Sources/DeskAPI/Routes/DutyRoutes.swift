@@ -21,8 +21,11 @@ struct DutyRoutes {
         router.get("/v1/roster/export") { _, _ in
             try JSONResponse.make(try await duty.roster())
         }
+        // A whole branch's roster is larger than a report: allow up to 4 MiB here.
+        let rosterBody = JSONBody(maxBytes: max(body.maxBytes, 4 << 20), maxDepth: body.maxDepth)
         router.put("/v1/roster") { request, context in
-            let roster = try await body.decode(Roster.self, from: request, allowedMembers: RosterDocument.allowedMembers)
+            let roster = try await rosterBody.decode(
+                Roster.self, from: request, allowedMembers: RosterDocument.allowedMembers)
             return try JSONResponse.make(try await duty.importRoster(roster, actor: await context.actor()))
         }
         router.get("/v1/responders") { request, _ in

@@ -235,7 +235,11 @@ public final class DutyDesk: Sendable {
             dueBy: now.addingTimeInterval(-currentSettings.policy.followUpGrace), limit: batch)
         guard !(toStaff.isEmpty && due.isEmpty && abandoned.isEmpty && overdue.isEmpty) else { return summary }
         let context = try await context(actor: .system, at: now)
-        for incident in toStaff {
+        // A desk without any responders does not use rosters (yet): nothing is staffed, nothing is
+        // flagged unstaffed. Once a roster is imported, the open incidents are staffed.
+        let staffing = context.roster.responders.isEmpty ? [] : toStaff
+        summary.waitingForRoster = toStaff.count - staffing.count
+        for incident in staffing {
             let existing = try await store.callOuts(CallOutQuery(incident: incident.id))
             let change = DutyRules.staff(incident, existing: existing, context: context)
             do {
@@ -405,6 +409,8 @@ public struct DutyWorkSummary: Sendable, Hashable {
     public var cancelled = 0
     public var unstaffed = 0
     public var followUpsEscalated = 0
+    /// Incidents not staffed because the desk has no responders at all.
+    public var waitingForRoster = 0
 
     /// Creates an empty summary.
     public init() {}
