@@ -13,6 +13,7 @@ final class DutyTimerService: Service {
     private let sender: WebhookSender
     private let logger: Logger
     private let wakeup = Wakeup()
+    private let deliveries = Wakeup()
 
     init(duty: DutyDesk, sender: WebhookSender, logger: Logger) {
         self.duty = duty
@@ -25,24 +26,36 @@ final class DutyTimerService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            var failing = false
-            while !Task.isCancelled {
-                do {
-                    let summary = try await self.duty.runDueWork()
-                    if summary != DutyWorkSummary() {
-                        self.logger.debug("duty timers ran", metadata: ["summary": "\(summary)"])
+            // Two loops, so that a slow or unreachable receiver never delays an escalation.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.loop("duty timers", self.wakeup) { _ = try await self.duty.runDueWork() } }
+                group.addTask {
+                    await self.loop("notification deliveries", self.deliveries) {
+                        _ = try await self.duty.deliverDue(using: self.sender)
                     }
-                    try await self.duty.deliverDue(using: self.sender)
-                    if failing { self.logger.notice("duty timers running again") }
-                    failing = false
-                } catch {
-                    if !failing { self.logger.error("duty timers failed, retrying every second: \(error)") }
-                    failing = true
                 }
-                await self.wakeup.wait(upTo: .seconds(1))
             }
         }
         await sender.shutdown()
+    }
+
+    /// Runs `work` whenever `wakeup` fires and at least every second until cancelled; a failure
+    /// is logged once and retried.
+    private func loop(_ name: String, _ wakeup: Wakeup, _ work: @Sendable () async throws -> Void) async {
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                try await work()
+                if failing { logger.notice("\(name) running again") }
+                failing = false
+            } catch {
+                if !failing { logger.error("\(name) failed, retrying every second: \(error)") }
+                failing = true
+            }
+            // New call-outs usually have deliveries waiting.
+            if wakeup === self.wakeup { deliveries.signal() }
+            await wakeup.wait(upTo: .seconds(1))
+        }
     }
 }
 
