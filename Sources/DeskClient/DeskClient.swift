@@ -9,10 +9,15 @@ public struct DeskClient: Sendable {
     public let endpoint: DeskEndpoint
     private let timeout: TimeAmount
     private let http: HTTPClient
+    /// The API token sent as `Authorization: Bearer` (TCP; the Unix socket identifies the user itself).
+    private let token: String?
 
     /// Creates a client; uses the process-wide shared HTTP client unless one is given.
-    public init(endpoint: DeskEndpoint, timeout: TimeAmount = .seconds(30), http: HTTPClient = .shared) {
+    public init(
+        endpoint: DeskEndpoint, token: String? = nil, timeout: TimeAmount = .seconds(30), http: HTTPClient = .shared
+    ) {
         self.endpoint = endpoint
+        self.token = token
         self.timeout = timeout
         self.http = http
     }
@@ -38,6 +43,15 @@ public struct DeskClient: Sendable {
     ) async throws -> Response {
         let data = try DeskJSON.encoder().encode(body)
         return try decode(try await send(.PUT, path: path, body: data))
+    }
+
+    /// `DELETE path`, decoded as `Response`.
+    public func delete<Response: Decodable>(
+        _ path: String, as type: Response.Type = Response.self
+    ) async throws
+        -> Response
+    {
+        try decode(try await send(.DELETE, path: path, body: nil))
     }
 
     /// `PATCH path` with a JSON body, decoded as `Response`.
@@ -93,6 +107,7 @@ public struct DeskClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "deskctl")
+        if let token, case .url = endpoint { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -29,6 +29,8 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var classifierRules: String
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
+    /// Roles of local users and groups on the Unix socket (`[access]`).
+    public var access = LocalAccessMap()
     /// Rosters, trigger policy, escalation and webhook receivers.
     public var duty: DutyConfiguration = .standard
     /// A roster (JSON, as `deskctl roster export` writes it) imported once when the desk has no
@@ -141,6 +143,11 @@ public struct DeskConfiguration: Sendable, Hashable {
         }
         try log.rejectUnknownKeys()
         let duty = try DutyConfiguration.parse(&document)
+        var accessTable = try document.table("access")
+        let access = LocalAccessMap(
+            users: try Self.roles(&accessTable, "users") ?? ["root": .admin],
+            groups: try Self.roles(&accessTable, "groups") ?? [:])
+        try accessTable.rejectUnknownKeys()
         try document.rejectUnknownKeys()
 
         var configuration = DeskConfiguration(
@@ -150,8 +157,23 @@ public struct DeskConfiguration: Sendable, Hashable {
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
         configuration.duty = duty
+        configuration.access = access
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration
+    }
+
+    /// `["alice:officer", "root:admin"]` as a map from name to role.
+    private static func roles(_ table: inout ConfigTable, _ key: String) throws(ConfigError) -> [String: AccessRole]? {
+        guard let entries = try table.strings(key) else { return nil }
+        var roles: [String: AccessRole] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let role = AccessRole(rawValue: parts[1]) else {
+                throw table.error(key, "\"\(entry)\" is not NAME:ROLE with a role of \(AccessRole.names)")
+            }
+            roles[parts[0]] = role
+        }
+        return roles
     }
 
     static func reason(_ error: any Error) -> String {

@@ -262,6 +262,23 @@ enum Migrations {
                     CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE state = 'pending';
                     """)
         }
+        migrator.registerMigration("v6-access") { db in
+            try db.execute(
+                sql: """
+                    -- API tokens for TCP clients: the secret is never stored, only its SHA-256.
+                    CREATE TABLE api_token (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 8),
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('viewer', 'responder', 'officer', 'admin')),
+                        responder_id TEXT REFERENCES responder(id),
+                        secret_hash TEXT NOT NULL CHECK (length(secret_hash) = 64),
+                        created_at TEXT NOT NULL,
+                        created_by TEXT NOT NULL,
+                        expires_at TEXT,
+                        revoked_at TEXT
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -10,6 +10,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("deskd's HTTP address, e.g. http://127.0.0.1:8440.", valueName: "url"))
     var url: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "API token for --url (default: $DESKCTL_TOKEN, or the file $DESKCTL_TOKEN_FILE).", valueName: "token"))
+    var token: String?
+
     @Flag(name: .long, help: "Print the API's JSON instead of tables.")
     var json = false
 
@@ -30,5 +36,16 @@ struct ConnectionOptions: ParsableArguments {
         return .unixSocket(DeskEndpoint.installedSocket)
     }
 
-    var client: DeskClient { DeskClient(endpoint: endpoint) }
+    /// `--token`, then `DESKCTL_TOKEN`, then the contents of `DESKCTL_TOKEN_FILE`.
+    var resolvedToken: String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let token { return token }
+        if let token = environment["DESKCTL_TOKEN"], !token.isEmpty { return token }
+        if let file = environment["DESKCTL_TOKEN_FILE"], let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return nil
+    }
+
+    var client: DeskClient { DeskClient(endpoint: endpoint, token: resolvedToken) }
 }

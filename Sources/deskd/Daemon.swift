@@ -50,7 +50,7 @@ struct Daemon {
         do {
             try await prepare(desk, database)
             try await seedRoster(duty)
-            try await serve(desk, duty, nudge, database, metrics)
+            try await serve(desk, duty, nudge, store, database, metrics)
         } catch {
             try? database.close()
             throw error
@@ -158,9 +158,12 @@ struct Daemon {
     }
 
     private func serve(
-        _ desk: IncidentDesk, _ duty: DutyDesk, _ nudge: TimerNudge, _ database: DeskDatabase, _ metrics: DeskMetrics
+        _ desk: IncidentDesk, _ duty: DutyDesk, _ nudge: TimerNudge, _ store: SQLiteDeskStore, _ database: DeskDatabase,
+        _ metrics: DeskMetrics
     ) async throws {
         let (listeners, inherited) = try listeners()
+        let access = AccessControl(
+            local: configuration.access, tokens: TokenAuthority(store: store, clock: SystemWallClock()))
         let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
         let logger = logger
         let expected = listeners.count
@@ -169,7 +172,8 @@ struct Daemon {
         let services: [any Service]
         do {
             services = try DeskServer.services(
-                desk: desk, duty: duty, settings: settings, listeners: listeners, logger: logger, metrics: metrics,
+                desk: desk, duty: duty, access: access, settings: settings, listeners: listeners, logger: logger,
+                metrics: metrics,
                 onListening: { listener in
                     logger.info("listening on \(listener)")
                     if ready.arrive() {
@@ -195,7 +199,7 @@ struct Daemon {
         let timers = DutyTimerService(duty: duty, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
-            configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender,
+            configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender, access: access,
             database: database, notifier: notifier, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

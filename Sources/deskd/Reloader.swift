@@ -1,3 +1,4 @@
+import DeskAPI
 import DeskConfig
 import DeskCore
 import DeskNotify
@@ -17,6 +18,7 @@ struct Reloader: Service {
     let desk: IncidentDesk
     let duty: DutyDesk
     let sender: WebhookSender
+    let access: AccessControl
     let database: DeskDatabase
     let notifier: SystemdNotifier
     let logger: Logger
@@ -50,6 +52,7 @@ struct Reloader: Service {
         desk.replaceCorrelation(next.correlation)
         duty.replaceSettings(next.duty.settings)
         sender.replaceTargets(Daemon.targets(next.duty))
+        access.replaceLocalMap(next.access)
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }
         if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }

@@ -16,6 +16,9 @@ final class TestServer: Sendable {
     let database: DeskDatabase
     let desk: IncidentDesk
     let duty: DutyDesk
+    let access: AccessControl
+    /// An admin token, sent on every TCP request that brings no Authorization header of its own.
+    let adminToken: String
     let tcpPort: Int
     let socketPath: String
     private let group: ServiceGroup
@@ -29,14 +32,16 @@ final class TestServer: Sendable {
     ]
 
     private init(
-        directory: String, database: DeskDatabase, desk: IncidentDesk, duty: DutyDesk, tcpPort: Int,
-        socketPath: String,
+        directory: String, database: DeskDatabase, desk: IncidentDesk, duty: DutyDesk, access: AccessControl,
+        adminToken: String, tcpPort: Int, socketPath: String,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.directory = directory
         self.database = database
         self.desk = desk
         self.duty = duty
+        self.access = access
+        self.adminToken = adminToken
         self.tcpPort = tcpPort
         self.socketPath = socketPath
         self.group = group
@@ -76,12 +81,17 @@ final class TestServer: Sendable {
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
             settings: DutySettings(calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))
+        let tokens = TokenAuthority(store: store, clock: SystemWallClock())
+        let access = AccessControl(local: LocalAccessMap(), tokens: tokens)
+        let adminToken = try await tokens.create(
+            name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .system
+        ).secret
         let socketPath = directory + "/deskd.sock"
         var logger = Logger(label: "deskd-test")
         logger.logLevel = .error
         let (bound, continuation) = AsyncStream<Listener>.makeStream()
         let services = try DeskServer.services(
-            desk: desk, duty: duty, settings: settings,
+            desk: desk, duty: duty, access: access, settings: settings,
             listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
             logger: logger, metrics: metrics, onListening: { continuation.yield($0) }
         )
@@ -99,7 +109,8 @@ final class TestServer: Sendable {
             if seen == 2 { break }
         }
         return TestServer(
-            directory: directory, database: database, desk: desk, duty: duty, tcpPort: port, socketPath: socketPath,
+            directory: directory, database: database, desk: desk, duty: duty, access: access,
+            adminToken: adminToken, tcpPort: port, socketPath: socketPath,
             group: group,
             task: task
         )
@@ -128,7 +139,10 @@ final class TestServer: Sendable {
             if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
             request.body = .bytes(ByteBuffer(string: body))
         }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if transport == .tcp && !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+            request.headers.add(name: "Authorization", value: "Bearer \(adminToken)")
+        }
+        for (name, value) in headers where !value.isEmpty { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return TestResponse(

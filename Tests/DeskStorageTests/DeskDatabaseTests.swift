@@ -20,7 +20,7 @@ struct TestClock: WallClock {
     func now() -> Date { Date() }
 }
 
-let allMigrations = ["v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty"]
+let allMigrations = ["v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access"]
 
 let testAreas = [
     Area(id: "bredang", name: "Bredäng", city: "Stockholm", neighbours: ["satra"]),

@@ -9,6 +9,8 @@ public struct DeskRequestContext: RequestContext {
     let channel: any Channel
     /// TCP or the Unix socket.
     public let transport: Transport
+    /// Who is asking, once `AccessMiddleware` has authenticated the request.
+    public var principal: Principal?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
@@ -20,8 +22,14 @@ public struct DeskRequestContext: RequestContext {
         }
     }
 
-    /// Who is asking: the Unix user behind the socket (peer credentials), or the TCP peer.
+    /// Who is asking: the authenticated principal; before authentication, the peer.
     func actor() async -> Actor {
+        if let principal { return principal.actor }
+        return await peerActor()
+    }
+
+    /// The Unix user behind the socket (peer credentials), or the TCP peer's address.
+    func peerActor() async -> Actor {
         switch transport {
         case .unix:
             return await PeerCredentials.actor(of: channel)

@@ -61,6 +61,12 @@ enum ProblemMapping {
             return APIProblem(
                 status: .notFound, slug: "\(slug)-not-found", title: title, detail: "no \(kind) has id \"\(id)\""
             )
+        case .unauthenticated(let reason):
+            var headers = HTTPFields()
+            headers[.wwwAuthenticate] = "Bearer realm=\"deskd\""
+            return APIProblem(
+                status: .unauthorized, slug: "unauthenticated", title: "Unauthenticated", detail: reason,
+                headers: headers)
         case .forbidden(let reason):
             return APIProblem(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: reason)
         case .unavailable(let reason):
@@ -115,6 +121,11 @@ enum ProblemMapping {
             return APIProblem(
                 status: .conflict, slug: "followup-closed", title: "Follow-up is closed",
                 detail: "follow-up \(id) is \(state) already"
+            )
+        case .tokenExists(let name):
+            return APIProblem(
+                status: .conflict, slug: "token-exists", title: "Token exists",
+                detail: "a token named \"\(name)\" exists already; revoke it or choose another name"
             )
         case .alreadyStaffed(let id, let phase):
             return APIProblem(

@@ -67,6 +67,20 @@ struct RouteTable: Sendable {
         routes = descriptions.map { ($0.method, $0.path.split(separator: "/").map(String.init)) }
     }
 
+    /// The registered pattern (e.g. `/v1/incidents/{id}`) for `method path`: the one with the
+    /// fewest parameter segments when several match.
+    func pattern(method: HTTPRequest.Method, path: String) -> String? {
+        let segments = path.split(separator: "/").map(String.init)
+        return routes.filter { route in
+            route.method == method && route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { pattern, actual in
+                    (pattern.hasPrefix("{") || pattern.hasPrefix(":")) || pattern == actual
+                }
+        }
+        .min { $0.segments.filter { $0.hasPrefix("{") }.count < $1.segments.filter { $0.hasPrefix("{") }.count }
+        .map { "/" + $0.segments.joined(separator: "/") }
+    }
+
     /// The methods registered for a path that matches `path`, `{name}` segments matching anything.
     func methods(forPath path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/").map(String.init)

@@ -59,20 +59,23 @@ struct DutyRoutes {
             let callOuts = try await duty.callOuts(
                 CallOutQuery(
                     incident: try incident(query), states: status.map { [$0] }, limit: try limit(query)),
-                mine: try query.boolean("mine") == true ? await context.actor() : nil)
+                mine: try query.boolean("mine") == true ? await context.actor() : nil,
+                bound: context.principal?.responderID)
             return try JSONResponse.make(ItemsBody(items: callOuts.map(CallOutBody.init)))
         }
         router.post("/v1/callouts/{id}/ack") { request, context in
             let input = try await body.decode(AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
             let answer = try await duty.acknowledge(
-                try context.parameters.require("id"), note: input.note, actor: await context.actor())
+                try context.parameters.require("id"), note: input.note, actor: await context.actor(),
+                bound: context.principal?.responderID)
             return try JSONResponse.make(Self.body(answer))
         }
         router.post("/v1/callouts/{id}/decline") { request, context in
             let input = try await body.decode(
                 DeclineRequest.self, from: request, allowedMembers: DeclineRequest.allowedMembers)
             let answer = try await duty.decline(
-                try context.parameters.require("id"), reason: input.reason, actor: await context.actor())
+                try context.parameters.require("id"), reason: input.reason, actor: await context.actor(),
+                bound: context.principal?.responderID)
             return try JSONResponse.make(Self.body(answer))
         }
         router.get("/v1/followups") { request, context in
@@ -82,14 +85,16 @@ struct DutyRoutes {
                 FollowUpQuery(
                     incident: try incident(query), dueBefore: try query.boolean("overdue") == true ? .now : nil,
                     states: status.map { [$0] }, limit: try limit(query)),
-                mine: try query.boolean("mine") == true ? await context.actor() : nil)
+                mine: try query.boolean("mine") == true ? await context.actor() : nil,
+                bound: context.principal?.responderID)
             return try JSONResponse.make(ItemsBody(items: followUps.map(FollowUpBody.init)))
         }
         router.post("/v1/followups/{id}/done") { request, context in
             let input = try await body.decode(
                 FollowUpDoneRequest.self, from: request, allowedMembers: FollowUpDoneRequest.allowedMembers)
             let done = try await duty.complete(
-                try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor())
+                try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor(),
+                bound: context.principal?.responderID)
             return try JSONResponse.make(FollowUpBody(done))
         }
     }

@@ -12,11 +12,12 @@ public enum DeskServer {
     /// crashed daemon removed; a live one is an error) and set to mode 0660 once bound.
     /// - Parameter onListening: called with each listener as bound (with the real port for port 0).
     public static func services(
-        desk: IncidentDesk, duty: DutyDesk, settings: APISettings, listeners: [Listener], logger: Logger,
+        desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, listeners: [Listener],
+        logger: Logger,
         metrics: DeskMetrics = DeskMetrics(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
-        let responder = DeskHTTP.responder(desk: desk, duty: duty, settings: settings, metrics: metrics)
+        let responder = DeskHTTP.responder(desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return try listeners.map { listener -> any Service in
             let address: BindAddress
             switch listener {

@@ -31,6 +31,8 @@ public enum Conflict: Sendable, Hashable {
     case responderExists(String)
     /// The incident's phase (id, phase) was staffed already, by another run of the scheduler.
     case alreadyStaffed(String, String)
+    /// An API token of this name exists already.
+    case tokenExists(String)
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.
@@ -53,4 +55,6 @@ public enum DeskError: Error, Sendable, Hashable {
     case notFound(kind: String, id: String)
     /// The caller may not do this; the text says why and, where it helps, what would be allowed.
     case forbidden(String)
+    /// The request carries no valid credentials (TCP without a usable token).
+    case unauthenticated(String)
 }

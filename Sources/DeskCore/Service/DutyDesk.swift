@@ -149,9 +149,11 @@ public final class DutyDesk: Sendable {
         return override
     }
 
-    /// The responder the caller is: the one bound to their local user (or token).
-    public func responder(for actor: Actor) async throws -> Responder {
+    /// The responder the caller is: the one their token was made for (`bound`), else the one bound
+    /// to their local user.
+    public func responder(for actor: Actor, bound: String? = nil) async throws -> Responder {
         let roster = try await store.roster()
+        if let bound, let responder = roster.responder(bound) { return responder }
         guard let user = actor.unixUserName, let responder = roster.responder(unixUser: user) else {
             throw DeskError.forbidden(
                 "no responder is bound to \(actor); an admin binds one with `deskctl responder update ID --unix-user NAME`"
@@ -163,15 +165,19 @@ public final class DutyDesk: Sendable {
     // MARK: Call-outs and follow-ups
 
     /// Call-outs matching `query`; with `mine`, only those of the caller's responder.
-    public func callOuts(_ query: CallOutQuery, mine actor: Actor?) async throws -> [CallOut] {
+    public func callOuts(_ query: CallOutQuery, mine actor: Actor?, bound: String? = nil) async throws -> [CallOut] {
         var query = query
-        if let actor { query.responder = try await responder(for: actor).id }
+        if let actor { query.responder = try await responder(for: actor, bound: bound).id }
         return try await store.callOuts(query)
     }
 
     /// The caller acknowledges one of their call-outs.
-    public func acknowledge(_ id: String, note: String?, actor: Actor) async throws -> CallOutAnswer {
-        let (callOut, me) = try await callOutForAnswer(id, actor: actor)
+    public func acknowledge(
+        _ id: String, note: String?, actor: Actor, bound: String? = nil
+    ) async throws
+        -> CallOutAnswer
+    {
+        let (callOut, me) = try await callOutForAnswer(id, actor: actor, bound: bound)
         let context = try await context(actor: actor)
         let change = try DutyRules.acknowledge(
             callOut, by: me, note: note?.trimmingWhitespace().nilIfEmpty, context: context)
@@ -179,8 +185,12 @@ public final class DutyDesk: Sendable {
     }
 
     /// The caller declines one of their call-outs; it escalates at once.
-    public func decline(_ id: String, reason: String, actor: Actor) async throws -> CallOutAnswer {
-        let (callOut, me) = try await callOutForAnswer(id, actor: actor)
+    public func decline(
+        _ id: String, reason: String, actor: Actor, bound: String? = nil
+    ) async throws
+        -> CallOutAnswer
+    {
+        let (callOut, me) = try await callOutForAnswer(id, actor: actor, bound: bound)
         guard let incident = try await incidents.incident(callOut.incidentID) else {
             throw DeskError.incidentNotFound(callOut.incidentID.rawValue)
         }
@@ -192,9 +202,9 @@ public final class DutyDesk: Sendable {
     }
 
     /// Follow-ups matching `query`; with `mine`, those the caller owns or was escalated.
-    public func followUps(_ query: FollowUpQuery, mine actor: Actor?) async throws -> [FollowUp] {
+    public func followUps(_ query: FollowUpQuery, mine actor: Actor?, bound: String? = nil) async throws -> [FollowUp] {
         var query = query
-        if let actor { query.responder = try await responder(for: actor).id }
+        if let actor { query.responder = try await responder(for: actor, bound: bound).id }
         return try await store.followUps(query)
     }
 
@@ -205,11 +215,11 @@ public final class DutyDesk: Sendable {
     public func callOut(_ id: DeskID) async throws -> CallOut? { try await store.callOut(id) }
 
     /// The caller records a check-in as done, with its outcome.
-    public func complete(_ id: String, outcome: String, actor: Actor) async throws -> FollowUp {
+    public func complete(_ id: String, outcome: String, actor: Actor, bound: String? = nil) async throws -> FollowUp {
         guard let parsed = DeskID(id), let followUp = try await store.followUp(parsed) else {
             throw DeskError.notFound(kind: "follow-up", id: id)
         }
-        let me = try await responder(for: actor)
+        let me = try await responder(for: actor, bound: bound)
         let change = try DutyRules.complete(
             followUp, by: me, outcome: outcome, context: try await context(actor: actor))
         try await write(change)
@@ -306,11 +316,11 @@ public final class DutyDesk: Sendable {
 
     // MARK: Helpers
 
-    private func callOutForAnswer(_ id: String, actor: Actor) async throws -> (CallOut, Responder) {
+    private func callOutForAnswer(_ id: String, actor: Actor, bound: String?) async throws -> (CallOut, Responder) {
         guard let parsed = DeskID(id), let callOut = try await store.callOut(parsed) else {
             throw DeskError.notFound(kind: "call-out", id: id)
         }
-        return (callOut, try await responder(for: actor))
+        return (callOut, try await responder(for: actor, bound: bound))
     }
 
     private func answer(_ change: DutyChange, id: DeskID) async throws -> CallOutAnswer {

@@ -60,6 +60,11 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// Someone took a shift with an override.
     public static let overrideAdded = EventKind(rawValue: "override.added")
 
+    /// An API token was made.
+    public static let tokenCreated = EventKind(rawValue: "token.created")
+    /// An API token was revoked.
+    public static let tokenRevoked = EventKind(rawValue: "token.revoked")
+
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {

@@ -1,0 +1,91 @@
+import DeskCore
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// Decides who a request comes from and what they may do: local users by their peer credentials
+/// (mapped to roles by `[access]`), TCP clients by bearer token.
+public final class AccessControl: Sendable {
+    private let map: Mutex<LocalAccessMap>
+    /// The daemon's own user: whoever runs deskd owns its database and is an admin.
+    private let ownUID: UInt32
+    /// Makes and checks API tokens.
+    public let tokens: TokenAuthority
+
+    /// Creates access control from a local map and a token authority.
+    public init(local: LocalAccessMap, tokens: TokenAuthority, ownUID: UInt32 = getuid()) {
+        self.map = Mutex(local)
+        self.tokens = tokens
+        self.ownUID = ownUID
+    }
+
+    /// Applies a reloaded `[access]` map to later requests.
+    public func replaceLocalMap(_ local: LocalAccessMap) { map.withLock { $0 = local } }
+
+    /// The principal of a local peer, or `forbidden` when their user and groups have no role.
+    func principal(uid: UInt32, gid: UInt32) throws(DeskError) -> Principal {
+        let user = LocalUser.name(uid: uid) ?? "uid-\(uid)"
+        let actor = Actor.unixUser(user)
+        if uid == ownUID { return Principal(actor: actor, role: .admin) }
+        let groups = LocalUser.groups(user: user, gid: gid)
+        guard let role = map.withLock({ $0.role(user: user, groups: groups) }) else {
+            throw DeskError.forbidden(
+                "local user \(user) (uid \(uid)) has no role on this desk; an admin maps users or groups to roles "
+                    + "in [access] of deskd.toml")
+        }
+        return Principal(actor: actor, role: role)
+    }
+
+    /// The principal of a TCP request's `Authorization` header.
+    func principal(authorization: String?) async throws -> Principal {
+        guard let authorization, !authorization.isEmpty else {
+            throw DeskError.unauthenticated(
+                "send Authorization: Bearer TOKEN (an admin makes one with `deskctl token create`)")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw DeskError.unauthenticated("only Bearer tokens are accepted")
+        }
+        return try await tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+}
+
+/// The password and group databases.
+enum LocalUser {
+    /// The login name of `uid`.
+    static func name(uid: UInt32) -> String? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name
+        else { return nil }
+        return String(cString: name)
+    }
+
+    /// The names of every group `user` is in, with `gid` (the peer's primary group).
+    static func groups(user: String, gid: UInt32) -> [String] {
+        var count: Int32 = 64
+        var ids = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(user, gid, &ids, &count) < 0 {
+            ids = [gid_t](repeating: 0, count: Int(count))
+            guard getgrouplist(user, gid, &ids, &count) >= 0 else { return groupName(gid).map { [$0] } ?? [] }
+        }
+        var names = Set(ids.prefix(Int(count)).compactMap(groupName))
+        if let primary = groupName(gid) { names.insert(primary) }
+        return names.sorted()
+    }
+
+    private static func groupName(_ gid: gid_t) -> String? {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 8192)
+        guard getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.gr_name
+        else { return nil }
+        return String(cString: name)
+    }
+}

@@ -1,0 +1,51 @@
+import DeskCore
+
+/// Which roles may call which route. A route missing here is for admins only, so a new endpoint
+/// is closed until someone decides who may use it.
+enum RoutePermissions {
+    private static let readers: Set<AccessRole> = [.viewer, .responder, .officer, .admin]
+    private static let officers: Set<AccessRole> = [.officer, .admin]
+    private static let responders: Set<AccessRole> = [.responder, .officer, .admin]
+    private static let admins: Set<AccessRole> = [.admin]
+
+    static let table: [String: Set<AccessRole>] = [
+        "GET /v1/openapi.yaml": readers,
+        "GET /readyz": readers,
+        "GET /metrics": readers,
+        "GET /v1/areas": readers,
+        "GET /v1/timeline": readers,
+        "GET /v1/verify": readers,
+        "GET /v1/incidents": readers,
+        "GET /v1/incidents/{id}": readers,
+        "GET /v1/incidents/{id}/timeline": readers,
+        "POST /v1/classify": readers,
+        "POST /v1/reports": officers,
+        "POST /v1/incidents/{id}/notes": officers,
+        "POST /v1/incidents/{id}/phase": officers,
+        "POST /v1/incidents/{id}/confirm": officers,
+        "POST /v1/incidents/{id}/split": officers,
+        "POST /v1/incidents/{id}/close": officers,
+        "POST /v1/incidents/{id}/reopen": officers,
+        "POST /v1/backups": admins,
+        "GET /v1/roster": readers,
+        "GET /v1/roster/export": officers,
+        "PUT /v1/roster": admins,
+        "GET /v1/responders": officers,
+        "POST /v1/responders": admins,
+        "PATCH /v1/responders/{id}": admins,
+        "POST /v1/overrides": officers,
+        "GET /v1/callouts": readers,
+        "POST /v1/callouts/{id}/ack": responders,
+        "POST /v1/callouts/{id}/decline": responders,
+        "GET /v1/followups": readers,
+        "POST /v1/followups/{id}/done": responders,
+        "GET /v1/tokens": admins,
+        "POST /v1/tokens": admins,
+        "DELETE /v1/tokens/{name}": admins,
+    ]
+
+    /// The roles allowed `method path-pattern`.
+    static func roles(_ method: String, _ pattern: String) -> Set<AccessRole> {
+        table["\(method) \(pattern)"] ?? admins
+    }
+}

@@ -1,0 +1,98 @@
+import Crypto
+import DeskCore
+import Foundation
+
+/// Makes, checks and revokes API tokens.
+///
+/// A token reads `desk_<id>_<secret>`: the 8-hex-digit id finds the stored record; the 256-bit
+/// secret is checked by comparing SHA-256 digests in constant time. The secret itself is shown
+/// once, when the token is made, and never stored or logged.
+public struct TokenAuthority: Sendable {
+    private let store: any AccessStore
+    private let clock: any WallClock
+    private let ids: IDGenerator
+
+    /// Creates the authority over a store.
+    public init(store: any AccessStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+        self.ids = IDGenerator(clock: clock)
+    }
+
+    /// Makes a token; returns its record and the secret to hand over.
+    public func create(
+        name: String, role: AccessRole, responderID: String?, expiresAt: Date?, by actor: Actor
+    ) async throws -> (token: APIToken, secret: String) {
+        guard APIToken.isValidName(name) else {
+            throw DeskError.invalid([
+                FieldIssue(pointer: "/name", detail: "must be 1-64 letters, digits, '.', '_' or '-'")
+            ])
+        }
+        let now = clock.now().truncatedToMilliseconds
+        if let expiresAt, expiresAt <= now {
+            throw DeskError.invalid([FieldIssue(pointer: "/expires_at", detail: "must be in the future")])
+        }
+        var random = SystemRandomNumberGenerator()
+        let id = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let secret =
+            "desk_\(id)_"
+            + Data(secretBytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let token = APIToken(
+            id: id, name: name, role: role, responderID: responderID, secretHash: Self.digest(secret), createdAt: now,
+            createdBy: actor.rawValue, expiresAt: expiresAt)
+        let event = EventStamp(actor: actor, at: now, ids: ids).event(
+            .tokenCreated, incident: nil,
+            data: [
+                "name": .string(name), "role": .string(role.rawValue), "responder": .optional(responderID),
+                "expires_at": .optional(expiresAt.map(Timestamp.format)),
+            ])
+        try await store.insertToken(token, event: event)
+        return (token, secret)
+    }
+
+    /// The principal a bearer token stands for; `unauthenticated` for a malformed, unknown,
+    /// revoked or expired one (the reason never repeats the secret).
+    public func authenticate(_ presented: String) async throws -> Principal {
+        let parts = presented.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "desk", parts[1].count == 8 else {
+            throw DeskError.unauthenticated("the bearer token is not a deskd token (desk_…)")
+        }
+        guard let token = try await store.token(id: String(parts[1])),
+            Self.constantTimeEqual(Self.digest(presented), token.secretHash)
+        else {
+            throw DeskError.unauthenticated("the bearer token is not known to this desk")
+        }
+        guard token.revokedAt == nil else { throw DeskError.unauthenticated("token \(token.name) was revoked") }
+        guard token.isValid(at: clock.now()) else { throw DeskError.unauthenticated("token \(token.name) has expired") }
+        return Principal(
+            actor: Actor(rawValue: "token:\(token.name)"), role: token.role, responderID: token.responderID)
+    }
+
+    /// Every token (hashes only).
+    public func list() async throws -> [APIToken] { try await store.tokens() }
+
+    /// Revokes the token named `name`.
+    public func revoke(name: String, by actor: Actor) async throws -> APIToken {
+        let now = clock.now().truncatedToMilliseconds
+        let event = EventStamp(actor: actor, at: now, ids: ids).event(
+            .tokenRevoked, incident: nil, data: ["name": .string(name)])
+        return try await store.revokeToken(name: name, at: now, event: event)
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares two digests without stopping at the first difference.
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let left = Array(lhs.utf8)
+        let right = Array(rhs.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+}

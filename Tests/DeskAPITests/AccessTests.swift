@@ -1,0 +1,163 @@
+import AsyncHTTPClient
+import DeskAPI
+import DeskAPIModels
+import DeskCore
+import Foundation
+import GRDB
+import NIOHTTP1
+import Testing
+
+@testable import DeskStorage
+
+/// Every route for every role, over real sockets; tokens; local users mapped by peer credentials.
+@Suite(.serialized) struct AccessTests {
+    /// Who may call what: the table the API must keep (a changed rule fails here, on purpose).
+    static let expected: [String: Set<AccessRole>] = {
+        let readers: Set<AccessRole> = [.viewer, .responder, .officer, .admin]
+        let officers: Set<AccessRole> = [.officer, .admin]
+        let responders: Set<AccessRole> = [.responder, .officer, .admin]
+        var table: [String: Set<AccessRole>] = [:]
+        for route in [
+            "GET /v1/openapi.yaml", "GET /readyz", "GET /metrics", "GET /v1/areas", "GET /v1/timeline",
+            "GET /v1/verify",
+            "GET /v1/incidents", "GET /v1/incidents/{id}", "GET /v1/incidents/{id}/timeline", "POST /v1/classify",
+            "GET /v1/roster", "GET /v1/callouts", "GET /v1/followups",
+        ] { table[route] = readers }
+        for route in [
+            "POST /v1/reports", "POST /v1/incidents/{id}/notes", "POST /v1/incidents/{id}/phase",
+            "POST /v1/incidents/{id}/confirm", "POST /v1/incidents/{id}/split", "POST /v1/incidents/{id}/close",
+            "POST /v1/incidents/{id}/reopen", "GET /v1/roster/export", "GET /v1/responders", "POST /v1/overrides",
+        ] { table[route] = officers }
+        for route in ["POST /v1/callouts/{id}/ack", "POST /v1/callouts/{id}/decline", "POST /v1/followups/{id}/done"] {
+            table[route] = responders
+        }
+        return table
+    }()
+
+    @Test func eachRoleIsAllowedAndDeniedOnEachEndpoint() async throws {
+        try await TestServer.with { server in
+            var tokens: [AccessRole: String] = [:]
+            for role in AccessRole.allCases {
+                tokens[role] = try await server.access.tokens.create(
+                    name: "t-\(role.rawValue)", role: role, responderID: nil, expiresAt: nil, by: .system
+                ).secret
+            }
+            let routes = DeskHTTP.registeredRoutes(desk: server.desk, duty: server.duty, access: server.access)
+            #expect(routes.count >= 30)
+            var checked = 0
+            for route in routes where route.path != "/healthz" {
+                let key = "\(route.method) \(route.path)"
+                let allowed = Self.expected[key] ?? [.admin]
+                let path = route.path.replacingOccurrences(of: "{id}", with: "0190f1d2-0000-7000-8000-00000000abcd")
+                    .replacingOccurrences(of: "{name}", with: "no-such-token")
+                let method = HTTPMethod(rawValue: route.method)
+                let body: String? = ["POST", "PUT", "PATCH"].contains(route.method) ? "{}" : nil
+                for role in AccessRole.allCases {
+                    let response = try await server.send(
+                        .tcp, method, path, body: body, headers: [("Authorization", "Bearer \(tokens[role] ?? "")")])
+                    if allowed.contains(role) && key != "POST /v1/tokens" && key != "POST /v1/backups" {
+                        #expect(
+                            ![401, 403].contains(response.status), "\(role) \(key): \(response.status) \(response.text)"
+                        )
+                    } else {
+                        #expect(response.status == 403, "\(role) \(key): \(response.status)")
+                        #expect(try response.json()["type"] as? String == "urn:incident-desk:problem:forbidden")
+                    }
+                    checked += 1
+                }
+                // Without a token: 401 with a Bearer challenge.
+                let anonymous = try await server.send(.tcp, method, path, body: body, headers: [("Authorization", "")])
+                #expect(anonymous.status == 401, "anonymous \(key)")
+                #expect(anonymous.headers.first(name: "WWW-Authenticate")?.hasPrefix("Bearer") == true)
+            }
+            #expect(checked == (routes.count - 1) * 4)
+            // /healthz alone answers anyone.
+            #expect(try await server.send(.tcp, .GET, "/healthz", headers: [("Authorization", "")]).status == 200)
+        }
+    }
+
+    @Test func tokensAreHashedExpireAndCanBeRevoked() async throws {
+        try await TestServer.with { server in
+            // Made over the Unix socket (root is an admin there); the secret is shown once.
+            let made = try await server.send(
+                .unix, .POST, "/v1/tokens", body: #"{"name": "dispatch-board", "role": "viewer"}"#)
+            #expect(made.status == 201, "\(made.text)")
+            let secret = try #require(try made.decode(TokenBody.self).secret)
+            #expect(secret.hasPrefix("desk_"))
+            let over = try await server.send(
+                .tcp, .POST, "/v1/tokens", body: #"{"name": "other", "role": "viewer"}"#)
+            #expect(over.status == 403)
+            let listed = try await server.send(.unix, .GET, "/v1/tokens")
+            #expect(!listed.text.contains(secret) && listed.text.contains("dispatch-board"))
+            // Only a hash is in the database, and nothing of the secret is on the timeline.
+            let stored = try await server.database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT secret_hash || name || role FROM api_token")
+            }
+            #expect(!stored.joined().contains(secret.dropFirst(14)))
+            let events = try await server.send(.unix, .GET, "/v1/timeline?limit=500")
+            #expect(events.text.contains("token.created") && !events.text.contains(secret.dropFirst(14)))
+
+            let auth = [("Authorization", "Bearer \(secret)")]
+            #expect(try await server.send(.tcp, .GET, "/v1/incidents", headers: auth).status == 200)
+            // A wrong secret with a right id, and garbage: 401, and the answer never repeats them.
+            let forged = String(secret.dropLast(4)) + "AAAA"
+            let wrong = try await server.send(
+                .tcp, .GET, "/v1/incidents", headers: [("Authorization", "Bearer \(forged)")])
+            #expect(wrong.status == 401 && !wrong.text.contains(forged))
+            #expect(
+                try await server.send(.tcp, .GET, "/v1/incidents", headers: [("Authorization", "Basic abc")]).status
+                    == 401)
+            let revoked = try await server.send(.unix, .DELETE, "/v1/tokens/dispatch-board")
+            #expect(revoked.status == 200)
+            let after = try await server.send(.tcp, .GET, "/v1/incidents", headers: auth)
+            #expect(after.status == 401 && after.text.contains("revoked"))
+
+            let (_, short) = try await server.access.tokens.create(
+                name: "short", role: .viewer, responderID: nil, expiresAt: Date().addingTimeInterval(1), by: .system)
+            #expect(
+                try await server.send(.tcp, .GET, "/v1/areas", headers: [("Authorization", "Bearer \(short)")]).status
+                    == 200)
+            try await Task.sleep(for: .milliseconds(1200))
+            let expired = try await server.send(
+                .tcp, .GET, "/v1/areas", headers: [("Authorization", "Bearer \(short)")])
+            #expect(expired.status == 401 && expired.text.contains("expired"))
+        }
+    }
+
+    @Test func localUsersGetTheRoleTheirUserOrGroupIsMappedTo() async throws {
+        guard getuid() == 0 else { return }  // running a client as another uid needs root
+        try await TestServer.with { server in
+            // Let any local user reach the socket; the desk still decides by peer credentials.
+            chmod(server.socketPath, 0o666)
+            chmod((server.socketPath as NSString).deletingLastPathComponent, 0o755)
+            func asNobody(_ arguments: [String]) throws -> (status: String, body: String) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments =
+                    [
+                        "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-m", "10",
+                        "-w", "\n%{http_code}", "--unix-socket", server.socketPath,
+                    ] + arguments
+                let output = Pipe()
+                process.standardOutput = output
+                try process.run()
+                process.waitUntilExit()
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+            }
+            let refused = try asNobody(["http://localhost/v1/incidents"])
+            #expect(refused.status == "403")
+            #expect(refused.body.contains("local user nobody (uid 65534) has no role on this desk"))
+            server.access.replaceLocalMap(LocalAccessMap(users: ["root": .admin], groups: ["nogroup": .viewer]))
+            #expect(try asNobody(["http://localhost/v1/incidents"]).status == "200")
+            let report = try asNobody([
+                "-H", "Content-Type: application/json", "-d", #"{"area": "bredang", "text": "Brand"}"#,
+                "http://localhost/v1/reports",
+            ])
+            #expect(report.status == "403")
+            #expect(
+                report.body.contains("unix:nobody has the role viewer; POST /v1/reports needs one of: officer, admin"))
+        }
+    }
+}
