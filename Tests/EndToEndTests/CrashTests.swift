@@ -20,6 +20,7 @@ import Testing
         let ledger = Ledger()
         for cycle in 0..<2 {
             try daemon.start()
+            let bearer = try daemon.bearer()
             let deadline = Date().addingTimeInterval(1.2)
             let socket = daemon.socketPath
             let url = daemon.url
@@ -37,7 +38,8 @@ import Testing
                         ]
                         arguments +=
                             client % 2 == 0
-                            ? [url + "/v1/reports"] : ["--unix-socket", socket, "http://localhost/v1/reports"]
+                            ? [url + "/v1/reports"] + bearer
+                            : ["--unix-socket", socket, "http://localhost/v1/reports"]
                         guard let result = try? runProgram("/usr/bin/curl", arguments), result.stdout == "201" else {
                             return  // the daemon is gone: this client stops
                         }

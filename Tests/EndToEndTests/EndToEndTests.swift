@@ -39,7 +39,7 @@ func currentUserName() -> String {
             [
                 "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
                 "-d", body, daemon.url + "/v1/reports",
-            ]
+            ] + (try daemon.bearer())
         )
         #expect(overTCP.stdout == "201", "\(overTCP.stderr)")
         let overSocket = try runProgram(
@@ -59,7 +59,9 @@ func currentUserName() -> String {
         let page = try decodeJSON(PageBody<IncidentBody>.self, listed.stdout)
         #expect(page.items.map(\.area) == ["tensta", "rinkeby", "bredang"])
 
-        let human = try daemon.ctl(arguments: ["incident", "list", "--url", daemon.url])
+        let human = try daemon.ctl(
+            arguments: ["incident", "list", "--url", daemon.url],
+            environment: ["DESKCTL_TOKEN": try daemon.adminToken()])
         #expect(human.status == 0)
         let lines = human.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("ID") == true)

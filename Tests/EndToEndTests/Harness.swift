@@ -100,6 +100,7 @@ final class DaemonProcess {
     let port: Int
     let logPath: String
     private var process: Process?
+    private var token: String?
     /// The running daemon's process id.
     var pid: Int32? { process?.processIdentifier }
 
@@ -211,6 +212,25 @@ final class DaemonProcess {
     var logText: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     func log(contains text: String) -> Bool { logText.contains(text) }
+
+    /// An admin API token for TCP clients, made once (over the Unix socket, as root) and kept
+    /// for the daemon's life; `socket` names the listening socket when it is not the configured one.
+    func adminToken(socket: String? = nil) throws -> String {
+        if let token { return token }
+        let made = try runProgram(
+            deskctl,
+            ["token", "create", "--name", "e2e-admin", "--role", "admin", "--json", "--socket", socket ?? socketPath])
+        guard made.status == 0, let secret = try? decodeJSON([String: String].self, made.stdout)["secret"] else {
+            throw HarnessError("could not make an admin token: \(made.stderr)")
+        }
+        token = secret
+        return secret
+    }
+
+    /// curl's arguments for the admin token.
+    func bearer(socket: String? = nil) throws -> [String] {
+        ["-H", "Authorization: Bearer \(try adminToken(socket: socket))"]
+    }
 
     /// Runs deskctl against this daemon's socket.
     func ctl(_ arguments: String..., stdin: String? = nil) throws -> Finished {

@@ -22,7 +22,8 @@ import Testing
         let body = #"{"area":"tensta","text":"Skottlossning just nu"}"#
         let overTCP = try runProgram(
             "/usr/bin/curl",
-            ["-s", "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/v1/reports"])
+            ["-s", "-H", "Content-Type: application/json", "-d", body, "http://127.0.0.1:\(port)/v1/reports"]
+                + (try daemon.bearer(socket: socket)))
         #expect(try decodeJSON(ReportCreatedBody.self, overTCP.stdout).report.transport == "tcp")
         // The actor over the inherited Unix socket is still the local user.
         let list = try runProgram(daemon.deskctl, ["incident", "list", "--json", "--socket", socket])
@@ -58,7 +59,7 @@ import Testing
         defer { _ = try? daemon.stop() }
         #expect(try daemon.ctl("report", "--area", "husby", "--text", "Det brinner i en bil just nu").status == 0)
         _ = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/healthz"])
-        let metrics = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/metrics"]).stdout
+        let metrics = try runProgram("/usr/bin/curl", ["-s", "\(daemon.url)/metrics"] + (try daemon.bearer())).stdout
         #expect(metrics.contains("http_server_request_duration_bucket{http_route=\"/healthz\""))
         #expect(metrics.contains("deskd_reports_received_total{transport=\"unix\",phase=\"during\"} 1"))
         #expect(metrics.contains("deskd_database_bytes "))
@@ -81,12 +82,14 @@ import Testing
 
         let results = ResultLog()
         let deskctl = daemon.deskctl
+        let bearer = try daemon.bearer(socket: socket)
         let client = Thread {
             for index in 0..<40 {
                 let overTCP = index % 2 == 0
                 let outcome =
                     overTCP
-                    ? try? runProgram("/usr/bin/curl", ["-s", "-f", "-m", "20", "http://127.0.0.1:\(port)/readyz"])
+                    ? try? runProgram(
+                        "/usr/bin/curl", ["-s", "-f", "-m", "20", "http://127.0.0.1:\(port)/readyz"] + bearer)
                     : try? runProgram(deskctl, ["area", "list", "--socket", socket])
                 results.append(outcome?.status ?? -1)
                 usleep(25_000)
