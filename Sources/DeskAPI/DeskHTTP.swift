@@ -42,6 +42,7 @@ public enum DeskHTTP {
         router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
         router.add(middleware: AccessMiddleware(access: access, routes: table))
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: settings.rateLimits)))
         registerRoutes(on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return router.buildResponder()
     }

@@ -29,6 +29,36 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var classifierRules: String
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
+    /// Connection and request limits (`[limits]`).
+    public var limits = Limits()
+
+    /// `[limits]`: what one client may take of the desk.
+    public struct Limits: Sendable, Hashable {
+        public var maxHeaderCount = 100
+        public var maxHeaderBytes = 16_384
+        public var headerTimeoutSeconds = 10
+        public var bodyTimeoutSeconds = 30
+        public var idleTimeoutSeconds = 90
+        public var maxConnections = 1024
+        /// Sustained requests per second and burst, by role (`"20/100"`); admins and local peers are not limited.
+        public var rates: [AccessRole: (perSecond: Double, burst: Double)] = [
+            .officer: (20, 100), .responder: (10, 100), .viewer: (10, 100),
+        ]
+
+        public static func == (lhs: Limits, rhs: Limits) -> Bool {
+            lhs.maxHeaderCount == rhs.maxHeaderCount && lhs.maxHeaderBytes == rhs.maxHeaderBytes
+                && lhs.headerTimeoutSeconds == rhs.headerTimeoutSeconds
+                && lhs.bodyTimeoutSeconds == rhs.bodyTimeoutSeconds && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
+                && lhs.maxConnections == rhs.maxConnections
+                && lhs.rates.mapValues { [$0.perSecond, $0.burst] } == rhs.rates.mapValues { [$0.perSecond, $0.burst] }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(maxHeaderCount)
+            hasher.combine(maxConnections)
+        }
+    }
+
     /// Roles of local users and groups on the Unix socket (`[access]`).
     public var access = LocalAccessMap()
     /// Rosters, trigger policy, escalation and webhook receivers.
@@ -148,6 +178,29 @@ public struct DeskConfiguration: Sendable, Hashable {
             users: try Self.roles(&accessTable, "users") ?? ["root": .admin],
             groups: try Self.roles(&accessTable, "groups") ?? [:])
         try accessTable.rejectUnknownKeys()
+        var limitsTable = try document.table("limits")
+        var limits = Limits()
+        limits.maxHeaderCount = try limitsTable.integer("max_header_count", in: 8...1000) ?? limits.maxHeaderCount
+        limits.maxHeaderBytes =
+            try limitsTable.integer("max_header_bytes", in: 1024...1_048_576) ?? limits.maxHeaderBytes
+        limits.headerTimeoutSeconds =
+            try limitsTable.integer("header_timeout_seconds", in: 1...600) ?? limits.headerTimeoutSeconds
+        limits.bodyTimeoutSeconds =
+            try limitsTable.integer("body_timeout_seconds", in: 1...600) ?? limits.bodyTimeoutSeconds
+        limits.idleTimeoutSeconds =
+            try limitsTable.integer("idle_timeout_seconds", in: 1...3600) ?? limits.idleTimeoutSeconds
+        limits.maxConnections = try limitsTable.integer("max_connections", in: 1...100_000) ?? limits.maxConnections
+        for role in [AccessRole.officer, .responder, .viewer] {
+            guard let text = try limitsTable.string("\(role.rawValue)_rate") else { continue }
+            let parts = text.split(separator: "/").compactMap { Double($0) }
+            guard parts.count == 2, parts[0] >= 0, parts[1] >= 1 else {
+                throw limitsTable.error(
+                    "\(role.rawValue)_rate",
+                    "\"\(text)\" is not PER_SECOND/BURST, e.g. \"20/100\" (\"0/1\" turns it off)")
+            }
+            limits.rates[role] = parts[0] == 0 ? nil : (parts[0], parts[1])
+        }
+        try limitsTable.rejectUnknownKeys()
         try document.rejectUnknownKeys()
 
         var configuration = DeskConfiguration(
@@ -158,6 +211,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         )
         configuration.duty = duty
         configuration.access = access
+        configuration.limits = limits
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration
     }

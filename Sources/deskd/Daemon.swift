@@ -164,7 +164,14 @@ struct Daemon {
         let (listeners, inherited) = try listeners()
         let access = AccessControl(
             local: configuration.access, tokens: TokenAuthority(store: store, clock: SystemWallClock()))
-        let settings = APISettings(maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth)
+        let limits = configuration.limits
+        let settings = APISettings(
+            maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
+            maxHeaderCount: limits.maxHeaderCount, maxHeaderBytes: limits.maxHeaderBytes,
+            headerTimeout: TimeInterval(limits.headerTimeoutSeconds),
+            bodyTimeout: TimeInterval(limits.bodyTimeoutSeconds),
+            idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
+            rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) })
         let logger = logger
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)

@@ -1,5 +1,6 @@
 import DeskCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -19,11 +20,12 @@ public enum DeskServer {
     ) throws -> [any Service] {
         let responder = DeskHTTP.responder(desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return try listeners.map { listener -> any Service in
+            let channelConfiguration = Self.channelConfiguration(settings)
             let address: BindAddress
             switch listener {
             case .inherited(let descriptor, _, _):
                 return InheritedListenerServer(
-                    descriptor: descriptor, responder: responder, logger: logger,
+                    descriptor: descriptor, responder: responder, configuration: channelConfiguration, logger: logger,
                     onServerRunning: { _ in await onListening(listener) })
             case .tcp(let host, let port):
                 address = .hostname(host, port: port)
@@ -33,6 +35,7 @@ public enum DeskServer {
             }
             return Application(
                 responder: responder,
+                server: .http1(configuration: channelConfiguration),
                 configuration: ApplicationConfiguration(address: address, serverName: "deskd", backlog: 1024),
                 onServerRunning: { channel in
                     switch listener {
@@ -48,5 +51,20 @@ public enum DeskServer {
                 logger: logger
             )
         }
+    }
+
+    /// HTTP/1 settings of one listener: a connection guard (head and body deadlines, header
+    /// limits, the connection cap) and the idle timeout; the codec's own limits sit above ours as
+    /// a backstop.
+    static func channelConfiguration(_ settings: APISettings) -> HTTP1Channel.Configuration {
+        let counter = ConnectionCounter()
+        var configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(settings: settings, counter: counter)],
+            idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000)))
+        configuration.httpDecoder = .init(
+            maxHeaderFieldSize: max(settings.maxHeaderBytes * 2, 16_384),
+            maxHeaderListSize: max(settings.maxHeaderBytes * 2, 16_384),
+            maxHeaderFieldCount: max(settings.maxHeaderCount * 2, 64))
+        return configuration
     }
 }

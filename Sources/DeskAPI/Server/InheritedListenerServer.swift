@@ -19,24 +19,27 @@ struct InheritedListenerServer<Responder: HTTPResponder>: Service
 where Responder.Context == DeskRequestContext {
     let descriptor: Int32
     let responder: Responder
+    let configuration: HTTP1Channel.Configuration
     let logger: Logger
     let onServerRunning: @Sendable (any Channel) async -> Void
 
     func run() async throws {
         let logger = logger
         let responder = responder
-        let child = HTTP1Channel(responder: { request, responseWriter, channel in
-            let context = DeskRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
-            var response: Response
-            do {
-                response = try await responder.respond(to: request, context: context)
-            } catch {
-                logger.debug("unrecognised error", metadata: ["error": "\(error)"])
-                response = Response(status: .internalServerError)
-            }
-            response.headers[.server] = "deskd"
-            try await responseWriter.write(response: response.head, body: response.body)
-        })
+        let child = HTTP1Channel(
+            responder: { request, responseWriter, channel in
+                let context = DeskRequestContext(
+                    source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch {
+                    logger.debug("unrecognised error", metadata: ["error": "\(error)"])
+                    response = Response(status: .internalServerError)
+                }
+                response.headers[.server] = "deskd"
+                try await responseWriter.write(response: response.head, body: response.body)
+            }, configuration: configuration)
         let group = MultiThreadedEventLoopGroup.singleton
         let quiescing = ServerQuiescingHelper(group: group)
         let channel = try await ServerBootstrap(group: group)

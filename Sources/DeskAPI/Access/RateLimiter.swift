@@ -1,0 +1,77 @@
+import DeskCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Token buckets per principal: each role's sustained rate and burst from `APISettings`.
+/// Admins and local peers on the Unix socket are not limited (bulk imports and integrations on
+/// the host), nor is a role without a limit.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: TimeInterval
+    }
+
+    private let limits: [AccessRole: APISettings.RateLimit]
+    private let buckets = Mutex<[String: Bucket]>([:])
+    /// Buckets kept at most; the fullest (idle) ones are dropped first, so memory stays bounded.
+    private let maxBuckets = 10_000
+    private let now: @Sendable () -> TimeInterval
+
+    init(
+        limits: [AccessRole: APISettings.RateLimit],
+        now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }
+    ) {
+        self.limits = limits
+        self.now = now
+    }
+
+    /// Nil when the request may go ahead, else the seconds until it may.
+    func wait(for principal: Principal, transport: Transport) -> TimeInterval? {
+        guard transport != .unix, principal.role != .admin, let limit = limits[principal.role], limit.perSecond > 0
+        else { return nil }
+        let key = principal.actor.rawValue
+        let instant = now()
+        return buckets.withLock { buckets -> TimeInterval? in
+            var bucket = buckets[key] ?? Bucket(tokens: limit.burst, updated: instant)
+            bucket.tokens = min(limit.burst, bucket.tokens + (instant - bucket.updated) * limit.perSecond)
+            bucket.updated = instant
+            defer {
+                buckets[key] = bucket
+                if buckets.count > maxBuckets { evict(&buckets, at: instant) }
+            }
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / limit.perSecond }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+
+    private func evict(_ buckets: inout [String: Bucket], at instant: TimeInterval) {
+        let oldest = buckets.sorted { $0.value.updated < $1.value.updated }.prefix(buckets.count / 10)
+        for (key, _) in oldest { buckets[key] = nil }
+    }
+}
+
+/// Answers 429 with `Retry-After` when a principal is over its rate.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = DeskRequestContext
+    let limiter: RateLimiter
+
+    func handle(
+        _ request: Request, context: DeskRequestContext,
+        next: (Request, DeskRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if let principal = context.principal, let wait = limiter.wait(for: principal, transport: context.transport) {
+            let seconds = max(1, Int(wait.rounded(.up)))
+            var headers = HTTPFields()
+            headers[.retryAfter] = "\(seconds)"
+            throw APIProblem(
+                status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
+                detail:
+                    "\(principal.actor) (\(principal.role.rawValue)) is over its request rate; try again in \(seconds) s",
+                headers: headers)
+        }
+        return try await next(request, context)
+    }
+}
