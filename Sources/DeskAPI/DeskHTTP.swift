@@ -15,6 +15,7 @@ public enum DeskHTTP {
         DeskRoutes(desk: desk, metrics: metrics, body: body).register(on: router)
         DutyRoutes(duty: duty, body: body).register(on: router)
         TokenRoutes(tokens: access.tokens, duty: duty, body: body).register(on: router)
+        RecordRoutes(desk: desk, duty: duty, body: body).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path)` with `{name}` for path parameters.

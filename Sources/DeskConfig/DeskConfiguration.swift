@@ -29,6 +29,8 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var classifierRules: String
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
+    /// How long personal data of closed incidents is kept (`[retention]`).
+    public var retention = RetentionPolicy()
     /// Connection and request limits (`[limits]`).
     public var limits = Limits()
 
@@ -201,6 +203,9 @@ public struct DeskConfiguration: Sendable, Hashable {
             limits.rates[role] = parts[0] == 0 ? nil : (parts[0], parts[1])
         }
         try limitsTable.rejectUnknownKeys()
+        var retentionTable = try document.table("retention")
+        let days = try retentionTable.integer("closed_incident_days", in: 0...36_500)
+        try retentionTable.rejectUnknownKeys()
         try document.rejectUnknownKeys()
 
         var configuration = DeskConfiguration(
@@ -212,6 +217,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         configuration.duty = duty
         configuration.access = access
         configuration.limits = limits
+        configuration.retention = RetentionPolicy(closedIncidentDays: days == 0 ? nil : days)
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration
     }

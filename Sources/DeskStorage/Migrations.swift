@@ -279,6 +279,41 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v7-retention") { db in
+            try db.execute(
+                sql: """
+                    -- A retention purge erases free text and contact details, marking what it erased.
+                    ALTER TABLE report ADD COLUMN erased_at TEXT;
+                    ALTER TABLE incident ADD COLUMN erased_at TEXT;
+                    ALTER TABLE event ADD COLUMN redacted_at TEXT;
+
+                    -- Reports stay as received, except that a purge may erase their text once.
+                    DROP TRIGGER report_is_immutable_update;
+                    CREATE TRIGGER report_is_immutable_update BEFORE UPDATE ON report
+                    WHEN NEW.id IS NOT OLD.id OR NEW.area_id IS NOT OLD.area_id
+                        OR NEW.received_at IS NOT OLD.received_at OR NEW.occurred_at IS NOT OLD.occurred_at
+                        OR NEW.injured IS NOT OLD.injured OR NEW.ongoing IS NOT OLD.ongoing
+                        OR NEW.category IS NOT OLD.category OR NEW.phase IS NOT OLD.phase
+                        OR NEW.actor IS NOT OLD.actor OR NEW.transport IS NOT OLD.transport
+                        OR NEW.classification IS NOT OLD.classification
+                        OR ((NEW.text IS NOT OLD.text OR NEW.title IS NOT OLD.title
+                             OR NEW.location IS NOT OLD.location OR NEW.reporter_name IS NOT OLD.reporter_name
+                             OR NEW.reporter_contact IS NOT OLD.reporter_contact OR NEW.erased_at IS NOT OLD.erased_at)
+                            AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL))
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+
+                    -- Events stay as written, except that a purge may redact an event's data once; its
+                    -- content hash stays, so the chain still verifies.
+                    DROP TRIGGER event_is_append_only_update;
+                    CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                    WHEN NOT (OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL)
+                        OR NEW.seq IS NOT OLD.seq OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at
+                        OR NEW.incident_id IS NOT OLD.incident_id OR NEW.actor IS NOT OLD.actor
+                        OR NEW.kind IS NOT OLD.kind OR NEW.content_hash IS NOT OLD.content_hash
+                        OR NEW.prev_hash IS NOT OLD.prev_hash OR NEW.chain_hash IS NOT OLD.chain_hash
+                    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
+                    """)
+        }
         return migrator
     }
 }

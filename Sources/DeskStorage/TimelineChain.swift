@@ -5,8 +5,8 @@ import GRDB
 
 /// The timeline's hash chain: each event stores the SHA-256 of its own content and of the event
 /// before it, so an edited, deleted, inserted or reordered event breaks the chain at that point.
-/// The content hash is kept separately so that a retention purge may one day erase an event's
-/// text and still leave the chain verifiable.
+/// The content hash is kept separately so that a retention purge can erase an event's text and
+/// still leave the chain verifiable.
 enum TimelineChain {
     /// The `prev_hash` of the very first event.
     static let genesis = String(repeating: "0", count: 64)
@@ -43,31 +43,59 @@ enum TimelineChain {
         record.chainHash = link(previous: previous, content: record.contentHash)
     }
 
-    /// Walks the whole timeline in order and reports the first broken link.
+    /// Walks the whole timeline in order and reports the first broken link. An event redacted by
+    /// a retention purge is checked by its stored content hash (its text is gone) and must be
+    /// listed by a later `retention.purged` event.
     static func verify(in db: Database) throws -> TimelineVerification {
+        let purged = try purgedSequences(in: db)
         var previous = genesis
         var count = 0
-        let rows = try EventRecord.order(EventRecord.Columns.seq).fetchCursor(db)
-        while let record = try rows.next() {
-            let seq = record.seq ?? 0
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT seq, id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash, "
+                + "redacted_at FROM event ORDER BY seq")
+        while let row = try rows.next() {
+            let seq: Int64 = row["seq"]
+            let id: String = row["id"]
+            let contentHash: String = row["content_hash"]
+            let chainHash: String = row["chain_hash"]
+            let redacted = (row["redacted_at"] as String?) != nil
             func broken(_ reason: String) -> TimelineVerification {
                 TimelineVerification(
-                    events: count, head: previous,
-                    broken: .init(sequence: seq, eventID: record.id, reason: reason))
+                    events: count, head: previous, broken: .init(sequence: seq, eventID: id, reason: reason))
             }
-            if record.prevHash != previous {
+            if (row["prev_hash"] as String) != previous {
                 return broken("does not follow the event before it (an event was removed, inserted or reordered)")
             }
-            if contentHash(of: record) != record.contentHash {
+            if redacted {
+                if !purged.contains(seq) {
+                    return broken("it is marked redacted but no retention purge lists it")
+                }
+            } else if Self.contentHash(
+                id: id, at: row["at"], incidentID: row["incident_id"], actor: row["actor"], kind: row["kind"],
+                data: row["data"]) != contentHash
+            {
                 return broken("its content differs from what was stored (the event was edited)")
             }
-            if link(previous: previous, content: record.contentHash) != record.chainHash {
+            if link(previous: previous, content: contentHash) != chainHash {
                 return broken("its chain hash is wrong (the hashes were edited)")
             }
-            previous = record.chainHash
+            previous = chainHash
             count += 1
         }
         return TimelineVerification(events: count, head: previous, broken: nil)
+    }
+
+    /// The sequence numbers every `retention.purged` event says it redacted.
+    private static func purgedSequences(in db: Database) throws -> Set<Int64> {
+        var sequences: Set<Int64> = []
+        for data in try String.fetchAll(db, sql: "SELECT data FROM event WHERE kind = 'retention.purged'") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any],
+                let list = object["redacted_events"] as? [NSNumber]
+            else { continue }
+            sequences.formUnion(list.map(\.int64Value))
+        }
+        return sequences
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {

@@ -15,7 +15,7 @@ struct DeskCtl: AsyncParsableCommand {
         subcommands: [
             ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self, VerifyCommand.self,
             BackupCommand.self, RosterCommand.self, ResponderCommand.self, OverrideCommand.self,
-            CallOutCommand.self, FollowUpCommand.self, TokenCommand.self,
+            CallOutCommand.self, FollowUpCommand.self, TokenCommand.self, PurgeCommand.self,
         ]
     )
 }
@@ -27,7 +27,7 @@ struct IncidentCommand: AsyncParsableCommand {
         abstract: "List, show and act on incidents.",
         subcommands: [
             IncidentList.self, IncidentShow.self, IncidentTimeline.self, IncidentNote.self, IncidentPhase.self,
-            IncidentConfirm.self, IncidentSplit.self, IncidentClose.self, IncidentReopen.self,
+            IncidentConfirm.self, IncidentSplit.self, IncidentClose.self, IncidentReopen.self, IncidentExport.self,
         ]
     )
 }

@@ -34,6 +34,7 @@ struct Daemon {
                 // A new or changed incident may need people: run the duty timers now.
                 nudge.fire()
             })
+        desk.replaceRetention(configuration.retention)
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
             settings: configuration.duty.settings,
@@ -203,7 +204,7 @@ struct Daemon {
             status: { (try? await desk.openIncidentSummary()).map { "Serving; \($0.description)" } }
         )
         let sender = WebhookSender(targets: Self.targets(configuration.duty))
-        let timers = DutyTimerService(duty: duty, sender: sender, logger: logger)
+        let timers = DutyTimerService(desk: desk, duty: duty, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender, access: access,

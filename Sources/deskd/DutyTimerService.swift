@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Runs the duty desk's timers: staffing, escalation, overdue follow-ups and webhook deliveries.
+/// Runs the desk's timers: staffing, escalation, overdue follow-ups, webhook deliveries and the
+/// hourly retention purge.
 ///
 /// Wakes at once when nudged (a report or a change was stored) and at least every second
 /// otherwise; all state is in the database, so stopping it at any point loses nothing.
@@ -15,7 +16,10 @@ final class DutyTimerService: Service {
     private let wakeup = Wakeup()
     private let deliveries = Wakeup()
 
-    init(duty: DutyDesk, sender: WebhookSender, logger: Logger) {
+    private let desk: IncidentDesk
+
+    init(desk: IncidentDesk, duty: DutyDesk, sender: WebhookSender, logger: Logger) {
+        self.desk = desk
         self.duty = duty
         self.sender = sender
         self.logger = logger
@@ -34,6 +38,18 @@ final class DutyTimerService: Service {
                         _ = try await self.duty.deliverDue(using: self.sender)
                     }
                 }
+                // The retention purge, hourly, when a policy is configured.
+                group.addTask {
+                    await self.loop("retention purge", Wakeup(), every: .seconds(3600)) {
+                        guard self.desk.retention.closedIncidentDays != nil else { return }
+                        let summary = try await self.desk.purge(dryRun: false, actor: .system)
+                        if !summary.incidents.isEmpty {
+                            self.logger.notice(
+                                "retention purge erased the text of \(summary.incidents.count) closed incidents",
+                                metadata: ["DESK_EVENT": "retention.purged", "reports": "\(summary.reports)"])
+                        }
+                    }
+                }
             }
         }
         await sender.shutdown()
@@ -41,7 +57,10 @@ final class DutyTimerService: Service {
 
     /// Runs `work` whenever `wakeup` fires and at least every second until cancelled; a failure
     /// is logged once and retried.
-    private func loop(_ name: String, _ wakeup: Wakeup, _ work: @Sendable () async throws -> Void) async {
+    private func loop(
+        _ name: String, _ wakeup: Wakeup, every interval: Duration = .seconds(1),
+        _ work: @Sendable () async throws -> Void
+    ) async {
         var failing = false
         while !Task.isCancelled {
             do {
@@ -54,12 +73,13 @@ final class DutyTimerService: Service {
             }
             // New call-outs usually have deliveries waiting.
             if wakeup === self.wakeup { deliveries.signal() }
-            await wakeup.wait(upTo: .seconds(1))
+            await wakeup.wait(upTo: interval)
         }
     }
 }
 
-/// A one-slot signal: `wait` returns when signalled (also if signalled before) or after a timeout.
+/// A one-slot signal: `wait` returns when signalled (also if signalled before), after a timeout,
+/// or when its task is cancelled.
 final class Wakeup: Sendable {
     private struct State {
         var pending = false
@@ -95,16 +115,21 @@ final class Wakeup: Sendable {
             try? await Task.sleep(for: timeout)
             self.expire(generation)
         }
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.pending || state.generation != generation {
-                    state.pending = false
-                    return true
+        // Cancellation (shutdown) ends the wait at once, whatever the timeout.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending || state.generation != generation || Task.isCancelled {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
                 }
-                state.waiter = continuation
-                return false
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            self.expire(generation)
         }
         timer.cancel()
     }

@@ -53,6 +53,7 @@ struct Reloader: Service {
         duty.replaceSettings(next.duty.settings)
         sender.replaceTargets(Daemon.targets(next.duty))
         access.replaceLocalMap(next.access)
+        desk.replaceRetention(next.retention)
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }
         if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }

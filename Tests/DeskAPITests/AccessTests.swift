@@ -27,6 +27,7 @@ import Testing
             "POST /v1/reports", "POST /v1/incidents/{id}/notes", "POST /v1/incidents/{id}/phase",
             "POST /v1/incidents/{id}/confirm", "POST /v1/incidents/{id}/split", "POST /v1/incidents/{id}/close",
             "POST /v1/incidents/{id}/reopen", "GET /v1/roster/export", "GET /v1/responders", "POST /v1/overrides",
+            "GET /v1/incidents/{id}/export",
         ] { table[route] = officers }
         for route in ["POST /v1/callouts/{id}/ack", "POST /v1/callouts/{id}/decline", "POST /v1/followups/{id}/done"] {
             table[route] = responders

@@ -20,7 +20,9 @@ struct TestClock: WallClock {
     func now() -> Date { Date() }
 }
 
-let allMigrations = ["v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access"]
+let allMigrations = [
+    "v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access", "v7-retention",
+]
 
 let testAreas = [
     Area(id: "bredang", name: "Bredäng", city: "Stockholm", neighbours: ["satra"]),

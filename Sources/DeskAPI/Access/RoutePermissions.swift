@@ -42,6 +42,8 @@ enum RoutePermissions {
         "GET /v1/tokens": admins,
         "POST /v1/tokens": admins,
         "DELETE /v1/tokens/{name}": admins,
+        "GET /v1/incidents/{id}/export": officers,
+        "POST /v1/purge": admins,
     ]
 
     /// The roles allowed `method path-pattern`.

@@ -57,6 +57,12 @@ public protocol DeskStore: Sendable {
     /// copy and returns where it is. Throws `invalid` for a bad name, `conflict` if it exists.
     func backup(name: String) async throws -> BackupSummary
 
+    /// Erases the free text and contact details of incidents closed before `cutoff` (reports,
+    /// incident titles and outcomes, call-out and follow-up texts, the text members of their events),
+    /// in one transaction, and records a `retention.purged` event made by `stamp` listing the events
+    /// it redacted. With `dryRun`, only counts.
+    func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary
+
     /// Proves the store answers (a round trip to the database).
     func ping() async throws
 }

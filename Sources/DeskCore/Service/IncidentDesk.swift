@@ -15,6 +15,7 @@ public final class IncidentDesk: Sendable {
     private let classifierBox: Mutex<Classifier>
     private let correlationBox: Mutex<CorrelationPolicy>
     private let observer: EventObserver
+    private let retentionBox = Mutex(RetentionPolicy())
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
     public init(
@@ -250,6 +251,42 @@ public final class IncidentDesk: Sendable {
             ])
         }
         return try await store.backup(name: name)
+    }
+
+    /// Erases personal data by a reloaded retention policy from now on.
+    public func replaceRetention(_ policy: RetentionPolicy) { retentionBox.withLock { $0 = policy } }
+
+    /// The retention policy in force.
+    public var retention: RetentionPolicy { retentionBox.withLock { $0 } }
+
+    /// Erases the free text and contacts of incidents closed longer ago than the retention policy
+    /// allows (or, with `dryRun`, says what would go). Throws `invalid` when no policy is set.
+    public func purge(dryRun: Bool, actor: Actor) async throws -> PurgeSummary {
+        guard let days = retention.closedIncidentDays else {
+            throw DeskError.invalid([
+                FieldIssue(
+                    pointer: "/",
+                    detail: "no retention policy is configured; set [retention] closed_incident_days in deskd.toml")
+            ])
+        }
+        let now = clock.now().truncatedToMilliseconds
+        return try await store.purge(
+            closedBefore: now.addingTimeInterval(-Double(days) * 86_400), dryRun: dryRun, stamp: stamp(actor, now))
+    }
+
+    /// One incident's whole record: the incident, its reports and every event of its timeline
+    /// (for a subject access request or an after-action review).
+    public func export(_ id: String) async throws -> (detail: IncidentDetail, timeline: [TimelineEvent]) {
+        let detail = try await incident(id)
+        var events: [TimelineEvent] = []
+        var page = try PageRequest(limit: PageRequest.maxLimit)
+        while true {
+            let fetched = try await store.events(of: detail.incident.id, page: page)
+            events += fetched.items
+            guard let next = fetched.nextCursor else { break }
+            page = try PageRequest(limit: PageRequest.maxLimit, cursor: next)
+        }
+        return (detail, events)
     }
 
     /// Proves the store answers.

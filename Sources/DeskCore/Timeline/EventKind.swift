@@ -65,6 +65,9 @@ public struct EventKind: RawRepresentable, Sendable, Hashable, Codable, CustomSt
     /// An API token was revoked.
     public static let tokenRevoked = EventKind(rawValue: "token.revoked")
 
+    /// A retention purge erased the text of closed incidents.
+    public static let retentionPurged = EventKind(rawValue: "retention.purged")
+
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {
