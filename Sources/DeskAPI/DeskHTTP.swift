@@ -11,7 +11,7 @@ public enum DeskHTTP {
     ) {
         let body = JSONBody(maxBytes: settings.maxBodyBytes, maxDepth: settings.maxJSONDepth)
         ReportRoutes(desk: desk, body: body).register(on: router)
-        IncidentRoutes(desk: desk, body: body).register(on: router)
+        IncidentRoutes(desk: desk, duty: duty, body: body).register(on: router)
         DeskRoutes(desk: desk, metrics: metrics, body: body).register(on: router)
         DutyRoutes(duty: duty, body: body).register(on: router)
         TokenRoutes(tokens: access.tokens, duty: duty, body: body).register(on: router)

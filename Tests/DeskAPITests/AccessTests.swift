@@ -29,6 +29,7 @@ import Testing
             "POST /v1/incidents/{id}/reopen", "GET /v1/roster/export", "GET /v1/responders", "POST /v1/overrides",
             "GET /v1/incidents/{id}/export",
         ] { table[route] = officers }
+        table["GET /v1/timeline"] = [.viewer, .officer, .admin]
         for route in ["POST /v1/callouts/{id}/ack", "POST /v1/callouts/{id}/decline", "POST /v1/followups/{id}/done"] {
             table[route] = responders
         }
@@ -37,10 +38,16 @@ import Testing
 
     @Test func eachRoleIsAllowedAndDeniedOnEachEndpoint() async throws {
         try await TestServer.with { server in
+            // A responder's token is made for a responder (their areas decide what they read).
+            _ = try await server.duty.addResponder(
+                Responder(id: "r-t", name: "T", contact: "+46 70 174 06 11", roles: [.firstAid], areas: ["bredang"]),
+                actor: .system)
             var tokens: [AccessRole: String] = [:]
             for role in AccessRole.allCases {
                 tokens[role] = try await server.access.tokens.create(
-                    name: "t-\(role.rawValue)", role: role, responderID: nil, expiresAt: nil, by: .system
+                    name: "t-\(role.rawValue)", role: role, responderID: role == .responder ? "r-t" : nil,
+                    expiresAt: nil,
+                    by: .system
                 ).secret
             }
             let routes = DeskHTTP.registeredRoutes(desk: server.desk, duty: server.duty, access: server.access)
@@ -159,6 +166,34 @@ import Testing
             #expect(report.status == "403")
             #expect(
                 report.body.contains("unix:nobody has the role viewer; POST /v1/reports needs one of: officer, admin"))
+        }
+    }
+
+    @Test func respondersReadTheIncidentsAndRostersOfTheirOwnAreas() async throws {
+        try await TestServer.with { server in
+            _ = try await server.duty.addResponder(
+                Responder(id: "r-bo", name: "Bo", contact: "+46 70 174 06 10", roles: [.firstAid], areas: ["bredang"]),
+                actor: .system)
+            let token = try await server.access.tokens.create(
+                name: "bo-phone", role: .responder, responderID: "r-bo", expiresAt: nil, by: .system
+            ).secret
+            let auth = [("Authorization", "Bearer \(token)")]
+            let mine = try await server.send(
+                .unix, .POST, "/v1/reports", body: #"{"area": "bredang", "text": "Brand i källaren"}"#)
+            let other = try await server.send(
+                .unix, .POST, "/v1/reports", body: #"{"area": "rinkeby", "text": "Brand i garaget"}"#)
+            let mineID = try mine.decode(ReportCreatedBody.self).incident.id
+            let otherID = try other.decode(ReportCreatedBody.self).incident.id
+            let listed = try await server.send(.tcp, .GET, "/v1/incidents", headers: auth)
+            #expect(try listed.decode(PageBody<IncidentBody>.self).items.map(\.id) == [mineID])
+            #expect(try await server.send(.tcp, .GET, "/v1/incidents/\(mineID)", headers: auth).status == 200)
+            #expect(try await server.send(.tcp, .GET, "/v1/incidents/\(otherID)", headers: auth).status == 404)
+            #expect(try await server.send(.tcp, .GET, "/v1/incidents/\(otherID)/timeline", headers: auth).status == 404)
+            let roster = try await server.send(.tcp, .GET, "/v1/roster", headers: auth)
+            #expect(Set(try roster.decode(RosterSlotsBody.self).slots.map(\.area)) == ["bredang"])
+            // An admin still sees both.
+            #expect(
+                try await server.send(.tcp, .GET, "/v1/incidents").decode(PageBody<IncidentBody>.self).items.count == 2)
         }
     }
 }

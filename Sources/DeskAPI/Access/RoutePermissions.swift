@@ -13,7 +13,8 @@ enum RoutePermissions {
         "GET /readyz": readers,
         "GET /metrics": readers,
         "GET /v1/areas": readers,
-        "GET /v1/timeline": readers,
+        // The whole timeline spans every area: not for responders, who read their own areas.
+        "GET /v1/timeline": [.viewer, .officer, .admin],
         "GET /v1/verify": readers,
         "GET /v1/incidents": readers,
         "GET /v1/incidents/{id}": readers,

@@ -8,11 +8,14 @@ struct DutyRoutes {
     let body: JSONBody
 
     func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/roster") { request, _ in
+        router.get("/v1/roster") { request, context in
             let query = try QueryParameters(request, allowed: ["area", "role", "at"])
             let at = try query.time("at")
-            let slots = try await duty.onDuty(
+            var slots = try await duty.onDuty(
                 area: query.string("area"), role: try query.oneOf("role", DutyRole.self), at: at)
+            if let areas = try await AreaScope.areas(of: context, duty: duty) {
+                slots = slots.filter { areas.contains($0.area) }
+            }
             return try JSONResponse.make(
                 RosterSlotsBody(
                     at: slots.first?.at ?? at ?? .now, timeZone: duty.currentSettings.calendar.timeZoneID,
@@ -56,12 +59,14 @@ struct DutyRoutes {
         router.get("/v1/callouts") { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "status", "incident", "limit"])
             let status = try query.oneOf("status", CallOut.State.self)
+            let areas = try await AreaScope.areas(of: context, duty: duty)
             let callOuts = try await duty.callOuts(
                 CallOutQuery(
                     incident: try incident(query), states: status.map { [$0] }, limit: try limit(query)),
                 mine: try query.boolean("mine") == true ? await context.actor() : nil,
                 bound: context.principal?.responderID)
-            return try JSONResponse.make(ItemsBody(items: callOuts.map(CallOutBody.init)))
+            return try JSONResponse.make(
+                ItemsBody(items: callOuts.filter { areas?.contains($0.area) ?? true }.map(CallOutBody.init)))
         }
         router.post("/v1/callouts/{id}/ack") { request, context in
             let input = try await body.decode(AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
@@ -81,13 +86,15 @@ struct DutyRoutes {
         router.get("/v1/followups") { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "overdue", "status", "incident", "limit"])
             let status = try query.oneOf("status", FollowUp.State.self)
+            let areas = try await AreaScope.areas(of: context, duty: duty)
             let followUps = try await duty.followUps(
                 FollowUpQuery(
                     incident: try incident(query), dueBefore: try query.boolean("overdue") == true ? .now : nil,
                     states: status.map { [$0] }, limit: try limit(query)),
                 mine: try query.boolean("mine") == true ? await context.actor() : nil,
                 bound: context.principal?.responderID)
-            return try JSONResponse.make(ItemsBody(items: followUps.map(FollowUpBody.init)))
+            return try JSONResponse.make(
+                ItemsBody(items: followUps.filter { areas?.contains($0.area) ?? true }.map(FollowUpBody.init)))
         }
         router.post("/v1/followups/{id}/done") { request, context in
             let input = try await body.decode(

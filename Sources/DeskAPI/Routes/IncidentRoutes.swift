@@ -5,17 +5,25 @@ import Hummingbird
 /// `/v1/incidents` and the changes an officer makes to one incident.
 struct IncidentRoutes {
     let desk: IncidentDesk
+    let duty: DutyDesk
     let body: JSONBody
 
     func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/incidents") { request, _ in try await list(request) }
+        router.get("/v1/incidents") { request, context in
+            try await list(request, areas: try await AreaScope.areas(of: context, duty: duty))
+        }
         router.get("/v1/incidents/{id}") { request, context in
             let detail = try await desk.incident(try context.parameters.require("id"))
+            try AreaScope.check(detail.incident, try await AreaScope.areas(of: context, duty: duty))
             return try JSONResponse.make(IncidentBody(detail.incident, reports: detail.reports))
         }
         router.get("/v1/incidents/{id}/timeline") { request, context in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
-            let page = try await desk.timeline(of: try context.parameters.require("id"), page: try query.page())
+            let id = try context.parameters.require("id")
+            if let areas = try await AreaScope.areas(of: context, duty: duty) {
+                try AreaScope.check(try await desk.incident(id).incident, areas)
+            }
+            let page = try await desk.timeline(of: id, page: try query.page())
             return try JSONResponse.make(
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
@@ -92,17 +100,17 @@ struct IncidentRoutes {
         return phase
     }
 
-    private func list(_ request: Request) async throws -> Response {
+    private func list(_ request: Request, areas: Set<String>?) async throws -> Response {
         let query = try QueryParameters(
             request, allowed: ["area", "phase", "status", "since", "needs_review", "limit", "cursor"])
-        let incidents = try await desk.incidents(
-            IncidentQuery(
-                area: query.string("area"), phase: try query.oneOf("phase", Phase.self),
-                status: try query.oneOf("status", IncidentStatus.self), since: try query.time("since"),
-                needsReview: try query.boolean("needs_review"),
-                page: try query.page()
-            )
+        var filter = IncidentQuery(
+            area: query.string("area"), phase: try query.oneOf("phase", Phase.self),
+            status: try query.oneOf("status", IncidentStatus.self), since: try query.time("since"),
+            needsReview: try query.boolean("needs_review"),
+            page: try query.page()
         )
+        filter.areas = areas
+        let incidents = try await desk.incidents(filter)
         return try JSONResponse.make(
             PageBody(items: incidents.items.map { IncidentBody($0) }, nextCursor: incidents.nextCursor?.token)
         )

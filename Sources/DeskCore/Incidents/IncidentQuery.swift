@@ -9,6 +9,8 @@ public struct IncidentQuery: Sendable, Hashable {
     public var since: Date?
     /// Only incidents whose classification does (true) or does not (false) await review.
     public var needsReview: Bool?
+    /// Only incidents in these areas (a responder sees their own areas); nil: every area.
+    public var areas: Set<String>?
     public var page: PageRequest
 
     /// Creates a query.
