@@ -29,6 +29,8 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var classifierRules: String
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
+    /// How long an `Idempotency-Key` is remembered (`[storage] idempotency_key_hours`).
+    public var idempotencyKeyHours = 24
     /// How long personal data of closed incidents is kept (`[retention]`).
     public var retention = RetentionPolicy()
     /// Connection and request limits (`[limits]`).
@@ -140,6 +142,7 @@ public struct DeskConfiguration: Sendable, Hashable {
 
         var storage = try document.table("storage")
         let stateDirectory = try storage.string("state_directory") ?? "/var/lib/deskd"
+        let keyHours = try storage.integer("idempotency_key_hours", in: 1...8760) ?? 24
         if stateDirectory.isEmpty { throw storage.error("state_directory", "must not be empty") }
         try storage.rejectUnknownKeys()
 
@@ -217,6 +220,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         configuration.duty = duty
         configuration.access = access
         configuration.limits = limits
+        configuration.idempotencyKeyHours = keyHours
         configuration.retention = RetentionPolicy(closedIncidentDays: days == 0 ? nil : days)
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration

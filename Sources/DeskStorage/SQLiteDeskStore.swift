@@ -212,6 +212,16 @@ public struct SQLiteDeskStore: DeskStore {
         try await guarded { try await pool.read { db in try TimelineChain.verify(in: db) } }
     }
 
+    public func expireIdempotencyKeys(before cutoff: Date) async throws -> Int {
+        try await guarded {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "DELETE FROM idempotency_key WHERE created_at < ?", arguments: [Timestamp.format(cutoff)])
+                return db.changesCount
+            }
+        }
+    }
+
     public func ping() async throws {
         _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
     }

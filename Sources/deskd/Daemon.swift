@@ -35,6 +35,7 @@ struct Daemon {
                 nudge.fire()
             })
         desk.replaceRetention(configuration.retention)
+        desk.idempotencyKeyLifetime = TimeInterval(configuration.idempotencyKeyHours * 3600)
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
             settings: configuration.duty.settings,
@@ -201,7 +202,15 @@ struct Daemon {
         }
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.ping() },
-            status: { (try? await desk.openIncidentSummary()).map { "Serving; \($0.description)" } }
+            status: {
+                guard let summary = try? await desk.openIncidentSummary() else { return nil }
+                // Call-outs still waiting for an answer, for `systemctl status deskd`.
+                let waiting =
+                    (try? await duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
+                    .count
+                return "Serving; \(summary.description)"
+                    + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
+            }
         )
         let sender = WebhookSender(targets: Self.targets(configuration.duty))
         let timers = DutyTimerService(desk: desk, duty: duty, sender: sender, logger: logger)

@@ -38,9 +38,11 @@ final class DutyTimerService: Service {
                         _ = try await self.duty.deliverDue(using: self.sender)
                     }
                 }
-                // The retention purge, hourly, when a policy is configured.
+                // Hourly: expired idempotency keys, and the retention purge when a policy is configured.
                 group.addTask {
                     await self.loop("retention purge", Wakeup(), every: .seconds(3600)) {
+                        let expired = try await self.desk.expireIdempotencyKeys()
+                        if expired > 0 { self.logger.info("forgot \(expired) expired idempotency keys") }
                         guard self.desk.retention.closedIncidentDays != nil else { return }
                         let summary = try await self.desk.purge(dryRun: false, actor: .system)
                         if !summary.incidents.isEmpty {

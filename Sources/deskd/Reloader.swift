@@ -4,6 +4,7 @@ import DeskCore
 import DeskNotify
 import DeskStorage
 import DeskSystemd
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -54,6 +55,7 @@ struct Reloader: Service {
         sender.replaceTargets(Daemon.targets(next.duty))
         access.replaceLocalMap(next.access)
         desk.replaceRetention(next.retention)
+        desk.idempotencyKeyLifetime = TimeInterval(next.idempotencyKeyHours * 3600)
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }
         if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }

@@ -25,6 +25,20 @@ import Testing
         #expect(try desk.database.rowCounts()["report"] == 1)
     }
 
+    @Test func keysAreForgottenAfterTheirLifetime() async throws {
+        let desk = try await CorrelatedDesk()
+        desk.desk.idempotencyKeyLifetime = 3600
+        let first = try await Self.submit(desk, key: "k-1")
+        desk.clock.advance(minutes: 59)
+        #expect(try await desk.desk.expireIdempotencyKeys() == 0)
+        #expect(try await Self.submit(desk, key: "k-1").replayed)
+        desk.clock.advance(minutes: 2)
+        #expect(try await desk.desk.expireIdempotencyKeys() == 1)
+        // After its lifetime the key names a new request: a new report, stored once more.
+        let later = try await Self.submit(desk, key: "k-1", hash: "h2")
+        #expect(!later.replayed && later.report.id != first.report.id)
+    }
+
     @Test func theSameKeyForADifferentRequestIsRefused() async throws {
         let desk = try await CorrelatedDesk()
         _ = try await Self.submit(desk, key: "k-1")

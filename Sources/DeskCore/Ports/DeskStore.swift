@@ -63,6 +63,9 @@ public protocol DeskStore: Sendable {
     /// it redacted. With `dryRun`, only counts.
     func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary
 
+    /// Forgets idempotency keys stored before `cutoff`; returns how many.
+    func expireIdempotencyKeys(before cutoff: Date) async throws -> Int
+
     /// Proves the store answers (a round trip to the database).
     func ping() async throws
 }

@@ -16,6 +16,7 @@ public final class IncidentDesk: Sendable {
     private let correlationBox: Mutex<CorrelationPolicy>
     private let observer: EventObserver
     private let retentionBox = Mutex(RetentionPolicy())
+    private let keyLifetime = Mutex<TimeInterval>(86_400)
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
     public init(
@@ -287,6 +288,18 @@ public final class IncidentDesk: Sendable {
             page = try PageRequest(limit: PageRequest.maxLimit, cursor: next)
         }
         return (detail, events)
+    }
+
+    /// How long an idempotency key is remembered: a retry after this is a new report.
+    public var idempotencyKeyLifetime: TimeInterval {
+        get { keyLifetime.withLock { $0 } }
+        set { keyLifetime.withLock { $0 = newValue } }
+    }
+
+    /// Forgets idempotency keys older than `idempotencyKeyLifetime`; returns how many.
+    @discardableResult
+    public func expireIdempotencyKeys() async throws -> Int {
+        try await store.expireIdempotencyKeys(before: clock.now().addingTimeInterval(-idempotencyKeyLifetime))
     }
 
     /// Proves the store answers.
