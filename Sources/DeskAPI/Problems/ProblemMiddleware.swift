@@ -42,7 +42,13 @@ struct ProblemMiddleware: RouterMiddleware {
             )
             problem = .internalError(requestID: context.id)
         }
-        if problem.status.code >= 500 {
+        if problem.slug == "storage-unavailable" {
+            // The disk is full, the database read-only or damaged: an operator must act.
+            context.logger.error(
+                "storage unavailable: \(problem.detail)",
+                metadata: ["problem.type": "\(problem.slug)", "http.path": "\(request.uri.path)"]
+            )
+        } else if problem.status.code >= 500 {
             context.logger.warning(
                 "request answered \(problem.status.code)",
                 metadata: ["problem.type": "\(problem.slug)", "problem.detail": "\(problem.detail)"]
