@@ -80,7 +80,16 @@ struct Daemon {
             )
             return database
         } catch {
-            throw StartupFailure(description: "cannot open the database in \(configuration.stateDirectory): \(error)")
+            let text = "\(error)"
+            if text.contains("not a database") || text.contains("malformed") || text.contains("corrupt") {
+                // Never "repair" by starting over: the file is evidence. Stop, say what to do.
+                throw StartupFailure(
+                    description:
+                        "the database \(configuration.databasePath) is damaged (\(text)); deskd will not start on it. "
+                        + "Move it aside and restore the latest backup (README: Backup and restore), then start again",
+                    isDamagedDatabase: true)
+            }
+            throw StartupFailure(description: "cannot open the database in \(configuration.stateDirectory): \(text)")
         }
     }
 
@@ -256,4 +265,6 @@ final class TimerNudge: Sendable {
 struct StartupFailure: Error, CustomStringConvertible {
     var description: String
     var isConfiguration = false
+    /// The database file is damaged: restarting cannot help (exit status 76, which the unit does not restart).
+    var isDamagedDatabase = false
 }

@@ -64,7 +64,7 @@ struct Deskd: AsyncParsableCommand {
             logger.critical("start-up failed: \(error.description)")
             SystemdNotifier().status("Start-up failed: \(error.description)")
             JournalSink.shared.flush()
-            throw ExitCode(error.isConfiguration ? 78 : 1)
+            throw ExitCode(error.isConfiguration ? 78 : error.isDamagedDatabase ? 76 : 1)
         }
         JournalSink.shared.flush()
     }

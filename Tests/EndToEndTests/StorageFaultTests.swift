@@ -49,3 +49,22 @@ import Testing
         #expect(try daemon.stop() == 0)
     }
 }
+
+/// A damaged database file stops deskd at start-up with a clear message and exit status 76, and
+/// the file is left as it was.
+@Suite struct DamagedDatabaseTests {
+    @Test func deskdRefusesToStartOnADamagedFile() throws {
+        let daemon = try DaemonProcess()
+        let state = daemon.directory + "/state"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+        var noise = [UInt8](repeating: 0, count: 65_536)
+        for index in noise.indices { noise[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 7) }
+        let file = state + "/deskd.sqlite"
+        try Data(noise).write(to: URL(fileURLWithPath: file))
+        let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])
+        #expect(result.status == 76, "\(result.stderr)")
+        #expect(result.stderr.contains("is damaged"), "\(result.stderr)")
+        #expect(result.stderr.contains("restore the latest backup"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(noise))
+    }
+}
