@@ -183,24 +183,6 @@ extension SQLiteDeskStore: DutyStore {
             [Timestamp.format(now), limit], DutyRows.delivery)
     }
 
-    public func nextDutyDeadline(followUpGrace: TimeInterval) async throws -> Date? {
-        let texts: [String?] = try await guarded {
-            try await pool.read { db in
-                [
-                    try String.fetchOne(
-                        db, sql: "SELECT min(due_at) FROM callout WHERE state IN ('pending', 'notified')"),
-                    try String.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'"),
-                    try String.fetchOne(db, sql: "SELECT min(due_at) FROM followup WHERE state = 'open'"),
-                ]
-            }
-        }
-        var dates = try texts.prefix(2).compactMap { try $0.map(StoredValue.time) }
-        if let followUp = try texts[2].map(StoredValue.time) {
-            dates.append(followUp.addingTimeInterval(followUpGrace))
-        }
-        return dates.min()
-    }
-
     public func apply(_ change: DutyChange) async throws -> [TimelineEvent] {
         try await guarded {
             try await pool.write { db in

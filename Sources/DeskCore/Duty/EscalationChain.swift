@@ -47,8 +47,8 @@ public struct DutyContext: Sendable {
         }
         let national = policy.nationalDutyOfficers.compactMap { roster.responder($0) }
             .filter { roster.isAvailable($0, at: now) }
-            .map { DutyCandidate(responder: $0, source: .override("national")) }
-        add(national) { _ in "national" }
+            .map { DutyCandidate(responder: $0, source: .national) }
+        add(national) { $0.source.description }
         return links
     }
 }

@@ -106,6 +106,8 @@ public enum DutySource: Sendable, Hashable {
     case rotation(String, layer: Int)
     /// Later in the turn order of this rotation: the next to ask when the person on shift does not answer.
     case nextInRotation(String)
+    /// A national duty officer: the last resort when an area's chain runs dry.
+    case national
 
     /// The text form used in the API and on the timeline, e.g. `rotation:r-bredang-fa/0`.
     public var description: String {
@@ -113,6 +115,7 @@ public enum DutySource: Sendable, Hashable {
         case .override(let id): return "override:\(id)"
         case .rotation(let id, let layer): return "rotation:\(id)/\(layer)"
         case .nextInRotation(let id): return "next-in-rotation:\(id)"
+        case .national: return "national"
         }
     }
 }

@@ -54,10 +54,6 @@ public protocol DutyStore: Sendable {
     /// Pending deliveries whose next attempt is due by `now`, oldest first.
     func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery]
 
-    /// When the next timer fires: the earliest open call-out deadline, follow-up due time (plus
-    /// `followUpGrace`) or delivery attempt; nil when nothing waits.
-    func nextDutyDeadline(followUpGrace: TimeInterval) async throws -> Date?
-
     /// Writes a change whole: call-out transitions only from their expected state (a required one
     /// that lost a race fails the change with `conflict(.callOutClosed)`; another is dropped with its
     /// events), a staffing mark at most once per incident and phase. Returns the events as stored.
