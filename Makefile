@@ -9,7 +9,7 @@ CONFIGURATION ?= release
 BIN_BUILD = .build/$(CONFIGURATION)
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-.PHONY: help setup build run test bench install uninstall lint format clean
+.PHONY: help setup build run test bench bench-load install uninstall lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
@@ -38,6 +38,12 @@ test: setup
 bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
+
+# Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling.
+bench-load: setup
+	$(SWIFT) build -c release --product deskd
+	$(SWIFT) build -c release --product desk-load
+	./.build/release/desk-load $(CURDIR)
 
 install:
 ifndef SKIP_BUILD

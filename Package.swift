@@ -109,6 +109,15 @@ let package = Package(
         .target(name: "DeskTestSupport", dependencies: ["DeskCore", "DeskConfig"], path: "Tests/DeskTestSupport"),
         // Classifier benchmark (`make bench`): medians and a same-run baseline, never a timed test.
         .executableTarget(name: "desk-bench", dependencies: ["DeskCore", "DeskConfig"]),
+        // Load benchmark (`make bench-load`): a release deskd over TCP and the Unix socket against a no-storage ceiling.
+        .executableTarget(
+            name: "desk-load",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore"]),
         .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
