@@ -187,6 +187,15 @@ struct Daemon {
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)
         let notifier = SystemdNotifier()
+        // One `STATUS=` line for ready, the periodic refresh and reloads: open incidents and the
+        // call-outs still waiting for an answer, for `systemctl status deskd`.
+        let statusLine: @Sendable () async -> String? = {
+            guard let summary = try? await desk.openIncidentSummary() else { return nil }
+            let waiting =
+                (try? await duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
+                .count
+            return "Serving; \(summary.description)" + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
+        }
         let services: [any Service]
         do {
             services = try DeskServer.services(
@@ -197,8 +206,7 @@ struct Daemon {
                     if ready.arrive() {
                         // Database open, migrations done, every listener accepting: tell systemd.
                         Task {
-                            let summary = try? await desk.openIncidentSummary()
-                            notifier.ready(status: "Serving; \(summary?.description ?? "incident count unavailable")")
+                            notifier.ready(status: await statusLine() ?? "Serving; incident count unavailable")
                             logger.notice(
                                 "deskd ready",
                                 metadata: ["listeners": "\(expected)", "MESSAGE_ID": "\(JournalMessage.ready.id)"])
@@ -211,22 +219,13 @@ struct Daemon {
         }
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.ping() },
-            status: {
-                guard let summary = try? await desk.openIncidentSummary() else { return nil }
-                // Call-outs still waiting for an answer, for `systemctl status deskd`.
-                let waiting =
-                    (try? await duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
-                    .count
-                return "Serving; \(summary.description)"
-                    + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
-            }
-        )
+            status: statusLine)
         let sender = WebhookSender(targets: Self.targets(configuration.duty))
         let timers = DutyTimerService(desk: desk, duty: duty, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender, access: access,
-            database: database, notifier: notifier, logger: logger)
+            database: database, notifier: notifier, status: statusLine, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: (services + [supervision, timers, reloader]).map {

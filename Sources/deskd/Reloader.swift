@@ -22,6 +22,8 @@ struct Reloader: Service {
     let access: AccessControl
     let database: DeskDatabase
     let notifier: SystemdNotifier
+    /// The `STATUS=` line sent with `READY=1` once a reload is applied.
+    let status: @Sendable () async -> String?
     let logger: Logger
 
     func run() async throws {
@@ -31,8 +33,7 @@ struct Reloader: Service {
             logger.notice("SIGHUP: reloading the configuration", metadata: ["config": "\(configPath)"])
             do {
                 current = try await reload(from: current)
-                let summary = try? await desk.openIncidentSummary()
-                notifier.ready(status: "Serving; \(summary?.description ?? "reloaded")")
+                notifier.ready(status: await status() ?? "Serving; reloaded")
             } catch {
                 logger.error(
                     "reload refused; still running the previous configuration: \(error)",
