@@ -31,6 +31,8 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var correlation: CorrelationPolicy
     /// How long an `Idempotency-Key` is remembered (`[storage] idempotency_key_hours`).
     public var idempotencyKeyHours = 24
+    /// Writes allowed to wait for the disk before more are refused with 503 (`[storage] write_queue`).
+    public var writeQueue = 4096
     /// How long personal data of closed incidents is kept (`[retention]`).
     public var retention = RetentionPolicy()
     /// Connection and request limits (`[limits]`).
@@ -143,6 +145,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         var storage = try document.table("storage")
         let stateDirectory = try storage.string("state_directory") ?? "/var/lib/deskd"
         let keyHours = try storage.integer("idempotency_key_hours", in: 1...8760) ?? 24
+        let writeQueue = try storage.integer("write_queue", in: 1...1_000_000) ?? 4096
         if stateDirectory.isEmpty { throw storage.error("state_directory", "must not be empty") }
         try storage.rejectUnknownKeys()
 
@@ -221,6 +224,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         configuration.access = access
         configuration.limits = limits
         configuration.idempotencyKeyHours = keyHours
+        configuration.writeQueue = writeQueue
         configuration.retention = RetentionPolicy(closedIncidentDays: days == 0 ? nil : days)
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration

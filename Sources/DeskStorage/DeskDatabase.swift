@@ -1,6 +1,7 @@
 import DeskCore
 import Foundation
 import GRDB
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -14,12 +15,19 @@ public final class DeskDatabase: Sendable {
     let pool: DatabasePool
     /// Where the database lives.
     public let path: String
+    /// Every write of the running desk goes through here (group commit).
+    let writer: GroupCommitWriter
 
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the database at `path`. At most
+    /// `writeQueueCapacity` writes wait for the disk at once; more are refused with
+    /// `DeskError.overloaded`.
     ///
     /// Fails, without serving anything, when the file is not a database, cannot be opened, or
     /// durability cannot be set to `synchronous=FULL`.
-    public init(path: String) throws {
+    public init(
+        path: String, writeQueueCapacity: Int = DeskDatabase.defaultWriteQueueCapacity,
+        logger: Logger = Logger(label: "deskd.storage")
+    ) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -46,6 +54,23 @@ public final class DeskDatabase: Sendable {
             throw StorageFailure("cannot open database \(path): \(error.message ?? error.description)")
         }
         self.path = path
+        writer = GroupCommitWriter(pool: pool, capacity: writeQueueCapacity, logger: logger)
+    }
+
+    /// Writes allowed to wait for the disk unless configured otherwise (`[storage] write_queue`).
+    public static let defaultWriteQueueCapacity = 4096
+
+    /// Runs `work` in the next group-commit transaction; see `GroupCommitWriter`.
+    func write<Value: Sendable>(_ work: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await writer.write(work)
+    }
+
+    /// What the write queue has done so far: batches, writes committed and refused, writes waiting.
+    public func writeQueueStats() -> WriteQueueStats {
+        let counters = writer.counters
+        return WriteQueueStats(
+            batches: counters.batches, committed: counters.committed, refused: counters.refused,
+            waiting: counters.waiting, largestBatch: counters.largestBatch)
     }
 
     /// The durability level of the writer connection, as SQLite reports it (2 = FULL).

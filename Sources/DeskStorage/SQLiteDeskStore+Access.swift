@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteDeskStore: AccessStore {
     public func insertToken(_ token: APIToken, event: TimelineEvent) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 if try Row.fetchOne(db, sql: "SELECT 1 FROM api_token WHERE name = ?", arguments: [token.name]) != nil {
                     throw DeskError.conflict(.tokenExists(token.name))
                 }
@@ -42,7 +42,7 @@ extension SQLiteDeskStore: AccessStore {
 
     public func revokeToken(name: String, at: Date, event: TimelineEvent) async throws -> APIToken {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE name = ?", arguments: [name])
                 else { throw DeskError.notFound(kind: "token", id: name) }
                 var token = try Self.token(row)

@@ -19,7 +19,7 @@ extension SQLiteDeskStore: DutyStore {
 
     public func insertResponder(_ responder: Responder, event: TimelineEvent) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 if try Row.fetchOne(db, sql: "SELECT 1 FROM responder WHERE id = ?", arguments: [responder.id]) != nil {
                     throw DeskError.conflict(.responderExists(responder.id))
                 }
@@ -34,7 +34,7 @@ extension SQLiteDeskStore: DutyStore {
         _ change: @escaping @Sendable (Responder, Roster) throws(DeskError) -> (Responder, TimelineEvent)
     ) async throws -> (Responder, TimelineEvent) {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 let roster = try Self.roster(in: db)
                 guard let current = roster.responder(id) else { throw DeskError.notFound(kind: "responder", id: id) }
                 let (updated, event) = try change(current, roster)
@@ -47,7 +47,7 @@ extension SQLiteDeskStore: DutyStore {
 
     public func importRoster(_ roster: Roster, event: TimelineEvent) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 for responder in roster.responders { try DutyRows.save(responder, in: db) }
                 try db.execute(sql: "DELETE FROM rotation; DELETE FROM roster_override; DELETE FROM unavailability")
                 for rotation in roster.rotations { try DutyRows.insert(rotation, in: db) }
@@ -67,7 +67,7 @@ extension SQLiteDeskStore: DutyStore {
 
     public func insertOverride(_ override: RosterOverride, event: TimelineEvent) async throws {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 try DutyRows.insert(override, in: db)
                 _ = try Self.append([event], in: db)
             }
@@ -185,7 +185,7 @@ extension SQLiteDeskStore: DutyStore {
 
     public func apply(_ change: DutyChange) async throws -> [TimelineEvent] {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 if let mark = change.staffed {
                     do {
                         try db.execute(

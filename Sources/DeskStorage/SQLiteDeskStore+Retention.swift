@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteDeskStore {
     public func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 let ids = try String.fetchAll(
                     db,
                     sql: """

@@ -4,7 +4,7 @@ import GRDB
 
 /// The `DeskStore` port on the SQLite database.
 public struct SQLiteDeskStore: DeskStore {
-    private let database: DeskDatabase
+    let database: DeskDatabase
 
     /// Creates the store over an opened database.
     public init(database: DeskDatabase) {
@@ -30,7 +30,7 @@ public struct SQLiteDeskStore: DeskStore {
 
     public func open(_ new: NewIncident) async throws -> [TimelineEvent] {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 try IncidentRecord(new.incident).insert(db)
                 try ReportRecord(new.report).insert(db)
                 try Self.claim(new.claim, report: new.report, in: db)
@@ -43,7 +43,7 @@ public struct SQLiteDeskStore: DeskStore {
         incident id: DeskID, _ decide: @escaping @Sendable (Incident) throws(DeskError) -> IncidentUpdate
     ) async throws -> IncidentUpdate {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 guard let record = try IncidentRecord.fetchOne(db, key: id.rawValue) else {
                     throw DeskError.incidentNotFound(id.rawValue)
                 }
@@ -214,7 +214,7 @@ public struct SQLiteDeskStore: DeskStore {
 
     public func expireIdempotencyKeys(before cutoff: Date) async throws -> Int {
         try await guarded {
-            try await pool.write { db in
+            try await database.write { db in
                 try db.execute(
                     sql: "DELETE FROM idempotency_key WHERE created_at < ?", arguments: [Timestamp.format(cutoff)])
                 return db.changesCount

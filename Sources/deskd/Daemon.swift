@@ -20,7 +20,9 @@ struct Daemon {
 
     func run() async throws {
         let database = try openDatabase()
-        let metrics = DeskMetrics(databaseBytes: { [path = database.path] in Self.databaseBytes(path) })
+        let metrics = DeskMetrics(
+            databaseBytes: { [path = database.path] in Self.databaseBytes(path) },
+            writeQueue: { [database] in database.writeQueueStats() })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let store = SQLiteDeskStore(database: database)
@@ -69,7 +71,8 @@ struct Daemon {
         do {
             try FileManager.default.createDirectory(
                 atPath: configuration.stateDirectory, withIntermediateDirectories: true)
-            let database = try DeskDatabase(path: configuration.databasePath)
+            let database = try DeskDatabase(
+                path: configuration.databasePath, writeQueueCapacity: configuration.writeQueue, logger: logger)
             let journalMode = try database.journalMode()
             let synchronous = try database.synchronousLevel()
             logger.info(

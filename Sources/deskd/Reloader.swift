@@ -63,6 +63,7 @@ struct Reloader: Service {
         if next.maxBodyBytes != current.maxBodyBytes { needRestart.append("server.max_body_bytes") }
         if next.maxJSONDepth != current.maxJSONDepth { needRestart.append("server.max_json_depth") }
         if next.stateDirectory != current.stateDirectory { needRestart.append("storage.state_directory") }
+        if next.writeQueue != current.writeQueue { needRestart.append("storage.write_queue") }
         if next.logLevel != current.logLevel || next.logTarget != current.logTarget { needRestart.append("log") }
         if !needRestart.isEmpty {
             logger.warning("changed settings take effect at the next restart: \(needRestart.joined(separator: ", "))")

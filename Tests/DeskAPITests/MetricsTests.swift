@@ -38,6 +38,10 @@ import Testing
             #expect(after["deskd_incidents_opened_total{phase=\"during\"}"] == 2)
             #expect(after["deskd_open_incidents{phase=\"during\"}"] == 2)
             #expect(after["deskd_database_bytes"] == 4096)
+            // Group commit: at least the two reports went through the write queue.
+            #expect((after["deskd_writes_committed"] ?? 0) >= 2)
+            #expect((after["deskd_write_batches"] ?? 0) >= 1)
+            #expect(after["deskd_writes_refused"] == 0)
         }
     }
 }

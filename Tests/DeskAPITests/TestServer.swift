@@ -72,7 +72,7 @@ final class TestServer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let database = try DeskDatabase(path: directory + "/deskd.sqlite")
         _ = try database.syncAreas(areas)
-        let metrics = DeskMetrics(databaseBytes: { 4096 })
+        let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let desk = IncidentDesk(
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
             correlation: correlation, observer: { events, incident in metrics.record(events, incident: incident) })

@@ -111,7 +111,7 @@ final class DaemonProcess {
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
-        logConfig: String = "", areasFile: String? = nil, roster: Bool = false
+        logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = ""
     ) throws {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -127,6 +127,7 @@ final class DaemonProcess {
 
             [storage]
             state_directory = "\(directory)/state"
+            \(storageConfig)
 
             [areas]
             file = "\(areasFile ?? repositoryRoot + "/seeds/areas.json")"

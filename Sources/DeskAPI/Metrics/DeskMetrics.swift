@@ -10,14 +10,18 @@ import Prometheus
 public final class DeskMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let databaseBytes: @Sendable () -> Int?
+    private let writeQueue: @Sendable () -> WriteQueueStats?
 
-    /// Creates the metrics on `registry`; `databaseBytes` measures the database files, if known.
+    /// Creates the metrics on `registry`; `databaseBytes` measures the database files and
+    /// `writeQueue` reads the group-commit figures, if known.
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        databaseBytes: @escaping @Sendable () -> Int? = { nil }
+        databaseBytes: @escaping @Sendable () -> Int? = { nil },
+        writeQueue: @escaping @Sendable () -> WriteQueueStats? = { nil }
     ) {
         self.registry = registry
         self.databaseBytes = databaseBytes
+        self.writeQueue = writeQueue
     }
 
     /// Counts call-outs by the state reached, escalations, unstaffed incidents and delivery attempts.
@@ -109,6 +113,19 @@ public final class DeskMetrics: Sendable {
         if let bytes = databaseBytes() {
             registry.makeGauge(name: "deskd_database_bytes", help: "Size of the database files (with the WAL).")
                 .set(Double(bytes))
+        }
+        if let queue = writeQueue() {
+            // Gauges set from the writer's running totals (Prometheus counters cannot be set).
+            let figures: [(String, Int, String)] = [
+                ("deskd_write_batches", queue.batches, "Group-commit transactions committed since start."),
+                ("deskd_writes_committed", queue.committed, "Writes committed since start (all batches)."),
+                ("deskd_writes_refused", queue.refused, "Writes refused with 503 because the queue was full."),
+                ("deskd_writes_waiting", queue.waiting, "Writes waiting for the disk now."),
+                ("deskd_write_largest_batch", queue.largestBatch, "The most writes one transaction has carried."),
+            ]
+            for (name, value, help) in figures {
+                registry.makeGauge(name: name, help: help).set(Double(value))
+            }
         }
     }
 

@@ -69,6 +69,13 @@ enum ProblemMapping {
                 headers: headers)
         case .forbidden(let reason):
             return APIProblem(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: reason)
+        case .overloaded(let reason):
+            var headers = HTTPFields()
+            headers[.retryAfter] = "1"
+            return APIProblem(
+                status: .serviceUnavailable, slug: "write-queue-full", title: "Too many writes at once",
+                detail: "\(reason); nothing was stored, try again in a second", headers: headers
+            )
         case .unavailable(let reason):
             var headers = HTTPFields()
             headers[.retryAfter] = "5"

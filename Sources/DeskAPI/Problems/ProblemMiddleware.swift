@@ -48,7 +48,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 "storage unavailable: \(problem.detail)",
                 metadata: ["problem.type": "\(problem.slug)", "http.path": "\(request.uri.path)"]
             )
-        } else if problem.status.code >= 500 {
+        } else if problem.status.code >= 500, problem.slug != "write-queue-full" {
+            // (A full write queue is logged once per episode by the writer, not per request.)
             context.logger.warning(
                 "request answered \(problem.status.code)",
                 metadata: ["problem.type": "\(problem.slug)", "problem.detail": "\(problem.detail)"]

@@ -49,6 +49,8 @@ public enum DeskError: Error, Sendable, Hashable {
     case conflict(Conflict)
     /// The store cannot take or serve the request right now.
     case unavailable(String)
+    /// Too many writes are waiting for the disk; the caller should retry in a moment.
+    case overloaded(String)
     /// The idempotency key was used before for a different request.
     case idempotencyKeyReused(String)
     /// Nothing of this kind (`responder`, `call-out`, `follow-up`) has this id.

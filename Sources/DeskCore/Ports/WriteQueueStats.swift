@@ -1,0 +1,22 @@
+/// What the storage's group-commit queue has done since start-up, for metrics.
+public struct WriteQueueStats: Sendable, Hashable {
+    /// Transactions committed.
+    public var batches: Int
+    /// Writes committed (the sum of every batch's size).
+    public var committed: Int
+    /// Writes refused because the queue was full.
+    public var refused: Int
+    /// Writes waiting now.
+    public var waiting: Int
+    /// The most writes one transaction has carried.
+    public var largestBatch: Int
+
+    /// Creates the figures.
+    public init(batches: Int, committed: Int, refused: Int, waiting: Int, largestBatch: Int) {
+        self.batches = batches
+        self.committed = committed
+        self.refused = refused
+        self.waiting = waiting
+        self.largestBatch = largestBatch
+    }
+}

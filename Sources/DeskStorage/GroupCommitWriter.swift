@@ -1,0 +1,190 @@
+import DeskCore
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// Group commit: every write of the desk (reports with their timeline events, notes, call-out
+/// changes, roster edits) waits in one bounded queue; a single writer takes whatever is waiting
+/// into one transaction and answers each caller only after `COMMIT` returned (with
+/// `synchronous=FULL`, after the fsync). Under load many writes share one fsync; alone, a write
+/// commits at once.
+///
+/// Each write runs in its own savepoint, so one that fails (a conflict, a refused change) rolls
+/// back only itself. If the transaction as a whole fails — `COMMIT` cannot reach the disk, or
+/// SQLite aborted it — every write of the batch fails with that error: nothing is acknowledged
+/// that is not on disk.
+///
+/// When `capacity` writes are already waiting, new ones are refused at once with
+/// `DeskError.overloaded` instead of growing memory. The log gets one warning when refusing
+/// starts and one notice when the queue has drained to half, not one line per refused request.
+final class GroupCommitWriter: Sendable {
+    /// What the queue has done so far, for metrics.
+    struct Counters: Sendable, Hashable {
+        var batches = 0
+        var committed = 0
+        var refused = 0
+        var waiting = 0
+        var largestBatch = 0
+    }
+
+    private struct State {
+        var pending: [any PendingWrite] = []
+        var draining = false
+        var counters = Counters()
+        /// Refused since the queue last filled up; nil while writes are accepted.
+        var refusedThisEpisode: Int?
+    }
+
+    private let pool: DatabasePool
+    private let capacity: Int
+    private let maximumBatch: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// `capacity`: writes allowed to wait; `maximumBatch`: writes taken into one transaction.
+    init(pool: DatabasePool, capacity: Int, maximumBatch: Int = 512, logger: Logger) {
+        self.pool = pool
+        self.capacity = max(1, capacity)
+        self.maximumBatch = max(1, maximumBatch)
+        self.logger = logger
+    }
+
+    /// The counters so far.
+    var counters: Counters {
+        state.withLock { state in
+            var counters = state.counters
+            counters.waiting = state.pending.count
+            return counters
+        }
+    }
+
+    /// Runs `work` in the next batch's transaction and returns its value once that batch is
+    /// committed. Throws `work`'s own error (its changes rolled back), the batch's storage error,
+    /// or `DeskError.overloaded` when the queue is full.
+    func write<Value: Sendable>(_ work: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let pending = Write(work: work, continuation: continuation)
+            var firstRefusal = false
+            let start = state.withLock { state -> Bool? in
+                guard state.pending.count < capacity else {
+                    state.counters.refused += 1
+                    firstRefusal = state.refusedThisEpisode == nil
+                    state.refusedThisEpisode = (state.refusedThisEpisode ?? 0) + 1
+                    return nil
+                }
+                state.pending.append(pending)
+                defer { state.draining = true }
+                return !state.draining
+            }
+            switch start {
+            case nil:
+                if firstRefusal {
+                    logger.warning(
+                        "write queue full: \(capacity) writes waiting for the disk; refusing writes with 503 until it drains"
+                    )
+                }
+                continuation.resume(
+                    throwing: DeskError.overloaded("\(capacity) writes are already waiting for the disk"))
+            case true?:
+                Task { await self.drain() }
+            case false?:
+                break
+            }
+        }
+    }
+
+    /// Commits batches until nothing waits.
+    private func drain() async {
+        while true {
+            let (batch, refusedWhileFull) = state.withLock { state -> ([any PendingWrite], Int?) in
+                let batch = Array(state.pending.prefix(maximumBatch))
+                state.pending.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                guard let refused = state.refusedThisEpisode, state.pending.count <= capacity / 2 else {
+                    return (batch, nil)
+                }
+                state.refusedThisEpisode = nil
+                return (batch, refused)
+            }
+            if let refusedWhileFull {
+                logger.notice("write queue has room again; \(refusedWhileFull) writes were refused while it was full")
+            }
+            if batch.isEmpty { return }
+            do {
+                try await pool.write { db in
+                    for pending in batch {
+                        pending.run(in: db)
+                        // SQLite rolls a transaction back by itself after some errors (a full
+                        // disk, an I/O error): the earlier writes of the batch are gone too.
+                        guard db.isInsideTransaction else {
+                            throw pending.failure ?? StorageFailure("the transaction was rolled back")
+                        }
+                    }
+                }
+                state.withLock { state in
+                    state.counters.batches += 1
+                    state.counters.committed += batch.count
+                    state.counters.largestBatch = max(state.counters.largestBatch, batch.count)
+                }
+                for pending in batch { pending.finish(batchFailure: nil) }
+            } catch {
+                for pending in batch { pending.finish(batchFailure: error) }
+            }
+        }
+    }
+}
+
+/// One queued write, its value type erased.
+private protocol PendingWrite: Sendable {
+    /// Runs the work in a savepoint of the batch's transaction.
+    func run(in db: Database)
+    /// The work's own error, if it failed.
+    var failure: (any Error)? { get }
+    /// Answers the caller: the work's outcome, or the batch's failure.
+    func finish(batchFailure: (any Error)?)
+}
+
+/// A queued write and its caller.
+///
+/// `@unchecked Sendable`: `outcome` is written by `run` and read by `failure`/`finish`, all
+/// called by the single draining task one after the other, never concurrently.
+private final class Write<Value: Sendable>: PendingWrite, @unchecked Sendable {
+    private let work: @Sendable (Database) throws -> Value
+    private let continuation: CheckedContinuation<Value, any Error>
+    private var outcome: Result<Value, any Error>?
+
+    init(work: @escaping @Sendable (Database) throws -> Value, continuation: CheckedContinuation<Value, any Error>) {
+        self.work = work
+        self.continuation = continuation
+    }
+
+    func run(in db: Database) {
+        do {
+            var value: Value?
+            try db.inSavepoint {
+                value = try work(db)
+                return .commit
+            }
+            guard let value else { throw StorageFailure("a write returned no value") }
+            outcome = .success(value)
+        } catch {
+            outcome = .failure(error)
+        }
+    }
+
+    var failure: (any Error)? {
+        if case .failure(let error)? = outcome { return error }
+        return nil
+    }
+
+    func finish(batchFailure: (any Error)?) {
+        if let batchFailure {
+            continuation.resume(throwing: batchFailure)
+        } else if let outcome {
+            continuation.resume(with: outcome)
+        } else {
+            continuation.resume(throwing: StorageFailure("a write was never run"))
+        }
+    }
+}
