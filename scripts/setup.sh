@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing Incident Desk needs on Debian/Ubuntu, beyond the Swift
 # toolchain: the system SQLite and libsystemd headers, pkg-config, curl (tests use it as an
-# independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), and
-# the OpenAPI validator. Installs only what is missing; needs root (or sudo) for apt.
+# independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), the
+# OpenAPI validator, and e2fsprogs and util-linux (the read-only filesystem test mounts an ext4
+# image). Installs only what is missing; needs root (or sudo) for apt.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsystemd-dev pkg-config curl)
+packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -283,7 +283,9 @@ enum StorageErrorText {
         case .SQLITE_FULL: return "the disk is full"
         case .SQLITE_READONLY: return "the database is read-only"
         case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is busy"
-        case .SQLITE_IOERR: return "the disk reported an I/O error"
+        case .SQLITE_IOERR:
+            // What a filesystem the kernel turned read-only after a disk error looks like too.
+            return "the disk reported an I/O error (the filesystem may have gone read-only; see the kernel log)"
         case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the database file is damaged"
         default: return "database error: \(error.message ?? error.resultCode.description)"
         }
