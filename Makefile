@@ -15,6 +15,7 @@ help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
 	@echo "make test   - set up, build and run the whole test suite"
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
+	@echo "make bench-load - ingest load (TCP, Unix socket, no-storage ceiling), start-up and latest-50 at 1M incidents"
 	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
 	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
 	@echo "make lint   - check formatting (swift-format, .swift-format)"
@@ -39,11 +40,14 @@ bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
 
-# Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling.
+# Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling;
+# then start-up and latest-50 at BENCH_INCIDENTS incidents.
+BENCH_INCIDENTS ?= 1000000
 bench-load: setup
 	$(SWIFT) build -c release --product deskd
 	$(SWIFT) build -c release --product desk-load
 	./.build/release/desk-load $(CURDIR)
+	python3 scripts/bench-scale.py $(CURDIR) --incidents $(BENCH_INCIDENTS)
 
 install:
 ifndef SKIP_BUILD
