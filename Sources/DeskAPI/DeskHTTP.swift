@@ -44,6 +44,8 @@ public enum DeskHTTP {
         // Inside the problem middleware, so refusals are problem+json too.
         router.add(middleware: AccessMiddleware(access: access, routes: table))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: settings.rateLimits)))
+        // After access: keys are per principal.
+        router.add(middleware: IdempotencyMiddleware(desk: desk, maxBodyBytes: settings.maxBodyBytes))
         registerRoutes(on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return router.buildResponder()
     }

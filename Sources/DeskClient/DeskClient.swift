@@ -29,20 +29,19 @@ public struct DeskClient: Sendable {
         try decode(try await send(.GET, path: path + Self.queryString(query), body: nil))
     }
 
-    /// `POST path` with a JSON body, decoded as `Response`.
+    /// `POST path` with a JSON body, decoded as `Response`; sent with an `Idempotency-Key` and
+    /// retried with it (see `postIdempotently`), so a lost answer never doubles the write.
     public func post<Body: Encodable, Response: Decodable>(
         _ path: String, body: Body, as type: Response.Type = Response.self
     ) async throws -> Response {
-        let data = try DeskJSON.encoder().encode(body)
-        return try decode(try await send(.POST, path: path, body: data))
+        try await postIdempotently(path, body: body)
     }
 
-    /// `PUT path` with a JSON body, decoded as `Response`.
+    /// `PUT path` with a JSON body, decoded as `Response`; idempotent like `post`.
     public func put<Body: Encodable, Response: Decodable>(
         _ path: String, body: Body, as type: Response.Type = Response.self
     ) async throws -> Response {
-        let data = try DeskJSON.encoder().encode(body)
-        return try decode(try await send(.PUT, path: path, body: data))
+        try await write(.PUT, path, body: body)
     }
 
     /// `DELETE path`, decoded as `Response`.
@@ -54,26 +53,32 @@ public struct DeskClient: Sendable {
         try decode(try await send(.DELETE, path: path, body: nil))
     }
 
-    /// `PATCH path` with a JSON body, decoded as `Response`.
+    /// `PATCH path` with a JSON body, decoded as `Response`; idempotent like `post`.
     public func patch<Body: Encodable, Response: Decodable>(
         _ path: String, body: Body, as type: Response.Type = Response.self
     ) async throws -> Response {
-        let data = try DeskJSON.encoder().encode(body)
-        return try decode(try await send(.PATCH, path: path, body: data))
+        try await write(.PATCH, path, body: body)
     }
 
     /// `POST path` with an `Idempotency-Key`, retried with the same key when the answer is lost
     /// (connection failure), the desk is briefly unavailable (503) or a concurrent retry holds the
-    /// key (409): deskd stores the report once however often it arrives.
+    /// key (409): deskd does the write once however often it arrives.
     public func postIdempotently<Body: Encodable, Response: Decodable>(
         _ path: String, body: Body, key: String = UUID().uuidString.lowercased(), attempts: Int = 4,
         as type: Response.Type = Response.self
+    ) async throws -> Response {
+        try await write(.POST, path, body: body, key: key, attempts: attempts)
+    }
+
+    private func write<Body: Encodable, Response: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: Body, key: String = UUID().uuidString.lowercased(),
+        attempts: Int = 4
     ) async throws -> Response {
         let data = try DeskJSON.encoder().encode(body)
         var attempt = 1
         while true {
             do {
-                return try decode(try await send(.POST, path: path, body: data, headers: [("Idempotency-Key", key)]))
+                return try decode(try await send(method, path: path, body: data, headers: [("Idempotency-Key", key)]))
             } catch let error as DeskClientError where attempt < attempts && error.isWorthRetrying {
                 try await Task.sleep(for: .milliseconds(250 << attempt))
                 attempt += 1

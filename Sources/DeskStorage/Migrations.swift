@@ -314,6 +314,25 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'timeline events are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v8-idempotent-responses") { db in
+            try db.execute(
+                sql: """
+                    -- Answers to writes other than reports, kept under their Idempotency-Key for retries.
+                    -- status is NULL while the write is being done.
+                    CREATE TABLE idempotent_response (
+                        principal TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        request_hash TEXT NOT NULL,
+                        status INTEGER CHECK (status IS NULL OR status BETWEEN 200 AND 299),
+                        content_type TEXT,
+                        location TEXT,
+                        body BLOB,
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (principal, key)
+                    );
+                    CREATE INDEX idempotent_response_by_time ON idempotent_response(created_at);
+                    """)
+        }
         return migrator
     }
 }

@@ -217,7 +217,10 @@ public struct SQLiteDeskStore: DeskStore {
             try await database.write { db in
                 try db.execute(
                     sql: "DELETE FROM idempotency_key WHERE created_at < ?", arguments: [Timestamp.format(cutoff)])
-                return db.changesCount
+                let keys = db.changesCount
+                try db.execute(
+                    sql: "DELETE FROM idempotent_response WHERE created_at < ?", arguments: [Timestamp.format(cutoff)])
+                return keys + db.changesCount
             }
         }
     }

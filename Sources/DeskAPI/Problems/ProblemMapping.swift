@@ -52,7 +52,7 @@ enum ProblemMapping {
         case .idempotencyKeyReused(let key):
             return APIProblem(
                 status: .unprocessableContent, slug: "idempotency-key-reused", title: "Idempotency key reused",
-                detail: "Idempotency-Key \"\(key)\" was used for a different request; use a new key for a new report"
+                detail: "Idempotency-Key \"\(key)\" was used for a different request; use a new key for a new request"
             )
         case .notFound(let kind, let id):
             // "call-out" -> callout-not-found, "Call-out not found".

@@ -63,8 +63,19 @@ public protocol DeskStore: Sendable {
     /// it redacted. With `dryRun`, only counts.
     func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary
 
-    /// Forgets idempotency keys stored before `cutoff`; returns how many.
+    /// Forgets idempotency keys stored before `cutoff` (of reports and of other writes); returns how many.
     func expireIdempotencyKeys(before cutoff: Date) async throws -> Int
+
+    /// Claims `claim.key` of `claim.principal` for a write other than a report, at `now`. A claim
+    /// still unanswered since before `staleBefore` (its request died) may be claimed again.
+    /// Throws `idempotencyKeyReused` when the key was claimed for a different request.
+    func claimResponse(_ claim: IdempotencyClaim, now: Date, staleBefore: Date) async throws -> ResponseClaim
+
+    /// Keeps the answer to a claimed write, for its retries.
+    func recordResponse(_ claim: IdempotencyClaim, _ response: StoredResponse) async throws
+
+    /// Gives a claimed key up (its write failed), so that a retry does the write.
+    func releaseResponse(_ claim: IdempotencyClaim) async throws
 
     /// Proves the store answers (a round trip to the database).
     func ping() async throws

@@ -302,6 +302,25 @@ public final class IncidentDesk: Sendable {
         try await store.expireIdempotencyKeys(before: clock.now().addingTimeInterval(-idempotencyKeyLifetime))
     }
 
+    /// Claims an idempotency key for a write other than a report; see `DeskStore.claimResponse`.
+    /// A claim left unanswered for `abandonedClaimSeconds` counts as abandoned (its request died).
+    public func claimResponse(_ claim: IdempotencyClaim) async throws -> ResponseClaim {
+        let now = clock.now()
+        return try await store.claimResponse(
+            claim, now: now, staleBefore: now.addingTimeInterval(-Self.abandonedClaimSeconds))
+    }
+
+    /// How long a claimed but unanswered key blocks its retries (409, retry).
+    public static let abandonedClaimSeconds: TimeInterval = 60
+
+    /// Keeps the answer to a claimed write for its retries.
+    public func recordResponse(_ claim: IdempotencyClaim, _ response: StoredResponse) async throws {
+        try await store.recordResponse(claim, response)
+    }
+
+    /// Gives a claimed key up after its write failed.
+    public func releaseResponse(_ claim: IdempotencyClaim) async throws { try await store.releaseResponse(claim) }
+
     /// Proves the store answers.
     public func ping() async throws { try await store.ping() }
 
