@@ -84,9 +84,10 @@ public struct SQLiteDeskStore: DeskStore {
                     .filter(IncidentRecord.Columns.lastReportAt >= Timestamp.format(since))
                     .order(IncidentRecord.Columns.lastReportAt.desc).limit(limit).fetchAll(db)
                 return try incidents.map { record in
-                    let reports = try ReportRecord.filter(ReportRecord.Columns.incidentID == record.id)
-                        .order(ReportRecord.Columns.id).fetchAll(db).map { try $0.report() }
-                    return CorrelationCandidate(incident: try record.incident(), reports: reports)
+                    let texts = try String.fetchAll(
+                        db, sql: "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?",
+                        arguments: [record.id, CorrelationCandidate.textsPerCandidate])
+                    return CorrelationCandidate(incident: try record.incident(), reportTexts: texts)
                 }
             }
         }
@@ -221,6 +222,15 @@ public struct SQLiteDeskStore: DeskStore {
                 try db.execute(
                     sql: "DELETE FROM idempotent_response WHERE created_at < ?", arguments: [Timestamp.format(cutoff)])
                 return keys + db.changesCount
+            }
+        }
+    }
+
+    public func recentEvents(of incident: DeskID, limit: Int) async throws -> [TimelineEvent] {
+        try await guarded {
+            try await pool.read { db in
+                try EventRecord.filter(EventRecord.Columns.incidentID == incident.rawValue)
+                    .order(EventRecord.Columns.seq.desc).limit(limit).fetchAll(db).reversed().map { try $0.event() }
             }
         }
     }

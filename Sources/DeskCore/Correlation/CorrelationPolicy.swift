@@ -14,15 +14,20 @@ public struct CorrelationPolicy: Sendable, Hashable {
     }
 }
 
-/// An open incident that a new report might be about, with the reports it has.
+/// An open incident that a new report might be about, with the texts of its latest reports.
 public struct CorrelationCandidate: Sendable, Hashable {
     public var incident: Incident
-    public var reports: [Report]
+    /// The texts of the incident's latest reports, at most `textsPerCandidate`: what the
+    /// incident is about now (a flood of reports joining one incident does not slow matching).
+    public var reportTexts: [String]
+
+    /// How many of an incident's latest report texts correlation compares a new report with.
+    public static let textsPerCandidate = 20
 
     /// Creates a candidate.
-    public init(incident: Incident, reports: [Report]) {
+    public init(incident: Incident, reportTexts: [String]) {
         self.incident = incident
-        self.reports = reports
+        self.reportTexts = reportTexts
     }
 }
 

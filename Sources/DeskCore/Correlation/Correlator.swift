@@ -25,7 +25,7 @@ public struct Correlator: Sendable {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
             guard incident.status == .open, incident.areaID == report.area.id, age <= policy.window else { continue }
-            let theirs = candidate.reports.reduce(into: stems(of: incident.title)) { $0.formUnion(stems(of: $1.text)) }
+            let theirs = candidate.reportTexts.reduce(into: stems(of: incident.title)) { $0.formUnion(stems(of: $1)) }
             let shared = words.intersection(theirs).sorted()
             let sameCategory = category != .other && incident.category == category
             guard sameCategory || shared.count >= policy.minSharedWords else { continue }

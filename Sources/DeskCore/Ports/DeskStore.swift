@@ -14,7 +14,7 @@ public protocol DeskStore: Sendable {
     func open(_ new: NewIncident) async throws -> [TimelineEvent]
 
     /// Open incidents of `area` whose latest report arrived at or after `since`, newest first, at
-    /// most `limit`, each with its reports: what a new report may join.
+    /// most `limit`, each with the texts of its latest reports: what a new report may join.
     func correlationCandidates(area: String, since: Date, limit: Int) async throws -> [CorrelationCandidate]
 
     /// What an idempotency key of `principal` was stored for, if anything.
@@ -43,6 +43,9 @@ public protocol DeskStore: Sendable {
 
     /// One page of an incident's events, oldest first.
     func events(of incident: DeskID, page: PageRequest) async throws -> Page<TimelineEvent>
+
+    /// The latest `limit` events of an incident, oldest first.
+    func recentEvents(of incident: DeskID, limit: Int) async throws -> [TimelineEvent]
 
     /// One page of all events at or after `since`, oldest first.
     func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent>
