@@ -148,8 +148,8 @@ public struct AreaBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `201` answer to `POST /v1/reports`: the incident, the stored report and the incident's latest
-/// timeline events (at most 50, oldest first).
+/// `201` answer to `POST /v1/reports`: the incident, the stored report and the timeline events
+/// this report caused.
 public struct ReportCreatedBody: Codable, Sendable, Hashable {
     public var incident: IncidentBody
     public var report: ReportBody

@@ -152,7 +152,7 @@ extension SQLiteDeskStore: DutyStore {
                           AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.phase = i.phase)
                         ORDER BY i.id LIMIT ?
                         """, arguments: [limit]
-                ).map { try $0.incident() }
+                ).map { try $0.incident(classification: false) }  // staffing goes by phase, category, severity
             }
         }
     }

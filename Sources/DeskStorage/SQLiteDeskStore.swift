@@ -87,7 +87,8 @@ public struct SQLiteDeskStore: DeskStore {
                     let texts = try String.fetchAll(
                         db, sql: "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?",
                         arguments: [record.id, CorrelationCandidate.textsPerCandidate])
-                    return CorrelationCandidate(incident: try record.incident(), reportTexts: texts)
+                    return CorrelationCandidate(
+                        incident: try record.incident(classification: false), reportTexts: texts)
                 }
             }
         }

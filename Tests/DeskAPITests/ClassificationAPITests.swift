@@ -97,8 +97,9 @@ import Testing
                 body: #"{"area": "bredang", "text": "Brand i en container vid skolan, rök över gården"}"#
             ).decode(ReportCreatedBody.self)
             #expect(second.incident.id == first.incident.id)
-            #expect(second.timeline.map(\.kind).starts(with: ["report.received", "incident.opened"]))
-            #expect(second.timeline.contains { $0.kind == "incident.report_joined" })
+            // The receipt carries the events this report caused: received, then joined.
+            #expect(second.timeline.map(\.kind) == ["report.received", "incident.report_joined"])
+            #expect(second.timeline.allSatisfy { $0.data["report_id"]?.stringValue == second.report.id })
 
             let missingReason = try await server.send(
                 transport, .POST, "/v1/incidents/\(first.incident.id)/split",

@@ -22,7 +22,7 @@ public struct CorrelationCandidate: Sendable, Hashable {
     public var reportTexts: [String]
 
     /// How many of an incident's latest report texts correlation compares a new report with.
-    public static let textsPerCandidate = 20
+    public static let textsPerCandidate = 8
 
     /// Creates a candidate.
     public init(incident: Incident, reportTexts: [String]) {

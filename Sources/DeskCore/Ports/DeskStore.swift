@@ -14,7 +14,8 @@ public protocol DeskStore: Sendable {
     func open(_ new: NewIncident) async throws -> [TimelineEvent]
 
     /// Open incidents of `area` whose latest report arrived at or after `since`, newest first, at
-    /// most `limit`, each with the texts of its latest reports: what a new report may join.
+    /// most `limit`, each with the texts of its latest reports: what a new report may join. The
+    /// candidates' `classification` may be left out (matching does not use it).
     func correlationCandidates(area: String, since: Date, limit: Int) async throws -> [CorrelationCandidate]
 
     /// What an idempotency key of `principal` was stored for, if anything.

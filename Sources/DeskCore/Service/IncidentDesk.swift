@@ -111,12 +111,12 @@ public final class IncidentDesk: Sendable {
         guard let report = try await store.report(outcome.reportID),
             let incident = try await store.incident(report.incidentID)
         else { throw DeskError.unavailable("the report stored under this idempotency key cannot be read") }
-        let timeline = try await store.recentEvents(of: incident.id, limit: Self.receiptEvents)
+        // The events the report caused (and only those), as when it was first stored.
+        let timeline = try await store.recentEvents(of: incident.id, limit: 500).filter { event in
+            event.data["report_id"]?.stringValue == report.id.rawValue
+        }
         return ReportReceipt(incident: incident, report: report, events: timeline, replayed: true)
     }
-
-    /// How many of the incident's latest events a report's receipt carries.
-    public static let receiptEvents = 50
 
     private func storeReport(
         _ submission: ReportSubmission, actor: Actor, transport: Transport, claim: IdempotencyClaim?
@@ -145,10 +145,8 @@ public final class IncidentDesk: Sendable {
                     }
                     observe(update)
                     if let added = update.addedReport {
-                        // The officer sees the incident's latest story, not only this report's events.
-                        let timeline = try await store.recentEvents(
-                            of: update.incident.id, limit: Self.receiptEvents)
-                        return ReportReceipt(incident: update.incident, report: added, events: timeline)
+                        // The events this report caused; the incident's whole timeline is a GET away.
+                        return ReportReceipt(incident: update.incident, report: added, events: update.events)
                     }
                 } catch DeskError.conflict(.incidentClosed) {
                     // Closed since we looked: the report opens an incident of its own instead.

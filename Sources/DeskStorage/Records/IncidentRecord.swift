@@ -64,14 +64,16 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     /// The domain value; throws when a row holds what the schema's checks should have refused.
-    func incident() throws -> Incident {
+    /// The domain value; without `classification` its stored classification is not decoded
+    /// (the costliest part), for readers that do not need it.
+    func incident(classification decodingClassification: Bool = true) throws -> Incident {
         Incident(
             id: try StoredValue.id(id), areaID: areaID, title: title, phase: try StoredValue.enumeration(phase),
             category: try category.map { try StoredValue.enumeration($0) }, severity: severity,
             status: try StoredValue.enumeration(status), openedAt: try StoredValue.time(openedAt),
             updatedAt: try StoredValue.time(updatedAt), closedAt: try closedAt.map(StoredValue.time), outcome: outcome,
             reportCount: reportCount, needsReview: needsReview,
-            classification: try StoredValue.classification(classification),
+            classification: decodingClassification ? try StoredValue.classification(classification) : nil,
             lastReportAt: try StoredValue.time(lastReportAt)
         )
     }
