@@ -49,7 +49,7 @@ public final class WebhookSender: NotificationSender {
     /// The signature header's value for `body` under `secret`.
     public static func signature(body: String, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.encode(mac)
     }
 
     public func send(_ delivery: Delivery) async -> DeliveryResult {

@@ -33,7 +33,7 @@ public struct TokenAuthority: Sendable {
             throw DeskError.invalid([FieldIssue(pointer: "/expires_at", detail: "must be in the future")])
         }
         var random = SystemRandomNumberGenerator()
-        let id = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let id = Hex.encode((0..<4).map { _ in UInt8.random(in: 0...255, using: &random) })
         let secretBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let secret =
             "desk_\(id)_"
@@ -83,7 +83,7 @@ public struct TokenAuthority: Sendable {
     }
 
     static func digest(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// Compares two digests without stopping at the first difference.

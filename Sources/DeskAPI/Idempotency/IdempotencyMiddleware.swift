@@ -73,10 +73,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         var hash = SHA256()
         hash.update(data: Array("\(request.method.rawValue) \(request.uri.description)\n".utf8))
         hash.update(data: body.readableBytesView)
-        return hash.finalize().map { byte in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }.joined()
+        return Hex.encode(hash.finalize())
     }
 
     /// The kept answer, marked as a replay.

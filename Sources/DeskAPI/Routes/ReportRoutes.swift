@@ -40,7 +40,7 @@ struct ReportRoutes {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .secondsSince1970
-        return SHA256.hash(data: try encoder.encode(input)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: try encoder.encode(input)))
     }
 
     func submit(_ request: Request, _ context: DeskRequestContext) async throws -> Response {

@@ -7,11 +7,20 @@ public struct Correlator: Sendable {
     public var policy: CorrelationPolicy
     /// Words too common to say two reports are about the same thing (`efter`, `that`).
     public var commonWords: Set<String>
+    /// Where candidates' stems are remembered between reports, if anywhere.
+    public var cache: StemCache?
 
     /// Creates a correlator.
     public init(policy: CorrelationPolicy, commonWords: Set<String> = []) {
         self.policy = policy
         self.commonWords = commonWords
+    }
+
+    /// Creates a correlator whose common words and remembered stems come from `cache`.
+    public init(policy: CorrelationPolicy, cache: StemCache) {
+        self.policy = policy
+        self.commonWords = cache.commonWords
+        self.cache = cache
     }
 
     /// The best open incident for the report, or nil when it is about something new.
@@ -25,7 +34,9 @@ public struct Correlator: Sendable {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
             guard incident.status == .open, incident.areaID == report.area.id, age <= policy.window else { continue }
-            let theirs = candidate.reportTexts.reduce(into: stems(of: incident.title)) { $0.formUnion(stems(of: $1)) }
+            let theirs = candidate.reportTexts.reduce(into: stems(of: incident.title)) {
+                $0.formUnion(cache?.stems(of: $1, stems(of:)) ?? stems(of: $1))
+            }
             let shared = words.intersection(theirs).sorted()
             let sameCategory = category != .other && incident.category == category
             guard sameCategory || shared.count >= policy.minSharedWords else { continue }
@@ -47,9 +58,17 @@ public struct Correlator: Sendable {
         let tokens = TextTokens(text)
         var result: Set<String> = []
         for index in 0..<tokens.count {
-            let word = String(decoding: tokens.word(index), as: UTF8.self)
-            guard word.count >= 4, !commonWords.contains(word), !word.allSatisfy(\.isNumber) else { continue }
-            result.insert(String(word.prefix(5)))
+            let bytes = tokens.word(index)
+            // Four letters take at least four bytes; most words are ASCII and need no more checks.
+            guard bytes.count >= 4 else { continue }
+            let word = String(decoding: bytes, as: UTF8.self)
+            if bytes.allSatisfy({ $0 < 0x80 }) {
+                guard !bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !commonWords.contains(word) else { continue }
+                result.insert(String(decoding: bytes.prefix(5), as: UTF8.self))
+            } else {
+                guard word.count >= 4, !commonWords.contains(word), !word.allSatisfy(\.isNumber) else { continue }
+                result.insert(String(word.prefix(5)))
+            }
         }
         return result
     }

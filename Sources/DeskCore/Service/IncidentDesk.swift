@@ -14,6 +14,7 @@ public final class IncidentDesk: Sendable {
     private let directory: Mutex<AreaDirectory>
     private let classifierBox: Mutex<Classifier>
     private let correlationBox: Mutex<CorrelationPolicy>
+    private let stemCache: StemCache
     private let observer: EventObserver
     private let retentionBox = Mutex(RetentionPolicy())
     private let keyLifetime = Mutex<TimeInterval>(86_400)
@@ -32,6 +33,7 @@ public final class IncidentDesk: Sendable {
         self.directory = Mutex(AreaDirectory([]))
         self.classifierBox = Mutex(classifier)
         self.correlationBox = Mutex(correlation)
+        self.stemCache = StemCache(commonWords: classifier.commonWords)
     }
 
     /// The classifier reports are put through.
@@ -40,6 +42,7 @@ public final class IncidentDesk: Sendable {
     /// Puts later reports through another classifier (a reloaded lexicon).
     public func replaceClassifier(_ classifier: Classifier) {
         classifierBox.withLock { $0 = classifier }
+        stemCache.reset(commonWords: classifier.commonWords)
     }
 
     /// Correlates later reports by another policy (a reloaded configuration).
@@ -131,7 +134,7 @@ public final class IncidentDesk: Sendable {
         if correlation.window > 0 {
             let candidates = try await store.correlationCandidates(
                 area: report.area.id, since: now.addingTimeInterval(-correlation.window), limit: 20)
-            let correlator = Correlator(policy: correlation, commonWords: classifier.commonWords)
+            let correlator = Correlator(policy: correlation, cache: stemCache)
             if let match = correlator.match(
                 report, category: report.category ?? classification.category, candidates: candidates, now: now)
             {
