@@ -101,10 +101,8 @@ def fill(database, count):
         areas AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM area),
         area_count AS (SELECT count(*) AS c FROM area)"""
     db.execute("BEGIN")
-    db.execute(f"""
-        CREATE TEMP TABLE template_incident AS SELECT * FROM incident LIMIT 1""")
-    db.execute(f"""
-        CREATE TEMP TABLE template_report AS SELECT * FROM report LIMIT 1""")
+    db.execute("CREATE TEMP TABLE template_incident AS SELECT * FROM incident LIMIT 1")
+    db.execute("CREATE TEMP TABLE template_report AS SELECT * FROM report LIMIT 1")
     db.execute(f"""
         INSERT INTO incident ({", ".join(incident_columns)}) {numbers}
         SELECT {select(incident_columns, incident_overrides)}

@@ -66,12 +66,7 @@ public final class DeskDatabase: Sendable {
     }
 
     /// What the write queue has done so far: batches, writes committed and refused, writes waiting.
-    public func writeQueueStats() -> WriteQueueStats {
-        let counters = writer.counters
-        return WriteQueueStats(
-            batches: counters.batches, committed: counters.committed, refused: counters.refused,
-            waiting: counters.waiting, largestBatch: counters.largestBatch)
-    }
+    public func writeQueueStats() -> WriteQueueStats { writer.counters }
 
     /// The durability level of the writer connection, as SQLite reports it (2 = FULL).
     public func synchronousLevel() throws -> Int {

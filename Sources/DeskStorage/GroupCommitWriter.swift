@@ -19,19 +19,10 @@ import Synchronization
 /// `DeskError.overloaded` instead of growing memory. The log gets one warning when refusing
 /// starts and one notice when the queue has drained to half, not one line per refused request.
 final class GroupCommitWriter: Sendable {
-    /// What the queue has done so far, for metrics.
-    struct Counters: Sendable, Hashable {
-        var batches = 0
-        var committed = 0
-        var refused = 0
-        var waiting = 0
-        var largestBatch = 0
-    }
-
     private struct State {
         var pending: [any PendingWrite] = []
         var draining = false
-        var counters = Counters()
+        var counters = WriteQueueStats(batches: 0, committed: 0, refused: 0, waiting: 0, largestBatch: 0)
         /// Refused since the queue last filled up; nil while writes are accepted.
         var refusedThisEpisode: Int?
     }
@@ -50,8 +41,8 @@ final class GroupCommitWriter: Sendable {
         self.logger = logger
     }
 
-    /// The counters so far.
-    var counters: Counters {
+    /// What the queue has done so far, for metrics.
+    var counters: WriteQueueStats {
         state.withLock { state in
             var counters = state.counters
             counters.waiting = state.pending.count
@@ -74,8 +65,9 @@ final class GroupCommitWriter: Sendable {
                     return nil
                 }
                 state.pending.append(pending)
-                defer { state.draining = true }
-                return !state.draining
+                let idle = !state.draining
+                state.draining = true
+                return idle
             }
             switch start {
             case nil:

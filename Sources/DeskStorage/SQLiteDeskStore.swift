@@ -227,11 +227,12 @@ public struct SQLiteDeskStore: DeskStore {
         }
     }
 
-    public func recentEvents(of incident: DeskID, limit: Int) async throws -> [TimelineEvent] {
+    public func events(of incident: DeskID, causedBy report: DeskID) async throws -> [TimelineEvent] {
         try await guarded {
             try await pool.read { db in
                 try EventRecord.filter(EventRecord.Columns.incidentID == incident.rawValue)
-                    .order(EventRecord.Columns.seq.desc).limit(limit).fetchAll(db).reversed().map { try $0.event() }
+                    .filter(sql: "json_extract(data, '$.report_id') = ?", arguments: [report.rawValue])
+                    .order(EventRecord.Columns.seq).fetchAll(db).map { try $0.event() }
             }
         }
     }

@@ -22,6 +22,8 @@ import Testing
         #expect(again.replayed)
         #expect(again.report.id == first.report.id)
         #expect(again.incident.id == first.incident.id)
+        // The replay carries the events the report caused, as the first answer did.
+        #expect(again.events.map(\.id) == first.events.map(\.id))
         #expect(try desk.database.rowCounts()["report"] == 1)
     }
 

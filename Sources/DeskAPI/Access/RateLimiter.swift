@@ -64,13 +64,11 @@ struct RateLimitMiddleware: RouterMiddleware {
     ) async throws -> Response {
         if let principal = context.principal, let wait = limiter.wait(for: principal, transport: context.transport) {
             let seconds = max(1, Int(wait.rounded(.up)))
-            var headers = HTTPFields()
-            headers[.retryAfter] = "\(seconds)"
             throw APIProblem(
                 status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
                 detail:
-                    "\(principal.actor) (\(principal.role.rawValue)) is over its request rate; try again in \(seconds) s",
-                headers: headers)
+                    "\(principal.actor) (\(principal.role.rawValue)) is over its request rate; try again in \(seconds) s"
+            ).retrying(after: seconds)
         }
         return try await next(request, context)
     }

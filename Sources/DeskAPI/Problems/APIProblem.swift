@@ -22,6 +22,13 @@ struct APIProblem: Error, Sendable {
 }
 
 extension APIProblem {
+    /// The same problem, telling the client to retry after `seconds` (`Retry-After`).
+    func retrying(after seconds: Int) -> APIProblem {
+        var problem = self
+        problem.headers[.retryAfter] = "\(seconds)"
+        return problem
+    }
+
     static func routeNotFound(_ path: String) -> APIProblem {
         APIProblem(
             status: .notFound, slug: "not-found", title: "Not found",

@@ -70,19 +70,15 @@ enum ProblemMapping {
         case .forbidden(let reason):
             return APIProblem(status: .forbidden, slug: "forbidden", title: "Forbidden", detail: reason)
         case .overloaded(let reason):
-            var headers = HTTPFields()
-            headers[.retryAfter] = "1"
             return APIProblem(
                 status: .serviceUnavailable, slug: "write-queue-full", title: "Too many writes at once",
-                detail: "\(reason); nothing was stored, try again in a second", headers: headers
-            )
+                detail: "\(reason); nothing was stored, try again in a second"
+            ).retrying(after: 1)
         case .unavailable(let reason):
-            var headers = HTTPFields()
-            headers[.retryAfter] = "5"
             return APIProblem(
                 status: .serviceUnavailable, slug: "storage-unavailable", title: "Storage unavailable",
-                detail: "\(reason); nothing was stored, try again shortly", headers: headers
-            )
+                detail: "\(reason); nothing was stored, try again shortly"
+            ).retrying(after: 5)
         }
     }
 

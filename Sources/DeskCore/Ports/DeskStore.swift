@@ -45,8 +45,9 @@ public protocol DeskStore: Sendable {
     /// One page of an incident's events, oldest first.
     func events(of incident: DeskID, page: PageRequest) async throws -> Page<TimelineEvent>
 
-    /// The latest `limit` events of an incident, oldest first.
-    func recentEvents(of incident: DeskID, limit: Int) async throws -> [TimelineEvent]
+    /// The events of an incident that one of its reports caused (received, opened or joined,
+    /// phase moved), oldest first.
+    func events(of incident: DeskID, causedBy report: DeskID) async throws -> [TimelineEvent]
 
     /// One page of all events at or after `since`, oldest first.
     func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent>

@@ -115,9 +115,7 @@ public final class IncidentDesk: Sendable {
             let incident = try await store.incident(report.incidentID)
         else { throw DeskError.unavailable("the report stored under this idempotency key cannot be read") }
         // The events the report caused (and only those), as when it was first stored.
-        let timeline = try await store.recentEvents(of: incident.id, limit: 500).filter { event in
-            event.data["report_id"]?.stringValue == report.id.rawValue
-        }
+        let timeline = try await store.events(of: incident.id, causedBy: report.id)
         return ReportReceipt(incident: incident, report: report, events: timeline, replayed: true)
     }
 
