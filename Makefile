@@ -7,9 +7,12 @@ PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 CONFIGURATION ?= release
 BIN_BUILD = .build/$(CONFIGURATION)
-UNITDIR = $(PREFIX)/lib/systemd/system
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/deskd
+# Installed binaries carry the Swift runtime inside (no toolchain needed where they run).
+INSTALL_BUILD_FLAGS = -c $(CONFIGURATION) --static-swift-stdlib
 
-.PHONY: help setup build run test bench bench-load install uninstall lint format clean
+.PHONY: help setup build run test test-installed bench bench-load install uninstall deb lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
@@ -17,6 +20,8 @@ help:
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
 	@echo "make bench-load - ingest load (TCP, Unix socket, no-storage ceiling), start-up and latest-50 at 1M incidents"
 	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
+	@echo "make deb       - build (release) the Debian package dist/deskd_VERSION_ARCH.deb and check it with lintian"
+	@echo "make test-installed - the .deb and make install under a real systemd in a container (part of make test)"
 	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
 	@echo "make lint   - check formatting (swift-format, .swift-format)"
 	@echo "make format - format Sources and Tests in place"
@@ -35,6 +40,12 @@ test: setup
 	python3 scripts/validate-openapi.py
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	$(SWIFT) test --skip-build
+	$(MAKE) test-installed
+
+# The installed service under a real systemd (PID 1 in a container booted from an overlay of
+# this machine): the Debian package and make install, as an operator and a non-root user use them.
+test-installed: deb
+	python3 scripts/test-installed.py --deb dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 bench: setup
 	$(SWIFT) build -c release --product desk-bench
@@ -52,32 +63,55 @@ bench-load: setup
 install:
 ifndef SKIP_BUILD
 	@./scripts/setup.sh
-	$(SWIFT) build -c $(CONFIGURATION) --product deskd
-	$(SWIFT) build -c $(CONFIGURATION) --product deskctl
+	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskd
+	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskctl
 endif
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)$(PREFIX)/lib/sysusers.d \
-		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(SYSCONFDIR)/deskd
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d $(DESTDIR)$(PREFIX)/lib/systemd/catalog $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(PREFIX)/share/deskd/examples
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/deskd
 	install -m 0755 $(BIN_BUILD)/deskd $(BIN_BUILD)/deskctl $(DESTDIR)$(PREFIX)/bin/
-	sed 's|/usr/local/bin/deskd|$(PREFIX)/bin/deskd|; s|/etc/deskd/|$(SYSCONFDIR)/deskd/|' systemd/deskd.service \
-		> $(DESTDIR)$(UNITDIR)/deskd.service
+	sed 's|/usr/local/bin/deskd|$(PREFIX)/bin/deskd|; s|/etc/deskd/|$(SYSCONFDIR)/deskd/|' \
+		systemd/deskd.service > $(DESTDIR)$(UNITDIR)/deskd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/deskd.service
 	install -m 0644 systemd/deskd.socket $(DESTDIR)$(UNITDIR)/deskd.socket
 	install -m 0644 systemd/deskd.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/deskd.conf
-	install -m 0644 systemd/deskd.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf
+	sed 's|/etc/deskd|$(SYSCONFDIR)/deskd|' systemd/deskd.tmpfiles > $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf
 	install -m 0644 systemd/deskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
-	@# The configuration is the operator's: installed once, never overwritten.
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 seeds/roster.json $(DESTDIR)$(PREFIX)/share/deskd/examples/roster.json
+	@# The configuration is the operator's: installed once, never overwritten; 0640, and group
+	@# deskd once that exists (systemd-tmpfiles --create sets it too, after systemd-sysusers).
 	@for pair in config/deskd.installed.toml:deskd.toml config/classifier.toml:classifier.toml seeds/areas.json:areas.json; do \
 		source=$${pair%%:*}; target=$(DESTDIR)$(SYSCONFDIR)/deskd/$${pair##*:}; \
 		if [ -e "$$target" ]; then echo "keeping existing $$target"; \
 		else sed 's|/etc/deskd/|$(SYSCONFDIR)/deskd/|' "$$source" > "$$target"; chmod 0640 "$$target"; fi; \
 	done
+	@if [ -z "$(DESTDIR)" ] && getent group deskd >/dev/null; then chgrp -R deskd $(SYSCONFDIR)/deskd; fi
 	@echo "installed; as root: systemd-sysusers; systemd-tmpfiles --create; journalctl --update-catalog;"
-	@echo "                     systemctl daemon-reload; systemctl enable --now deskd.socket"
+	@echo "                     systemctl daemon-reload; systemctl enable --now deskd.socket deskd.service"
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/deskd $(DESTDIR)$(PREFIX)/bin/deskctl $(DESTDIR)$(UNITDIR)/deskd.service \
 		$(DESTDIR)$(UNITDIR)/deskd.socket $(DESTDIR)$(PREFIX)/lib/sysusers.d/deskd.conf \
 		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
+	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/deskd
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/deskd and the state in /var/lib/deskd"
+
+# The Debian package, from this tree: release binaries with the Swift runtime linked in, then
+# debhelper around make install. dist/deskd_VERSION_ARCH.deb; lintian must report no error.
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+deb: setup
+	./scripts/setup.sh --packaging
+	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskd
+	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskctl
+	dpkg-checkbuilddeps
+	rm -rf debian/deskd debian/.debhelper debian/files debian/*.substvars debian/*.debhelper.log
+	debian/rules binary
+	lintian --fail-on error --suppress-tags statically-linked-binary dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
+	@ls -l dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
@@ -86,4 +120,4 @@ format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
 
 clean:
-	rm -rf .build var
+	rm -rf .build var dist debian/deskd debian/.debhelper debian/files debian/*.substvars debian/*.debhelper.log

@@ -4,9 +4,16 @@
 # independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), the
 # OpenAPI validator, and e2fsprogs and util-linux (the read-only filesystem test mounts an ext4
 # image). Installs only what is missing; needs root (or sudo) for apt.
+#
+# With --packaging, also what `make deb` and `make test-installed` need: debhelper, lintian and
+# dpkg-dev to build and check the Debian package, systemd-container (systemd-nspawn) to boot a
+# real systemd around the installed service.
 set -euo pipefail
 
 packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux)
+if [ "${1:-}" = "--packaging" ]; then
+    packages+=(debhelper dpkg-dev lintian systemd-container)
+fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

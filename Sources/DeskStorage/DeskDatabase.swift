@@ -36,6 +36,7 @@ public final class DeskDatabase: Sendable {
             // Keep the WAL from growing without bound between checkpoints.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
+        try PrivateFiles.prepareDatabase(at: path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous=NORMAL when it enables WAL, after prepareDatabase ran:
@@ -80,13 +81,14 @@ public final class DeskDatabase: Sendable {
 
     /// Copies the live database to `backups/<name>.sqlite` beside it with SQLite's online backup
     /// API (a consistent snapshot while writes go on), then checks the copy: integrity and the
-    /// timeline chain. An existing backup is never overwritten.
+    /// timeline chain. An existing backup is never overwritten. The copy is `0600` in a `0700`
+    /// directory, like the database.
     func backup(name: String) throws -> BackupSummary {
         let directory = (path as NSString).deletingLastPathComponent + "/backups"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.prepareDirectory(at: directory)
         let target = directory + "/\(name).sqlite"
-        // Claim the name atomically, so two backups cannot write the same file.
-        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY, 0o640)
+        // Claim the name atomically, so two backups cannot write the same file; private like the database.
+        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, PrivateFiles.fileMode)
         guard descriptor >= 0 else {
             if errno == EEXIST { throw DeskError.conflict(.backupExists(name)) }
             throw StorageFailure("cannot create \(target): \(String(cString: strerror(errno)))")

@@ -44,6 +44,10 @@ struct Daemon {
             observer: { [dutyLog = DutyEventLog(logger: logger)] events in
                 dutyLog.record(events)
                 metrics.record(duty: events)
+            },
+            deliveries: { [dutyLog = DutyEventLog(logger: logger)] attempts in
+                dutyLog.record(attempts)
+                metrics.record(deliveries: attempts)
             })
         logger.info(
             "classifier loaded",
@@ -69,8 +73,10 @@ struct Daemon {
 
     private func openDatabase() throws -> DeskDatabase {
         do {
+            // Only deskd's user may enter a state directory deskd creates (the unit's is 0700 too).
             try FileManager.default.createDirectory(
-                atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+                atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             let database = try DeskDatabase(
                 path: configuration.databasePath, writeQueueCapacity: configuration.writeQueue, logger: logger)
             let journalMode = try database.journalMode()

@@ -54,7 +54,8 @@ struct DutyFixture {
     let clock: DutyClock
 
     init(
-        policy: TriggerPolicy = .standard, receivers: [String] = [], reopening other: DutyFixture? = nil
+        policy: TriggerPolicy = .standard, receivers: [String] = [], reopening other: DutyFixture? = nil,
+        attempts: @escaping DeliveryObserver = { _ in }
     ) async throws {
         directory = try other?.directory ?? TemporaryDirectory()
         clock = other?.clock ?? DutyClock(dutyStart)
@@ -70,7 +71,7 @@ struct DutyFixture {
             incidents: store, store: store, clock: clock, areas: areas,
             settings: DutySettings(
                 policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
-                receivers: receivers))
+                receivers: receivers), deliveries: attempts)
         if other == nil { _ = try await duty.importRoster(dutyRoster, actor: .system) }
     }
 

@@ -24,7 +24,24 @@ public final class DeskMetrics: Sendable {
         self.writeQueue = writeQueue
     }
 
-    /// Counts call-outs by the state reached, escalations, unstaffed incidents and delivery attempts.
+    /// Counts every webhook delivery attempt by receiver and outcome (`delivered`, `retry`, `gave_up`).
+    public func record(deliveries attempts: [DeliveryAttempt]) {
+        for attempt in attempts {
+            let outcome: String
+            switch attempt.outcome {
+            case .delivered: outcome = "delivered"
+            case .willRetry: outcome = "retry"
+            case .gaveUp: outcome = "gave_up"
+            }
+            registry.makeCounter(
+                name: "deskd_notification_attempts_total",
+                labels: [("receiver", attempt.receiver), ("outcome", outcome)],
+                help: "Webhook delivery attempts, by receiver and outcome."
+            ).increment()
+        }
+    }
+
+    /// Counts call-outs by the state reached, escalations and unstaffed incidents.
     public func record(duty events: [TimelineEvent]) {
         for event in events {
             switch event.kind {
@@ -38,15 +55,6 @@ public final class DeskMetrics: Sendable {
             case .incidentUnstaffed:
                 registry.makeCounter(
                     name: "deskd_incidents_unstaffed_total", help: "Times nobody at all could be found for a role."
-                ).increment()
-            case .notificationDelivered, .notificationFailed:
-                let outcome =
-                    event.kind == .notificationDelivered
-                    ? "delivered" : event.data["gave_up"] == nil ? "retry" : "gave_up"
-                registry.makeCounter(
-                    name: "deskd_notification_attempts_total",
-                    labels: [("receiver", event.data["receiver"]?.stringValue ?? "unknown"), ("outcome", outcome)],
-                    help: "Webhook delivery attempts, by receiver and outcome."
                 ).increment()
             case .followUpEscalated:
                 registry.makeCounter(

@@ -18,6 +18,9 @@ public struct DutyChange: Sendable {
     public var deliveryUpdates: [Delivery] = []
     /// Events besides those of the transitions, written after them.
     public var events: [TimelineEvent] = []
+    /// Delivery attempts this change records, for the journal and metrics once it is stored
+    /// (not written themselves: the delivery updates and events are).
+    public var attempts: [DeliveryAttempt] = []
 
     /// An empty change.
     public init() {}

@@ -250,6 +250,10 @@ public enum DutyRules {
 
     /// Records one delivery attempt: delivered, retried later with back-off, or given up. A delivered
     /// call-out that was still pending becomes `notified`.
+    ///
+    /// The timeline gets the success, the first failure and the give-up of a delivery; the attempts
+    /// in between are only in `change.attempts` (journal and metrics), so a receiver that stays down
+    /// cannot flood the hash-chained record.
     public static func recordAttempt(
         _ delivery: Delivery, result: DeliveryResult, callOut: CallOut?, policy: DeliveryPolicy, context: DutyContext
     ) -> DutyChange {
@@ -261,26 +265,37 @@ public enum DutyRules {
             "notice": .string(delivery.kind), "attempt": .int(Int64(updated.attempts)),
         ]
         let kind: EventKind
+        let outcome: DeliveryAttempt.Outcome
         switch result {
         case .delivered(let status):
             updated.state = .delivered
             updated.lastError = nil
             data["status"] = .int(Int64(status))
             kind = .notificationDelivered
+            outcome = .delivered(status: status)
         case .failed(let error):
             updated.lastError = error
             data["error"] = .string(error)
             if context.now.timeIntervalSince(delivery.createdAt) >= policy.giveUpAfter {
                 updated.state = .failed
                 data["gave_up"] = .bool(true)
+                outcome = .gaveUp(error: error)
             } else {
                 updated.nextAttemptAt = context.now.addingTimeInterval(policy.backoff(afterFailures: updated.attempts))
                 data["next_attempt_at"] = .string(Timestamp.format(updated.nextAttemptAt))
+                outcome = .willRetry(error: error, next: updated.nextAttemptAt)
             }
             kind = .notificationFailed
         }
+        let onTimeline = kind == .notificationDelivered || updated.attempts == 1 || updated.state == .failed
         change.deliveryUpdates.append(updated)
-        change.events.append(context.stamp.event(kind, incident: delivery.incidentID, data: data))
+        if onTimeline {
+            change.events.append(context.stamp.event(kind, incident: delivery.incidentID, data: data))
+        }
+        change.attempts.append(
+            DeliveryAttempt(
+                delivery: delivery.id, receiver: delivery.receiver, notice: delivery.kind,
+                incidentID: delivery.incidentID, number: updated.attempts, outcome: outcome, onTimeline: onTimeline))
         if updated.state == .delivered, let callOut, callOut.state == .pending {
             var notified = callOut
             notified.state = .notified

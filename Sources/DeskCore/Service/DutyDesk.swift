@@ -15,12 +15,15 @@ public final class DutyDesk: Sendable {
     private let areasSource: @Sendable () -> AreaDirectory
     private let settings: Mutex<DutySettings>
     private let observer: DutyObserver
+    private let deliveryObserver: DeliveryObserver
 
-    /// Creates the duty desk over the stores; `areas` gives the desk's current areas.
+    /// Creates the duty desk over the stores; `areas` gives the desk's current areas. `observer`
+    /// sees every stored event, `deliveries` every delivery attempt (also those kept off the timeline).
     public init(
         incidents: any DeskStore, store: any DutyStore, clock: any WallClock,
         areas: @escaping @Sendable () -> AreaDirectory,
-        settings: DutySettings, observer: @escaping DutyObserver = { _ in }
+        settings: DutySettings, observer: @escaping DutyObserver = { _ in },
+        deliveries: @escaping DeliveryObserver = { _ in }
     ) {
         self.incidents = incidents
         self.store = store
@@ -29,6 +32,7 @@ public final class DutyDesk: Sendable {
         self.areasSource = areas
         self.settings = Mutex(settings)
         self.observer = observer
+        self.deliveryObserver = deliveries
     }
 
     /// The settings in force.
@@ -336,6 +340,7 @@ public final class DutyDesk: Sendable {
         guard !change.isEmpty else { return [] }
         let events = try await store.apply(change)
         observer(events)
+        if !change.attempts.isEmpty { deliveryObserver(change.attempts) }
         return events
     }
 
