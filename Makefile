@@ -57,6 +57,7 @@ BENCH_INCIDENTS ?= 1000000
 bench-load: setup
 	$(SWIFT) build -c release --product deskd
 	$(SWIFT) build -c release --product desk-load
+	$(CC) -O2 -Wall -o .build/desk-wrk scripts/desk-wrk.c
 	./.build/release/desk-load $(CURDIR)
 	python3 scripts/bench-scale.py $(CURDIR) --incidents $(BENCH_INCIDENTS)
 
@@ -109,8 +110,9 @@ deb: setup
 	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskctl
 	dpkg-checkbuilddeps
 	rm -rf debian/deskd debian/.debhelper debian/files debian/*.substvars debian/*.debhelper.log
+	mkdir -p dist
 	debian/rules binary
-	lintian --fail-on error --suppress-tags statically-linked-binary dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
+	lintian --fail-on error dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
 	@ls -l dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 lint:

@@ -7,9 +7,11 @@ import NIOPosix
 
 /// `make bench-load`: drives a release deskd on a temporary database with realistic reports over
 /// TCP and over its Unix socket, and the same load against a minimal Hummingbird route that decodes
-/// the JSON and answers 202 without storing anything (the ceiling). Prints one table: reports/s,
-/// latency percentiles, errors and deskd's RSS, each the median of several runs, and the ratio to
-/// the ceiling. Not part of the test suite: timings on shared machines are noisy.
+/// the JSON and answers 202 without storing anything (the ceiling); then authenticated reads against
+/// `GET /healthz`. Prints tables: requests/s, latency percentiles, errors and deskd's RSS, each the
+/// median of several runs, and the ratio to the ceiling. The load comes from `desk-wrk`
+/// (`scripts/desk-wrk.c`: C, epoll, keep-alive), which outpaces the server it measures. Not part
+/// of the test suite: timings on shared machines are noisy.
 @main
 struct LoadBench {
     static func main() async throws {
@@ -24,66 +26,131 @@ struct LoadBench {
         defer { daemon.stop() }
         let ceiling = try await Ceiling.start(directory: daemon.directory)
 
+        let generator = LoadGenerator(
+            binary: ProcessInfo.processInfo.environment["DESK_WRK"] ?? root + "/.build/desk-wrk",
+            bodies: daemon.directory + "/bodies.jsonl", connections: workers, seconds: seconds)
+        try Data(bodies.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: generator.bodies))
+
+        func median(_ target: Target, _ request: LoadGenerator.Request) async throws -> Result {
+            var runs: [Result] = []
+            for _ in 0..<rounds { runs.append(try await generator.run(target, request)) }
+            return runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
+        }
+        let auth = "Authorization: Bearer \(daemon.token)"
         var rows: [Row] = []
         for (name, target) in [
             ("deskd, TCP", daemon.tcp), ("deskd, Unix socket", daemon.unix),
             ("ceiling, TCP", ceiling.tcp), ("ceiling, Unix socket", ceiling.unix),
         ] {
-            var runs: [Result] = []
-            for _ in 0..<rounds {
-                runs.append(
-                    try await Driver.run(
-                        target: target, token: daemon.token, bodies: bodies, workers: workers, seconds: seconds))
-            }
-            let median = runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
-            rows.append(Row(name: name, result: median, rssKiB: name.hasPrefix("deskd") ? daemon.rssKiB() : nil))
+            let result = try await median(target, .init(method: "POST", path: "/v1/reports", headers: [auth]))
+            rows.append(Row(name: name, result: result, rssKiB: name.hasPrefix("deskd") ? daemon.rssKiB() : nil))
         }
         try await ceiling.stop()
         print(
-            "Load: \(workers) clients, \(Int(seconds)) s per run, median of \(rounds) runs; reports from seeds/demo-reports.json"
+            "Ingest: \(workers) connections, \(Int(seconds)) s per run, median of \(rounds) runs; "
+                + "reports from seeds/demo-reports.json over every area"
         )
-        print(Row.header)
+        print(Row.header(unit: "reports/s"))
         for row in rows {
             let ceilingRow = rows.first { $0.name == row.name.replacingOccurrences(of: "deskd", with: "ceiling") }
             print(row.line(ceiling: row.name.hasPrefix("deskd") ? ceilingRow?.result.perSecond : nil))
         }
+
+        // Reads over TCP, against the unauthenticated health check measured in the same run.
+        let reads: [(String, LoadGenerator.Request)] = [
+            ("GET /healthz (no auth)", .init(method: "GET", path: "/healthz", headers: [])),
+            ("GET /v1/areas", .init(method: "GET", path: "/v1/areas", headers: [auth])),
+            ("GET /v1/incidents?limit=1", .init(method: "GET", path: "/v1/incidents?limit=1", headers: [auth])),
+            ("GET /v1/incidents?limit=50", .init(method: "GET", path: "/v1/incidents?limit=50", headers: [auth])),
+        ]
+        var readRows: [Row] = []
+        for (name, request) in reads {
+            let result = try await median(daemon.tcp, request)
+            readRows.append(Row(name: name, result: result, rssKiB: daemon.rssKiB()))
+        }
+        print("")
+        print("Reads over TCP: \(workers) connections, median of \(rounds) runs (the desk holds the reports above)")
+        print(Row.header(unit: "requests/s", ratio: "of /healthz"))
+        for row in readRows { print(row.line(ceiling: readRows.first?.result.perSecond)) }
     }
 }
 
-/// Where to send reports.
+/// Where to send requests: a TCP address (`127.0.0.1:PORT`) or a Unix socket path.
 struct Target: Sendable {
-    var url: String
+    var tcp: String?
+    var unix: String?
 }
 
-/// What one run measured.
+/// What one run measured (latencies in seconds).
 struct Result: Sendable {
     var perSecond: Double
-    var latencies: [Double]
+    var p50: Double
+    var p99: Double
+    var p999: Double
     var errors: Int
-
-    func percentile(_ p: Double) -> Double {
-        guard !latencies.isEmpty else { return .nan }
-        let sorted = latencies.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
 }
 
-/// One line of the table.
+/// One line of a table.
 struct Row {
     var name: String
     var result: Result
     var rssKiB: Int?
 
-    static let header =
-        "| target | reports/s | p50 ms | p99 ms | p99.9 ms | errors | deskd RSS MiB | of ceiling |\n|---|---|---|---|---|---|---|---|"
+    static func header(unit: String, ratio: String = "of ceiling") -> String {
+        "| target | \(unit) | p50 ms | p99 ms | p99.9 ms | errors | deskd RSS MiB | \(ratio) |\n|---|---|---|---|---|---|---|---|"
+    }
 
     func line(ceiling: Double?) -> String {
         let ms = { (value: Double) in String(format: "%.2f", value * 1000) }
         let ratio = ceiling.map { String(format: "%.2f", result.perSecond / $0) } ?? "-"
         let rss = rssKiB.map { String(format: "%.0f", Double($0) / 1024) } ?? "-"
         return
-            "| \(name) | \(Int(result.perSecond)) | \(ms(result.percentile(0.5))) | \(ms(result.percentile(0.99))) | "
-            + "\(ms(result.percentile(0.999))) | \(result.errors) | \(rss) | \(ratio) |"
+            "| \(name) | \(Int(result.perSecond)) | \(ms(result.p50)) | \(ms(result.p99)) | "
+            + "\(ms(result.p999)) | \(result.errors) | \(rss) | \(ratio) |"
+    }
+}
+
+/// `desk-wrk` (scripts/desk-wrk.c), run as its own process: closed-loop keep-alive connections,
+/// each sending the next request as soon as the answer to the last is complete.
+struct LoadGenerator {
+    struct Request {
+        var method: String
+        var path: String
+        var headers: [String]
+    }
+
+    var binary: String
+    /// One JSON body per line; POSTs take them in turn.
+    var bodies: String
+    var connections: Int
+    var seconds: Double
+
+    func run(_ target: Target, _ request: Request) async throws -> Result {
+        var arguments = target.tcp.map { ["--tcp", $0] } ?? ["--unix", target.unix ?? ""]
+        arguments += [
+            "--method", request.method, "--path", request.path, "--connections", "\(connections)",
+            "--seconds", "\(seconds)",
+        ]
+        if request.method == "POST" { arguments += ["--bodies", bodies] }
+        for header in request.headers { arguments += ["--header", header] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        guard process.terminationStatus == 0,
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let perSecond = object["per_second"] as? Double
+        else { throw BenchError("desk-wrk \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))") }
+        let ms = { (key: String) in (object[key] as? Double ?? .nan) / 1000 }
+        return Result(
+            perSecond: perSecond, p50: ms("p50_ms"), p99: ms("p99_ms"), p999: ms("p999_ms"),
+            errors: object["errors"] as? Int ?? 0)
     }
 }
 
@@ -118,55 +185,6 @@ enum Workload {
             }
         }
         return bodies
-    }
-}
-
-/// Closed-loop clients: each sends a report, waits for the answer, sends the next.
-enum Driver {
-    static func run(
-        target: Target, token: String, bodies: [String], workers: Int, seconds: Double
-    ) async throws
-        -> Result
-    {
-        let deadline = Date().addingTimeInterval(seconds)
-        let started = Date()
-        let perWorker = await withTaskGroup(of: ([Double], Int).self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var latencies: [Double] = []
-                    var errors = 0
-                    var index = worker
-                    while Date() < deadline {
-                        var request = HTTPClientRequest(url: target.url)
-                        request.method = .POST
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                        request.body = .bytes(ByteBuffer(string: bodies[index % bodies.count]))
-                        index += workers
-                        let sent = Date()
-                        do {
-                            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                            _ = try await response.body.collect(upTo: 1 << 20)
-                            if response.status.code == 201 || response.status.code == 202 {
-                                latencies.append(Date().timeIntervalSince(sent))
-                            } else {
-                                errors += 1
-                            }
-                        } catch {
-                            errors += 1
-                        }
-                    }
-                    return (latencies, errors)
-                }
-            }
-            var all: [([Double], Int)] = []
-            for await part in group { all.append(part) }
-            return all
-        }
-        let elapsed = Date().timeIntervalSince(started)
-        let latencies = perWorker.flatMap(\.0)
-        return Result(
-            perSecond: Double(latencies.count) / elapsed, latencies: latencies, errors: perWorker.map(\.1).reduce(0, +))
     }
 }
 
@@ -227,8 +245,8 @@ final class Daemon: @unchecked Sendable {
             let token = object["secret"] as? String
         else { throw BenchError("could not make a token: \(String(buffer: body))") }
         return Daemon(
-            directory: directory, process: process, tcp: Target(url: "http://127.0.0.1:\(port)/v1/reports"),
-            unix: Target(url: unixBase + "/v1/reports"), token: token)
+            directory: directory, process: process, tcp: Target(tcp: "127.0.0.1:\(port)"),
+            unix: Target(unix: socket), token: token)
     }
 
     func rssKiB() -> Int? {
@@ -286,10 +304,7 @@ struct Ceiling {
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .milliseconds(200))
-        let encoded = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket
-        return Ceiling(
-            tcp: Target(url: "http://127.0.0.1:\(port)/v1/reports"),
-            unix: Target(url: "http+unix://\(encoded)/v1/reports"), task: task)
+        return Ceiling(tcp: Target(tcp: "127.0.0.1:\(port)"), unix: Target(unix: socket), task: task)
     }
 
     func stop() async throws {
