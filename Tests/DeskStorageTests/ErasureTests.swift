@@ -121,16 +121,17 @@ import Testing
         _ = try await fixture.purge()
         let (desk, id, second) = (fixture.desk.desk, fixture.incident.rawValue, fixture.second.rawValue)
         let before = try fixture.desk.database.rowCounts()
-        await #expect(throws: DeskError.self) {
+        let erased = DeskError.conflict(.incidentErased(fixture.incident))
+        await #expect(throws: erased) {
             _ = try await desk.reopen(id, reason: "Karin ringde igen", actor: .system)
         }
-        await #expect(throws: DeskError.self) {
+        await #expect(throws: erased) {
             _ = try await desk.addNote(to: id, text: "Karin bor nu hos Olle", actor: .system)
         }
-        await #expect(throws: DeskError.self) {
+        await #expect(throws: erased) {
             _ = try await desk.confirm(id, phase: .during, note: "Karin", actor: .system)
         }
-        await #expect(throws: DeskError.self) {
+        await #expect(throws: erased) {
             _ = try await desk.split(id, reportID: second, reason: "Karin", actor: .system)
         }
         #expect(try fixture.desk.database.rowCounts() == before)

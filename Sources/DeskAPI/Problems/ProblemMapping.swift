@@ -89,6 +89,13 @@ enum ProblemMapping {
                 status: .conflict, slug: "incident-closed", title: "Incident is closed",
                 detail: "incident \(id) is closed; reopen it first"
             )
+        case .incidentErased(let id):
+            return APIProblem(
+                status: .conflict, slug: "incident-erased", title: "Incident is erased",
+                detail:
+                    "the retention purge erased the personal data of incident \(id); it cannot be reopened, split or "
+                    + "take notes (report anew to open a new incident)"
+            )
         case .incidentAlreadyOpen(let id):
             return APIProblem(
                 status: .conflict, slug: "incident-open", title: "Incident is open",

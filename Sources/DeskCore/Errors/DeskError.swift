@@ -16,6 +16,8 @@ public struct FieldIssue: Sendable, Hashable, Codable {
 public enum Conflict: Sendable, Hashable {
     case incidentClosed(DeskID)
     case incidentAlreadyOpen(DeskID)
+    /// A retention purge erased the incident's personal data: it cannot be reopened or take new text.
+    case incidentErased(DeskID)
     case samePhase(DeskID, Phase)
     /// Splitting would leave the incident without reports.
     case onlyReport(DeskID)
