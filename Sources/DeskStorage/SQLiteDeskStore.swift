@@ -150,7 +150,11 @@ public struct SQLiteDeskStore: DeskStore {
     public func incidents(_ query: IncidentQuery) async throws -> Page<Incident> {
         var request = IncidentRecord.all()
         if let area = query.area { request = request.filter(IncidentRecord.Columns.areaID == area) }
-        if let areas = query.areas { request = request.filter(areas.sorted().contains(IncidentRecord.Columns.areaID)) }
+        if let areas = query.areas {
+            let ids = query.alsoIncidents.map(\.rawValue).sorted()
+            request = request.filter(
+                areas.sorted().contains(IncidentRecord.Columns.areaID) || ids.contains(IncidentRecord.Columns.id))
+        }
         if let phase = query.phase { request = request.filter(IncidentRecord.Columns.phase == phase.rawValue) }
         if let status = query.status { request = request.filter(IncidentRecord.Columns.status == status.rawValue) }
         if let needsReview = query.needsReview {

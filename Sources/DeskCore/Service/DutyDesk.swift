@@ -171,6 +171,22 @@ public final class DutyDesk: Sendable {
         return try await store.callOuts(query)
     }
 
+    /// The incidents `responder` is called to now: by a call-out still waiting for their answer, or
+    /// one they acknowledged while the incident is open. What they may read besides their areas.
+    public func incidentsCalled(responder: String) async throws -> Set<DeskID> {
+        let callOuts = try await store.callOuts(
+            CallOutQuery(responder: responder, states: [.pending, .notified, .acknowledged], limit: 1000))
+        var incidents: Set<DeskID> = []
+        for callOut in callOuts where !incidents.contains(callOut.incidentID) {
+            if callOut.state.isOpen {
+                incidents.insert(callOut.incidentID)
+            } else if try await self.incidents.incident(callOut.incidentID)?.status == .open {
+                incidents.insert(callOut.incidentID)
+            }
+        }
+        return incidents
+    }
+
     /// The caller acknowledges one of their call-outs.
     public func acknowledge(
         _ id: String, note: String?, actor: Actor, bound: String? = nil
