@@ -147,7 +147,7 @@ import Testing
             let followUp = try #require(followUps.first)
             #expect(followUp.owner == "fa1")
             let notTheirs = try await setup.post(
-                "/v1/followups/\(followUp.id)/done", #"{"outcome": "ok"}"#, as: "sfa1")
+                "/v1/followups/\(followUp.id)/done", #"{"outcome": "ok"}"#, as: "nat")
             #expect(notTheirs.status == 403)
             #expect(!notTheirs.text.contains("fa1") && notTheirs.text.contains("not yours"), "\(notTheirs.text)")
         }

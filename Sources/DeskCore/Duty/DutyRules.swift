@@ -218,10 +218,11 @@ public enum DutyRules {
     public static func complete(
         _ followUp: FollowUp, by responder: Responder, outcome: String, context: DutyContext
     ) throws(DeskError) -> DutyChange {
+        // Whose it is, is not the caller's to know.
         guard followUp.isAssigned(to: responder.id) else {
             throw DeskError.forbidden(
-                "follow-up \(followUp.id) belongs to \(followUp.ownerID ?? "nobody")"
-                    + (followUp.escalatedTo.map { " and \($0)" } ?? "") + "; you are \(responder.id)")
+                "follow-up \(followUp.id) is not yours (you are \(responder.id)); only its owner or the coordinator "
+                    + "it was escalated to records it")
         }
         guard followUp.state.isOpen else {
             throw DeskError.conflict(.followUpClosed(followUp.id.rawValue, followUp.state.rawValue))
@@ -301,9 +302,10 @@ public enum DutyRules {
     }
 
     private static func checkAnswer(_ callOut: CallOut, by responder: Responder) throws(DeskError) {
+        // Whose it is, is not the caller's to know.
         guard callOut.responderID == responder.id else {
             throw DeskError.forbidden(
-                "call-out \(callOut.id) is for \(callOut.responderID); you are \(responder.id)")
+                "call-out \(callOut.id) is not yours (you are \(responder.id)); only the responder called answers it")
         }
         guard callOut.state.isOpen else {
             throw DeskError.conflict(.callOutClosed(callOut.id.rawValue, callOut.state.rawValue))
