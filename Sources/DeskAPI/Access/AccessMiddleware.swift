@@ -25,7 +25,7 @@ struct AccessMiddleware: RouterMiddleware {
                 guard let credentials = await PeerCredentials.credentials(of: context.channel) else {
                     throw DeskError.forbidden("the peer's credentials could not be read")
                 }
-                principal = try access.principal(uid: credentials.uid, gid: credentials.gid)
+                principal = try await access.principal(uid: credentials.uid, gid: credentials.gid)
             case .tcp, .internalSource:
                 principal = try await access.principal(authorization: request.headers[.authorization])
             }

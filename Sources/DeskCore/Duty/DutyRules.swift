@@ -58,6 +58,8 @@ public enum DutyRules {
         case noAnswer
         /// The responder said no.
         case declined(String)
+        /// The responder was deactivated: they are taken off their call-outs at once.
+        case deactivated
     }
 
     /// Replaces an open call-out with one to the next person in the escalation chain who has not
@@ -87,6 +89,10 @@ public enum DutyRules {
         case .noAnswer:
             old.state = next == nil ? .expired : .escalated
             data["reason"] = .string("no answer within \(minutes(callOut.ackWithin))")
+            kind = next == nil ? .callOutExpired : .callOutEscalated
+        case .deactivated:
+            old.state = next == nil ? .expired : .escalated
+            data["reason"] = .string("the responder was deactivated")
             kind = next == nil ? .callOutExpired : .callOutEscalated
         }
         var replacement: CallOut?
