@@ -45,7 +45,7 @@ public enum DeskHTTP {
         router.add(middleware: AccessMiddleware(access: access, routes: table))
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: settings.rateLimits)))
         // After access: keys are per principal.
-        router.add(middleware: IdempotencyMiddleware(desk: desk, maxBodyBytes: settings.maxBodyBytes))
+        router.add(middleware: IdempotencyMiddleware(desk: desk, routes: table, maxBodyBytes: settings.maxBodyBytes))
         registerRoutes(on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return router.buildResponder()
     }
