@@ -211,11 +211,21 @@ public struct SQLiteDeskStore: DeskStore {
     }
 
     public func backup(name: String) async throws -> BackupSummary {
-        try await guarded { try database.backup(name: name) }
+        try await guarded { try await database.backup(name: name) }
     }
 
-    public func verifyTimeline() async throws -> TimelineVerification {
-        try await guarded { try await pool.read { db in try TimelineChain.verify(in: db) } }
+    public func verifyTimeline(anchor: ChainHead?) async throws -> TimelineVerification {
+        try await guarded { try await TimelineChain.verify(reading: pool, anchor: anchor) }
+    }
+
+    public func chainHead() async throws -> ChainHead {
+        try await guarded {
+            try await pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT seq, chain_hash FROM event ORDER BY seq DESC LIMIT 1")
+                else { return ChainHead(sequence: 0, hash: TimelineChain.genesis) }
+                return ChainHead(sequence: row["seq"], hash: row["chain_hash"])
+            }
+        }
     }
 
     public func expireIdempotencyKeys(before cutoff: Date) async throws -> Int {

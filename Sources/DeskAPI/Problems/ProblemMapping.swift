@@ -132,6 +132,11 @@ enum ProblemMapping {
                 status: .conflict, slug: "followup-closed", title: "Follow-up is closed",
                 detail: "follow-up \(id) is \(state) already"
             )
+        case .verificationRunning:
+            return APIProblem(
+                status: .conflict, slug: "verification-running", title: "Verification running",
+                detail: "a timeline verification is running; they run one at a time, try again when it has finished"
+            ).retrying(after: 5)
         case .tokenExists(let name):
             return APIProblem(
                 status: .conflict, slug: "token-exists", title: "Token exists",

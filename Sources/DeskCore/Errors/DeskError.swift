@@ -35,6 +35,8 @@ public enum Conflict: Sendable, Hashable {
     case alreadyStaffed(String, String)
     /// An API token of this name exists already.
     case tokenExists(String)
+    /// A timeline verification is running already: they run one at a time.
+    case verificationRunning
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.
