@@ -18,7 +18,8 @@ public enum DeskServer {
         metrics: DeskMetrics = DeskMetrics(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
-        let responder = DeskHTTP.responder(desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
+        let responder = DeskHTTP.responder(
+            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, logger: logger)
         return try listeners.map { listener -> any Service in
             let channelConfiguration = Self.channelConfiguration(settings)
             let address: BindAddress
