@@ -32,7 +32,7 @@ import Testing
             _ = try Self.configuration(url: url)
             Issue.record("accepted \(url)")
         } catch {
-            #expect(error.description.hasPrefix("x.toml:5: receiver.url:"), "\(error.description)")
+            #expect(error.description.hasPrefix("x.toml:5: receiver[1].url:"), "\(error.description)")
             #expect(error.description.contains("insecure = true"), "\(error.description)")
         }
         let allowed = try Self.configuration(url: url, insecure: "insecure = true")

@@ -9,6 +9,7 @@ import Testing
 /// Issue 16, item 11: the signature covers a timestamp and the delivery id with the body, so a
 /// captured delivery cannot be replayed later or under another id.
 @Suite(.serialized) struct WebhookSignatureTests {
+    /// The same secret WebhookDeliveryTests signs with.
     static let secret = "a-receiver-secret-of-32-bytes!!!"
 
     /// The receiver's check, as the README gives it: parse `t=...,v1=...`, recompute, compare, and
