@@ -192,4 +192,32 @@ import Testing
         #expect(after.allSatisfy { $0.contains(incident.id.rawValue) && $0.contains("callout.created") })
         #expect(try await fixture.desk.verifyTimeline().intact)
     }
+
+    /// A follow-up still owed when its incident is erased may be done afterwards (the person is
+    /// still checked on); the outcome written then is erased by the next purge.
+    @Test func aFollowUpDoneAfterTheErasureIsErasedByTheNextPurge() async throws {
+        let policy = TriggerPolicy(rules: [
+            .init(phase: .during, role: .firstAid, count: 1, ackWithin: 300, followUps: [40 * 86_400])
+        ])
+        let fixture = try await DutyFixture(policy: policy)
+        fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
+        let incident = try await fixture.report("Brand hos familjen Andersson", phase: .during)
+        try await fixture.duty.runDueWork()
+        let followUp = try #require(
+            try await fixture.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil).first)
+        _ = try await fixture.desk.close(incident.id.rawValue, outcome: "Släckt", actor: .system)
+        fixture.clock.advance(days: 31)
+        #expect(try await fixture.desk.purge(dryRun: false, actor: .system).incidents == [incident.id])
+        _ = try await fixture.duty.complete(
+            followUp.id.rawValue, outcome: "Karin Andersson mår bättre", actor: .system, bound: followUp.ownerID)
+        fixture.clock.advance(days: 1)
+
+        let again = try await fixture.desk.purge(dryRun: false, actor: .system)
+        #expect(again.incidents == [incident.id] && again.followUps == 1)
+        #expect(try await fixture.duty.followUp(followUp.id)?.outcome == "[erased]")
+        let (_, timeline) = try await fixture.desk.export(incident.id.rawValue)
+        let text = timeline.map { JSONValue.object($0.data).canonicalText }.joined(separator: "\n")
+        #expect(!text.contains("Andersson"), "\(text)")
+        #expect(try await fixture.desk.verifyTimeline().intact)
+    }
 }
