@@ -1,7 +1,6 @@
 import DeskCore
 import HTTPTypes
 import Hummingbird
-import Logging
 
 /// The HTTP API of the desk: one router, served on every listener.
 public enum DeskHTTP {
@@ -31,7 +30,7 @@ public enum DeskHTTP {
     /// The responder that serves the API and answers every error with problem+json.
     public static func responder(
         desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, metrics: DeskMetrics,
-        logger: Logger
+        refusals: RefusalLog
     ) -> some HTTPResponder<DeskRequestContext> {
         // The route table is needed by the middleware, which must be added before the routes:
         // collect it from a first registration, then build the real router.
@@ -47,7 +46,7 @@ public enum DeskHTTP {
         let limiter = RateLimiter(limits: settings.rateLimits, anonymous: settings.anonymousRateLimit)
         router.add(
             middleware: AccessMiddleware(
-                access: access, routes: table, limiter: limiter, refusals: RefusalLog(logger: logger)))
+                access: access, routes: table, limiter: limiter, refusals: refusals))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         // After access: keys are per principal.
         router.add(middleware: IdempotencyMiddleware(desk: desk, routes: table, maxBodyBytes: settings.maxBodyBytes))

@@ -1,14 +1,16 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Access refusals (401, 403, 429) in the journal as a count per interval, not one line each.
 ///
 /// The first refusal after a quiet interval is logged at once with its reason (someone is knocking);
 /// the ones after it are counted, and the count (by status, with the number of client addresses)
-/// is logged when the next refusal arrives after the interval has passed, or by `flush()`. A steady
-/// stream of refusals so costs one line per interval.
-final class RefusalLog: Sendable {
+/// is logged when the next refusal arrives after the interval has passed, or by `flush()` (which
+/// `Flusher` calls every interval, and at shutdown). A steady stream of refusals so costs one line
+/// per interval.
+public final class RefusalLog: Sendable {
     private struct Window {
         var start: TimeInterval
         var counts: [Int: Int] = [:]
@@ -23,7 +25,7 @@ final class RefusalLog: Sendable {
     private let maxPeers = 1000
 
     /// Creates the log; `interval` is how often a count is written at most.
-    init(
+    public init(
         logger: Logger, interval: TimeInterval = 60,
         now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }
     ) {
@@ -71,6 +73,32 @@ final class RefusalLog: Sendable {
 
     private func log(_ summary: String) {
         logger.notice("\(summary)", metadata: ["DESK_EVENT": "access.refused"])
+    }
+
+    /// Writes the count of a busy interval once it is over, even when no refusal follows.
+    struct Flusher: Service {
+        let log: RefusalLog
+
+        func run() async throws {
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(log.interval))
+                    log.flushIfOver()
+                }
+            }
+            log.flush()
+        }
+    }
+
+    /// Logs the count of an interval that is over.
+    func flushIfOver() {
+        let instant = now()
+        let summary = window.withLock { window -> String? in
+            guard let current = window, instant - current.start >= interval else { return nil }
+            window = nil
+            return Self.summary(current)
+        }
+        if let summary { log(summary) }
     }
 
     private static func summary(_ window: Window) -> String? {
