@@ -5,8 +5,13 @@ import GRDB
 extension SQLiteDeskStore {
     public func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary {
         try await guarded {
-            try await database.write { db in
-                let ids = try Self.purgeCandidates(closedBefore: cutoff, in: db)
+            // Found in a read transaction (it looks at every old closed incident), erased in one write.
+            let ids = try await pool.read { db in try Self.purgeCandidates(closedBefore: cutoff, in: db) }
+            guard !ids.isEmpty else {
+                return PurgeSummary(
+                    cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
+            }
+            return try await database.write { db in
                 var summary = PurgeSummary(
                     cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
                 var redacted: [Int64] = []
@@ -17,7 +22,7 @@ extension SQLiteDeskStore {
                     do {
                         var erased: IncidentErasure?
                         try db.inSavepoint {
-                            erased = try Self.erase(id, now: now, dryRun: dryRun, in: db)
+                            erased = try Self.erase(id, closedBefore: cutoff, now: now, dryRun: dryRun, in: db)
                             return dryRun ? .rollback : .commit
                         }
                         guard let erased else { continue }
@@ -49,26 +54,31 @@ extension SQLiteDeskStore {
     }
 
     /// Closed before `cutoff` and holding personal data: never erased, or holding text added after
-    /// an erasure (by an earlier version that let erased incidents be reopened, annotated or split),
-    /// or copies a purge before this version left (webhook bodies).
+    /// an erasure (a follow-up done since; an earlier version let erased incidents be reopened,
+    /// annotated or split), or webhook copies written since (or left by a purge before this version).
     static func purgeCandidates(closedBefore cutoff: Date, in db: Database) throws -> [String] {
+        let erased = "'\(RetentionPolicy.erased)'"
         let members = RetentionPolicy.erasedEventMembers.sorted()
             .map { "json_extract(e.data, '$.\($0)') IS NOT NULL" }.joined(separator: " OR ")
+        let old = "i.status = 'closed' AND i.closed_at < ?"
+        // The outbox has no index by incident: joined once, not searched once per incident.
         return try String.fetchAll(
             db,
             sql: """
-                SELECT id FROM incident i WHERE status = 'closed' AND closed_at < ? AND (
-                    erased_at IS NULL
+                SELECT i.id FROM incident i WHERE \(old) AND (
+                    i.erased_at IS NULL
                     OR EXISTS (SELECT 1 FROM report WHERE incident_id = i.id AND erased_at IS NULL)
-                    OR EXISTS (SELECT 1 FROM callout WHERE incident_id = i.id AND reason <> ?1)
-                    OR EXISTS (SELECT 1 FROM followup WHERE incident_id = i.id AND outcome <> ?1)
-                    OR EXISTS (SELECT 1 FROM outbox WHERE incident_id = i.id
-                               AND json_extract(body, '$.incident.title') IS NOT ?1)
+                    OR EXISTS (SELECT 1 FROM callout WHERE incident_id = i.id AND reason <> \(erased))
+                    OR EXISTS (SELECT 1 FROM followup WHERE incident_id = i.id AND outcome <> \(erased))
                     OR EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.redacted_at IS NULL
                                AND e.at >= i.erased_at AND (\(members))))
-                ORDER BY id
-                """.replacingOccurrences(of: "?1", with: "'\(RetentionPolicy.erased)'"),
-            arguments: [Timestamp.format(cutoff)])
+                UNION
+                SELECT i.id FROM outbox o JOIN incident i ON i.id = o.incident_id
+                WHERE \(old) AND i.erased_at IS NOT NULL
+                    AND (o.created_at >= i.erased_at OR json_extract(o.body, '$.incident.title') IS NOT \(erased))
+                ORDER BY 1
+                """,
+            arguments: [Timestamp.format(cutoff), Timestamp.format(cutoff)])
     }
 
     /// What erasing one incident erased.
@@ -80,8 +90,16 @@ extension SQLiteDeskStore {
         var events: [Int64] = []
     }
 
-    /// Erases what is left of one incident's personal data (with `dryRun`, only counts it).
-    static func erase(_ id: String, now: String, dryRun: Bool, in db: Database) throws -> IncidentErasure {
+    /// Erases what is left of one incident's personal data (with `dryRun`, only counts it); nil
+    /// when it is no longer closed before `cutoff` (reopened since the candidates were read).
+    static func erase(
+        _ id: String, closedBefore cutoff: Date, now: String, dryRun: Bool, in db: Database
+    ) throws -> IncidentErasure? {
+        guard
+            try Bool.fetchOne(
+                db, sql: "SELECT status = 'closed' AND closed_at < ? FROM incident WHERE id = ?",
+                arguments: [Timestamp.format(cutoff), id]) == true
+        else { return nil }
         let erased = RetentionPolicy.erased
         var result = IncidentErasure()
         result.reports =

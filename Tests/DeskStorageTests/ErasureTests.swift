@@ -193,21 +193,34 @@ import Testing
         #expect(try await fixture.desk.verifyTimeline().intact)
     }
 
-    /// A follow-up still owed when its incident is erased may be done afterwards (the person is
-    /// still checked on); the outcome written then is erased by the next purge.
+    /// A follow-up still owed when its incident is erased may be escalated and done afterwards (the
+    /// person is still checked on); the webhook notice and the outcome written then are erased by the
+    /// next purge.
     @Test func aFollowUpDoneAfterTheErasureIsErasedByTheNextPurge() async throws {
         let policy = TriggerPolicy(rules: [
             .init(phase: .during, role: .firstAid, count: 1, ackWithin: 300, followUps: [40 * 86_400])
         ])
-        let fixture = try await DutyFixture(policy: policy)
+        let fixture = try await DutyFixture(policy: policy, receivers: ["ops"])
         fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let incident = try await fixture.report("Brand hos familjen Andersson", phase: .during)
+        func contacts() async throws -> Int {
+            try await fixture.database.pool.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM outbox WHERE incident_id = ? AND body LIKE '%+46 70 000%'",
+                    arguments: [incident.id.rawValue]) ?? 0
+            }
+        }
         try await fixture.duty.runDueWork()
         let followUp = try #require(
             try await fixture.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil).first)
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "Släckt", actor: .system)
         fixture.clock.advance(days: 31)
         #expect(try await fixture.desk.purge(dryRun: false, actor: .system).incidents == [incident.id])
+        #expect(try await contacts() == 0)
+        // Overdue: the coordinator gets it, with a webhook notice naming them.
+        fixture.clock.advance(days: 11)
+        #expect(try await fixture.duty.runDueWork().followUpsEscalated == 1)
+        #expect(try await contacts() == 1)
         _ = try await fixture.duty.complete(
             followUp.id.rawValue, outcome: "Karin Andersson mår bättre", actor: .system, bound: followUp.ownerID)
         fixture.clock.advance(days: 1)
@@ -215,6 +228,7 @@ import Testing
         let again = try await fixture.desk.purge(dryRun: false, actor: .system)
         #expect(again.incidents == [incident.id] && again.followUps == 1)
         #expect(try await fixture.duty.followUp(followUp.id)?.outcome == "[erased]")
+        #expect(try await contacts() == 0)
         let (_, timeline) = try await fixture.desk.export(incident.id.rawValue)
         let text = timeline.map { JSONValue.object($0.data).canonicalText }.joined(separator: "\n")
         #expect(!text.contains("Andersson"), "\(text)")
