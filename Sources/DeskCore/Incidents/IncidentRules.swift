@@ -11,6 +11,7 @@ public enum IncidentRules {
             rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
         }
         try rules.finish()
+        try notErased(incident)
         guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }
         guard incident.phase != phase else { throw DeskError.conflict(.samePhase(incident.id, phase)) }
         var changed = incident
