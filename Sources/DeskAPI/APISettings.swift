@@ -23,6 +23,9 @@ public struct APISettings: Sendable, Hashable {
     /// Sustained requests per second and burst, per principal, by role; a role not listed
     /// (admins) and local peers on the Unix socket are not limited.
     public var rateLimits: [AccessRole: RateLimit]
+    /// Requests without valid credentials per TCP client address, counted before authentication:
+    /// once the burst is spent, such requests are answered 429 without being authenticated.
+    public var anonymousRateLimit: RateLimit
 
     /// A token bucket: `perSecond` sustained, `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -42,12 +45,17 @@ public struct APISettings: Sendable, Hashable {
         .viewer: RateLimit(perSecond: 10, burst: 100),
     ]
 
+    /// The default for requests without valid credentials: a burst of 20, then one per 10 seconds.
+    public static let defaultAnonymousRateLimit = RateLimit(perSecond: 0.1, burst: 20)
+
     /// Creates settings; the defaults are 64 KiB bodies, 32 levels of JSON, 100 headers in 16 KiB,
-    /// 10 s for a head, 30 s for a body, 90 s idle (longer than HTTP clients keep idle connections), 1024 connections, and `defaultRateLimits`.
+    /// 10 s for a head, 30 s for a body, 90 s idle (longer than HTTP clients keep idle connections), 1024 connections,
+    /// `defaultRateLimits` and `defaultAnonymousRateLimit`.
     public init(
         maxBodyBytes: Int = 65_536, maxJSONDepth: Int = 32, maxHeaderCount: Int = 100, maxHeaderBytes: Int = 16_384,
         headerTimeout: TimeInterval = 10, bodyTimeout: TimeInterval = 30, idleTimeout: TimeInterval = 90,
-        maxConnections: Int = 1024, rateLimits: [AccessRole: RateLimit] = APISettings.defaultRateLimits
+        maxConnections: Int = 1024, rateLimits: [AccessRole: RateLimit] = APISettings.defaultRateLimits,
+        anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
@@ -58,5 +66,6 @@ public struct APISettings: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.rateLimits = rateLimits
+        self.anonymousRateLimit = anonymousRateLimit
     }
 }

@@ -29,7 +29,8 @@ public enum DeskHTTP {
 
     /// The responder that serves the API and answers every error with problem+json.
     public static func responder(
-        desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, metrics: DeskMetrics
+        desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, metrics: DeskMetrics,
+        refusals: RefusalLog
     ) -> some HTTPResponder<DeskRequestContext> {
         // The route table is needed by the middleware, which must be added before the routes:
         // collect it from a first registration, then build the real router.
@@ -42,10 +43,13 @@ public enum DeskHTTP {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
-        router.add(middleware: AccessMiddleware(access: access, routes: table))
-        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(limits: settings.rateLimits)))
+        let limiter = RateLimiter(limits: settings.rateLimits, anonymous: settings.anonymousRateLimit)
+        router.add(
+            middleware: AccessMiddleware(
+                access: access, routes: table, limiter: limiter, refusals: refusals))
+        router.add(middleware: RateLimitMiddleware(limiter: limiter))
         // After access: keys are per principal.
-        router.add(middleware: IdempotencyMiddleware(desk: desk, maxBodyBytes: settings.maxBodyBytes))
+        router.add(middleware: IdempotencyMiddleware(desk: desk, routes: table, maxBodyBytes: settings.maxBodyBytes))
         registerRoutes(on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
         return router.buildResponder()
     }

@@ -18,6 +18,8 @@ public struct DutyConfiguration: Sendable, Hashable {
         public var secret: String
         /// How long one attempt may take.
         public var timeout: TimeInterval
+        /// Plain `http://` to another host was allowed explicitly (`insecure = true`).
+        public var insecure: Bool = false
     }
 
     /// The defaults: Europe/Stockholm, the standard policy, no receivers.
@@ -109,9 +111,17 @@ public struct DutyConfiguration: Sendable, Hashable {
             throw table.error("name", "every receiver needs a name of letters, digits, '-' or '_'")
         }
         guard let text = try table.string("url"), let url = URL(string: text),
-            ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+            ["http", "https"].contains(url.scheme ?? ""), let host = url.host
         else {
             throw table.error("url", "must be an http:// or https:// URL")
+        }
+        // Call-outs carry names and phone numbers: in clear text only to this host, unless told.
+        let insecure = try table.boolean("insecure") ?? false
+        if url.scheme == "http", !insecure, !Self.isLoopback(host) {
+            throw table.error(
+                "url",
+                "\"\(text)\" would send call-outs and contacts unencrypted; use https://, a loopback address "
+                    + "(127.0.0.1, ::1, localhost), or set insecure = true for this receiver")
         }
         var secret = try table.string("secret")
         if let file = try table.string("secret_file") {
@@ -128,7 +138,15 @@ public struct DutyConfiguration: Sendable, Hashable {
         }
         let timeout = try table.integer("timeout_seconds", in: 1...120) ?? 10
         try table.rejectUnknownKeys()
-        return Receiver(name: name, url: url, secret: secret, timeout: TimeInterval(timeout))
+        return Receiver(name: name, url: url, secret: secret, timeout: TimeInterval(timeout), insecure: insecure)
+    }
+
+    /// `localhost`, `127.0.0.0/8` or `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// `1d`, `7d`, `12h`, `30m`.

@@ -9,9 +9,12 @@ import Synchronization
 /// Delivers notifications as JSON POSTs to webhook receivers, signed with HMAC-SHA256.
 ///
 /// Each request carries `X-Desk-Delivery` (the delivery id: the same on every retry, for
-/// de-duplication), `X-Desk-Event` (the notice kind) and `X-Desk-Signature: sha256=HEX`, the HMAC of
-/// the exact body with the receiver's secret. Any 2xx is delivered; anything else (another status,
-/// a timeout, a refused connection) is a failure the outbox retries.
+/// de-duplication), `X-Desk-Event` (the notice kind) and `X-Desk-Signature: t=UNIX,v1=HEX`, the
+/// HMAC-SHA256 with the receiver's secret of `UNIX.DELIVERY_ID.BODY` (the send time in Unix seconds,
+/// the delivery id and the exact body): a receiver that checks the time against a tolerance window
+/// and the id against those it has seen cannot be fed a captured delivery again later or under
+/// another id. Any 2xx is delivered; anything else (another status, a timeout, a refused connection)
+/// is a failure the outbox retries.
 public final class WebhookSender: NotificationSender {
     /// One receiver: where to POST and the key to sign with.
     public struct Target: Sendable, Hashable {
@@ -46,10 +49,15 @@ public final class WebhookSender: NotificationSender {
         self.targets.withLock { $0 = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last }) }
     }
 
-    /// The signature header's value for `body` under `secret`.
-    public static func signature(body: String, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + Hex.encode(mac)
+    /// The signature header's value for a delivery sent at `timestamp` (Unix seconds) under `secret`:
+    /// `t=TIMESTAMP,v1=HEX`, the HMAC-SHA256 of `TIMESTAMP.DELIVERY_ID.BODY`.
+    ///
+    /// Example: `signature(body: "{}", deliveryID: "0193…", timestamp: 1795000000, secret: key)`.
+    public static func signature(body: String, deliveryID: String, timestamp: Int64, secret: String) -> String {
+        let signed = "\(timestamp).\(deliveryID).\(body)"
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(signed.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "t=\(timestamp),v1=" + Hex.encode(mac)
     }
 
     public func send(_ delivery: Delivery) async -> DeliveryResult {
@@ -62,7 +70,12 @@ public final class WebhookSender: NotificationSender {
         request.headers.add(name: "User-Agent", value: "deskd")
         request.headers.add(name: "X-Desk-Delivery", value: delivery.id.rawValue)
         request.headers.add(name: "X-Desk-Event", value: delivery.kind)
-        request.headers.add(name: "X-Desk-Signature", value: Self.signature(body: delivery.body, secret: target.secret))
+        // Signed at each attempt: a retry carries its own time.
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        request.headers.add(
+            name: "X-Desk-Signature",
+            value: Self.signature(
+                body: delivery.body, deliveryID: delivery.id.rawValue, timestamp: timestamp, secret: target.secret))
         request.body = .bytes(ByteBuffer(string: delivery.body))
         do {
             let response = try await client.execute(request, timeout: .milliseconds(Int64(target.timeout * 1000)))

@@ -83,7 +83,7 @@ public final class DeskDatabase: Sendable {
     /// API (a consistent snapshot while writes go on), then checks the copy: integrity and the
     /// timeline chain. An existing backup is never overwritten. The copy is `0600` in a `0700`
     /// directory, like the database.
-    func backup(name: String) throws -> BackupSummary {
+    func backup(name: String) async throws -> BackupSummary {
         let directory = (path as NSString).deletingLastPathComponent + "/backups"
         try PrivateFiles.prepareDirectory(at: directory)
         let target = directory + "/\(name).sqlite"
@@ -97,9 +97,8 @@ public final class DeskDatabase: Sendable {
         do {
             let copy = try DatabaseQueue(path: target)
             try pool.backup(to: copy)
-            let (integrity, timeline) = try copy.read { db in
-                (try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "", try TimelineChain.verify(in: db))
-            }
+            let integrity = try await copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
+            let timeline = try await TimelineChain.verify(reading: copy, anchor: nil)
             try copy.close()
             let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
             return BackupSummary(path: target, bytes: bytes, integrity: integrity, timeline: timeline)

@@ -5,73 +5,47 @@ import GRDB
 extension SQLiteDeskStore {
     public func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary {
         try await guarded {
-            try await database.write { db in
-                let ids = try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id FROM incident WHERE status = 'closed' AND closed_at < ? AND erased_at IS NULL
-                        ORDER BY id
-                        """, arguments: [Timestamp.format(cutoff)])
-                guard !ids.isEmpty else {
-                    return PurgeSummary(
-                        cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
-                }
-                let list = "(" + ids.map { _ in "?" }.joined(separator: ",") + ")"
-                let arguments = StatementArguments(ids)
-                let reports =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM report WHERE incident_id IN \(list)", arguments: arguments) ?? 0
-                let callOuts =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM callout WHERE incident_id IN \(list) AND reason IS NOT NULL",
-                        arguments: arguments) ?? 0
-                let followUps =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM followup WHERE incident_id IN \(list) AND outcome IS NOT NULL",
-                        arguments: arguments) ?? 0
-                var redactions: [(seq: Int64, data: String)] = []
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT seq, data FROM event WHERE incident_id IN \(list) AND redacted_at IS NULL",
-                    arguments: arguments)
-                {
-                    if let redacted = Self.redact(row["data"]) { redactions.append((row["seq"], redacted)) }
-                }
-                let summary = PurgeSummary(
-                    cutoff: cutoff, dryRun: dryRun, incidents: try ids.map(StoredValue.id), reports: reports,
-                    events: redactions.count, callOuts: callOuts, followUps: followUps)
-                if dryRun { return summary }
+            // Found in a read transaction (it looks at every old closed incident), erased in one write.
+            let ids = try await pool.read { db in try Self.purgeCandidates(closedBefore: cutoff, in: db) }
+            guard !ids.isEmpty else {
+                return PurgeSummary(
+                    cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
+            }
+            return try await database.write { db in
+                var summary = PurgeSummary(
+                    cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
+                var redacted: [Int64] = []
                 let now = Timestamp.format(stamp.at)
-                let erased = RetentionPolicy.erased
-                try db.execute(
-                    sql: """
-                        UPDATE report SET text = ?, title = NULL, location = NULL, reporter_name = NULL,
-                            reporter_contact = NULL, erased_at = ?
-                        WHERE incident_id IN \(list)
-                        """, arguments: [erased, now] + arguments)
-                try db.execute(
-                    sql: """
-                        UPDATE incident SET title = ?, outcome = CASE WHEN outcome IS NULL THEN NULL ELSE ? END,
-                            erased_at = ?
-                        WHERE id IN \(list)
-                        """, arguments: [erased, erased, now] + arguments)
-                try db.execute(
-                    sql: "UPDATE callout SET reason = ? WHERE incident_id IN \(list) AND reason IS NOT NULL",
-                    arguments: [erased] + arguments)
-                try db.execute(
-                    sql: "UPDATE followup SET outcome = ? WHERE incident_id IN \(list) AND outcome IS NOT NULL",
-                    arguments: [erased] + arguments)
-                for redaction in redactions {
-                    try db.execute(
-                        sql: "UPDATE event SET data = ?, redacted_at = ? WHERE seq = ?",
-                        arguments: [redaction.data, now, redaction.seq])
+                for id in ids {
+                    // Each incident in a savepoint of its own: one that fails is left for the next purge
+                    // and never keeps the others from being erased.
+                    do {
+                        var erased: IncidentErasure?
+                        try db.inSavepoint {
+                            erased = try Self.erase(id, closedBefore: cutoff, now: now, dryRun: dryRun, in: db)
+                            return dryRun ? .rollback : .commit
+                        }
+                        guard let erased else { continue }
+                        summary.incidents.append(try StoredValue.id(id))
+                        summary.reports += erased.reports
+                        summary.events += erased.events.count
+                        summary.callOuts += erased.callOuts
+                        summary.followUps += erased.followUps
+                        redacted += erased.events
+                    } catch {
+                        summary.failed.append(
+                            PurgeFailure(incident: try StoredValue.id(id), reason: Self.describe(error)))
+                    }
                 }
+                guard !dryRun, !summary.incidents.isEmpty else { return summary }
                 let event = stamp.event(
                     .retentionPurged, incident: nil,
                     data: [
-                        "cutoff": .string(Timestamp.format(cutoff)), "incidents": .int(Int64(ids.count)),
-                        "reports": .int(Int64(reports)), "callouts": .int(Int64(callOuts)),
-                        "followups": .int(Int64(followUps)),
-                        "redacted_events": .array(redactions.map { .int($0.seq) }),
+                        "cutoff": .string(Timestamp.format(cutoff)), "incidents": .int(Int64(summary.incidents.count)),
+                        "reports": .int(Int64(summary.reports)), "callouts": .int(Int64(summary.callOuts)),
+                        "followups": .int(Int64(summary.followUps)),
+                        "redacted_events": .array(redacted.map { .int($0) }),
+                        "failed": .array(summary.failed.map { .string($0.incident.rawValue) }),
                     ])
                 _ = try Self.append([event], in: db)
                 return summary
@@ -79,18 +53,143 @@ extension SQLiteDeskStore {
         }
     }
 
-    /// The event data with every free-text member replaced, or nil when it holds none.
-    static func redact(_ data: String) -> String? {
-        guard case .object(var members) = try? JSONDecoder().decode(JSONValue.self, from: Data(data.utf8)) else {
-            return nil
+    /// Closed before `cutoff` and holding personal data: never erased, or holding text added after
+    /// an erasure (a follow-up done since; an earlier version let erased incidents be reopened,
+    /// annotated or split), or webhook copies written since (or left by a purge before this version).
+    static func purgeCandidates(closedBefore cutoff: Date, in db: Database) throws -> [String] {
+        let erased = "'\(RetentionPolicy.erased)'"
+        let members = RetentionPolicy.erasedEventMembers.sorted()
+            .map { "json_extract(e.data, '$.\($0)') IS NOT NULL" }.joined(separator: " OR ")
+        let old = "i.status = 'closed' AND i.closed_at < ?"
+        // The outbox has no index by incident: joined once, not searched once per incident.
+        return try String.fetchAll(
+            db,
+            sql: """
+                SELECT i.id FROM incident i WHERE \(old) AND (
+                    i.erased_at IS NULL
+                    OR EXISTS (SELECT 1 FROM report WHERE incident_id = i.id AND erased_at IS NULL)
+                    OR EXISTS (SELECT 1 FROM callout WHERE incident_id = i.id AND reason <> \(erased))
+                    OR EXISTS (SELECT 1 FROM followup WHERE incident_id = i.id AND outcome <> \(erased))
+                    OR EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.redacted_at IS NULL
+                               AND e.at >= i.erased_at AND (\(members))))
+                UNION
+                SELECT i.id FROM outbox o JOIN incident i ON i.id = o.incident_id
+                WHERE \(old) AND i.erased_at IS NOT NULL
+                    AND (o.created_at >= i.erased_at OR json_extract(o.body, '$.incident.title') IS NOT \(erased))
+                ORDER BY 1
+                """,
+            arguments: [Timestamp.format(cutoff), Timestamp.format(cutoff)])
+    }
+
+    /// What erasing one incident erased.
+    struct IncidentErasure {
+        var reports = 0
+        var callOuts = 0
+        var followUps = 0
+        /// The events whose data was redacted.
+        var events: [Int64] = []
+    }
+
+    /// Erases what is left of one incident's personal data (with `dryRun`, only counts it); nil
+    /// when it is no longer closed before `cutoff` (reopened since the candidates were read).
+    static func erase(
+        _ id: String, closedBefore cutoff: Date, now: String, dryRun: Bool, in db: Database
+    ) throws -> IncidentErasure? {
+        guard
+            try Bool.fetchOne(
+                db, sql: "SELECT status = 'closed' AND closed_at < ? FROM incident WHERE id = ?",
+                arguments: [Timestamp.format(cutoff), id]) == true
+        else { return nil }
+        let erased = RetentionPolicy.erased
+        var result = IncidentErasure()
+        result.reports =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM report WHERE incident_id = ? AND erased_at IS NULL", arguments: [id])
+            ?? 0
+        result.callOuts =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM callout WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
+                arguments: [id, erased]) ?? 0
+        result.followUps =
+            try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM followup WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
+                arguments: [id, erased]) ?? 0
+        var redactions: [(seq: Int64, data: String)] = []
+        for row in try Row.fetchAll(
+            db, sql: "SELECT seq, data FROM event WHERE incident_id = ? AND redacted_at IS NULL", arguments: [id])
+        {
+            if let redacted = redact(row["data"]) { redactions.append((row["seq"], redacted)) }
         }
-        var changed = false
-        for key in members.keys where RetentionPolicy.erasedEventMembers.contains(key) {
-            if members[key] != .null {
-                members[key] = .string(RetentionPolicy.erased)
-                changed = true
+        result.events = redactions.map(\.seq)
+        if dryRun { return result }
+        // Only reports not erased yet: the immutability trigger allows one erasure per report.
+        try db.execute(
+            sql: """
+                UPDATE report SET text = ?, title = NULL, location = NULL, reporter_name = NULL,
+                    reporter_contact = NULL, erased_at = ?
+                WHERE incident_id = ? AND erased_at IS NULL
+                """, arguments: [erased, now, id])
+        try db.execute(
+            sql: """
+                UPDATE incident SET title = ?, outcome = CASE WHEN outcome IS NULL THEN NULL ELSE ? END,
+                    erased_at = ?
+                WHERE id = ?
+                """, arguments: [erased, erased, now, id])
+        try db.execute(
+            sql: "UPDATE callout SET reason = ? WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
+            arguments: [erased, id, erased])
+        try db.execute(
+            sql: "UPDATE followup SET outcome = ? WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
+            arguments: [erased, id, erased])
+        for row in try Row.fetchAll(db, sql: "SELECT id, body FROM outbox WHERE incident_id = ?", arguments: [id]) {
+            let body: String = row["body"]
+            if let redacted = redact(body, members: RetentionPolicy.erasedNoticeMembers, deep: true) {
+                try db.execute(sql: "UPDATE outbox SET body = ? WHERE id = ?", arguments: [redacted, row["id"]])
             }
         }
-        return changed ? JSONValue.object(members).canonicalText : nil
+        for redaction in redactions {
+            try db.execute(
+                sql: "UPDATE event SET data = ?, redacted_at = ? WHERE seq = ?",
+                arguments: [redaction.data, now, redaction.seq])
+        }
+        return result
+    }
+
+    /// The JSON object with every member named in `members` (at the top, or with `deep` at any
+    /// depth) replaced, or nil when it holds none.
+    static func redact(
+        _ data: String, members: Set<String> = RetentionPolicy.erasedEventMembers, deep: Bool = false
+    ) -> String? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(data.utf8)) else { return nil }
+        var changed = false
+        func redacted(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(var object):
+                for (key, member) in object {
+                    if members.contains(key) {
+                        if member != .null && member != .string(RetentionPolicy.erased) {
+                            object[key] = .string(RetentionPolicy.erased)
+                            changed = true
+                        }
+                    } else if deep {
+                        object[key] = redacted(member)
+                    }
+                }
+                return .object(object)
+            case .array(let items) where deep:
+                return .array(items.map(redacted))
+            default:
+                return value
+            }
+        }
+        guard case .object = value else { return nil }
+        let result = redacted(value)
+        return changed ? result.canonicalText : nil
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return StorageErrorText.describe(error) }
+        return "\(error)"
     }
 }

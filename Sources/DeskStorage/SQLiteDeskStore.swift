@@ -150,7 +150,11 @@ public struct SQLiteDeskStore: DeskStore {
     public func incidents(_ query: IncidentQuery) async throws -> Page<Incident> {
         var request = IncidentRecord.all()
         if let area = query.area { request = request.filter(IncidentRecord.Columns.areaID == area) }
-        if let areas = query.areas { request = request.filter(areas.sorted().contains(IncidentRecord.Columns.areaID)) }
+        if let areas = query.areas {
+            let ids = query.alsoIncidents.map(\.rawValue).sorted()
+            request = request.filter(
+                areas.sorted().contains(IncidentRecord.Columns.areaID) || ids.contains(IncidentRecord.Columns.id))
+        }
         if let phase = query.phase { request = request.filter(IncidentRecord.Columns.phase == phase.rawValue) }
         if let status = query.status { request = request.filter(IncidentRecord.Columns.status == status.rawValue) }
         if let needsReview = query.needsReview {
@@ -207,11 +211,21 @@ public struct SQLiteDeskStore: DeskStore {
     }
 
     public func backup(name: String) async throws -> BackupSummary {
-        try await guarded { try database.backup(name: name) }
+        try await guarded { try await database.backup(name: name) }
     }
 
-    public func verifyTimeline() async throws -> TimelineVerification {
-        try await guarded { try await pool.read { db in try TimelineChain.verify(in: db) } }
+    public func verifyTimeline(anchor: ChainHead?) async throws -> TimelineVerification {
+        try await guarded { try await TimelineChain.verify(reading: pool, anchor: anchor) }
+    }
+
+    public func chainHead() async throws -> ChainHead {
+        try await guarded {
+            try await pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT seq, chain_hash FROM event ORDER BY seq DESC LIMIT 1")
+                else { return ChainHead(sequence: 0, hash: TimelineChain.genesis) }
+                return ChainHead(sequence: row["seq"], hash: row["chain_hash"])
+            }
+        }
     }
 
     public func expireIdempotencyKeys(before cutoff: Date) async throws -> Int {

@@ -43,47 +43,92 @@ enum TimelineChain {
         record.chainHash = link(previous: previous, content: record.contentHash)
     }
 
-    /// Walks the whole timeline in order and reports the first broken link. An event redacted by
-    /// a retention purge is checked by its stored content hash (its text is gone) and must be
-    /// listed by a later `retention.purged` event.
-    static func verify(in db: Database) throws -> TimelineVerification {
-        let purged = try purgedSequences(in: db)
+    /// Events read per read transaction: a verification never holds one snapshot of the whole
+    /// timeline (which would keep the WAL from being checkpointed while it runs).
+    static let verificationChunk = 5000
+
+    /// Walks the whole timeline in order, `chunk` events per read, and reports the first broken
+    /// link. An event redacted by a retention purge is checked by its stored content hash (its text
+    /// is gone) and must be listed by a `retention.purged` event. With `anchor` (a head seen
+    /// earlier), also checks that the event it names is still there with that chain hash: removing
+    /// the newest events leaves a chain that verifies, but not past the anchor.
+    static func verify(
+        reading pool: any DatabaseReader, anchor: ChainHead?, chunk: Int = verificationChunk
+    ) async throws -> TimelineVerification {
+        var purged = try await pool.read { db in try purgedSequences(in: db) }
         var previous = genesis
         var count = 0
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT seq, id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash, "
-                + "redacted_at FROM event ORDER BY seq")
-        while let row = try rows.next() {
-            let seq: Int64 = row["seq"]
-            let id: String = row["id"]
-            let contentHash: String = row["content_hash"]
-            let chainHash: String = row["chain_hash"]
-            let redacted = (row["redacted_at"] as String?) != nil
-            func broken(_ reason: String) -> TimelineVerification {
-                TimelineVerification(
-                    events: count, head: previous, broken: .init(sequence: seq, eventID: id, reason: reason))
-            }
-            if (row["prev_hash"] as String) != previous {
-                return broken("does not follow the event before it (an event was removed, inserted or reordered)")
-            }
-            if redacted {
-                if !purged.contains(seq) {
-                    return broken("it is marked redacted but no retention purge lists it")
-                }
-            } else if Self.contentHash(
-                id: id, at: row["at"], incidentID: row["incident_id"], actor: row["actor"], kind: row["kind"],
-                data: row["data"]) != contentHash
-            {
-                return broken("its content differs from what was stored (the event was edited)")
-            }
-            if link(previous: previous, content: contentHash) != chainHash {
-                return broken("its chain hash is wrong (the hashes were edited)")
-            }
-            previous = chainHash
-            count += 1
+        var last: Int64 = 0
+        var anchorCheck: TimelineVerification.AnchorCheck?
+        if let anchor, anchor.sequence == 0 {
+            anchorCheck = .init(
+                head: anchor, onChain: anchor.hash == genesis,
+                reason: anchor.hash == genesis ? nil : "sequence 0 has only the genesis hash")
         }
-        return TimelineVerification(events: count, head: previous, broken: nil)
+        while true {
+            let after = last
+            let rows = try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT seq, id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash, "
+                        + "redacted_at FROM event WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, chunk])
+            }
+            if rows.isEmpty { break }
+            for row in rows {
+                let seq: Int64 = row["seq"]
+                let id: String = row["id"]
+                let contentHash: String = row["content_hash"]
+                let chainHash: String = row["chain_hash"]
+                let redacted = (row["redacted_at"] as String?) != nil
+                func broken(_ reason: String) -> TimelineVerification {
+                    TimelineVerification(
+                        events: count, head: previous, headSequence: last,
+                        broken: .init(sequence: seq, eventID: id, reason: reason),
+                        anchor: anchorCheck
+                            ?? anchor.map { .init(head: $0, onChain: false, reason: "the chain breaks before it") })
+                }
+                if (row["prev_hash"] as String) != previous {
+                    return broken("does not follow the event before it (an event was removed, inserted or reordered)")
+                }
+                if redacted {
+                    // A purge may have committed since the list was read.
+                    if !purged.contains(seq) { purged = try await pool.read { db in try purgedSequences(in: db) } }
+                    if !purged.contains(seq) {
+                        return broken("it is marked redacted but no retention purge lists it")
+                    }
+                } else if Self.contentHash(
+                    id: id, at: row["at"], incidentID: row["incident_id"], actor: row["actor"], kind: row["kind"],
+                    data: row["data"]) != contentHash
+                {
+                    return broken("its content differs from what was stored (the event was edited)")
+                }
+                if link(previous: previous, content: contentHash) != chainHash {
+                    return broken("its chain hash is wrong (the hashes were edited)")
+                }
+                if let anchor, anchorCheck == nil, seq >= anchor.sequence {
+                    anchorCheck =
+                        seq > anchor.sequence
+                        ? .init(head: anchor, onChain: false, reason: "there is no event \(anchor.sequence)")
+                        : chainHash == anchor.hash
+                            ? .init(head: anchor, onChain: true)
+                            : .init(
+                                head: anchor, onChain: false,
+                                reason:
+                                    "event \(seq) has another chain hash (\(chainHash.prefix(12))…): history was rewritten"
+                            )
+                }
+                previous = chainHash
+                last = seq
+                count += 1
+            }
+        }
+        if let anchor, anchorCheck == nil {
+            anchorCheck = .init(
+                head: anchor, onChain: false,
+                reason: "the timeline ends at event \(last): the newest events were removed")
+        }
+        return TimelineVerification(
+            events: count, head: previous, headSequence: last, broken: nil, anchor: anchorCheck)
     }
 
     /// The sequence numbers every `retention.purged` event says it redacted.

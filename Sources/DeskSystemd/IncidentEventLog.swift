@@ -42,7 +42,8 @@ public struct IncidentEventLog: Sendable {
         case .reportReceived: return "report received for incident \(incident.id) \(place)"
         case .incidentOpened:
             let review = incident.needsReview ? ", needs review" : ""
-            return "incident \(incident.id) opened \(place): \(incident.phase.rawValue)\(review) — \(incident.title)"
+            // Ids and structured fields only: the title is the start of a report's text (personal data).
+            return "incident \(incident.id) opened \(place): \(incident.phase.rawValue)\(review)"
         case .reportJoined: return "report joined incident \(incident.id) \(place)"
         case .phaseChanged:
             let from = event.data["from"]?.stringValue ?? "?"

@@ -18,6 +18,7 @@ public enum JournalMessage: String, CaseIterable, Sendable {
     case callOutEscalated = "efcb32cf6a2a4e59a6730047b6d3eb02"
     case incidentUnstaffed = "ec9a9bbe4d2e41339ad54140c8d8fca0"
     case notificationFailed = "85c721eca28a4b44ba2f6e194585db50"
+    case chainHead = "59518b4310094cfa8004d95809fa349a"
 
     /// The id as journald spells it.
     public var id: String { rawValue }

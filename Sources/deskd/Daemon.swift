@@ -237,7 +237,8 @@ struct Daemon {
             database: database, notifier: notifier, status: statusLine, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: (services + [supervision, timers, reloader]).map {
+                services: (services + [supervision, timers, reloader, ChainHeadService(desk: desk, logger: logger)]).map
+                {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
                 },
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -252,6 +253,12 @@ struct Daemon {
         }
         // An inherited socket belongs to systemd, which keeps it open across restarts.
         if !inherited { removeSocket() }
+        // Every writer has stopped: this head is the last one until the next start.
+        do {
+            ChainHeadLog(logger: logger).record(try await desk.chainHead(), "at shutdown")
+        } catch {
+            logger.error("could not read the timeline's chain head at shutdown: \(error)")
+        }
         logger.notice("deskd stopped")
     }
 

@@ -50,6 +50,12 @@ final class DutyTimerService: Service {
                                 "retention purge erased the text of \(summary.incidents.count) closed incidents",
                                 metadata: ["DESK_EVENT": "retention.purged", "reports": "\(summary.reports)"])
                         }
+                        // The others were erased all the same; these are tried again next hour.
+                        for failure in summary.failed {
+                            self.logger.error(
+                                "retention purge could not erase incident \(failure.incident): \(failure.reason)",
+                                metadata: ["DESK_EVENT": "retention.failed", "DESK_INCIDENT": "\(failure.incident)"])
+                        }
                     }
                 }
             }

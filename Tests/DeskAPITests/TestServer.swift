@@ -51,9 +51,9 @@ final class TestServer: Sendable {
     /// Starts a server, runs `body` with it and always stops it.
     static func with<Result>(
         settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-        _ body: (TestServer) async throws -> Result
+        policy: TriggerPolicy = .standard, _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(settings: settings, correlation: correlation)
+        let server = try await start(settings: settings, correlation: correlation, policy: policy)
         do {
             let result = try await body(server)
             try await server.stop()
@@ -65,7 +65,8 @@ final class TestServer: Sendable {
     }
 
     static func start(
-        settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0)
+        settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
+        policy: TriggerPolicy = .standard
     ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
@@ -80,7 +81,8 @@ final class TestServer: Sendable {
         let store = SQLiteDeskStore(database: database)
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
-            settings: DutySettings(calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))
+            settings: DutySettings(
+                policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))
         let tokens = TokenAuthority(store: store, clock: SystemWallClock())
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens)
         let adminToken = try await tokens.create(

@@ -33,13 +33,13 @@ import Testing
         for file in [path, path + "-wal", path + "-shm"] {
             #expect(mode(file) == 0o600, "\(file)")
         }
-        let backup = try database.backup(name: "nightly")
+        let backup = try await database.backup(name: "nightly")
         #expect(mode(backup.path) == 0o600)
         #expect(mode(directory.path + "/backups") == 0o700)
         try database.close()
     }
 
-    @Test func filesLeftOpenByAnEarlierVersionAreTightenedOnOpen() throws {
+    @Test func filesLeftOpenByAnEarlierVersionAreTightenedOnOpen() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/deskd.sqlite"
         try DeskDatabase(path: path).close()
@@ -49,7 +49,7 @@ import Testing
             attributes: [.posixPermissions: 0o750])
         let database = try DeskDatabase(path: path)
         #expect(mode(path) == 0o600)
-        _ = try database.backup(name: "after-upgrade")
+        _ = try await database.backup(name: "after-upgrade")
         #expect(mode(directory.path + "/backups") == 0o700)
         try database.close()
     }

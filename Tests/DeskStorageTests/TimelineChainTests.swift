@@ -83,13 +83,13 @@ import Testing
         #expect(result.broken?.sequence == 2)
     }
 
-    @Test func theV3MigrationChainsEventsWrittenBeforeIt() throws {
+    @Test func theV3MigrationChainsEventsWrittenBeforeIt() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/old.sqlite"
         // A database as v2 left it, with events and no chain.
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v2-classification")
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "INSERT INTO area (id, name, city) VALUES ('bredang', 'Bredäng', 'Stockholm')")
             for index in 0..<3 {
                 try db.execute(
@@ -102,7 +102,7 @@ import Testing
         }
         try queue.close()
         let database = try DeskDatabase(path: path)
-        let result = try database.pool.read { db in try TimelineChain.verify(in: db) }
+        let result = try await TimelineChain.verify(reading: database.pool, anchor: nil)
         #expect(result.intact)
         #expect(result.events == 3)
         try database.close()

@@ -45,12 +45,14 @@ import Testing
         let human = try daemon.ctl("callout", "list", "--mine")
         #expect(human.stdout.contains(callOut.id) && human.stdout.contains("First aid on scene"), "\(human.stdout)")
 
-        // Someone else's call-out: 403 with the reason.
+        // Someone else's call-out: 403 saying it is not theirs, not whose it is.
         let other = try #require(all.items.first { $0.responder != onDuty.id })
         let refused = try daemon.ctl("callout", "ack", other.id)
         #expect(refused.status == 1)
         #expect(
-            refused.stderr.hasPrefix("Forbidden: call-out \(other.id) is for \(other.responder); you are \(onDuty.id)"))
+            refused.stderr.hasPrefix("Forbidden: call-out \(other.id) is not yours (you are \(onDuty.id))"),
+            "\(refused.stderr)")
+        #expect(!refused.stderr.contains(other.responder))
 
         let ack = try daemon.ctl("callout", "ack", callOut.id, "--note", "på väg, 5 minuter")
         #expect(ack.status == 0, "\(ack.stderr)")

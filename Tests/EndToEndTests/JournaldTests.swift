@@ -43,6 +43,40 @@ import Testing
         let received = try #require(entries.first { $0["MESSAGE_ID"] == "525e244bd34c4ff69d0ef9635b3e3a56" })
         #expect(received["DESK_INCIDENT"] == opened["DESK_INCIDENT"])
         #expect(entries.contains { $0["MESSAGE_ID"] == "61930f38a6054b0b8b495a1bf763511a" && $0["PRIORITY"] == "5" })
+        // Ids and structured fields only: nothing of the report's text reaches the journal.
+        let leaked = entries.filter { entry in entry.values.contains { $0.contains("torget") } }
+        #expect(leaked.isEmpty, "\(leaked)")
+    }
+
+    /// Issue 16, item 10: the chain head goes to the journal at shutdown (and at a fixed interval),
+    /// and `deskctl verify --head` checks a head read back from there.
+    @Test func theChainHeadIsWrittenToTheJournalAtShutdown() throws {
+        let daemon = try DaemonProcess(extraConfig: "", logConfig: "[log]\ntarget = \"journal\"")
+        let journal = daemon.directory + "/journal"
+        let script = """
+            "\(daemon.deskd)" --config "\(daemon.configPath)" & pid=$!
+            for _ in $(seq 1 200); do [ -S "\(daemon.socketPath)" ] && break; sleep 0.05; done
+            "\(daemon.deskctl)" report --socket "\(daemon.socketPath)" --area rinkeby --text "Brand i en bil"
+            kill -TERM $pid; wait $pid
+            """
+        let run = try runProgram(
+            repositoryRoot + "/Tests/EndToEndTests/Helpers/with-journald.sh", [journal, "/bin/bash", "-c", script])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let heads = try Self.entries(journal).filter { $0["MESSAGE_ID"] == "59518b4310094cfa8004d95809fa349a" }
+        let last = try #require(heads.last, "no chain head in the journal")
+        let sequence = try #require(last["DESK_CHAIN_SEQ"])
+        let hash = try #require(last["DESK_CHAIN_HASH"])
+        #expect(Int(sequence) ?? 0 >= 2 && hash.count == 64)
+        #expect(last["MESSAGE"]?.contains("at shutdown") == true, "\(last)")
+
+        // Started again, logging to its file (the harness waits for "deskd ready" there).
+        let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "target = \"journal\"", with: "").write(
+            toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let verified = try daemon.ctl("verify", "--head", "\(sequence):\(hash)")
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
     }
 
     @Test func everyMessageIDIsExplainedInTheCatalog() throws {
@@ -52,7 +86,7 @@ import Testing
         let ids = source.split(separator: "\"").map(String.init).filter {
             $0.count == 32 && $0.allSatisfy(\.isHexDigit)
         }
-        #expect(ids.count == 17)
+        #expect(ids.count == 18)
         for id in ids { #expect(catalog.contains("-- \(id)\n"), "\(id)") }
         // journalctl compiles it into a catalog database and lists every id from it.
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("deskd-catalog-\(UUID())").path

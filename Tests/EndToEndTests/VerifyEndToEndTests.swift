@@ -31,6 +31,47 @@ import Testing
     }
 }
 
+/// Issue 16, item 10: a chain head seen earlier anchors the chain, so removing the newest events
+/// is found.
+@Suite struct VerifyHeadEndToEndTests {
+    @Test func aHeadSeenEarlierFindsTheNewestEventsRemoved() throws {
+        let daemon = try DaemonProcess(demo: true)
+        try daemon.start()
+        let seen = try daemon.ctl("verify", "--json")
+        #expect(seen.status == 0, "\(seen.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(seen.stdout.utf8)) as? [String: Any])
+        let head = try #require(json["head"] as? String)
+        let sequence = try #require(json["head_seq"] as? Int, "\(json)")
+        let anchor = "\(sequence):\(head)"
+        let still = try daemon.ctl("verify", "--head", anchor)
+        #expect(still.status == 0, "\(still.stdout) \(still.stderr)")
+        #expect(still.stdout.contains("head \(sequence) is on the chain"), "\(still.stdout)")
+        let malformed = try daemon.ctl("verify", "--head", "seven")
+        #expect(malformed.status != 0 && malformed.status != 2, "\(malformed.status)")
+        #expect(try daemon.stop() == 0)
+
+        // Someone with access to the file removes the newest events, going around the triggers.
+        let database = daemon.directory + "/state/deskd.sqlite"
+        let script = """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.executescript("DROP TRIGGER event_is_append_only_delete;"
+                             "DELETE FROM event WHERE seq > (SELECT max(seq) - 3 FROM event);")
+            db.commit()
+            """
+        let edit = try runProgram("/usr/bin/python3", ["-c", script, database])
+        #expect(edit.status == 0, "\(edit.stderr)")
+
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        // Without an anchor the shorter chain verifies; with the head seen earlier it does not.
+        #expect(try daemon.ctl("verify").status == 0)
+        let broken = try daemon.ctl("verify", "--head", anchor)
+        #expect(broken.status == 2, "\(broken.stdout) \(broken.stderr)")
+        #expect(broken.stdout.contains("head \(sequence) is not on the chain"), "\(broken.stdout)")
+    }
+}
+
 /// `deskctl backup` against a running deskd.
 @Suite struct BackupEndToEndTests {
     @Test func deskctlBackupWritesACheckedCopy() throws {

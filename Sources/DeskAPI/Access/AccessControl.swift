@@ -27,11 +27,18 @@ public final class AccessControl: Sendable {
     /// Applies a reloaded `[access]` map to later requests.
     public func replaceLocalMap(_ local: LocalAccessMap) { map.withLock { $0 = local } }
 
-    /// The principal of a local peer, or `forbidden` when their user and groups have no role.
-    func principal(uid: UInt32, gid: UInt32) throws(DeskError) -> Principal {
+    /// The principal of a local peer, or `forbidden` when their user and groups have no role or
+    /// their user is bound to a deactivated responder.
+    func principal(uid: UInt32, gid: UInt32) async throws -> Principal {
         let user = LocalUser.name(uid: uid) ?? "uid-\(uid)"
         let actor = Actor.unixUser(user)
+        // deskd's own user stays an admin: someone must be able to reactivate a responder.
         if uid == ownUID { return Principal(actor: actor, role: .admin) }
+        if let responder = try await tokens.store.responderStatus(id: nil, unixUser: user), !responder.active {
+            throw DeskError.forbidden(
+                "local user \(user) is bound to responder \(responder.id), who is deactivated; an admin reactivates "
+                    + "them with `deskctl responder update \(responder.id) --active`")
+        }
         let groups = LocalUser.groups(user: user, gid: gid)
         guard let role = map.withLock({ $0.role(user: user, groups: groups) }) else {
             throw DeskError.forbidden(

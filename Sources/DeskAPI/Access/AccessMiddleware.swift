@@ -5,11 +5,16 @@ import Logging
 
 /// Authenticates every request but `GET /healthz` and checks the principal's role against
 /// `RoutePermissions`; the principal is left in the context for the routes and the timeline.
-/// Refusals are logged (never with a secret).
+///
+/// Over TCP, requests without valid credentials are limited per client address before any
+/// authentication work: once an address has spent its allowance (`APISettings.anonymousRateLimit`)
+/// such requests are answered 429. Refusals go to `RefusalLog`, a count per interval (never a secret).
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
     let access: AccessControl
     let routes: RouteTable
+    let limiter: RateLimiter
+    let refusals: RefusalLog
 
     func handle(
         _ request: Request, context: DeskRequestContext,
@@ -25,13 +30,28 @@ struct AccessMiddleware: RouterMiddleware {
                 guard let credentials = await PeerCredentials.credentials(of: context.channel) else {
                     throw DeskError.forbidden("the peer's credentials could not be read")
                 }
-                principal = try access.principal(uid: credentials.uid, gid: credentials.gid)
+                principal = try await access.principal(uid: credentials.uid, gid: credentials.gid)
             case .tcp, .internalSource:
-                principal = try await access.principal(authorization: request.headers[.authorization])
+                let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+                let authorization = request.headers[.authorization]
+                // Nothing to check: an address over its allowance is refused before any work.
+                if authorization?.isEmpty ?? true, let wait = limiter.anonymousWait(address: address) {
+                    throw Self.throttled(address, wait)
+                }
+                do {
+                    principal = try await access.principal(authorization: authorization)
+                } catch let error as DeskError where error.isUnauthenticated {
+                    if let wait = limiter.chargeAnonymous(address: address) { throw Self.throttled(address, wait) }
+                    throw error
+                }
             }
         } catch let error as DeskError {
-            log(request, context, who: await context.peerActor(), error)
+            await refuse(request, context, error)
             throw error
+        } catch let problem as APIProblem {
+            refusals.record(
+                status: Int(problem.status.code), peer: "\(await context.peerActor())", reason: problem.detail)
+            throw problem
         }
         if let pattern = routes.pattern(method: request.method, path: path) {
             let allowed = RoutePermissions.roles(request.method.rawValue, pattern)
@@ -40,7 +60,7 @@ struct AccessMiddleware: RouterMiddleware {
                 let error = DeskError.forbidden(
                     "\(principal.actor) has the role \(principal.role.rawValue); \(request.method.rawValue) \(pattern) "
                         + "needs one of: \(who)")
-                log(request, context, who: principal.actor, error)
+                await refuse(request, context, error)
                 throw error
             }
         }
@@ -48,9 +68,34 @@ struct AccessMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    private func log(_ request: Request, _ context: DeskRequestContext, who: Actor, _ error: DeskError) {
-        context.logger.notice(
-            "access refused: \(request.method.rawValue) \(request.uri.path): \(error)",
-            metadata: ["DESK_PRINCIPAL": "\(who)", "DESK_EVENT": "access.refused"])
+    /// 429 for an address over its allowance of requests without valid credentials.
+    private static func throttled(_ address: String, _ wait: Double) -> APIProblem {
+        let seconds = max(1, Int(wait.rounded(.up)))
+        return APIProblem(
+            status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
+            detail:
+                "too many requests without valid credentials from \(address); send a valid token, or try again in "
+                + "\(seconds) s"
+        ).retrying(after: seconds)
+    }
+
+    private func refuse(_ request: Request, _ context: DeskRequestContext, _ error: DeskError) async {
+        let status: Int
+        switch error {
+        case .unauthenticated: status = 401
+        case .forbidden: status = 403
+        default: return  // not a refusal (the store did not answer): the problem middleware logs it
+        }
+        refusals.record(
+            status: status, peer: "\(await context.actor())",
+            reason: "\(request.method.rawValue) \(request.uri.path): \(error)")
+    }
+}
+
+extension DeskError {
+    /// A request without valid credentials (what the anonymous allowance counts).
+    fileprivate var isUnauthenticated: Bool {
+        if case .unauthenticated = self { return true }
+        return false
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// Token buckets per principal: each role's sustained rate and burst from `APISettings`.
 /// Admins and local peers on the Unix socket are not limited (bulk imports and integrations on
-/// the host), nor is a role without a limit.
+/// the host), nor is a role without a limit. Requests without valid credentials have buckets of
+/// their own, per client address (`anonymous`).
 final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -14,6 +15,7 @@ final class RateLimiter: Sendable {
     }
 
     private let limits: [AccessRole: APISettings.RateLimit]
+    private let anonymousLimit: APISettings.RateLimit
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Buckets kept at most; the fullest (idle) ones are dropped first, so memory stays bounded.
     private let maxBuckets = 10_000
@@ -21,9 +23,11 @@ final class RateLimiter: Sendable {
 
     init(
         limits: [AccessRole: APISettings.RateLimit],
+        anonymous: APISettings.RateLimit = APISettings.defaultAnonymousRateLimit,
         now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }
     ) {
         self.limits = limits
+        self.anonymousLimit = anonymous
         self.now = now
     }
 
@@ -31,7 +35,22 @@ final class RateLimiter: Sendable {
     func wait(for principal: Principal, transport: Transport) -> TimeInterval? {
         guard transport != .unix, principal.role != .admin, let limit = limits[principal.role], limit.perSecond > 0
         else { return nil }
-        let key = principal.actor.rawValue
+        return take(key: principal.actor.rawValue, limit: limit, consume: true)
+    }
+
+    /// Whether the client at `address` has spent its allowance of requests without valid
+    /// credentials: nil when not, else the seconds until it has one again. Takes nothing.
+    func anonymousWait(address: String) -> TimeInterval? {
+        take(key: "anonymous:\(address)", limit: anonymousLimit, consume: false)
+    }
+
+    /// Counts one request without valid credentials from `address`; nil when it was within the
+    /// allowance, else the seconds until the address has one again.
+    func chargeAnonymous(address: String) -> TimeInterval? {
+        take(key: "anonymous:\(address)", limit: anonymousLimit, consume: true)
+    }
+
+    private func take(key: String, limit: APISettings.RateLimit, consume: Bool) -> TimeInterval? {
         let instant = now()
         return buckets.withLock { buckets -> TimeInterval? in
             var bucket = buckets[key] ?? Bucket(tokens: limit.burst, updated: instant)
@@ -41,8 +60,8 @@ final class RateLimiter: Sendable {
                 buckets[key] = bucket
                 if buckets.count > maxBuckets { evict(&buckets, at: instant) }
             }
-            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / limit.perSecond }
-            bucket.tokens -= 1
+            guard bucket.tokens >= 1 else { return (1 - bucket.tokens) / max(limit.perSecond, 0.001) }
+            if consume { bucket.tokens -= 1 }
             return nil
         }
     }

@@ -8,7 +8,8 @@ import Foundation
 /// secret is checked by comparing SHA-256 digests in constant time. The secret itself is shown
 /// once, when the token is made, and never stored or logged.
 public struct TokenAuthority: Sendable {
-    private let store: any AccessStore
+    /// Where tokens (and the responders they are bound to) are kept.
+    let store: any AccessStore
     private let clock: any WallClock
     private let ids: IDGenerator
 
@@ -54,7 +55,8 @@ public struct TokenAuthority: Sendable {
     }
 
     /// The principal a bearer token stands for; `unauthenticated` for a malformed, unknown,
-    /// revoked or expired one (the reason never repeats the secret).
+    /// revoked or expired one, or one bound to a deactivated responder (the reason never repeats the
+    /// secret).
     public func authenticate(_ presented: String) async throws -> Principal {
         let parts = presented.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "desk", parts[1].count == 8 else {
@@ -67,6 +69,13 @@ public struct TokenAuthority: Sendable {
         }
         guard token.revokedAt == nil else { throw DeskError.unauthenticated("token \(token.name) was revoked") }
         guard token.isValid(at: clock.now()) else { throw DeskError.unauthenticated("token \(token.name) has expired") }
+        // A token made for a responder is theirs: deactivating them refuses it at once.
+        if let responder = token.responderID,
+            try await store.responderStatus(id: responder, unixUser: nil)?.active != true
+        {
+            throw DeskError.unauthenticated(
+                "token \(token.name) is bound to responder \(responder), who is deactivated or removed")
+        }
         return Principal(
             actor: Actor(rawValue: "token:\(token.name)"), role: token.role, responderID: token.responderID)
     }

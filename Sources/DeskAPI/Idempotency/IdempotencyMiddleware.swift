@@ -11,22 +11,27 @@ import NIOCore
 /// same key for a different request is `422`; a retry while the first is still running is `409`.
 /// A write that fails gives its key up, so that its retry is done.
 ///
-/// `POST /v1/tokens` is left out: its answer holds the token's secret, which is never stored.
-/// A crash between a write's commit and the keeping of its answer leaves the key claimed; after
+/// Requests are matched by the route they reach (`/v1/tokens/` is `POST /v1/tokens`), so a path
+/// spelled differently cannot slip past an exemption; a request no route takes costs no write.
+/// `POST /v1/tokens` is left out, and an answer marked `Cache-Control: no-store` (one holding a
+/// secret) is never kept, whatever route gave it. A crash between a write's commit and the keeping of its answer leaves the key claimed; after
 /// `IncidentDesk.abandonedClaimSeconds` a retry does the write again.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
     let desk: IncidentDesk
+    let routes: RouteTable
     let maxBodyBytes: Int
 
     /// Reports keep their own keys; a token's answer holds its secret; classify stores nothing.
-    static let exempt: Set<String> = ["/v1/reports", "/v1/tokens", "/v1/classify"]
+    static let exempt: Set<String> = ["POST /v1/reports", "POST /v1/tokens", "POST /v1/classify"]
 
     func handle(
         _ request: Request, context: DeskRequestContext,
         next: (Request, DeskRequestContext) async throws -> Response
     ) async throws -> Response {
-        guard [.post, .put, .patch, .delete].contains(request.method), !Self.exempt.contains(request.uri.path),
+        guard [.post, .put, .patch, .delete].contains(request.method),
+            let pattern = routes.pattern(method: request.method, path: request.uri.path),
+            !Self.exempt.contains("\(request.method.rawValue) \(pattern)"),
             let key = try ReportRoutes.idempotencyKey(request)
         else { return try await next(request, context) }
         var request = request
@@ -48,7 +53,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
             try? await desk.releaseResponse(claim)
             throw error
         }
-        guard (200..<300).contains(response.status.code) else {
+        guard (200..<300).contains(response.status.code),
+            response.headers[.cacheControl]?.contains("no-store") != true
+        else {
             try? await desk.releaseResponse(claim)
             return response
         }

@@ -89,6 +89,13 @@ enum ProblemMapping {
                 status: .conflict, slug: "incident-closed", title: "Incident is closed",
                 detail: "incident \(id) is closed; reopen it first"
             )
+        case .incidentErased(let id):
+            return APIProblem(
+                status: .conflict, slug: "incident-erased", title: "Incident is erased",
+                detail:
+                    "the retention purge erased the personal data of incident \(id); it cannot be reopened, split or "
+                    + "take notes (report anew to open a new incident)"
+            )
         case .incidentAlreadyOpen(let id):
             return APIProblem(
                 status: .conflict, slug: "incident-open", title: "Incident is open",
@@ -125,6 +132,11 @@ enum ProblemMapping {
                 status: .conflict, slug: "followup-closed", title: "Follow-up is closed",
                 detail: "follow-up \(id) is \(state) already"
             )
+        case .verificationRunning:
+            return APIProblem(
+                status: .conflict, slug: "verification-running", title: "Verification running",
+                detail: "a timeline verification is running; they run one at a time, try again when it has finished"
+            ).retrying(after: 5)
         case .tokenExists(let name):
             return APIProblem(
                 status: .conflict, slug: "token-exists", title: "Token exists",

@@ -32,8 +32,17 @@ struct DeskRoutes {
                 BackupRequest.self, from: request, allowedMembers: BackupRequest.allowedMembers)
             return try JSONResponse.make(try await desk.backup(name: input.name), status: .created)
         }
-        router.get("/v1/verify") { _, _ in
-            try JSONResponse.make(try await desk.verifyTimeline())
+        router.get("/v1/verify") { request, _ in
+            let query = try QueryParameters(request, allowed: ["head"])
+            var anchor: ChainHead?
+            if let text = query.string("head") {
+                guard let head = ChainHead(text) else {
+                    throw DeskError.invalidParameter(
+                        "head", "must be SEQ:HASH, a sequence number and a 64-digit lower-case hex chain hash")
+                }
+                anchor = head
+            }
+            return try JSONResponse.make(try await desk.verifyTimeline(anchor: anchor))
         }
         router.get("/healthz") { _, _ in
             try JSONResponse.make(HealthBody(status: "ok"))

@@ -13,8 +13,8 @@ struct DutyRoutes {
             let at = try query.time("at")
             var slots = try await duty.onDuty(
                 area: query.string("area"), role: try query.oneOf("role", DutyRole.self), at: at)
-            if let areas = try await AreaScope.areas(of: context, duty: duty) {
-                slots = slots.filter { areas.contains($0.area) }
+            if let scope = try await ReadScope.of(context, duty: duty) {
+                slots = slots.filter { scope.areas.contains($0.area) }
             }
             return try JSONResponse.make(
                 RosterSlotsBody(
@@ -59,14 +59,14 @@ struct DutyRoutes {
         router.get("/v1/callouts") { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "status", "incident", "limit"])
             let status = try query.oneOf("status", CallOut.State.self)
-            let areas = try await AreaScope.areas(of: context, duty: duty)
+            let scope = try await ReadScope.of(context, duty: duty)
             let callOuts = try await duty.callOuts(
                 CallOutQuery(
                     incident: try incident(query), states: status.map { [$0] }, limit: try limit(query)),
                 mine: try query.boolean("mine") == true ? await context.actor() : nil,
                 bound: context.principal?.responderID)
             return try JSONResponse.make(
-                ItemsBody(items: callOuts.filter { areas?.contains($0.area) ?? true }.map(CallOutBody.init)))
+                ItemsBody(items: callOuts.filter { scope?.allows($0) ?? true }.map(CallOutBody.init)))
         }
         router.post("/v1/callouts/{id}/ack") { request, context in
             let input = try await body.decode(AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
@@ -86,7 +86,7 @@ struct DutyRoutes {
         router.get("/v1/followups") { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "overdue", "status", "incident", "limit"])
             let status = try query.oneOf("status", FollowUp.State.self)
-            let areas = try await AreaScope.areas(of: context, duty: duty)
+            let scope = try await ReadScope.of(context, duty: duty)
             let followUps = try await duty.followUps(
                 FollowUpQuery(
                     incident: try incident(query), dueBefore: try query.boolean("overdue") == true ? .now : nil,
@@ -94,7 +94,7 @@ struct DutyRoutes {
                 mine: try query.boolean("mine") == true ? await context.actor() : nil,
                 bound: context.principal?.responderID)
             return try JSONResponse.make(
-                ItemsBody(items: followUps.filter { areas?.contains($0.area) ?? true }.map(FollowUpBody.init)))
+                ItemsBody(items: followUps.filter { scope?.allows($0) ?? true }.map(FollowUpBody.init)))
         }
         router.post("/v1/followups/{id}/done") { request, context in
             let input = try await body.decode(

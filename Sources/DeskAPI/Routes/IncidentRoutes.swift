@@ -10,18 +10,18 @@ struct IncidentRoutes {
 
     func register(on router: Router<DeskRequestContext>) {
         router.get("/v1/incidents") { request, context in
-            try await list(request, areas: try await AreaScope.areas(of: context, duty: duty))
+            try await list(request, scope: try await ReadScope.of(context, duty: duty))
         }
         router.get("/v1/incidents/{id}") { request, context in
             let detail = try await desk.incident(try context.parameters.require("id"))
-            try AreaScope.check(detail.incident, try await AreaScope.areas(of: context, duty: duty))
+            try ReadScope.check(detail.incident, try await ReadScope.of(context, duty: duty))
             return try JSONResponse.make(IncidentBody(detail.incident, reports: detail.reports))
         }
         router.get("/v1/incidents/{id}/timeline") { request, context in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
             let id = try context.parameters.require("id")
-            if let areas = try await AreaScope.areas(of: context, duty: duty) {
-                try AreaScope.check(try await desk.incident(id).incident, areas)
+            if let scope = try await ReadScope.of(context, duty: duty) {
+                try ReadScope.check(try await desk.incident(id).incident, scope)
             }
             let page = try await desk.timeline(of: id, page: try query.page())
             return try JSONResponse.make(
@@ -100,7 +100,7 @@ struct IncidentRoutes {
         return phase
     }
 
-    private func list(_ request: Request, areas: Set<String>?) async throws -> Response {
+    private func list(_ request: Request, scope: ReadScope?) async throws -> Response {
         let query = try QueryParameters(
             request, allowed: ["area", "phase", "status", "since", "needs_review", "limit", "cursor"])
         var filter = IncidentQuery(
@@ -109,7 +109,8 @@ struct IncidentRoutes {
             needsReview: try query.boolean("needs_review"),
             page: try query.page()
         )
-        filter.areas = areas
+        filter.areas = scope?.areas
+        filter.alsoIncidents = scope?.calledTo ?? []
         let incidents = try await desk.incidents(filter)
         return try JSONResponse.make(
             PageBody(items: incidents.items.map { IncidentBody($0) }, nextCursor: incidents.nextCursor?.token)

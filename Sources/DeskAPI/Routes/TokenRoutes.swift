@@ -26,7 +26,9 @@ struct TokenRoutes {
             let (token, secret) = try await tokens.create(
                 name: input.name, role: input.role, responderID: input.responder, expiresAt: input.expiresAt,
                 by: await context.actor())
-            return try JSONResponse.make(TokenBody(token, secret: secret), status: .created)
+            // The secret is shown once: no cache and no idempotency replay may keep this answer.
+            return try JSONResponse.make(
+                TokenBody(token, secret: secret), status: .created, headers: [.cacheControl: "no-store"])
         }
         router.delete("/v1/tokens/{name}") { _, context in
             let token = try await tokens.revoke(name: try context.parameters.require("name"), by: await context.actor())

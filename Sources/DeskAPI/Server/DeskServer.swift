@@ -18,8 +18,10 @@ public enum DeskServer {
         metrics: DeskMetrics = DeskMetrics(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
-        let responder = DeskHTTP.responder(desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
-        return try listeners.map { listener -> any Service in
+        let refusals = RefusalLog(logger: logger)
+        let responder = DeskHTTP.responder(
+            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, refusals: refusals)
+        let servers = try listeners.map { listener -> any Service in
             let channelConfiguration = Self.channelConfiguration(settings)
             let address: BindAddress
             switch listener {
@@ -51,6 +53,7 @@ public enum DeskServer {
                 logger: logger
             )
         }
+        return servers + [RefusalLog.Flusher(log: refusals)]
     }
 
     /// HTTP/1 settings of one listener: a connection guard (head and body deadlines, header

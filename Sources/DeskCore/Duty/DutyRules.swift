@@ -58,6 +58,8 @@ public enum DutyRules {
         case noAnswer
         /// The responder said no.
         case declined(String)
+        /// The responder was deactivated: they are taken off their call-outs at once.
+        case deactivated
     }
 
     /// Replaces an open call-out with one to the next person in the escalation chain who has not
@@ -87,6 +89,10 @@ public enum DutyRules {
         case .noAnswer:
             old.state = next == nil ? .expired : .escalated
             data["reason"] = .string("no answer within \(minutes(callOut.ackWithin))")
+            kind = next == nil ? .callOutExpired : .callOutEscalated
+        case .deactivated:
+            old.state = next == nil ? .expired : .escalated
+            data["reason"] = .string("the responder was deactivated")
             kind = next == nil ? .callOutExpired : .callOutEscalated
         }
         var replacement: CallOut?
@@ -218,10 +224,11 @@ public enum DutyRules {
     public static func complete(
         _ followUp: FollowUp, by responder: Responder, outcome: String, context: DutyContext
     ) throws(DeskError) -> DutyChange {
+        // Whose it is, is not the caller's to know.
         guard followUp.isAssigned(to: responder.id) else {
             throw DeskError.forbidden(
-                "follow-up \(followUp.id) belongs to \(followUp.ownerID ?? "nobody")"
-                    + (followUp.escalatedTo.map { " and \($0)" } ?? "") + "; you are \(responder.id)")
+                "follow-up \(followUp.id) is not yours (you are \(responder.id)); only its owner or the coordinator "
+                    + "it was escalated to records it")
         }
         guard followUp.state.isOpen else {
             throw DeskError.conflict(.followUpClosed(followUp.id.rawValue, followUp.state.rawValue))
@@ -316,9 +323,10 @@ public enum DutyRules {
     }
 
     private static func checkAnswer(_ callOut: CallOut, by responder: Responder) throws(DeskError) {
+        // Whose it is, is not the caller's to know.
         guard callOut.responderID == responder.id else {
             throw DeskError.forbidden(
-                "call-out \(callOut.id) is for \(callOut.responderID); you are \(responder.id)")
+                "call-out \(callOut.id) is not yours (you are \(responder.id)); only the responder called answers it")
         }
         guard callOut.state.isOpen else {
             throw DeskError.conflict(.callOutClosed(callOut.id.rawValue, callOut.state.rawValue))

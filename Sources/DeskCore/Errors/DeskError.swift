@@ -16,6 +16,8 @@ public struct FieldIssue: Sendable, Hashable, Codable {
 public enum Conflict: Sendable, Hashable {
     case incidentClosed(DeskID)
     case incidentAlreadyOpen(DeskID)
+    /// A retention purge erased the incident's personal data: it cannot be reopened or take new text.
+    case incidentErased(DeskID)
     case samePhase(DeskID, Phase)
     /// Splitting would leave the incident without reports.
     case onlyReport(DeskID)
@@ -33,6 +35,8 @@ public enum Conflict: Sendable, Hashable {
     case alreadyStaffed(String, String)
     /// An API token of this name exists already.
     case tokenExists(String)
+    /// A timeline verification is running already: they run one at a time.
+    case verificationRunning
 }
 
 /// Every way a desk operation can fail. The API maps each case to one problem type.

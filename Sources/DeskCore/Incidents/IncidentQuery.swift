@@ -11,6 +11,8 @@ public struct IncidentQuery: Sendable, Hashable {
     public var needsReview: Bool?
     /// Only incidents in these areas (a responder sees their own areas); nil: every area.
     public var areas: Set<String>?
+    /// With `areas`: these incidents too, whatever their area (those a responder is called to now).
+    public var alsoIncidents: Set<DeskID> = []
     public var page: PageRequest
 
     /// Creates a query.

@@ -74,6 +74,7 @@ extension IncidentRules {
             rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
         }
         try rules.finish()
+        try notErased(incident)
         let confirmed = phase ?? incident.phase
         guard confirmed != .unclassified else {
             throw DeskError.invalid([
@@ -96,13 +97,17 @@ extension IncidentRules {
         return IncidentUpdate(incident: changed, events: [event])
     }
 
-    /// Splits `report` off `incident` into a new incident of its own, undoing a wrong join.
+    /// Splits `report` off `incident` into a new incident of its own, undoing a wrong join. Only an
+    /// open incident is split: a report split off a closed (or erased) one would start a new life
+    /// outside its retention.
     public static func split(
         _ incident: Incident, report: Report, reason: String, limits: ReportLimits, stamp: EventStamp
     ) throws(DeskError) -> IncidentUpdate {
         var rules = FieldRules()
         let reason = rules.required(reason, at: "/reason", maxLength: limits.maxReasonLength)
         try rules.finish()
+        try notErased(incident)
+        guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }
         guard report.incidentID == incident.id else {
             throw DeskError.invalid([
                 FieldIssue(

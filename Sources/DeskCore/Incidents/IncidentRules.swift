@@ -11,6 +11,7 @@ public enum IncidentRules {
             rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
         }
         try rules.finish()
+        try notErased(incident)
         guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }
         guard incident.phase != phase else { throw DeskError.conflict(.samePhase(incident.id, phase)) }
         var changed = incident
@@ -49,6 +50,7 @@ public enum IncidentRules {
         var rules = FieldRules()
         let reason = rules.optional(reason, at: "/reason", maxLength: limits.maxReasonLength)
         try rules.finish()
+        try notErased(incident)
         guard incident.status == .closed else { throw DeskError.conflict(.incidentAlreadyOpen(incident.id)) }
         var changed = incident
         changed.status = .open
@@ -59,16 +61,24 @@ public enum IncidentRules {
         return IncidentUpdate(incident: changed, events: [event])
     }
 
-    /// Adds a note; allowed on closed incidents too, for after-action remarks.
+    /// Adds a note; allowed on closed incidents too, for after-action remarks, until a retention
+    /// purge erased the incident.
     public static func addNote(
         _ incident: Incident, text: String, limits: ReportLimits, stamp: EventStamp
     ) throws(DeskError) -> IncidentUpdate {
         var rules = FieldRules()
         let text = rules.required(text, at: "/text", maxLength: limits.maxTextLength)
         try rules.finish()
+        try notErased(incident)
         var changed = incident
         changed.updatedAt = stamp.at
         let event = stamp.event(.noteAdded, incident: incident.id, data: ["text": .string(text)])
         return IncidentUpdate(incident: changed, events: [event])
+    }
+
+    /// Refuses any change to an incident whose personal data a retention purge erased: text added
+    /// now would outlive the erasure (reopening it would let it gather more).
+    static func notErased(_ incident: Incident) throws(DeskError) {
+        if incident.erasedAt != nil { throw DeskError.conflict(.incidentErased(incident.id)) }
     }
 }

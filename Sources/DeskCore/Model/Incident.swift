@@ -22,12 +22,15 @@ public struct Incident: Sendable, Hashable, Codable {
     public var classification: Classification?
     /// When the latest report arrived: a new report joins only within the correlation window.
     public var lastReportAt: Date
+    /// When a retention purge erased its personal data; an erased incident takes no new text.
+    public var erasedAt: Date?
 
     /// Creates an incident.
     public init(
         id: DeskID, areaID: String, title: String, phase: Phase, category: Category?, severity: Int?,
         status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
-        reportCount: Int, needsReview: Bool = false, classification: Classification? = nil, lastReportAt: Date? = nil
+        reportCount: Int, needsReview: Bool = false, classification: Classification? = nil, lastReportAt: Date? = nil,
+        erasedAt: Date? = nil
     ) {
         self.id = id
         self.areaID = areaID
@@ -44,5 +47,6 @@ public struct Incident: Sendable, Hashable, Codable {
         self.needsReview = needsReview
         self.classification = classification
         self.lastReportAt = lastReportAt ?? openedAt
+        self.erasedAt = erasedAt
     }
 }

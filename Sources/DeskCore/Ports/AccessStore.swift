@@ -13,4 +13,20 @@ public protocol AccessStore: Sendable {
 
     /// Marks the token named `name` revoked at `at`; `notFound` if there is none, a no-op if revoked.
     func revokeToken(name: String, at: Date, event: TimelineEvent) async throws -> APIToken
+
+    /// The responder with this id, or bound to this local user, with whether they are active; nil
+    /// when there is none.
+    func responderStatus(id: String?, unixUser: String?) async throws -> ResponderStatus?
+}
+
+/// Whether a responder may act: deactivating one refuses their tokens and console sessions at once.
+public struct ResponderStatus: Sendable, Hashable {
+    public var id: String
+    public var active: Bool
+
+    /// Creates a status.
+    public init(id: String, active: Bool) {
+        self.id = id
+        self.active = active
+    }
 }

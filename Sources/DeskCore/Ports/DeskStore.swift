@@ -55,8 +55,13 @@ public protocol DeskStore: Sendable {
     /// How many incidents are open, by phase, and how many of them await review.
     func openIncidentSummary() async throws -> OpenIncidentSummary
 
-    /// Walks the timeline's hash chain from the first event and reports the first broken link.
-    func verifyTimeline() async throws -> TimelineVerification
+    /// Walks the timeline's hash chain from the first event and reports the first broken link, and
+    /// whether `anchor` (a head seen earlier) is still on the chain. Reads in bounded pieces, never
+    /// the whole timeline in one read transaction.
+    func verifyTimeline(anchor: ChainHead?) async throws -> TimelineVerification
+
+    /// The newest event's sequence number and chain hash (`0` and the genesis hash when there is none).
+    func chainHead() async throws -> ChainHead
 
     /// Takes a consistent copy of the whole store, named `name`, while it keeps serving; checks the
     /// copy and returns where it is. Throws `invalid` for a bad name, `conflict` if it exists.

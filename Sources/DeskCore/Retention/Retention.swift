@@ -15,8 +15,24 @@ public struct RetentionPolicy: Sendable, Hashable {
         "text", "reason", "outcome", "note", "title", "location", "reporter", "reporter_name", "reporter_contact",
     ]
 
+    /// The members of a webhook notice (at any depth) that hold free text or personal details: the
+    /// incident's title, the responder's name and contact, reasons and outcomes.
+    public static let erasedNoticeMembers: Set<String> = erasedEventMembers.union(["name", "contact"])
+
     /// What replaces erased text.
     public static let erased = "[erased]"
+}
+
+/// An incident a purge could not erase (it is tried again by the next purge), and why.
+public struct PurgeFailure: Sendable, Hashable, Codable {
+    public var incident: DeskID
+    public var reason: String
+
+    /// Creates a failure.
+    public init(incident: DeskID, reason: String) {
+        self.incident = incident
+        self.reason = reason
+    }
 }
 
 /// What a purge erased (or, on a dry run, would erase).
@@ -30,9 +46,11 @@ public struct PurgeSummary: Sendable, Hashable, Codable {
     public var events: Int
     public var callOuts: Int
     public var followUps: Int
+    /// Incidents whose erasure failed; the others were erased all the same.
+    public var failed: [PurgeFailure] = []
 
     enum CodingKeys: String, CodingKey {
-        case cutoff, incidents, reports, events
+        case cutoff, incidents, reports, events, failed
         case dryRun = "dry_run"
         case callOuts = "callouts"
         case followUps = "followups"
@@ -49,5 +67,18 @@ public struct PurgeSummary: Sendable, Hashable, Codable {
         self.events = events
         self.callOuts = callOuts
         self.followUps = followUps
+    }
+
+    /// Decodes a summary; `failed` may be left out (an older deskd).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cutoff = try container.decode(Date.self, forKey: .cutoff)
+        dryRun = try container.decode(Bool.self, forKey: .dryRun)
+        incidents = try container.decode([DeskID].self, forKey: .incidents)
+        reports = try container.decode(Int.self, forKey: .reports)
+        events = try container.decode(Int.self, forKey: .events)
+        callOuts = try container.decode(Int.self, forKey: .callOuts)
+        followUps = try container.decode(Int.self, forKey: .followUps)
+        failed = try container.decodeIfPresent([PurgeFailure].self, forKey: .failed) ?? []
     }
 }

@@ -80,7 +80,8 @@ public final class DutyDesk: Sendable {
     }
 
     /// Changes a responder's details; the roster must stay valid (a responder still in a rotation
-    /// keeps the role and area it needs there).
+    /// keeps the role and area it needs there). Deactivating one takes them off their call-outs at
+    /// once (see `release(_:actor:)`); rotations skip them from now on.
     public func updateResponder(_ id: String, _ patch: ResponderPatch, actor: Actor) async throws -> Responder {
         let areas = areasSource()
         let stamp = stamp(actor)
@@ -96,6 +97,7 @@ public final class DutyDesk: Sendable {
             return (changed, event)
         }
         observer([event])
+        if !updated.active { try await release(updated.id, actor: actor) }
         return updated
     }
 
@@ -123,7 +125,30 @@ public final class DutyDesk: Sendable {
             ])
         try await store.importRoster(roster, event: event)
         observer([event])
+        for responder in roster.responders where !responder.active { try await release(responder.id, actor: actor) }
         return summary
+    }
+
+    /// Takes a deactivated responder off their call-outs at once: each one still waiting for their
+    /// answer, or acknowledged on an incident still open, goes to the next person in the chain.
+    private func release(_ responder: String, actor: Actor) async throws {
+        let callOuts = try await store.callOuts(
+            CallOutQuery(responder: responder, states: [.pending, .notified, .acknowledged], limit: 1000))
+        guard !callOuts.isEmpty else { return }
+        let context = try await context(actor: actor)
+        for callOut in callOuts {
+            guard let incident = try await incidents.incident(callOut.incidentID), incident.status == .open else {
+                continue
+            }
+            let existing = try await store.callOuts(CallOutQuery(incident: incident.id))
+            let change = DutyRules.escalate(
+                callOut, reason: .deactivated, incident: incident, existing: existing, context: context)
+            do {
+                try await write(change)
+            } catch DeskError.conflict(.callOutClosed) {
+                continue  // answered while we looked
+            }
+        }
     }
 
     /// "I take this shift": puts `responder` on duty for `role` in `area` from `starts` to `ends`.
@@ -173,6 +198,22 @@ public final class DutyDesk: Sendable {
         var query = query
         if let actor { query.responder = try await responder(for: actor, bound: bound).id }
         return try await store.callOuts(query)
+    }
+
+    /// The incidents `responder` is called to now: by a call-out still waiting for their answer, or
+    /// one they acknowledged while the incident is open. What they may read besides their areas.
+    public func incidentsCalled(responder: String) async throws -> Set<DeskID> {
+        let callOuts = try await store.callOuts(
+            CallOutQuery(responder: responder, states: [.pending, .notified, .acknowledged], limit: 1000))
+        var incidents: Set<DeskID> = []
+        for callOut in callOuts where !incidents.contains(callOut.incidentID) {
+            if callOut.state.isOpen {
+                incidents.insert(callOut.incidentID)
+            } else if try await self.incidents.incident(callOut.incidentID)?.status == .open {
+                incidents.insert(callOut.incidentID)
+            }
+        }
+        return incidents
     }
 
     /// The caller acknowledges one of their call-outs.

@@ -18,6 +18,7 @@ public final class IncidentDesk: Sendable {
     private let observer: EventObserver
     private let retentionBox = Mutex(RetentionPolicy())
     private let keyLifetime = Mutex<TimeInterval>(86_400)
+    private let verifying = OneAtATime(busy: .conflict(.verificationRunning))
 
     /// Creates the desk over a store. Call `reloadAreas()` before serving.
     public init(
@@ -239,8 +240,15 @@ public final class IncidentDesk: Sendable {
     /// The open incidents at a glance.
     public func openIncidentSummary() async throws -> OpenIncidentSummary { try await store.openIncidentSummary() }
 
-    /// Checks that the timeline is intact: every event as stored, none removed or reordered.
-    public func verifyTimeline() async throws -> TimelineVerification { try await store.verifyTimeline() }
+    /// Checks that the timeline is intact: every event as stored, none removed or reordered; with
+    /// `anchor`, also that a head seen earlier is still on the chain (the newest events were not
+    /// removed). One at a time: another call while one runs is `conflict(.verificationRunning)`.
+    public func verifyTimeline(anchor: ChainHead? = nil) async throws -> TimelineVerification {
+        try await verifying.run { try await store.verifyTimeline(anchor: anchor) }
+    }
+
+    /// The newest event's sequence number and chain hash: what to keep elsewhere as an anchor.
+    public func chainHead() async throws -> ChainHead { try await store.chainHead() }
 
     /// A consistent online backup of the store, checked.
     public func backup(name: String) async throws -> BackupSummary {

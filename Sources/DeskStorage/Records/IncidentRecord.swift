@@ -23,11 +23,14 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
     /// JSON of the classification that set the phase.
     var classification: String?
     var lastReportAt: String
+    /// Set by a retention purge; an update carries it through the domain value unchanged.
+    var erasedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, title, phase, category, severity, status, outcome, classification
         case needsReview = "needs_review"
         case lastReportAt = "last_report_at"
+        case erasedAt = "erased_at"
         case areaID = "area_id"
         case openedAt = "opened_at"
         case updatedAt = "updated_at"
@@ -61,6 +64,7 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
         needsReview = incident.needsReview
         classification = StoredValue.classificationText(incident.classification)
         lastReportAt = Timestamp.format(incident.lastReportAt)
+        erasedAt = incident.erasedAt.map(Timestamp.format)
     }
 
     /// The domain value; throws when a row holds what the schema's checks should have refused.
@@ -74,7 +78,7 @@ struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
             updatedAt: try StoredValue.time(updatedAt), closedAt: try closedAt.map(StoredValue.time), outcome: outcome,
             reportCount: reportCount, needsReview: needsReview,
             classification: decodingClassification ? try StoredValue.classification(classification) : nil,
-            lastReportAt: try StoredValue.time(lastReportAt)
+            lastReportAt: try StoredValue.time(lastReportAt), erasedAt: try erasedAt.map(StoredValue.time)
         )
     }
 }

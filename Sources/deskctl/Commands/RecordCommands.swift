@@ -28,6 +28,11 @@ struct PurgeCommand: DeskCommand {
                 + "\(summary.reports) reports, \(summary.events) timeline events, \(summary.callOuts) call-out reasons, "
                 + "\(summary.followUps) follow-up outcomes")
         for id in summary.incidents { Output.line("  \(id)") }
+        guard !summary.failed.isEmpty else { return }
+        // The others were erased; these are tried again by the next purge.
+        Output.line("Could not erase \(summary.failed.count) incidents (the next purge tries again):")
+        for failure in summary.failed { Output.line("  \(failure.incident): \(failure.reason)") }
+        throw ExitCode(1)
     }
 }
 

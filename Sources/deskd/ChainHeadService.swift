@@ -1,0 +1,39 @@
+import DeskCore
+import DeskSystemd
+import Logging
+import ServiceLifecycle
+
+/// Writes the timeline's chain head to the journal at a fixed interval, when it moved (the head at
+/// shutdown is written by the daemon once every service has stopped).
+final class ChainHeadService: Service {
+    /// How often the head is written, when it moved.
+    static let interval: Duration = .seconds(15 * 60)
+
+    private let desk: IncidentDesk
+    private let log: ChainHeadLog
+    private let logger: Logger
+
+    init(desk: IncidentDesk, logger: Logger) {
+        self.desk = desk
+        self.log = ChainHeadLog(logger: logger)
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var written: ChainHead?
+            while !Task.isCancelled {
+                do {
+                    let head = try await self.desk.chainHead()
+                    if head != written {
+                        self.log.record(head, "every 15 minutes")
+                        written = head
+                    }
+                } catch {
+                    self.logger.error("could not read the timeline's chain head: \(error)")
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+}
