@@ -345,10 +345,13 @@ EOF""")
         self.check("the call-outs reach the webhook receiver on the container's loopback", len(received) >= 1,
                    self.c.run("journalctl -u deskd --no-pager | tail -20", check=False).stdout)
         for request in received:
-            expected = "sha256=" + hmac.new(HOOK_SECRET.encode(), request["body"].encode(), hashlib.sha256).hexdigest()
-            if not self.check("the call-out's signature is valid",
-                              hmac.compare_digest(expected, request["headers"].get("x-desk-signature", "")),
-                              json.dumps(request["headers"])):
+            # The receiver's check from the README: t=UNIX,v1=HMAC(time.delivery.body), recent.
+            headers = request["headers"]
+            fields = dict(part.split("=", 1) for part in headers.get("x-desk-signature", "").split(",") if "=" in part)
+            signed = f"{fields.get('t', '')}.{headers.get('x-desk-delivery', '')}.".encode() + request["body"].encode()
+            expected = hmac.new(HOOK_SECRET.encode(), signed, hashlib.sha256).hexdigest()
+            valid = hmac.compare_digest(expected, fields.get("v1", "")) and abs(time.time() - int(fields["t"])) <= 300
+            if not self.check("the call-out's signature is valid", valid, json.dumps(headers)):
                 break
         print(f"    {len(received)} call-out deliveries received")
 
