@@ -9,12 +9,14 @@ CONFIGURATION ?= release
 BIN_BUILD = .build/$(CONFIGURATION)
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-.PHONY: help setup build run test bench bench-load install uninstall lint format clean
+.PHONY: help setup build run test bench bench-load train cv install uninstall lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
 	@echo "make test   - set up, build and run the whole test suite"
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
+	@echo "make train  - fit the phase model on Tests/ClassifierTests/Fixtures/*.jsonl; writes its Swift source"
+	@echo "make cv     - 10-fold cross-validation of the whole classifier on that corpus"
 	@echo "make bench-load - ingest load (TCP, Unix socket, no-storage ceiling), start-up and latest-50 at 1M incidents"
 	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
 	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
@@ -39,6 +41,16 @@ test: setup
 bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
+
+# The phase model: fitted on the labelled corpus, written as Sources/DeskCore/Classification/Model/
+# PhaseModel+Shipped.swift (compiled in; nothing to install) and the agreement fixture.
+train:
+	$(SWIFT) build -c release --product desk-train
+	./.build/release/desk-train $(CURDIR) train
+
+cv:
+	$(SWIFT) build -c release --product desk-train
+	./.build/release/desk-train $(CURDIR) cv
 
 # Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling;
 # then start-up and latest-50 at BENCH_INCIDENTS incidents.
