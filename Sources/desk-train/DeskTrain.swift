@@ -14,7 +14,7 @@ import Foundation
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
 ///
-/// `train` and `cv` take `--epochs N`, `--rate R` and `--l2 L` to try other settings.
+/// `train` and `cv` take `--epochs N`, `--rate R`, `--l2 L` and `--dense-l2 L` to try other settings.
 ///
 /// ROOT is the repository; the lexicon is ROOT/config/classifier.toml.
 @main
@@ -34,7 +34,11 @@ struct DeskTrain {
         guard arguments.count >= 2 else { throw TrainError("usage: desk-train ROOT score|train|cv [options]") }
         let root = arguments[0]
         let options = Array(arguments.dropFirst(2))
-        let classifier = try ClassifierRules.load(path: root + "/config/classifier.toml")
+        let lexiconPath = root + "/config/classifier.toml"
+        // Training reads the lexicon alone: the shipped model may be from older features.
+        let lexicon = try ClassifierRules.lexicon(
+            String(contentsOfFile: lexiconPath, encoding: .utf8), file: lexiconPath)
+        func shipped() throws -> Classifier { try Classifier(lexicon) }
         let showMisses = options.contains("--misses")
         func option(_ name: String) -> String? {
             guard let at = options.firstIndex(of: name), at + 1 < options.count else { return nil }
@@ -44,27 +48,28 @@ struct DeskTrain {
         if let value = option("--epochs").flatMap(Int.init) { trainer.epochs = value }
         if let value = option("--rate").flatMap(Float.init) { trainer.learningRate = value }
         if let value = option("--l2").flatMap(Float.init) { trainer.l2 = value }
+        if let value = option("--dense-l2").flatMap(Float.init) { trainer.denseL2 = value }
         switch arguments[1] {
         case "score":
             for path in options where !path.hasPrefix("--") {
-                let tally = score(try LabelledCorpus.read(path), with: classifier)
+                let tally = score(try LabelledCorpus.read(path), with: try shipped())
                 print("\(path): \(tally.summary)")
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
         case "explain":
             for text in options where !text.hasPrefix("--") {
-                let result = classifier.classify(ClassifierInput(text: text, now: now))
+                let result = try shipped().classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
                 for signal in result.signals {
                     print("  \(signal.kind) \(signal.rule) \"\(signal.matched)\" → \(signal.vote) \(signal.weight)")
                 }
             }
         case "train":
-            try train(root: root, lexicon: classifier.lexicon, trainer: trainer)
+            try train(root: root, lexicon: lexicon, trainer: trainer)
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
-                root: root, lexicon: classifier.lexicon, trainer: trainer, folds: folds, showMisses: showMisses)
+                root: root, lexicon: lexicon, trainer: trainer, folds: folds, showMisses: showMisses)
         default:
             throw TrainError("unknown command \(arguments[1]) (score, train, cv)")
         }

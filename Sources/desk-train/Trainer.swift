@@ -16,6 +16,8 @@ struct Trainer {
     var epochs = 30
     var learningRate: Float = 0.2
     var l2: Float = 1e-4
+    /// L2 on the few dense weights (the rules' scores), apart from the many text weights.
+    var denseL2: Float = 1e-4
     var seed: UInt64 = 15
 
     /// The fitted weights, in `PhaseModel`'s layout.
@@ -87,7 +89,7 @@ struct Trainer {
                 for (feature, x) in features.dense.enumerated() where x != 0 {
                     for phase in 0..<3 {
                         let at = feature * 3 + phase
-                        let gradient = errors[phase] * x + l2 * v[at]
+                        let gradient = errors[phase] * x + denseL2 * v[at]
                         gv[at] += gradient * gradient
                         v[at] -= learningRate * gradient / (gv[at].squareRoot() + epsilon)
                     }

@@ -49,7 +49,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("", "end early"), ("RFBNMQ==", "end early"), ("not base64!", "not base64"), ("RFBNMRIG", "end early"),
+        ("", "end early"), ("RFBNMQ==", "end early"), ("not base64!", "not base64"), ("RFBNMRII", "end early"),
+        ("RFBNMRIG", "trained on other dense features"),
         ("RFBNMgAA", "do not start with DPM1"), ("RFBNMQEG", "bucket bits 1 not in 8...24"),
     ])
     func brokenWeightsAreRefused(encoded: String, reason: String) {

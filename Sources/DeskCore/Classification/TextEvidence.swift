@@ -5,6 +5,9 @@ struct TextEvidence {
     var phaseScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
     /// Phase scores of the grammatical cues (rules with `cue = true`).
     var cueScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
+    /// A cue said the event is happening now (`present`), and a negated cue with "yet" counted.
+    var isPresent = false
+    var isNotYet = false
     /// Phase scores of decisive rules only: any of them overrides the model.
     var decisiveScores: [Phase: Double] = [:]
     var categoryScores: [Category: Double] = [:]
@@ -125,12 +128,14 @@ extension Classifier {
         if let present {
             evidence.phaseScores[.during, default: 0] += present.weight
             evidence.signals.append(present)
+            evidence.isPresent = true
         }
         if var notYet {
             // "Nobody is hurt yet" in a fire burning now is about the fire, not a warning sign.
             if present != nil { notYet.weight = 0 }
             evidence.phaseScores[.before, default: 0] += notYet.weight
             evidence.signals.append(notYet)
+            evidence.isNotYet = notYet.weight > 0
         }
         return evidence
     }

@@ -31,15 +31,17 @@ public struct PhaseFeatures: Sendable, Hashable {
 
     /// The names of the dense features, in order.
     public static let denseNames = [
-        "lexicon before", "lexicon during", "lexicon after", "cues before", "cues during", "cues after",
+        "lexicon before", "lexicon during", "lexicon after", "cues before", "cues during", "cues after", "present",
+        "not yet",
     ]
 
     /// Buckets of the hashed text features, one entry per occurrence.
     public var buckets: [Int32] = []
     /// The value of every occurrence (all the same: 1 / sqrt(max(occurrences, fullLength))).
     public var value: Float = 0
-    /// `log(1 + score)` of the lexicon's and the cues' phase scores, as `denseNames` lists them,
-    /// scaled down like the text features for a report shorter than `fullLength`.
+    /// `log(1 + score)` of the lexicon's and the cues' phase scores, then 1 for a `present` cue
+    /// and 1 for a "not yet", as `denseNames` lists them; scaled down like the text features for a
+    /// report shorter than `fullLength`.
     public var dense: [Float] = []
     var origins: [Origin] = []
 
@@ -73,6 +75,8 @@ public struct PhaseFeatures: Sendable, Hashable {
                 dense.append(Float(log1p(score)) * thinness)
             }
         }
+        dense.append(evidence.isPresent ? thinness : 0)
+        dense.append(evidence.isNotYet ? thinness : 0)
     }
 
     private mutating func add(_ bucket: UInt32, _ origin: Origin) {

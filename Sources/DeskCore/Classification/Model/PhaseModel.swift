@@ -45,7 +45,7 @@ public struct PhaseModel: Sendable, Hashable {
         public var probabilities: [Double]
         /// Per phase: the logit from the text's words (hashed features).
         public var words: [Double]
-        /// Per phase: the logit from the lexicon's phase scores.
+        /// Per phase: the logit from the lexicon's phase scores and its present and not-yet cues.
         public var lexicon: [Double]
         /// Per phase: the logit from the grammatical cues' phase scores.
         public var cues: [Double]
@@ -78,7 +78,7 @@ public struct PhaseModel: Sendable, Hashable {
         for (feature, x) in features.dense.enumerated() where x != 0 {
             for phase in 0..<3 {
                 let share = Double(x) * Double(denseWeights[feature * 3 + phase])
-                if feature < 3 { lexicon[phase] += share } else { cues[phase] += share }
+                if feature < 3 || feature >= 6 { lexicon[phase] += share } else { cues[phase] += share }
             }
         }
         let logits = (0..<3).map { Double(bias[$0]) + words[$0] + lexicon[$0] + cues[$0] }
