@@ -13,7 +13,7 @@ extension Classifier {
     /// The phase the text points to: a decisive rule's, else the model's most probable phase,
     /// else (without a model) the rules' best. Nil only for text without a single word.
     func textVerdict(tokens: TextTokens, evidence: TextEvidence) -> TextVerdict? {
-        guard tokens.count > 0 else { return nil }
+        guard tokens.hasWords else { return nil }
         let damping = lexicon.settings.confidenceDamping
         func rulesConfidence(_ phase: Phase) -> Double {
             let scores = evidence.ruleScores
