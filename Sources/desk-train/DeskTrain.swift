@@ -14,7 +14,7 @@ import Foundation
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
 ///
-/// `train` and `cv` take `--epochs N`, `--rate R`, `--l2 L` and `--dense-l2 L` to try other settings.
+/// `train` and `cv` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L` and `--dense-l2 L` to try other settings.
 ///
 /// ROOT is the repository; the lexicon is ROOT/config/classifier.toml.
 @main
@@ -46,6 +46,7 @@ struct DeskTrain {
         }
         var trainer = Trainer()
         if let value = option("--epochs").flatMap(Int.init) { trainer.epochs = value }
+        if let value = option("--bits").flatMap(Int.init) { trainer.bucketBits = value }
         if let value = option("--rate").flatMap(Float.init) { trainer.learningRate = value }
         if let value = option("--l2").flatMap(Float.init) { trainer.l2 = value }
         if let value = option("--dense-l2").flatMap(Float.init) { trainer.denseL2 = value }

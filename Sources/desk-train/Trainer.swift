@@ -12,7 +12,7 @@ struct TrainingExample {
 /// with AdaGrad step sizes. Deterministic: the order of the examples in each epoch comes from a
 /// seeded SplitMix64, and everything runs on one thread.
 struct Trainer {
-    var bucketBits = 18
+    var bucketBits = 16
     var epochs = 30
     var learningRate: Float = 0.2
     var l2: Float = 1e-4

@@ -70,7 +70,14 @@ import Testing
     }
 }
 
-/// Just the phase of a classification, to decode deskctl's JSON without DeskCore.
+/// Just the phase of a classification (and whether it needs review), to decode deskctl's JSON
+/// without DeskCore.
 struct ClassificationProbe: Decodable {
     var phase: String
+    var needsReview: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case phase
+        case needsReview = "needs_review"
+    }
 }

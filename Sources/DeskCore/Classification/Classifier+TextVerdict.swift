@@ -64,7 +64,7 @@ extension Classifier {
             let matched = feature.kind == .chars ? tokens.text(token, token) : feature.text
             signals.append(
                 .init(
-                    kind: "model-feature", rule: "\(feature.kind)", term: feature.text, matched: matched,
+                    kind: "model-feature", rule: feature.kind.name, term: feature.text, matched: matched,
                     vote: phase.rawValue, weight: rounded(contribution)))
         }
         let probabilities = Dictionary(

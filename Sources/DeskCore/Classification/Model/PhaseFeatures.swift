@@ -14,6 +14,15 @@ public struct PhaseFeatures: Sendable, Hashable {
         case word = 1
         case pair = 2
         case chars = 3
+
+        /// `word`, `pair` or `chars`, as signals name it.
+        public var name: String {
+            switch self {
+            case .word: return "word"
+            case .pair: return "pair"
+            case .chars: return "chars"
+            }
+        }
     }
 
     /// One hashed feature's origin: its kind, the word it starts at and, for character n-grams,
