@@ -12,12 +12,14 @@ DOCDIR ?= $(PREFIX)/share/doc/deskd
 # Installed binaries carry the Swift runtime inside (no toolchain needed where they run).
 INSTALL_BUILD_FLAGS = -c $(CONFIGURATION) --static-swift-stdlib
 
-.PHONY: help setup build run test test-installed bench bench-load install uninstall deb lint format clean
+.PHONY: help setup build run test test-installed bench bench-load train cv install uninstall deb lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
 	@echo "make test   - set up, build and run the whole test suite"
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
+	@echo "make train  - fit the phase model on Tests/ClassifierTests/Fixtures/*.jsonl; writes its Swift source"
+	@echo "make cv     - 10-fold cross-validation of the whole classifier on that corpus"
 	@echo "make bench-load - ingest load (TCP, Unix socket, no-storage ceiling), start-up and latest-50 at 1M incidents"
 	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
 	@echo "make deb       - build (release) the Debian package dist/deskd_VERSION_ARCH.deb and check it with lintian"
@@ -50,6 +52,16 @@ test-installed: deb
 bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
+
+# The phase model: fitted on the labelled corpus, written as Sources/DeskCore/Classification/Model/
+# PhaseModel+Shipped.swift (compiled in; nothing to install) and the agreement fixture.
+train:
+	$(SWIFT) build -c release --product desk-train
+	./.build/release/desk-train $(CURDIR) train
+
+cv:
+	$(SWIFT) build -c release --product desk-train
+	./.build/release/desk-train $(CURDIR) cv
 
 # Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling;
 # then start-up and latest-50 at BENCH_INCIDENTS incidents.

@@ -69,7 +69,7 @@ public enum ClassifierRules {
     }
 
     private static let ruleKeys = [
-        "name", "phase", "category", "severity", "weight", "lang", "negatable", "present", "terms",
+        "name", "phase", "category", "severity", "weight", "lang", "negatable", "present", "cue", "decisive", "terms",
     ]
 
     private static func rule(_ table: inout ConfigTable, languages: Set<String>) throws(ConfigError) -> Lexicon.Rule {
@@ -112,13 +112,18 @@ public enum ClassifierRules {
         }
         let negatable = try table.boolean("negatable") ?? false
         let present = try table.boolean("present") ?? false
+        let cue = try table.boolean("cue") ?? false
+        let decisive = try table.boolean("decisive") ?? false
+        if cue || decisive, phase == nil {
+            throw table.error(cue ? "cue" : "decisive", "only a phase rule can be a cue or decisive")
+        }
         let terms = try checkedTerms(&table, "terms", single: false)
         if terms.isEmpty { throw table.error("terms", "rule \"\(name)\" has no terms") }
         try table.rejectUnknownKeys(known: ruleKeys)
         let line = table.table.line
         return Lexicon.Rule(
             name: name, target: target, weight: weight ?? 0, terms: terms, negatable: negatable, present: present,
-            language: language, origin: "\(table.file):\(line)"
+            cue: cue, decisive: decisive, language: language, origin: "\(table.file):\(line)"
         )
     }
 

@@ -49,6 +49,11 @@ struct DeskBench {
         print(String(format: "baseline:  %.2f µs per report (lowercased + split)", baseline / count * 1e6))
         print(String(format: "ratio:     %.1f× the baseline", classify / baseline))
         print("checksum:  \(checksum)")
+        if let model = classifier.model {
+            let floats = model.weights.count + model.denseWeights.count + model.bias.count
+            let mebibytes = Double(floats * MemoryLayout<Float>.size) / 1_048_576
+            print(String(format: "model:     %.1f MiB of weights in memory", mebibytes) + " (\(model.version))")
+        }
     }
 
     /// The median wall time, in seconds, of `rounds` runs of `work`.

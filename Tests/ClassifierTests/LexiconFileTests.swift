@@ -48,6 +48,7 @@ import Testing
         ("negators = [\"inte\"]", "negators = [\"inte alls\"]", 5, "must be a single word"),
         ("[[rule]]", "[[rule]]\nlang = \"de\"", 9, "rule[1].lang: \"de\" is not one of en, sv"),
         ("weight = 3", "weight = 3 3", 11, "column"),
+        ("phase = \"during\"", "category = \"fire\"\ncue = true", 11, "only a phase rule can be a cue or decisive"),
     ])
     func aBrokenFileNamesLineKeyAndReason(original: String, replacement: String, line: Int, message: String) throws {
         let text = Self.valid.replacingOccurrences(of: original, with: replacement)

@@ -19,9 +19,14 @@ import Testing
             #expect(result.severity == 4)
             #expect(result.language == "sv")
             #expect(result.signals.contains { $0.matched == "just nu" && $0.vote == "during" && $0.weight > 0 })
+            #expect(result.signals.contains { $0.kind == "model" && $0.vote == "during" && $0.weight > 0.5 })
+            #expect(result.signals.contains { $0.kind == "model-part" })
+            #expect(result.signals.contains { $0.kind == "model-feature" && !$0.term.isEmpty })
             let json = try response.json()
             #expect(json["needs_review"] as? Bool == false)
             #expect(json["decided_by"] as? String == "text")
+            let probabilities = try #require(json["probabilities"] as? [String: Double])
+            #expect(Set(probabilities.keys) == ["before", "during", "after"])
             #expect(try server.database.rowCounts() == before)
         }
     }

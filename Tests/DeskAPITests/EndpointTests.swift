@@ -45,12 +45,18 @@ func currentUserName() -> String {
     }
 
     @Test(arguments: transports)
-    func withoutAPhaseTheIncidentIsUnclassified(transport: Transport) async throws {
+    func withoutACueTheIncidentGetsAGuessThatNeedsReview(transport: Transport) async throws {
         try await TestServer.with { server in
             let response = try await server.send(
                 transport, .POST, "/v1/reports", body: #"{"area":"rinkeby","text":"Oklart läge"}"#)
             #expect(response.status == 201)
-            #expect(try response.decode(ReportCreatedBody.self).incident.phase == "unclassified")
+            let incident = try response.decode(ReportCreatedBody.self).incident
+            #expect(incident.phase != "unclassified")
+            #expect(incident.needsReview)
+            let wordless = try await server.send(
+                transport, .POST, "/v1/reports", body: #"{"area":"bredang","text":"🔥🔥 !!"}"#)
+            #expect(wordless.status == 201)
+            #expect(try wordless.decode(ReportCreatedBody.self).incident.phase == "unclassified")
         }
     }
 

@@ -88,7 +88,7 @@ import Testing
         let classifier = try Classifier(
             Lexicon(
                 rules: [.init(name: "now", target: .phase(.during), weight: 3, terms: ["just nu"])], negators: [],
-                yetTerms: []))
+                yetTerms: []), model: nil)
         let new = NewIncident.opening(
             with: report, classification: classifier.classify(ClassifierInput(report, now: now)), transport: .unix,
             stamp: stamp)

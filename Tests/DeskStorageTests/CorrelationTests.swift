@@ -194,8 +194,9 @@ struct CorrelatedDesk {
 
     @Test func aLowConfidenceReportJoinsWithoutMovingThePhase() async throws {
         let desk = try await CorrelatedDesk()
-        let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen just nu")
-        let vague = try await desk.report("bredang", "Bilen på parkeringen, brand")
+        let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen vid skolan just nu")
+        // Since the phase model (issue 15) "Bilen på parkeringen, brand" reads as a confident fire.
+        let vague = try await desk.report("bredang", "Parkeringen vid skolan, oklart")
         #expect(vague.incident.id == fire.incident.id)
         #expect(vague.report.classification?.needsReview == true)
         #expect(vague.incident.phase == .during)

@@ -14,6 +14,14 @@ import Testing
         #expect(result.stdout.contains("Category    fire"))
         #expect(result.stdout.contains("just nu"))
         #expect(result.stdout.contains("negated"))
+        #expect(!result.stdout.contains("Deciding evidence"))
+        let explained = try daemon.ctl("classify", "Två grupper har drabbat samman vid torget just nu", "--explain")
+        #expect(explained.status == 0, "\(explained.stderr)")
+        for part in ["Deciding evidence (decided by text)", "Lexicon rules", "Grammatical cues", "Phase model"] {
+            #expect(explained.stdout.contains(part), "\(explained.stdout)")
+        }
+        #expect(explained.stdout.contains("\"drabbat samman\"  (cue cue-acute-aspect"), "\(explained.stdout)")
+        #expect(explained.stdout.contains("pushed by:"), "\(explained.stdout)")
         let english = try daemon.ctl("classify", "Rumours of trouble ahead of the derby", "--lang", "en", "--json")
         #expect(try decodeJSON(ClassificationProbe.self, english.stdout).phase == "before")
         let empty = try daemon.ctl("classify", "   ")
@@ -70,7 +78,14 @@ import Testing
     }
 }
 
-/// Just the phase of a classification, to decode deskctl's JSON without DeskCore.
+/// Just the phase of a classification (and whether it needs review), to decode deskctl's JSON
+/// without DeskCore.
 struct ClassificationProbe: Decodable {
     var phase: String
+    var needsReview: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case phase
+        case needsReview = "needs_review"
+    }
 }

@@ -22,13 +22,16 @@ import Testing
         defer { _ = try? daemon.stop() }
         _ = notify.collect(timeout: 10) { $0.contains("READY=1") }
 
-        func phase(_ text: String) throws -> String {
-            try decodeJSON(ClassificationProbe.self, try daemon.ctl("classify", text, "--json").stdout).phase
+        func probe(_ text: String) throws -> ClassificationProbe {
+            try decodeJSON(ClassificationProbe.self, try daemon.ctl("classify", text, "--json").stdout)
         }
-        #expect(try phase("Zorbleflux vid torget") == "unclassified")
+        func phase(_ text: String) throws -> String { try probe(text).phase }
+        // Without a rule for it, the phase model can only guess, and asks for a duty officer's review.
+        #expect(try probe("Zorbleflux vid torget").needsReview == true)
 
-        // A branch adds its own term and a new area; reload.
-        let extra = "\n[[rule]]\nname = \"local\"\nphase = \"during\"\nweight = 4\nterms = [\"zorbleflux\"]\n"
+        // A branch adds its own decisive term (it overrides the phase model) and a new area; reload.
+        let extra =
+            "\n[[rule]]\nname = \"local\"\nphase = \"during\"\nweight = 4\ndecisive = true\nterms = [\"zorbleflux\"]\n"
         try Data((shippedRules + extra).utf8).write(to: URL(fileURLWithPath: rules))
         let newArea = #"{"id": "kroksback", "name": "Kroksbäck", "city": "Malmö", "neighbours": []},"#
         try Data(shippedAreas.replacingOccurrences(of: #""areas": ["#, with: #""areas": ["# + newArea).utf8)

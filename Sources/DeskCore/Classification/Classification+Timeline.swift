@@ -10,9 +10,14 @@ extension Classification {
         ])
     }
 
+    /// The kinds of signal that vote for a phase.
+    static let decidingKinds: Set<String> = [
+        "phase", "cue", "decisive", "field", "present", "not-yet", "model", "model-part", "model-feature",
+    ]
+
     /// The signals that voted for the phase this classification chose, strongest first.
     public var decidingSignals: [Signal] {
-        signals.filter { ["phase", "field", "present", "not-yet"].contains($0.kind) && $0.vote == phase.rawValue }
+        signals.filter { Self.decidingKinds.contains($0.kind) && $0.vote == phase.rawValue }
             .sorted { $0.weight > $1.weight }
     }
 }

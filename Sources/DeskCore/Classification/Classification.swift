@@ -4,7 +4,10 @@ import Foundation
 public struct Classification: Sendable, Hashable, Codable {
     /// One piece of evidence: a matched term or a structured field, and what it voted for.
     public struct Signal: Sendable, Hashable, Codable {
-        /// `phase`, `category`, `severity`, `field`, `negated` or `not-yet`.
+        /// `phase` (a word rule), `cue` (a grammatical cue), `decisive` (a rule that overrides the
+        /// model), `present`, `not-yet`, `negated`, `category`, `severity`, `field`, or the model's:
+        /// `model` (its verdict and probability), `model-part` (how much the words, the lexicon and
+        /// the cues pushed it) and `model-feature` (the words and word parts that pushed most).
         public var kind: String
         /// The rule (or field) that produced it, e.g. `acute-now` or `ongoing`.
         public var rule: String
@@ -39,14 +42,17 @@ public struct Classification: Sendable, Hashable, Codable {
     public var decidedBy: Basis
     /// The language whose rules were applied (given, or guessed from the text); nil for all.
     public var language: String?
-    /// Phase scores from the text, for the explanation.
+    /// Phase scores of the lexicon's rules and cues, for the explanation.
     public var scores: [String: Double]
+    /// The model's probability of each phase, when a model read the text.
+    public var probabilities: [String: Double]?
     public var signals: [Signal]
 
     /// Creates a classification.
     public init(
         phase: Phase, category: Category, severity: Int, confidence: Double, needsReview: Bool, decidedBy: Basis,
-        language: String? = nil, scores: [String: Double], signals: [Signal]
+        language: String? = nil, scores: [String: Double], probabilities: [String: Double]? = nil,
+        signals: [Signal]
     ) {
         self.phase = phase
         self.category = category
@@ -56,11 +62,12 @@ public struct Classification: Sendable, Hashable, Codable {
         self.decidedBy = decidedBy
         self.language = language
         self.scores = scores
+        self.probabilities = probabilities
         self.signals = signals
     }
 
     enum CodingKeys: String, CodingKey {
-        case phase, category, severity, confidence, language, scores, signals
+        case phase, category, severity, confidence, language, scores, probabilities, signals
         case needsReview = "needs_review"
         case decidedBy = "decided_by"
     }
@@ -73,7 +80,7 @@ extension Classification {
         case reporter
         /// `ongoing` and `occurred_at` decided it.
         case fields
-        /// Cues in the text decided it.
+        /// The text decided it: the model with the rules' scores, or a decisive rule.
         case text
         /// Nothing did: the phase is `unclassified`.
         case none

@@ -7,6 +7,12 @@ import Foundation
 /// Precedence: a phase the reporter gave wins; then the structured fields (`ongoing: true` is
 /// `during`; `ongoing: false` is `after`, unless `occurred_at` lies ahead or the text speaks of
 /// something still to come); then the text.
+///
+/// The text is read twice: the lexicon's rules and grammatical cues score each phase, and the
+/// phase model (a logistic regression over words, word pairs and character n-grams, with the
+/// rules' scores as inputs) turns that into a probability per phase. The most probable phase
+/// wins, unless a `decisive` rule matched. Every text with a word in it gets a phase; thin
+/// evidence gets a low confidence and `needs_review`, never `unclassified`.
 public struct Classifier: Sendable {
     /// What a term of the index stands for.
     enum TermRole: Sendable {
@@ -19,15 +25,19 @@ public struct Classifier: Sendable {
     }
 
     public let lexicon: Lexicon
+    /// The phase model; nil to decide by the rules alone.
+    public let model: PhaseModel?
     /// Every term (rules, negators, yet terms, language markers), found in one pass over a report.
     let index: PatternIndex
     /// For each term in `index`, what it stands for.
     let roles: [TermRole]
     let breakers: Set<[UInt8]>
 
-    /// Compiles a lexicon; throws for a term that cannot match anything or an out-of-range setting.
-    public init(_ lexicon: Lexicon) throws(LexiconError) {
+    /// Compiles a lexicon, to read with `model` (by default the shipped one, trained with the
+    /// shipped lexicon); throws for a term that cannot match anything or an out-of-range setting.
+    public init(_ lexicon: Lexicon, model: PhaseModel? = .shipped) throws(LexiconError) {
         self.lexicon = lexicon
+        self.model = model
         var index = PatternIndex()
         var roles: [TermRole] = []
         func add(_ term: String, _ role: TermRole, context: String, origin: String = "") throws(LexiconError) {
@@ -67,10 +77,12 @@ public struct Classifier: Sendable {
 
     /// Classifies one report.
     public func classify(_ input: ClassifierInput) -> Classification {
-        let text = [input.title, input.text].compactMap { $0 }.joined(separator: ".\n")
-        var evidence = evidence(in: text, language: input.language)
+        let tokens = TextTokens(Self.reading(input), breakers: breakers)
+        var evidence = evidence(in: tokens, language: input.language)
+        let reading = textVerdict(tokens: tokens, evidence: evidence)
+        evidence.signals.append(contentsOf: reading?.signals ?? [])
         var signals: [Classification.Signal] = []
-        let verdict = phase(for: input, evidence: evidence, fieldSignals: &signals)
+        let verdict = phase(for: input, text: reading, fieldSignals: &signals)
         let category = input.category ?? evidence.leadingCategory ?? .other
         if input.category != nil {
             signals.append(field("category", input.category?.rawValue ?? "", vote: category.rawValue))
@@ -91,8 +103,8 @@ public struct Classifier: Sendable {
             needsReview: verdict.phase == .unclassified || confidence < lexicon.settings.reviewThreshold,
             decidedBy: verdict.basis, language: evidence.language,
             scores: Dictionary(
-                uniqueKeysWithValues: Phase.assignable.map { ($0.rawValue, evidence.phaseScores[$0] ?? 0) }),
-            signals: evidence.signals
+                uniqueKeysWithValues: Phase.assignable.map { ($0.rawValue, evidence.ruleScores[$0] ?? 0) }),
+            probabilities: reading?.probabilities, signals: evidence.signals
         )
     }
 
@@ -103,10 +115,9 @@ public struct Classifier: Sendable {
     }
 
     private func phase(
-        for input: ClassifierInput, evidence: TextEvidence, fieldSignals signals: inout [Classification.Signal]
+        for input: ClassifierInput, text: TextVerdict?, fieldSignals signals: inout [Classification.Signal]
     ) -> Verdict {
-        let text = evidence.leadingPhase
-        let textConfidence = text.map { ($0.top - $0.second) / ($0.top + lexicon.settings.confidenceDamping) } ?? 0
+        let textConfidence = text?.confidence ?? 0
         if let phase = input.phase {
             signals.append(field("phase", phase.rawValue, vote: phase.rawValue))
             return Verdict(phase: phase, basis: .reporter, confidence: 1)

@@ -21,6 +21,11 @@ public struct Lexicon: Sendable, Hashable {
         public var negatable: Bool
         /// A cue that the event is happening now: it outweighs cues of a past event.
         public var present: Bool
+        /// A grammatical cue (tense and aspect, modality, warnings, duration, transitions) rather
+        /// than a word about the event: scored apart (`cue` signals), so the model weighs it apart.
+        public var cue: Bool
+        /// A match decides the phase whatever the model says (an operator's override).
+        public var decisive: Bool
         /// The language the terms are in (`sv`, `en`), or nil for any.
         public var language: String?
         /// Where the rule was defined (for error messages), e.g. `config/classifier.toml:42`.
@@ -29,7 +34,8 @@ public struct Lexicon: Sendable, Hashable {
         /// Creates a rule.
         public init(
             name: String, target: Target, weight: Double, terms: [String], negatable: Bool = false,
-            present: Bool = false, language: String? = nil, origin: String = ""
+            present: Bool = false, cue: Bool = false, decisive: Bool = false, language: String? = nil,
+            origin: String = ""
         ) {
             self.name = name
             self.target = target
@@ -37,6 +43,8 @@ public struct Lexicon: Sendable, Hashable {
             self.terms = terms
             self.negatable = negatable
             self.present = present
+            self.cue = cue
+            self.decisive = decisive
             self.language = language
             self.origin = origin
         }
@@ -52,7 +60,8 @@ public struct Lexicon: Sendable, Hashable {
         public var presentBonus: Double = 2
         /// What a negated cue with "yet" (`inget har hänt ännu`) adds to `before`.
         public var notYetWeight: Double = 4
-        /// Keeps thin evidence from looking certain: confidence is margin / (top + damping).
+        /// Keeps thin evidence from looking certain: without a model (or for a decisive rule),
+        /// confidence is margin / (top + damping).
         public var confidenceDamping: Double = 1.5
 
         /// Default settings.

@@ -1,7 +1,15 @@
 /// What the words of a report say: phase and category scores, severity steps, and the signals
 /// behind them.
 struct TextEvidence {
+    /// Phase scores of the lexicon's word rules (with the `present` and `not-yet` bonuses).
     var phaseScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
+    /// Phase scores of the grammatical cues (rules with `cue = true`).
+    var cueScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
+    /// A cue said the event is happening now (`present`), and a negated cue with "yet" counted.
+    var isPresent = false
+    var isNotYet = false
+    /// Phase scores of decisive rules only: any of them overrides the model.
+    var decisiveScores: [Phase: Double] = [:]
     var categoryScores: [Category: Double] = [:]
     /// The first rule order at which each category scored, to break ties by the lexicon's order.
     var categoryOrder: [Category: Int] = [:]
@@ -10,10 +18,21 @@ struct TextEvidence {
     var language: String?
     var signals: [Classification.Signal] = []
 
-    /// The best-scoring phase and its margin over the runner-up, or nil when nothing scored.
-    /// Ties go to `during`, then `after`: a report that could be acute is treated as acute.
-    var leadingPhase: (phase: Phase, top: Double, second: Double)? {
-        let ranked = [Phase.during, .after, .before].map { ($0, phaseScores[$0] ?? 0) }
+    /// Word rules and cues together, per phase.
+    var ruleScores: [Phase: Double] {
+        phaseScores.merging(cueScores, uniquingKeysWith: +)
+    }
+
+    /// The best-scoring phase of the rules (words and cues) and its margin over the runner-up, or
+    /// nil when nothing scored. Ties go to `during`, then `after`: a report that could be acute
+    /// is treated as acute.
+    var leadingPhase: (phase: Phase, top: Double, second: Double)? { Self.leading(ruleScores) }
+
+    /// The best phase among decisive rules, if one matched.
+    var leadingDecisive: Phase? { Self.leading(decisiveScores)?.phase }
+
+    private static func leading(_ scores: [Phase: Double]) -> (phase: Phase, top: Double, second: Double)? {
+        let ranked = [Phase.during, .after, .before].map { ($0, scores[$0] ?? 0) }
             .enumerated().sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
             .map(\.element)
         guard let best = ranked.first, best.1 > 0 else { return nil }
@@ -30,8 +49,7 @@ struct TextEvidence {
 
 extension Classifier {
     /// Reads the text: finds every term, works out negation and "not yet", and scores.
-    func evidence(in text: String, language: String?) -> TextEvidence {
-        let tokens = TextTokens(text, breakers: breakers)
+    func evidence(in tokens: TextTokens, language: String?) -> TextEvidence {
         var evidence = TextEvidence()
         guard tokens.count > 0 else { return evidence }
         var ruleMatches: [RuleMatch] = []
@@ -76,11 +94,16 @@ extension Classifier {
             let weight = hits < 2 ? rule.weight : 0
             switch rule.target {
             case .phase(let phase):
-                evidence.phaseScores[phase, default: 0] += weight
+                if rule.cue {
+                    evidence.cueScores[phase, default: 0] += weight
+                } else {
+                    evidence.phaseScores[phase, default: 0] += weight
+                }
+                if rule.decisive { evidence.decisiveScores[phase, default: 0] += max(weight, 0.001) }
                 evidence.signals.append(
                     .init(
-                        kind: "phase", rule: rule.name, term: term, matched: matched, vote: phase.rawValue,
-                        weight: weight))
+                        kind: rule.decisive ? "decisive" : rule.cue ? "cue" : "phase", rule: rule.name, term: term,
+                        matched: matched, vote: phase.rawValue, weight: weight))
                 if rule.present, phase == .during, present == nil {
                     present = .init(
                         kind: "present", rule: rule.name, term: term, matched: matched, vote: Phase.during.rawValue,
@@ -105,12 +128,14 @@ extension Classifier {
         if let present {
             evidence.phaseScores[.during, default: 0] += present.weight
             evidence.signals.append(present)
+            evidence.isPresent = true
         }
         if var notYet {
             // "Nobody is hurt yet" in a fire burning now is about the fire, not a warning sign.
             if present != nil { notYet.weight = 0 }
             evidence.phaseScores[.before, default: 0] += notYet.weight
             evidence.signals.append(notYet)
+            evidence.isNotYet = notYet.weight > 0
         }
         return evidence
     }

@@ -16,6 +16,8 @@ struct TextTokens {
     /// The UTF-8 bytes of all words, back to back.
     private(set) var bytes: [UInt8] = []
     private(set) var tokens: [Token] = []
+    /// Whether the text had a word at all, counting clause breakers (`men` alone is a word).
+    private(set) var hasWords = false
 
     init(_ text: String, breakers: Set<[UInt8]> = []) {
         bytes.reserveCapacity(text.utf8.count)
@@ -57,6 +59,7 @@ struct TextTokens {
     }
 
     private mutating func endWord(start: Int, clause: Int, breakers: Set<[UInt8]>) -> Int {
+        hasWords = true
         if !breakers.isEmpty, breakers.contains(Array(bytes[start...])) {
             bytes.removeSubrange(start...)
             return clause + 1

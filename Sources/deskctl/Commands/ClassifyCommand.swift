@@ -4,14 +4,16 @@ import DeskClient
 import DeskCore
 import Foundation
 
-/// `deskctl classify TEXT [--lang sv|en]`: a dry run of the classifier; nothing is stored.
+/// `deskctl classify TEXT [--lang sv|en] [--explain]`: a dry run of the classifier; nothing is stored.
 struct ClassifyCommand: DeskCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Show how the desk would classify a report, without storing anything.",
         discussion: """
             Prints the phase (before, during, after), category, severity, confidence and the signals \
-            that decided them. Example: deskctl classify "Det brinner i trapphuset just nu" --lang sv
+            that decided them; --explain adds the deciding evidence of each part (lexicon rules, \
+            grammatical cues, phase model, fields). \
+            Example: deskctl classify "Det brinner i trapphuset just nu" --lang sv --explain
             """
     )
 
@@ -35,6 +37,9 @@ struct ClassifyCommand: DeskCommand {
     @Option(help: ArgumentHelp("When it happened, RFC 3339.", valueName: "time"))
     var occurredAt: String?
 
+    @Flag(help: "Also show the deciding evidence of each part: lexicon rules, grammatical cues, phase model, fields.")
+    var explain = false
+
     func validate() throws {
         if let occurredAt, RFC3339.parse(occurredAt) == nil {
             throw ValidationError(
@@ -50,6 +55,7 @@ struct ClassifyCommand: DeskCommand {
         let result: Classification = try await client.post("/v1/classify", body: request)
         if connection.json { return try printJSON(result) }
         Output.line(Describe.classification(result))
+        if explain { Output.line(Describe.explanation(result)) }
     }
 }
 

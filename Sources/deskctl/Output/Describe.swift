@@ -30,7 +30,7 @@ enum Describe {
         case "incident.phase_changed":
             var line = "\(text("from") ?? "?") → \(text("to") ?? "?"): \(text("reason") ?? "")"
             if case .array(let signals)? = data["classification"]?["signals"] {
-                let cues = signals.prefix(4).compactMap { $0["matched"]?.stringValue }
+                let cues = signals.compactMap { $0["matched"]?.stringValue }.filter { !$0.isEmpty }.prefix(4)
                 if !cues.isEmpty { line += " (" + cues.map { "\"\($0)\"" }.joined(separator: ", ") + ")" }
             }
             return line

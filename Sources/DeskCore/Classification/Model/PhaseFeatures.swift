@@ -1,0 +1,142 @@
+import Foundation
+
+/// What the phase model reads of a report: hashed words, word pairs and character n-grams of the
+/// text, and the phase scores of the lexicon's rules and of its grammatical cues.
+///
+/// Text features are hashed (FNV-1a, 32 bits) into `2^bucketBits` buckets; each occurrence
+/// counts 1, and the vector is scaled to unit length so long and short reports weigh alike —
+/// except very short ones (`fullLength`).
+/// Character n-grams (3 to 5 bytes of the word padded as `<word>`) catch inflections, compounds
+/// and misspellings; word pairs catch tense and aspect (`har precis`, `has broken`).
+public struct PhaseFeatures: Sendable, Hashable {
+    /// Where a hashed feature came from, to explain it.
+    public enum Kind: UInt8, Sendable, Hashable {
+        case word = 1
+        case pair = 2
+        case chars = 3
+
+        /// `word`, `pair` or `chars`, as signals name it.
+        public var name: String {
+            switch self {
+            case .word: return "word"
+            case .pair: return "pair"
+            case .chars: return "chars"
+            }
+        }
+    }
+
+    /// One hashed feature's origin: its kind, the word it starts at and, for character n-grams,
+    /// the byte range inside the padded word.
+    struct Origin: Hashable {
+        var kind: Kind
+        var token: Int32
+        var offset: UInt8
+        var length: UInt8
+    }
+
+    /// A report with fewer hashed features than this (about eight words) counts as if it had this
+    /// many: a word or two cannot make the model sure, so thin reports get a low confidence.
+    static let fullLength = 160
+
+    /// The names of the dense features, in order.
+    public static let denseNames = [
+        "lexicon before", "lexicon during", "lexicon after", "cues before", "cues during", "cues after", "present",
+        "not yet",
+    ]
+
+    /// Buckets of the hashed text features, one entry per occurrence.
+    public var buckets: [Int32] = []
+    /// The value of every occurrence (all the same: 1 / sqrt(max(occurrences, fullLength))).
+    public var value: Float = 0
+    /// `log(1 + score)` of the lexicon's and the cues' phase scores, then 1 for a `present` cue
+    /// and 1 for a "not yet", as `denseNames` lists them; scaled down like the text features for a
+    /// report shorter than `fullLength`.
+    public var dense: [Float] = []
+    var origins: [Origin] = []
+
+    init(tokens: TextTokens, evidence: TextEvidence, bucketBits: Int) {
+        let mask = UInt32((1 << bucketBits) - 1)
+        buckets.reserveCapacity(tokens.count * 20)
+        origins.reserveCapacity(tokens.count * 20)
+        tokens.bytes.withUnsafeBufferPointer { bytes in
+            for index in 0..<tokens.count {
+                let token = tokens.tokens[index]
+                var hash = Self.fnv(Kind.word.rawValue)
+                hash = Self.fnv(hash, bytes, token.start, token.end)
+                add(hash & mask, Origin(kind: .word, token: Int32(index), offset: 0, length: 0))
+                if index + 1 < tokens.count, tokens.tokens[index + 1].clause == token.clause {
+                    let next = tokens.tokens[index + 1]
+                    var pair = Self.fnv(Kind.pair.rawValue)
+                    pair = Self.fnv(pair, bytes, token.start, token.end)
+                    pair = Self.fnv(pair, 0x20)
+                    pair = Self.fnv(pair, bytes, next.start, next.end)
+                    add(pair & mask, Origin(kind: .pair, token: Int32(index), offset: 0, length: 0))
+                }
+                addCharacterGrams(bytes, token.start, token.end, token: index, mask: mask)
+            }
+        }
+        value = buckets.isEmpty ? 0 : 1 / Float(max(buckets.count, Self.fullLength)).squareRoot()
+        // The rules' scores of a thin report count less too, by the same factor.
+        let thinness = min(1, (Float(buckets.count) / Float(Self.fullLength)).squareRoot())
+        for scores in [evidence.phaseScores, evidence.cueScores] {
+            for phase in PhaseModel.phases {
+                let score: Double = max(0, scores[phase] ?? 0)
+                dense.append(Float(log1p(score)) * thinness)
+            }
+        }
+        dense.append(evidence.isPresent ? thinness : 0)
+        dense.append(evidence.isNotYet ? thinness : 0)
+    }
+
+    private mutating func add(_ bucket: UInt32, _ origin: Origin) {
+        buckets.append(Int32(bitPattern: bucket))
+        origins.append(origin)
+    }
+
+    /// The 3-, 4- and 5-byte grams of `<word>`; a word too short for a gram gives none of that size.
+    private mutating func addCharacterGrams(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, token: Int, mask: UInt32
+    ) {
+        let padded = end - start + 2
+        guard padded <= 255 else { return }
+        func byte(_ position: Int) -> UInt8 {
+            position == 0 ? 0x3C : position == padded - 1 ? 0x3E : bytes[start + position - 1]
+        }
+        for length in 3...5 where length <= padded {
+            for offset in 0...(padded - length) {
+                var hash = Self.fnv(Kind.chars.rawValue)
+                for position in offset..<(offset + length) { hash = Self.fnv(hash, byte(position)) }
+                add(
+                    hash & mask,
+                    Origin(kind: .chars, token: Int32(token), offset: UInt8(offset), length: UInt8(length)))
+            }
+        }
+    }
+
+    /// A readable form of a feature: `word: brinner`, `pair: har precis`, `chars: <bra`.
+    func describe(_ index: Int, tokens: TextTokens) -> (kind: Kind, text: String) {
+        let origin = origins[index]
+        let token = Int(origin.token)
+        switch origin.kind {
+        case .word: return (.word, tokens.text(token, token))
+        case .pair: return (.pair, tokens.text(token, token + 1))
+        case .chars:
+            let padded = [0x3C] + Array(tokens.word(token)) + [0x3E]
+            let slice = padded[Int(origin.offset)..<Int(origin.offset) + Int(origin.length)]
+            return (.chars, String(decoding: slice, as: UTF8.self))
+        }
+    }
+
+    private static let basis: UInt32 = 2_166_136_261
+    private static let prime: UInt32 = 16_777_619
+
+    private static func fnv(_ tag: UInt8) -> UInt32 { fnv(basis, tag) }
+
+    private static func fnv(_ hash: UInt32, _ byte: UInt8) -> UInt32 { (hash ^ UInt32(byte)) &* prime }
+
+    private static func fnv(_ hash: UInt32, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt32 {
+        var hash = hash
+        for position in start..<end { hash = (hash ^ UInt32(bytes[position])) &* prime }
+        return hash
+    }
+}

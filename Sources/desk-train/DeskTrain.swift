@@ -1,0 +1,194 @@
+import DeskConfig
+import DeskCore
+import Foundation
+
+/// `desk-train`: the phase model's corpus tool.
+///
+///     desk-train ROOT score [--misses] FILE...  the classifier as built (rules and shipped model)
+///                                               on each file: overall, per language and phase,
+///                                               unclassified count
+///     desk-train ROOT explain TEXT...          every signal of each text's classification
+///     desk-train ROOT train                     fits the model on every Tests/ClassifierTests/
+///                                               Fixtures/*.jsonl and writes PhaseModel+Shipped.swift
+///                                               and the agreement fixture
+///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
+///                                               (rules and a model fitted on the other folds)
+///
+/// `train` and `cv` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L` and `--dense-l2 L` to try other settings.
+///
+/// ROOT is the repository; the lexicon is ROOT/config/classifier.toml.
+@main
+struct DeskTrain {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static func main() {
+        do {
+            try run(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            FileHandle.standardError.write(Data("desk-train: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run(_ arguments: [String]) throws {
+        guard arguments.count >= 2 else { throw TrainError("usage: desk-train ROOT score|train|cv [options]") }
+        let root = arguments[0]
+        let options = Array(arguments.dropFirst(2))
+        let lexiconPath = root + "/config/classifier.toml"
+        // Training reads the lexicon alone: the shipped model may be from older features.
+        let lexicon = try ClassifierRules.lexicon(
+            String(contentsOfFile: lexiconPath, encoding: .utf8), file: lexiconPath)
+        func shipped() throws -> Classifier { try Classifier(lexicon) }
+        let showMisses = options.contains("--misses")
+        func option(_ name: String) -> String? {
+            guard let at = options.firstIndex(of: name), at + 1 < options.count else { return nil }
+            return options[at + 1]
+        }
+        var trainer = Trainer()
+        if let value = option("--epochs").flatMap(Int.init) { trainer.epochs = value }
+        if let value = option("--bits").flatMap(Int.init) { trainer.bucketBits = value }
+        if let value = option("--rate").flatMap(Float.init) { trainer.learningRate = value }
+        if let value = option("--l2").flatMap(Float.init) { trainer.l2 = value }
+        if let value = option("--dense-l2").flatMap(Float.init) { trainer.denseL2 = value }
+        switch arguments[1] {
+        case "score":
+            for path in options where !path.hasPrefix("--") {
+                let tally = score(try LabelledCorpus.read(path), with: try shipped())
+                print("\(path): \(tally.summary)")
+                if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+            }
+        case "explain":
+            for text in options where !text.hasPrefix("--") {
+                let result = try shipped().classify(ClassifierInput(text: text, now: now))
+                print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
+                for signal in result.signals {
+                    print("  \(signal.kind) \(signal.rule) \"\(signal.matched)\" → \(signal.vote) \(signal.weight)")
+                }
+            }
+        case "train":
+            try train(root: root, lexicon: lexicon, trainer: trainer)
+        case "cv":
+            let folds = option("--folds").flatMap(Int.init) ?? 10
+            try crossValidate(
+                root: root, lexicon: lexicon, trainer: trainer, folds: folds, showMisses: showMisses)
+        default:
+            throw TrainError("unknown command \(arguments[1]) (score, train, cv)")
+        }
+    }
+
+    /// Classifies each report's text alone, as of a fixed moment, and tallies the answers.
+    static func score(_ reports: [LabelledReport], with classifier: Classifier) -> Tally {
+        var tally = Tally()
+        for report in reports {
+            tally.add(report, answer: classifier.classify(ClassifierInput(text: report.text, now: now)).phase)
+        }
+        return tally
+    }
+
+    /// Every labelled report of the corpus, with the file it came from.
+    static func corpus(root: String) throws -> [(file: String, report: LabelledReport)] {
+        var all: [(String, LabelledReport)] = []
+        for path in try LabelledCorpus.files(in: root + "/Tests/ClassifierTests/Fixtures") {
+            let name = (path as NSString).lastPathComponent
+            all += try LabelledCorpus.read(path).map { (name, $0) }
+        }
+        guard !all.isEmpty else { throw TrainError("no labelled reports under Tests/ClassifierTests/Fixtures") }
+        return all
+    }
+
+    static func examples(_ reports: [LabelledReport], lexicon: Lexicon, trainer: Trainer) throws -> [TrainingExample] {
+        let reader = try Classifier(lexicon, model: nil)
+        return try reports.map { report in
+            guard let label = PhaseModel.phases.firstIndex(where: { $0.rawValue == report.phase }) else {
+                throw TrainError("unknown phase \(report.phase) for: \(report.text)")
+            }
+            let features = reader.modelFeatures(
+                ClassifierInput(text: report.text, now: now), bucketBits: trainer.bucketBits)
+            return TrainingExample(features: features, label: label)
+        }
+    }
+
+    static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
+        let all = try corpus(root: root)
+        let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
+        let fitted = trainer.train(examples)
+        var digest: UInt32 = 2_166_136_261
+        for (_, report) in all {
+            for byte in (report.lang + report.phase + report.text).utf8 {
+                digest = (digest ^ UInt32(byte)) &* 16_777_619
+            }
+        }
+        let files = Set(all.map(\.file)).count
+        let version = "phase-model \(all.count) reports/\(files) files/\(String(digest, radix: 16))"
+        let model = try PhaseModel(
+            version: version, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
+            bias: fitted.bias)
+        let encoded = model.encoded()
+        try ShippedModelFile.source(encoded: encoded, version: version)
+            .write(toFile: root + "/" + ShippedModelFile.path, atomically: true, encoding: .utf8)
+        let reader = try Classifier(lexicon, model: nil)
+        var expected: [[String: Any]] = []
+        for text in AgreementTexts.all {
+            let features = reader.modelFeatures(ClassifierInput(text: text, now: now), bucketBits: trainer.bucketBits)
+            let probabilities = fitted.probabilities(features)
+            var entry: [String: Any] = ["text": text]
+            for (phase, probability) in zip(PhaseModel.phases, probabilities) {
+                entry[phase.rawValue] = (probability * 10_000).rounded() / 10_000
+            }
+            expected.append(entry)
+        }
+        let fixture = try JSONSerialization.data(withJSONObject: expected, options: [.prettyPrinted, .sortedKeys])
+        try fixture.write(to: URL(fileURLWithPath: root + "/" + AgreementTexts.fixturePath))
+        let nonZero = stride(from: 0, to: fitted.weights.count, by: 3).filter { row in
+            (0..<3).contains { fitted.weights[row + $0] != 0 }
+        }.count
+        var training = Tally()
+        let trained = try Classifier(lexicon, model: model)
+        for (_, report) in all {
+            training.add(report, answer: trained.classify(ClassifierInput(text: report.text, now: now)).phase)
+        }
+        print("trained \(version) on \(all.count) reports from \(files) files")
+        print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); shipped weights \(encoded.utf8.count) bytes")
+        print("on its own training data (not an estimate): \(training.summary)")
+        print("wrote \(ShippedModelFile.path) and \(AgreementTexts.fixturePath)")
+    }
+
+    static func crossValidate(
+        root: String, lexicon: Lexicon, trainer: Trainer, folds: Int, showMisses: Bool
+    ) throws {
+        guard folds >= 2 else { throw TrainError("--folds must be 2 or more") }
+        let all = try corpus(root: root)
+        let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
+        // Stratified: each language × phase group is shuffled (seeded) and dealt round the folds.
+        var fold = [Int](repeating: 0, count: all.count)
+        var random = SplitMix64(seed: 2026)
+        let groups = Dictionary(grouping: all.indices) { all[$0].report.lang + "/" + all[$0].report.phase }
+        for key in groups.keys.sorted() {
+            var members = groups[key] ?? []
+            for index in stride(from: members.count - 1, to: 0, by: -1) {
+                members.swapAt(index, Int(random.next() % UInt64(index + 1)))
+            }
+            for (position, member) in members.enumerated() { fold[member] = position % folds }
+        }
+        var tally = Tally()
+        var byFile: [String: Tally] = [:]
+        for current in 0..<folds {
+            let training = examples.indices.filter { fold[$0] != current }.map { examples[$0] }
+            let fitted = trainer.train(training)
+            let model = try PhaseModel(
+                version: "cv fold \(current + 1)/\(folds)", bucketBits: trainer.bucketBits, weights: fitted.weights,
+                denseWeights: fitted.dense, bias: fitted.bias)
+            let classifier = try Classifier(lexicon, model: model)
+            for index in all.indices where fold[index] == current {
+                let (file, report) = all[index]
+                let answer = classifier.classify(ClassifierInput(text: report.text, now: now)).phase
+                tally.add(report, answer: answer)
+                byFile[file, default: Tally()].add(report, answer: answer)
+            }
+        }
+        print("\(folds)-fold cross-validation (stratified by language and phase, seed 2026), \(all.count) reports:")
+        print("  \(tally.summary)")
+        for file in byFile.keys.sorted() { print("  \(file): \(byFile[file]?.overall.text ?? "")") }
+        if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+    }
+}

@@ -1,0 +1,41 @@
+import DeskCore
+
+/// Right answers out of all, overall and by language and phase, with the `unclassified` count.
+struct Tally {
+    struct Count {
+        var right = 0
+        var total = 0
+        var percent: Double { total == 0 ? 0 : 100 * Double(right) / Double(total) }
+        var text: String { "\(right)/\(total) \(Self.format(percent))" }
+
+        static func format(_ value: Double) -> String {
+            let tenths = (value * 10).rounded() / 10
+            return "\(tenths) %"
+        }
+    }
+
+    var overall = Count()
+    var groups: [String: Count] = [:]
+    var unclassified = 0
+    var misses: [String] = []
+
+    /// Counts one answer.
+    mutating func add(_ report: LabelledReport, answer: Phase) {
+        let right = answer.rawValue == report.phase
+        for key in ["lang \(report.lang)", "phase \(report.phase)"] {
+            groups[key, default: Count()].total += 1
+            if right { groups[key, default: Count()].right += 1 }
+        }
+        overall.total += 1
+        if right { overall.right += 1 }
+        if answer == .unclassified { unclassified += 1 }
+        if !right { misses.append("[\(report.lang) \(report.phase)→\(answer.rawValue)] \(report.text)") }
+    }
+
+    /// One summary line: overall, per language, per phase, unclassified.
+    var summary: String {
+        let keys = ["lang en", "lang sv", "phase before", "phase during", "phase after"]
+        let parts = keys.compactMap { key in groups[key].map { "\(key) \($0.text)" } }
+        return "overall \(overall.text); " + parts.joined(separator: "; ") + "; unclassified \(unclassified)"
+    }
+}
