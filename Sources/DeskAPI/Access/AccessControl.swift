@@ -16,11 +16,17 @@ public final class AccessControl: Sendable {
     private let ownUID: UInt32
     /// Makes and checks API tokens.
     public let tokens: TokenAuthority
+    /// The duty console's sign-in codes and browser sessions.
+    public let console: ConsoleSessions
 
     /// Creates access control from a local map and a token authority.
-    public init(local: LocalAccessMap, tokens: TokenAuthority, ownUID: UInt32 = getuid()) {
+    public init(
+        local: LocalAccessMap, tokens: TokenAuthority, console: ConsoleSessions = ConsoleSessions(),
+        ownUID: UInt32 = getuid()
+    ) {
         self.map = Mutex(local)
         self.tokens = tokens
+        self.console = console
         self.ownUID = ownUID
     }
 

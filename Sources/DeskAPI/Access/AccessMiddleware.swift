@@ -17,6 +17,8 @@ struct AccessMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let path = request.uri.path
         if request.method == .get && path == "/healthz" { return try await next(request, context) }
+        // The console's page, assets, sign-in and sign-out decide for themselves.
+        if ConsoleRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
         var context = context
         let principal: Principal
         do {
@@ -27,7 +29,13 @@ struct AccessMiddleware: RouterMiddleware {
                 }
                 principal = try access.principal(uid: credentials.uid, gid: credentials.gid)
             case .tcp, .internalSource:
-                principal = try await access.principal(authorization: request.headers[.authorization])
+                if request.headers[.authorization] == nil, let secret = ConsoleCookie.secret(in: request.headers) {
+                    let session = try consoleSession(secret, request)
+                    context.consoleSession = session
+                    principal = session.principal
+                } else {
+                    principal = try await access.principal(authorization: request.headers[.authorization])
+                }
             }
         } catch let error as DeskError {
             log(request, context, who: await context.peerActor(), error)
@@ -46,6 +54,21 @@ struct AccessMiddleware: RouterMiddleware {
         }
         context.principal = principal
         return try await next(request, context)
+    }
+
+    /// The live session of a console cookie; a write must also carry the session's CSRF token.
+    private func consoleSession(_ secret: String, _ request: Request) throws(DeskError) -> ConsoleSessions.Session {
+        guard let session = access.console.session(secret: secret) else {
+            throw DeskError.unauthenticated("the console session has ended or expired; sign in again")
+        }
+        if ![.get, .head].contains(request.method) {
+            guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
+                TokenAuthority.constantTimeEqual(presented, session.csrfToken)
+            else {
+                throw DeskError.forbidden("a write from the console must carry its X-Desk-CSRF header")
+            }
+        }
+        return session
     }
 
     private func log(_ request: Request, _ context: DeskRequestContext, who: Actor, _ error: DeskError) {

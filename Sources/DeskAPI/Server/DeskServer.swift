@@ -16,9 +16,11 @@ public enum DeskServer {
         desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, listeners: [Listener],
         logger: Logger,
         metrics: DeskMetrics = DeskMetrics(),
+        events: EventHub = EventHub(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
-        let responder = DeskHTTP.responder(desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
+        let responder = DeskHTTP.responder(
+            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, events: events)
         return try listeners.map { listener -> any Service in
             let channelConfiguration = Self.channelConfiguration(settings)
             let address: BindAddress
