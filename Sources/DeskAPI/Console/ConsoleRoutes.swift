@@ -33,12 +33,13 @@ struct ConsoleRoutes {
         router.get("/console/sign-in") { request, _ in
             let query = try QueryParameters(request, allowed: ["code"])
             let secure = ConsoleCookie.isSecure(request.headers)
-            guard let code = query.string("code"), let (secret, session) = sessions.redeem(code: code) else {
+            guard let code = query.string("code"), let redeemed = sessions.redeem(code: code) else {
                 // Used, expired or unknown: back to the page, which says so (and shows the code nowhere).
                 return Self.redirect("/?signin=refused", cookie: nil)
             }
             let cookie = ConsoleCookie.setting(
-                secret, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded(.down)), secure: secure)
+                redeemed.secret, maxAge: Int(redeemed.session.expiresAt.timeIntervalSinceNow.rounded(.down)),
+                secure: secure)
             return Self.redirect("/", cookie: cookie)
         }
         router.post("/console/sign-in") { request, _ in
