@@ -120,8 +120,9 @@ import Testing
     @Test func closingTheHubEndsEveryStreamAndRefusesNewOnes() async throws {
         let hub = EventHub(bufferLimit: 8, maxSubscribers: 2)
         let first = try hub.subscribe()
-        _ = try hub.subscribe()
+        let second = try hub.subscribe()
         #expect(throws: DeskError.self) { try hub.subscribe() }
+        #expect(hub.subscriberCount == 2 && second.id != first.id)
         hub.close()
         var count = 0
         for await _ in first.signals { count += 1 }

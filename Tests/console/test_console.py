@@ -233,9 +233,11 @@ def test_report_form_classifies_while_typing_and_stores_once(desk, browser, shot
     area.send_keys("Rinkeby")
     text = "Brand i trapphuset på Rinkebystråket, pågår just nu, två skadade"
     browser.find_element(By.CSS_SELECTOR, "textarea[name='text']").send_keys(text)
-    phase = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#classification [data-field='phase']")))
-    assert phase.text == "During"
-    assert browser.find_element(By.CSS_SELECTOR, "#classification [data-field='category']").text == "Fire"
+    # (Typing takes a while: wait for the classification of the whole text.)
+    def shown(b):
+        fields = {e.get_attribute("data-field"): e.text for e in b.find_elements(By.CSS_SELECTOR, "#classification [data-field]")}
+        return fields if fields.get("phase") == "During" and fields.get("category") == "Fire" else None
+    assert wait(browser, shown)
     assert browser.find_elements(By.CSS_SELECTOR, "#classification .signals li")
     browser.save_screenshot(str(shots / "report-form.png"))
     check_accessibility(browser, "report form")
