@@ -22,6 +22,7 @@ import pytest
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -87,8 +88,9 @@ target = "stderr"
         self.admin = self.token("console-test-admin", "admin")
 
     def deskctl(self, *args):
+        environment = dict(os.environ, DESKCTL_SOCKET=str(self.socket))
         result = subprocess.run(
-            [str(BUILD / "deskctl"), "--socket", str(self.socket), *args], capture_output=True, text=True, timeout=60
+            [str(BUILD / "deskctl"), *args], capture_output=True, text=True, timeout=60, env=environment
         )
         assert result.returncode == 0, result.stderr
         return result.stdout
@@ -166,7 +168,9 @@ def browser():
 
 
 def wait(browser, condition, timeout=WAIT):
-    return WebDriverWait(browser, timeout).until(condition)
+    # Live updates redraw parts of the page: an element found a moment ago may be gone.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(browser, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def sign_in(browser, desk):

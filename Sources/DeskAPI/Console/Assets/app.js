@@ -94,7 +94,7 @@ async function signOut() {
 function showSignIn(message) {
   document.title = `${t('signin.title')} · ${t('app.name')}`;
   drawHeader();
-  const token = h('input', { type: 'password', name: 'token', autocomplete: 'off', required: true });
+  const token = h('input', { type: 'password', name: 'token', autocomplete: 'current-password', required: true });
   const error = h('p', { className: 'error', role: 'alert' }, message ?? '');
   const form = h(
     'form',

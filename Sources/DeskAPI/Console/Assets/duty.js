@@ -92,7 +92,7 @@ export async function show(main, context) {
       if (!byArea.has(slot.area)) byArea.set(slot.area, []);
       byArea.get(slot.area).push(slot);
     }
-    const filter = h('input', { type: 'search', autocomplete: 'off' });
+    const filter = h('input', { type: 'search' });
     const areaList = h('ul', { className: 'roster' });
     const drawAreas = () =>
       replace(
