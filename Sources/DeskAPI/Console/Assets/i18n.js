@@ -24,7 +24,7 @@ const en = {
   'board.empty': 'No open incidents.',
   'board.count': '{n} open',
   'board.reports': 'Reports: {n}',
-  'board.age': 'Latest report {age} ago',
+  'board.age': 'Latest report {age}',
   'board.severity': 'Severity {n} of 5',
   'board.callouts': 'Call-outs: {called} called, {acknowledged} acknowledged, {escalated} escalated, {waiting} waiting',
   'board.nocallouts': 'No call-outs yet',
@@ -110,6 +110,7 @@ const en = {
   'duty.next': 'next hand-off {when} to {person}',
   'error.generic': 'Something went wrong',
   'time.justnow': 'just now',
+  'time.ago': '{span} ago',
   'time.min': '{n} min',
   'time.hour': '{n} h',
   'time.day': '{n} d',
@@ -191,7 +192,7 @@ const sv = {
   'board.empty': 'Inga öppna händelser.',
   'board.count': '{n} öppna',
   'board.reports': 'Rapporter: {n}',
-  'board.age': 'Senaste rapport för {age} sedan',
+  'board.age': 'Senaste rapport {age}',
   'board.severity': 'Allvarlighet {n} av 5',
   'board.callouts': 'Utlarmningar: {called} larmade, {acknowledged} kvitterade, {escalated} eskalerade, {waiting} väntar',
   'board.nocallouts': 'Inga utlarmningar än',
@@ -277,6 +278,7 @@ const sv = {
   'duty.next': 'nästa överlämning {when} till {person}',
   'error.generic': 'Något gick fel',
   'time.justnow': 'nyss',
+  'time.ago': 'för {span} sedan',
   'time.min': '{n} min',
   'time.hour': '{n} tim',
   'time.day': '{n} dygn',
@@ -379,11 +381,12 @@ export function when(iso) {
   });
 }
 
-/** How long ago `iso` was, roughly. */
+/** How long ago `iso` was, roughly ("12 min ago", "just now"). */
 export function age(iso) {
   const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
   if (minutes < 1) return t('time.justnow');
-  if (minutes < 60) return t('time.min', { n: minutes });
-  if (minutes < 48 * 60) return t('time.hour', { n: Math.floor(minutes / 60) });
-  return t('time.day', { n: Math.floor(minutes / 1440) });
+  let span = t('time.day', { n: Math.floor(minutes / 1440) });
+  if (minutes < 60) span = t('time.min', { n: minutes });
+  else if (minutes < 48 * 60) span = t('time.hour', { n: Math.floor(minutes / 60) });
+  return t('time.ago', { span });
 }
