@@ -394,3 +394,14 @@ def test_both_languages_are_complete():
     keys = {name: set(re.findall(r"^\s*'([^']+)':", body, re.M)) for name, body in blocks}
     assert len(keys["en"]) > 100
     assert keys["en"] == keys["sv"], keys["en"] ^ keys["sv"]
+
+
+def test_sessions_are_listed_and_ended_with_deskctl(desk, browser):
+    sign_in(browser, desk)
+    listed = json.loads(desk.deskctl("console", "sessions", "--json"))["items"]
+    cookie = browser.get_cookie("desk_session")["value"]
+    assert listed and all(cookie not in json.dumps(session) for session in listed)
+    mine = [session for session in listed if session["method"] == "code"][-1]
+    assert "ended" in desk.deskctl("console", "end", mine["id"])
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
