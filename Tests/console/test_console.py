@@ -405,3 +405,18 @@ def test_sessions_are_listed_and_ended_with_deskctl(desk, browser):
     assert "ended" in desk.deskctl("console", "end", mine["id"])
     browser.refresh()
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+
+
+def test_the_board_falls_back_to_polling_when_the_stream_is_blocked(desk, browser):
+    # The browser may not reach /v1/events at all (a proxy that buffers, a dropped stream).
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/events*"]})
+    sign_in(browser, desk)
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "polling")
+    browser.execute_script("window.__sameDocument = true")
+    status, created = desk.api("POST", "/v1/reports", {"area": "fittja", "text": "Vattenläcka har översvämmat källaren nu"})
+    assert status == 201, created
+    incident = created["incident"]["id"]
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
+    assert browser.execute_script("return window.__sameDocument") is True
+    assert browser.execute_script("return document.body.dataset.live") == "polling"

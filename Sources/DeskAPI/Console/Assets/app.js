@@ -125,28 +125,36 @@ function changed() {
 
 let stream = null;
 let pollTimer = null;
+let reopenTimer = null;
 function closeStream() {
   stream?.close();
   stream = null;
   clearInterval(pollTimer);
   pollTimer = null;
+  clearTimeout(reopenTimer);
 }
 
 function openStream() {
-  closeStream();
+  // Polling, once started, goes on until a stream is open again.
+  stream?.close();
   stream = new EventSource('/v1/events');
   stream.addEventListener('open', () => {
     setLive('stream');
     clearInterval(pollTimer);
     pollTimer = null;
+    changed();
   });
   stream.addEventListener('timeline', changed);
   stream.addEventListener('reset', changed);
   stream.addEventListener('error', () => {
-    // The browser reconnects by itself (with Last-Event-ID); until then, poll.
+    // The browser reconnects by itself (with Last-Event-ID) unless the stream failed for good;
+    // meanwhile, poll.
     setLive('polling');
     if (!pollTimer) pollTimer = setInterval(changed, 2000);
-    if (stream && stream.readyState === EventSource.CLOSED) setTimeout(() => state.me && openStream(), 2000);
+    if (stream && stream.readyState === EventSource.CLOSED) {
+      clearTimeout(reopenTimer);
+      reopenTimer = setTimeout(() => state.me && openStream(), 5000);
+    }
   });
 }
 
