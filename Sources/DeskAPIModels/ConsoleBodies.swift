@@ -5,9 +5,11 @@ import Foundation
 public struct ConsoleCodeBody: Codable, Sendable, Hashable {
     /// Open this in a browser (once, before `expiresAt`).
     public var url: String
+    /// When the code stops working.
     public var expiresAt: Date
-    /// Who the console will sign in as, and with which role.
+    /// Who the console will sign in as.
     public var actor: String
+    /// With which role.
     public var role: String
 
     enum CodingKeys: String, CodingKey {
@@ -26,11 +28,15 @@ public struct ConsoleCodeBody: Codable, Sendable, Hashable {
 
 /// `GET /v1/console/me`: who the console is signed in as.
 public struct ConsoleMeBody: Codable, Sendable, Hashable {
+    /// The principal, e.g. `unix:sara` or `token:sara-phone`.
     public var actor: String
+    /// Its role.
     public var role: String
+    /// The responder it is bound to, when a token says so.
     public var responder: String?
     /// The token the console sends in `X-Desk-CSRF` with every write (nil without a console session).
     public var csrfToken: String?
+    /// When the console session ends (nil without one).
     public var sessionExpiresAt: Date?
 
     enum CodingKeys: String, CodingKey {
@@ -51,11 +57,17 @@ public struct ConsoleMeBody: Codable, Sendable, Hashable {
 
 /// One console session as listed to admins (never its secret).
 public struct ConsoleSessionBody: Codable, Sendable, Hashable {
+    /// The session's public id (for `DELETE /v1/console/sessions/{id}`).
     public var id: String
+    /// Who it acts as.
     public var actor: String
+    /// With which role.
     public var role: String
+    /// How it began: `code` (deskctl console) or `token` (a pasted API token).
     public var method: String
+    /// When it began.
     public var createdAt: Date
+    /// When it ends by itself.
     public var expiresAt: Date
 
     enum CodingKeys: String, CodingKey {
@@ -77,9 +89,11 @@ public struct ConsoleSessionBody: Codable, Sendable, Hashable {
 
 /// One open incident on the console's board, with its call-out progress.
 public struct BoardItemBody: Codable, Sendable, Hashable {
+    /// The incident.
     public var incident: IncidentBody
     /// Call-outs made for it so far (every state).
     public var called: Int
+    /// Call-outs the responder said yes to.
     public var acknowledged: Int
     /// Call-outs that escalated, declined or expired (someone else was, or could not be, called).
     public var escalated: Int
@@ -101,9 +115,13 @@ public struct BoardItemBody: Codable, Sendable, Hashable {
 
 /// One event of `GET /v1/events` (the SSE `data:` line): what changed, not its content.
 public struct LiveEventBody: Codable, Sendable, Hashable {
+    /// The event's position on the timeline (also the SSE `id:`).
     public var seq: Int64
+    /// E.g. `report.received`.
     public var kind: String
+    /// The incident it concerns, if any.
     public var incidentID: String?
+    /// When it happened.
     public var at: Date
 
     enum CodingKeys: String, CodingKey {
@@ -122,7 +140,9 @@ public struct LiveEventBody: Codable, Sendable, Hashable {
 
 /// `POST /console/sign-in`: sign the console in with a pasted API token.
 public struct ConsoleTokenSignInRequest: Codable, Sendable, Hashable {
+    /// The API token (`desk_…`).
     public var token: String
+    /// The members the body may have.
     public static let allowedMembers: [String: Set<String>] = ["": ["token"]]
 
     /// Creates the request.

@@ -3,7 +3,9 @@
 public enum ConsoleAssets {
     /// One embedded file.
     public struct File: Sendable {
+        /// The file's content.
         public let bytes: [UInt8]
+        /// Its media type, as served.
         public let contentType: String
     }
 

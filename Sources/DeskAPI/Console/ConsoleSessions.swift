@@ -14,8 +14,11 @@ public final class ConsoleSessions: Sendable {
     public struct Session: Sendable, Hashable {
         /// Public id, for listing and revoking (never the secret).
         public var id: String
+        /// Who the browser acts as: the local user (or token) that signed it in, with their role.
         public var principal: Principal
+        /// When it began.
         public var createdAt: Date
+        /// When it ends by itself.
         public var expiresAt: Date
         /// Sent back by the console in `X-Desk-CSRF` on every write.
         public var csrfToken: String

@@ -19,8 +19,11 @@ public final class EventHub: Sendable {
 
     /// A live subscription: read `signals`; `feed` is for the subscriber's own heartbeats.
     public struct Subscription: Sendable {
+        /// Its number in the hub.
         public let id: Int
+        /// What the stream receives, in order.
         public let signals: AsyncStream<Signal>
+        /// The stream's input: the subscriber's heartbeats go here; `finish()` ends the stream.
         public let feed: AsyncStream<Signal>.Continuation
     }
 
@@ -100,6 +103,7 @@ public struct EventHubService: Service {
     /// Creates the service for `hub`.
     public init(hub: EventHub) { self.hub = hub }
 
+    /// Waits for graceful shutdown, then closes the hub.
     public func run() async throws {
         try? await gracefulShutdown()
         hub.close()
