@@ -181,6 +181,26 @@ def sign_in(browser, desk):
     wait(browser, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
 
 
+def click(browser, by, selector):
+    """Finds and clicks, again if a live update redrew the element in between."""
+    def attempt(b):
+        b.find_element(by, selector).click()
+        return True
+    wait(browser, attempt)
+
+
+def texts(browser, css):
+    """The visible text of every element matching `css`, read at one instant (live updates redraw)."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText)", css)
+
+
+def attributes(browser, css, name):
+    """Attribute `name` of every element matching `css`, read at one instant."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.getAttribute(arguments[1]))", css, name)
+
+
 def check_accessibility(browser, name):
     axe = Axe(browser)
     axe.inject()
@@ -203,14 +223,14 @@ def open_incidents(desk):
 
 def test_sign_in_board_live_update_and_accessibility(desk, browser, shots):
     sign_in(browser, desk)
-    cards = browser.find_elements(By.CSS_SELECTOR, "li.card")
+    cards = texts(browser, "li.card")
     expected = open_incidents(desk)
     assert len(expected) > 0, "the demo data has open incidents"
     assert len(cards) == len(expected)
     # Three columns, phase and severity in text, not colour alone.
-    phases = [section.get_attribute("data-phase") for section in browser.find_elements(By.CSS_SELECTOR, "section.column")]
+    phases = attributes(browser, "section.column", "data-phase")
     assert phases[:3] == ["before", "during", "after"]
-    first = cards[0].text
+    first = cards[0]
     assert "Phase:" in first and "Severity" in first and "Reports:" in first
     browser.save_screenshot(str(shots / "board.png"))
     check_accessibility(browser, "board")
@@ -249,7 +269,7 @@ def test_report_form_classifies_while_typing_and_stores_once(desk, browser, shot
     browser.execute_script("const b = document.querySelector('form.report button[type=submit]'); b.click(); b.click();")
     wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/incident/"))
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".reports .text")))
-    assert text in [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".reports .text")]
+    assert text in texts(browser, ".reports .text")
     incident = browser.current_url.split("/incident/")[-1]
     status, detail = desk.api("GET", f"/v1/incidents/{incident}")
     assert status == 200
@@ -266,13 +286,13 @@ def test_incident_actions_show_refusals_as_text(desk, browser, shots):
     browser.get(f"{desk.base}/#/incident/{incident}")
     wait(browser, EC.presence_of_element_located((By.ID, "actions-title")))
     # Add a note through the form; it shows on the timeline.
-    browser.find_element(By.XPATH, "//summary[text()='Add a note']").click()
+    click(browser, By.XPATH, "//summary[text()='Add a note']")
     browser.find_element(By.CSS_SELECTOR, "details[open] textarea").send_keys("Samtalsstöd i lokalen kl 18")
     browser.find_element(By.CSS_SELECTOR, "details[open] button[type=submit]").click()
     wait(browser, lambda b: "Samtalsstöd i lokalen kl 18" in b.find_element(By.CSS_SELECTOR, ".timeline").text)
     # Changing to the phase it already has is refused with the API's problem, readable.
     current = desk.api("GET", f"/v1/incidents/{incident}")[1]["phase"]
-    browser.find_element(By.XPATH, "//summary[text()='Change phase']").click()
+    click(browser, By.XPATH, "//summary[text()='Change phase']")
     form = browser.find_element(By.CSS_SELECTOR, "details[open] form")
     Select(form.find_element(By.TAG_NAME, "select")).select_by_value(current)
     form.find_element(By.CSS_SELECTOR, "input").send_keys("test")
@@ -292,7 +312,7 @@ def test_report_text_renders_as_text(desk, browser, shots):
     for incident, text in zip(ids, XSS_TEXTS):
         browser.get(f"{desk.base}/#/incident/{incident}")
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".reports .text")))
-        shown = [element.text for element in browser.find_elements(By.CSS_SELECTOR, ".reports .text")]
+        shown = texts(browser, ".reports .text")
         assert text in shown, shown
         assert browser.execute_script("return window.__xss") is None
         assert not browser.find_elements(By.CSS_SELECTOR, "main img, main script")
@@ -346,7 +366,7 @@ def test_responder_on_a_phone_sees_their_areas_and_acknowledges(desk, shots):
         field.send_keys(token)
         phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         wait(phone, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
-        shown = {card.get_attribute("data-incident") for card in phone.find_elements(By.CSS_SELECTOR, "li.card")}
+        shown = set(attributes(phone, "li.card", "data-incident"))
         everything = open_incidents(desk)
         theirs = {item["incident"]["id"] for item in everything if item["incident"]["area"] in areas}
         assert shown == theirs and len(theirs) < len(everything)
@@ -376,7 +396,7 @@ def test_swedish_from_the_browser_and_switchable(desk, shots):
         sign_in(swedish, desk)
         assert swedish.find_element(By.CSS_SELECTOR, "nav a[href='#/board']").text == "Tavla"
         assert swedish.execute_script("return document.documentElement.lang") == "sv"
-        assert "Fas:" in swedish.find_element(By.CSS_SELECTOR, "li.card").text
+        assert "Fas:" in texts(swedish, "li.card")[0]
         swedish.save_screenshot(str(shots / "board-sv.png"))
         swedish.get(desk.base + "/#/duty")
         wait(swedish, EC.presence_of_element_located((By.ID, "now-title")))
@@ -420,3 +440,28 @@ def test_the_board_falls_back_to_polling_when_the_stream_is_blocked(desk, browse
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
     assert browser.execute_script("return window.__sameDocument") is True
     assert browser.execute_script("return document.body.dataset.live") == "polling"
+
+
+def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
+    status, body = desk.api("GET", "/v1/callouts?status=pending&limit=500")
+    assert status == 200 and body["items"], "no pending call-out left in the demo data"
+    callout = body["items"][-1]
+    token = desk.token(f"decline-{callout['responder']}-{callout['id'][-6:]}", "responder", callout["responder"])
+    phone = make_browser(360, 740)
+    try:
+        phone.get(desk.base + "/")
+        field = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+        field.send_keys(token + "\n")  # Enter submits the sign-in form
+        wait(phone, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
+        phone.get(desk.base + "/#/duty")
+        item = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']")))
+        # Declining without a reason is stopped by the form; with one, the call-out is declined.
+        reason = item.find_element(By.CSS_SELECTOR, "input[name='reason']")
+        reason.send_keys("Utomlands till fredag\n")
+        wait(phone, lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']"))
+        status, body = desk.api("GET", f"/v1/callouts?incident={callout['incident_id']}&limit=500")
+        answered = next(c for c in body["items"] if c["id"] == callout["id"])
+        assert answered["state"] == "declined" and answered["reason"] == "Utomlands till fredag", answered
+        phone.save_screenshot(str(shots / "duty-phone-declined.png"))
+    finally:
+        phone.quit()
