@@ -98,6 +98,23 @@ import Testing
         }
     }
 
+    /// The sign-in URL names deskd's TCP listener: configured, or inherited from systemd (whose
+    /// address reads as `SocketActivation` prints it).
+    @Test func theSignInURLNamesTheTCPListener() {
+        let sessions = ConsoleSessions()
+        #expect(sessions.consoleURL == nil)
+        sessions.listening(host: "0.0.0.0", port: 8440)
+        #expect(sessions.consoleURL == "http://127.0.0.1:8440")
+        sessions.listening(address: "http://127.0.0.1:8441")
+        #expect(sessions.consoleURL == "http://127.0.0.1:8441")
+        sessions.listening(address: "http://[::1]:8442")
+        #expect(sessions.consoleURL == "http://[::1]:8442")
+        // A Unix socket or an unreadable address changes nothing.
+        sessions.listening(address: "/run/deskd/deskd.sock")
+        sessions.listening(address: "tcp:?")
+        #expect(sessions.consoleURL == "http://[::1]:8442")
+    }
+
     @Test func anExpiredCodeIsRefused() async throws {
         let clock = SettableClock()
         let sessions = ConsoleSessions(codeLifetime: 300, now: { clock.now })

@@ -66,12 +66,14 @@ public final class ConsoleSessions: Sendable {
         baseURL.withLock { $0 = "http://\(bracketed):\(port)" }
     }
 
-    /// Records an inherited listener's address (`127.0.0.1:8440`), when it is a TCP one.
+    /// Records an inherited listener's address as socket activation reads it
+    /// (`http://127.0.0.1:8440`, `http://[::1]:8440`), when it is a TCP one.
     public func listening(address: String) {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-            !address.hasPrefix("/")
+        let bare = address.hasPrefix("http://") ? String(address.dropFirst("http://".count)) : address
+        guard !bare.hasPrefix("/"), let colon = bare.lastIndex(of: ":"),
+            let port = Int(bare[bare.index(after: colon)...])
         else { return }
-        let host = String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let host = String(bare[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         listening(host: host, port: port)
     }
 
