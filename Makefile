@@ -12,7 +12,7 @@ DOCDIR ?= $(PREFIX)/share/doc/deskd
 # Installed binaries carry the Swift runtime inside (no toolchain needed where they run).
 INSTALL_BUILD_FLAGS = -c $(CONFIGURATION) --static-swift-stdlib
 
-.PHONY: help setup build run test test-installed bench bench-load train cv install uninstall deb lint format clean
+.PHONY: help setup build run test test-installed test-console bench bench-load train cv install uninstall deb lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
@@ -25,6 +25,7 @@ help:
 	@echo "make deb       - build (release) the Debian package dist/deskd_VERSION_ARCH.deb and check it with lintian"
 	@echo "make test-installed - the .deb and make install under a real systemd in a container (part of make test)"
 	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
+	@echo "make test-console - the duty console in headless Chromium (Selenium, axe); prints where screenshots go"
 	@echo "make lint   - check formatting (swift-format, .swift-format)"
 	@echo "make format - format Sources and Tests in place"
 
@@ -42,12 +43,21 @@ test: setup
 	python3 scripts/validate-openapi.py
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	$(SWIFT) test --skip-build
+	$(MAKE) test-console
 	$(MAKE) test-installed
 
 # The installed service under a real systemd (PID 1 in a container booted from an overlay of
 # this machine): the Debian package and make install, as an operator and a non-root user use them.
 test-installed: deb
 	python3 scripts/test-installed.py --deb dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+# The duty console in a real browser: Debian's chromium and chromium-driver, PyPI selenium and
+# axe-selenium-python. Starts the built deskd with the demo data on a free loopback port.
+test-console:
+	./scripts/setup.sh --browser
+	$(SWIFT) build --product deskd
+	$(SWIFT) build --product deskctl
+	python3 -m pytest -v -s Tests/console/test_console.py
 
 bench: setup
 	$(SWIFT) build -c release --product desk-bench

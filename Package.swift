@@ -73,7 +73,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.embedInCode("openapi.yaml")]
+            resources: [
+                .embedInCode("openapi.yaml"),
+                .embedInCode("Console/Assets/index.html"),
+                .embedInCode("Console/Assets/style.css"),
+                .embedInCode("Console/Assets/app.js"),
+                .embedInCode("Console/Assets/api.js"),
+                .embedInCode("Console/Assets/dom.js"),
+                .embedInCode("Console/Assets/i18n.js"),
+                .embedInCode("Console/Assets/board.js"),
+                .embedInCode("Console/Assets/report.js"),
+                .embedInCode("Console/Assets/incident.js"),
+                .embedInCode("Console/Assets/duty.js"),
+            ]
         ),
         // Client used by deskctl (and by tests): HTTP over TCP or a Unix socket.
         .target(

@@ -7,13 +7,21 @@
 #
 # With --packaging, also what `make deb` and `make test-installed` need: debhelper, lintian and
 # dpkg-dev to build and check the Debian package, systemd-container (systemd-nspawn) to boot a
-# real systemd around the installed service.
+# real systemd around the installed service. With --browser, what `make test-console` needs:
+# Debian's chromium and chromium-driver, and PyPI's selenium, axe-selenium-python and pytest.
 set -euo pipefail
 
 packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux)
-if [ "${1:-}" = "--packaging" ]; then
-    packages+=(debhelper dpkg-dev lintian systemd-container)
-fi
+python_packages=()
+case "${1:-}" in
+    --packaging) packages+=(debhelper dpkg-dev lintian systemd-container) ;;
+    --browser)
+        packages+=(chromium chromium-driver)
+        python_packages+=(selenium axe-selenium-python pytest)
+        ;;
+    "") ;;
+    *) echo "setup: unknown option $1 (--packaging or --browser)" >&2; exit 64 ;;
+esac
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -45,3 +53,13 @@ if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check openapi-spec-validator \
         || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages openapi-spec-validator
 fi
+
+for package in "${python_packages[@]}"; do
+    module=${package//-/_}
+    [ "$package" = "axe-selenium-python" ] && module=axe_selenium_python
+    if ! python3 -c "import $module" 2>/dev/null; then
+        echo "setup: installing $package (PyPI)"
+        python3 -m pip install --quiet --disable-pip-version-check "$package" \
+            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package"
+    fi
+done

@@ -7,7 +7,7 @@ public enum DeskHTTP {
     /// Registers every route of the API on `router`.
     private static func registerRoutes(
         on router: Router<DeskRequestContext>, desk: IncidentDesk, duty: DutyDesk, access: AccessControl,
-        settings: APISettings, metrics: DeskMetrics = DeskMetrics()
+        settings: APISettings, metrics: DeskMetrics = DeskMetrics(), events: EventHub = EventHub()
     ) {
         let body = JSONBody(maxBytes: settings.maxBodyBytes, maxDepth: settings.maxJSONDepth)
         ReportRoutes(desk: desk, body: body).register(on: router)
@@ -16,6 +16,8 @@ public enum DeskHTTP {
         DutyRoutes(duty: duty, body: body).register(on: router)
         TokenRoutes(tokens: access.tokens, duty: duty, body: body).register(on: router)
         RecordRoutes(desk: desk, duty: duty, body: body).register(on: router)
+        ConsoleRoutes(desk: desk, duty: duty, access: access, body: body).register(on: router)
+        EventRoutes(desk: desk, duty: duty, hub: events).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path)` with `{name}` for path parameters.
@@ -30,7 +32,7 @@ public enum DeskHTTP {
     /// The responder that serves the API and answers every error with problem+json.
     public static func responder(
         desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, metrics: DeskMetrics,
-        refusals: RefusalLog
+        refusals: RefusalLog, events: EventHub = EventHub()
     ) -> some HTTPResponder<DeskRequestContext> {
         // The route table is needed by the middleware, which must be added before the routes:
         // collect it from a first registration, then build the real router.
@@ -50,7 +52,8 @@ public enum DeskHTTP {
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         // After access: keys are per principal.
         router.add(middleware: IdempotencyMiddleware(desk: desk, routes: table, maxBodyBytes: settings.maxBodyBytes))
-        registerRoutes(on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics)
+        registerRoutes(
+            on: router, desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, events: events)
         return router.buildResponder()
     }
 }

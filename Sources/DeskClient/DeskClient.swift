@@ -37,6 +37,14 @@ public struct DeskClient: Sendable {
         try await postIdempotently(path, body: body)
     }
 
+    /// `POST path` once, without an `Idempotency-Key`: for answers deskd must not keep (a
+    /// one-time sign-in code), and not retried.
+    public func postOnce<Body: Encodable, Response: Decodable>(
+        _ path: String, body: Body, as type: Response.Type = Response.self
+    ) async throws -> Response {
+        try decode(try await send(.POST, path: path, body: try DeskJSON.encoder().encode(body)))
+    }
+
     /// `PUT path` with a JSON body, decoded as `Response`; idempotent like `post`.
     public func put<Body: Encodable, Response: Decodable>(
         _ path: String, body: Body, as type: Response.Type = Response.self

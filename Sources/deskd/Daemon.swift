@@ -27,12 +27,15 @@ struct Daemon {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let store = SQLiteDeskStore(database: database)
         let nudge = TimerNudge()
+        // The console's live streams (GET /v1/events) hear what the observers hear.
+        let events = EventHub()
         let desk = IncidentDesk(
             store: store, clock: SystemWallClock(), classifier: classifier,
             correlation: configuration.correlation,
-            observer: { [eventLog = IncidentEventLog(logger: logger)] events, incident in
+            observer: { [eventLog = IncidentEventLog(logger: logger), hub = events] events, incident in
                 eventLog.record(events, incident: incident)
                 metrics.record(events, incident: incident)
+                hub.publish(events, area: incident.areaID)
                 // A new or changed incident may need people: run the duty timers now.
                 nudge.fire()
             })
@@ -41,8 +44,9 @@ struct Daemon {
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
             settings: configuration.duty.settings,
-            observer: { [dutyLog = DutyEventLog(logger: logger)] events in
+            observer: { [dutyLog = DutyEventLog(logger: logger), hub = events] events in
                 dutyLog.record(events)
+                hub.publish(events, area: nil)
                 metrics.record(duty: events)
             },
             deliveries: { [dutyLog = DutyEventLog(logger: logger)] attempts in
@@ -58,7 +62,7 @@ struct Daemon {
         do {
             try await prepare(desk, database)
             try await seedRoster(duty)
-            try await serve(desk, duty, nudge, store, database, metrics)
+            try await serve(desk, duty, nudge, store, database, metrics, events)
         } catch {
             try? database.close()
             throw error
@@ -179,11 +183,13 @@ struct Daemon {
 
     private func serve(
         _ desk: IncidentDesk, _ duty: DutyDesk, _ nudge: TimerNudge, _ store: SQLiteDeskStore, _ database: DeskDatabase,
-        _ metrics: DeskMetrics
+        _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()
+        let console = ConsoleSessions()
         let access = AccessControl(
-            local: configuration.access, tokens: TokenAuthority(store: store, clock: SystemWallClock()))
+            local: configuration.access, tokens: TokenAuthority(store: store, clock: SystemWallClock()),
+            console: console)
         let limits = configuration.limits
         let settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
@@ -209,9 +215,15 @@ struct Daemon {
         do {
             services = try DeskServer.services(
                 desk: desk, duty: duty, access: access, settings: settings, listeners: listeners, logger: logger,
-                metrics: metrics,
+                metrics: metrics, events: events,
                 onListening: { listener in
                     logger.info("listening on \(listener)")
+                    // Browsers reach the console on the TCP listener: deskctl console's URL names it.
+                    switch listener {
+                    case .tcp(let host, let port): console.listening(host: host, port: port)
+                    case .inherited(_, _, let address): console.listening(address: address)
+                    case .unix: break
+                    }
                     if ready.arrive() {
                         // Database open, migrations done, every listener accepting: tell systemd.
                         Task {
@@ -237,8 +249,11 @@ struct Daemon {
             database: database, notifier: notifier, status: statusLine, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: (services + [supervision, timers, reloader, ChainHeadService(desk: desk, logger: logger)]).map
-                {
+                // The event hub last: shut down first, so open live streams end before the listeners stop.
+                services: (services + [
+                    supervision, timers, reloader, ChainHeadService(desk: desk, logger: logger),
+                    EventHubService(hub: events),
+                ]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
                 },
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -17,6 +17,8 @@ final class TestServer: Sendable {
     let desk: IncidentDesk
     let duty: DutyDesk
     let access: AccessControl
+    /// The live event streams' hub, fed by both desks' observers as in deskd.
+    let events: EventHub
     /// An admin token, sent on every TCP request that brings no Authorization header of its own.
     let adminToken: String
     let tcpPort: Int
@@ -33,7 +35,7 @@ final class TestServer: Sendable {
 
     private init(
         directory: String, database: DeskDatabase, desk: IncidentDesk, duty: DutyDesk, access: AccessControl,
-        adminToken: String, tcpPort: Int, socketPath: String,
+        events: EventHub, adminToken: String, tcpPort: Int, socketPath: String,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.directory = directory
@@ -41,6 +43,7 @@ final class TestServer: Sendable {
         self.desk = desk
         self.duty = duty
         self.access = access
+        self.events = events
         self.adminToken = adminToken
         self.tcpPort = tcpPort
         self.socketPath = socketPath
@@ -74,15 +77,21 @@ final class TestServer: Sendable {
         let database = try DeskDatabase(path: directory + "/deskd.sqlite")
         _ = try database.syncAreas(areas)
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
+        let hub = EventHub()
         let desk = IncidentDesk(
             store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
-            correlation: correlation, observer: { events, incident in metrics.record(events, incident: incident) })
+            correlation: correlation,
+            observer: { events, incident in
+                metrics.record(events, incident: incident)
+                hub.publish(events, area: incident.areaID)
+            })
         try await desk.reloadAreas()
         let store = SQLiteDeskStore(database: database)
         let duty = DutyDesk(
             incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
             settings: DutySettings(
-                policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))
+                policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)),
+            observer: { events in hub.publish(events, area: nil) })
         let tokens = TokenAuthority(store: store, clock: SystemWallClock())
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens)
         let adminToken = try await tokens.create(
@@ -95,11 +104,17 @@ final class TestServer: Sendable {
         let services = try DeskServer.services(
             desk: desk, duty: duty, access: access, settings: settings,
             listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
-            logger: logger, metrics: metrics, onListening: { continuation.yield($0) }
+            logger: logger, metrics: metrics, events: hub,
+            onListening: { listener in
+                if case .tcp(let host, let port) = listener { access.console.listening(host: host, port: port) }
+                continuation.yield(listener)
+            }
         )
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }, logger: logger
+                services: (services + [EventHubService(hub: hub)]).map {
+                    ServiceGroupConfiguration.ServiceConfiguration(service: $0)
+                }, logger: logger
             )
         )
         let task = Task { try await group.run() }
@@ -112,7 +127,7 @@ final class TestServer: Sendable {
         }
         return TestServer(
             directory: directory, database: database, desk: desk, duty: duty, access: access,
-            adminToken: adminToken, tcpPort: port, socketPath: socketPath,
+            events: hub, adminToken: adminToken, tcpPort: port, socketPath: socketPath,
             group: group,
             task: task
         )

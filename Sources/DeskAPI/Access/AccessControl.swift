@@ -16,11 +16,17 @@ public final class AccessControl: Sendable {
     private let ownUID: UInt32
     /// Makes and checks API tokens.
     public let tokens: TokenAuthority
+    /// The duty console's sign-in codes and browser sessions.
+    public let console: ConsoleSessions
 
     /// Creates access control from a local map and a token authority.
-    public init(local: LocalAccessMap, tokens: TokenAuthority, ownUID: UInt32 = getuid()) {
+    public init(
+        local: LocalAccessMap, tokens: TokenAuthority, console: ConsoleSessions = ConsoleSessions(),
+        ownUID: UInt32 = getuid()
+    ) {
         self.map = Mutex(local)
         self.tokens = tokens
+        self.console = console
         self.ownUID = ownUID
     }
 
@@ -46,6 +52,20 @@ public final class AccessControl: Sendable {
                     + "in [access] of deskd.toml")
         }
         return Principal(actor: actor, role: role)
+    }
+
+    /// Refuses a console session whose responder (by binding or by Unix user) was deactivated after
+    /// it began: deactivation takes effect at once, as it does for tokens.
+    func checkStillActive(_ principal: Principal) async throws {
+        let prefix = "unix:"
+        let user = principal.actor.rawValue.hasPrefix(prefix) ? String(principal.actor.rawValue.dropFirst(prefix.count)) : nil
+        guard principal.responderID != nil || user != nil else { return }
+        let status = try await tokens.store.responderStatus(
+            id: principal.responderID, unixUser: principal.responderID == nil ? user : nil)
+        if let status, !status.active {
+            throw DeskError.forbidden(
+                "responder \(status.id) is deactivated; their console session no longer counts")
+        }
     }
 
     /// The principal of a TCP request's `Authorization` header.

@@ -22,6 +22,8 @@ struct AccessMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let path = request.uri.path
         if request.method == .get && path == "/healthz" { return try await next(request, context) }
+        // The console's page, assets, sign-in and sign-out decide for themselves.
+        if ConsoleRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
         var context = context
         let principal: Principal
         do {
@@ -34,12 +36,19 @@ struct AccessMiddleware: RouterMiddleware {
             case .tcp, .internalSource:
                 let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
                 let authorization = request.headers[.authorization]
-                // Nothing to check: an address over its allowance is refused before any work.
-                if authorization?.isEmpty ?? true, let wait = limiter.anonymousWait(address: address) {
-                    throw Self.throttled(address, wait)
-                }
                 do {
-                    principal = try await access.principal(authorization: authorization)
+                    if authorization == nil, let secret = ConsoleCookie.secret(in: request.headers) {
+                        let session = try consoleSession(secret, request)
+                        try await access.checkStillActive(session.principal)
+                        context.consoleSession = session
+                        principal = session.principal
+                    } else {
+                        // Nothing to check: an address over its allowance is refused before any work.
+                        if authorization?.isEmpty ?? true, let wait = limiter.anonymousWait(address: address) {
+                            throw Self.throttled(address, wait)
+                        }
+                        principal = try await access.principal(authorization: authorization)
+                    }
                 } catch let error as DeskError where error.isUnauthenticated {
                     if let wait = limiter.chargeAnonymous(address: address) { throw Self.throttled(address, wait) }
                     throw error
@@ -67,6 +76,22 @@ struct AccessMiddleware: RouterMiddleware {
         context.principal = principal
         return try await next(request, context)
     }
+
+    /// The live session of a console cookie; a write must also carry the session's CSRF token.
+    private func consoleSession(_ secret: String, _ request: Request) throws(DeskError) -> ConsoleSessions.Session {
+        guard let session = access.console.session(secret: secret) else {
+            throw DeskError.unauthenticated("the console session has ended or expired; sign in again")
+        }
+        if ![.get, .head].contains(request.method) {
+            guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
+                TokenAuthority.constantTimeEqual(presented, session.csrfToken)
+            else {
+                throw DeskError.forbidden("a write from the console must carry its X-Desk-CSRF header")
+            }
+        }
+        return session
+    }
+
 
     /// 429 for an address over its allowance of requests without valid credentials.
     private static func throttled(_ address: String, _ wait: Double) -> APIProblem {

@@ -46,6 +46,14 @@ enum RoutePermissions {
         "DELETE /v1/tokens/{name}": admins,
         "GET /v1/incidents/{id}/export": officers,
         "POST /v1/purge": admins,
+        // The duty console (deskctl console hands out codes over the Unix socket only).
+        "POST /v1/console/codes": readers,
+        "GET /v1/console/me": readers,
+        "GET /v1/console/board": readers,
+        "GET /v1/console/sessions": admins,
+        "DELETE /v1/console/sessions/{id}": admins,
+        // Filtered by what the principal may see (a responder: their areas' incidents).
+        "GET /v1/events": readers,
     ]
 
     /// The roles allowed `method path-pattern`.

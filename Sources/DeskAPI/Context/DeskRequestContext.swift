@@ -11,6 +11,8 @@ public struct DeskRequestContext: RequestContext {
     public let transport: Transport
     /// Who is asking, once `AccessMiddleware` has authenticated the request.
     public var principal: Principal?
+    /// The console session the request came with (its cookie), when it was authenticated so.
+    public var consoleSession: ConsoleSessions.Session?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

@@ -16,11 +16,13 @@ public enum DeskServer {
         desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, listeners: [Listener],
         logger: Logger,
         metrics: DeskMetrics = DeskMetrics(),
+        events: EventHub = EventHub(),
         onListening: @escaping @Sendable (Listener) async -> Void = { _ in }
     ) throws -> [any Service] {
         let refusals = RefusalLog(logger: logger)
         let responder = DeskHTTP.responder(
-            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, refusals: refusals)
+            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, refusals: refusals,
+            events: events)
         let servers = try listeners.map { listener -> any Service in
             let channelConfiguration = Self.channelConfiguration(settings)
             let address: BindAddress

@@ -1,0 +1,194 @@
+// The duty console: signs in, draws the header, routes by the address's #fragment, keeps the
+// current page live from the server-sent event stream (or by polling while it is down).
+import { ApiError, get, post, setCsrf } from './api.js';
+import { h, replace, field, select } from './dom.js';
+import { lang, setLang, t } from './i18n.js';
+import * as board from './board.js';
+import * as report from './report.js';
+import * as incident from './incident.js';
+import * as duty from './duty.js';
+
+const top = document.getElementById('top');
+const main = document.getElementById('main');
+const state = { me: null, areas: new Map(), view: null, live: 'connecting' };
+
+function route() {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [page, id] = hash.split('/');
+  if (page === 'incident' && id) return { page: 'incident', id: decodeURIComponent(id) };
+  if (page === 'report' || page === 'duty') return { page };
+  return { page: 'board' };
+}
+
+async function loadAreas() {
+  const page = await get('/v1/areas?limit=500');
+  state.areas = new Map(page.items.map((area) => [area.id, area]));
+}
+
+/** The area's display name. */
+export function areaName(id) {
+  return state.areas.get(id)?.name ?? id;
+}
+
+function drawHeader() {
+  document.querySelector('.skip').textContent = t('skip');
+  const current = route().page;
+  const link = (page, key) =>
+    h('a', { href: `#/${page}`, 'aria-current': current === page ? 'page' : undefined }, t(key));
+  const language = select(
+    [
+      ['sv', 'Svenska'],
+      ['en', 'English'],
+    ],
+    lang(),
+    {
+      onchange: (event) => {
+        setLang(event.target.value);
+        render();
+      },
+    },
+  );
+  replace(
+    top,
+    h(
+      'div',
+      { className: 'bar' },
+      h('p', { className: 'brand' }, `${t('app.name')} · ${t('app.console')}`),
+      state.me
+        ? h(
+            'nav',
+            { 'aria-label': t('nav.label') },
+            h('ul', {}, h('li', {}, link('board', 'nav.board')), h('li', {}, link('report', 'nav.report')), h('li', {}, link('duty', 'nav.duty'))),
+          )
+        : null,
+      h(
+        'div',
+        { className: 'tools' },
+        field(t('lang.label'), language),
+        state.me ? h('p', { className: 'who' }, t('who', { actor: state.me.actor, role: state.me.role })) : null,
+        state.me ? h('button', { type: 'button', onclick: signOut }, t('signout')) : null,
+      ),
+    ),
+    h('p', { id: 'live', className: 'live', role: 'status' }, state.me ? t(`live.${state.live}`) : ''),
+  );
+}
+
+function setLive(mode) {
+  state.live = mode;
+  const status = document.getElementById('live');
+  if (status && state.me) status.textContent = t(`live.${mode}`);
+  document.body.dataset.live = mode;
+}
+
+async function signOut() {
+  try {
+    await post('/console/sign-out');
+  } finally {
+    closeStream();
+    state.me = null;
+    setCsrf(null);
+    showSignIn(t('signin.ended'));
+  }
+}
+
+function showSignIn(message) {
+  document.title = `${t('signin.title')} · ${t('app.name')}`;
+  drawHeader();
+  const token = h('input', { type: 'password', name: 'token', autocomplete: 'current-password', required: true });
+  const error = h('p', { className: 'error', role: 'alert' }, message ?? '');
+  const form = h(
+    'form',
+    {
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await post('/console/sign-in', { token: token.value.trim() });
+          token.value = '';
+          await start();
+        } catch (failure) {
+          error.textContent = failure.message;
+        }
+      },
+    },
+    field(t('signin.token'), token),
+    h('button', { type: 'submit' }, t('signin.submit')),
+  );
+  replace(main, h('h1', {}, t('signin.title')), h('p', {}, t('signin.how')), error, form);
+}
+
+/** Re-draws the current page after a change elsewhere (debounced). */
+let refreshTimer = null;
+function changed() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => state.view?.refresh?.(), 150);
+}
+
+let stream = null;
+let pollTimer = null;
+let reopenTimer = null;
+function closeStream() {
+  stream?.close();
+  stream = null;
+  clearInterval(pollTimer);
+  pollTimer = null;
+  clearTimeout(reopenTimer);
+}
+
+function openStream() {
+  // Polling, once started, goes on until a stream is open again.
+  stream?.close();
+  stream = new EventSource('/v1/events');
+  stream.addEventListener('open', () => {
+    setLive('stream');
+    clearInterval(pollTimer);
+    pollTimer = null;
+    changed();
+  });
+  stream.addEventListener('timeline', changed);
+  stream.addEventListener('reset', changed);
+  stream.addEventListener('error', () => {
+    // The browser reconnects by itself (with Last-Event-ID) unless the stream failed for good;
+    // meanwhile, poll.
+    setLive('polling');
+    if (!pollTimer) pollTimer = setInterval(changed, 2000);
+    if (stream && stream.readyState === EventSource.CLOSED) {
+      clearTimeout(reopenTimer);
+      reopenTimer = setTimeout(() => state.me && openStream(), 5000);
+    }
+  });
+}
+
+async function render() {
+  document.documentElement.lang = lang();
+  drawHeader();
+  const where = route();
+  const context = { me: state.me, areaName, areas: () => state.areas, main, t };
+  const views = { board, report, incident, duty };
+  replace(main);
+  state.view = await views[where.page].show(main, context, where.id);
+  main.focus({ preventScroll: true });
+}
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  const refused = params.get('signin') === 'refused';
+  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  try {
+    state.me = await get('/v1/console/me');
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      state.me = null;
+      return showSignIn(refused ? t('signin.refused') : '');
+    }
+    replace(main, h('h1', {}, t('error.generic')), h('p', { role: 'alert' }, error.message));
+    return;
+  }
+  setCsrf(state.me.csrf_token);
+  await loadAreas();
+  openStream();
+  await render();
+}
+
+window.addEventListener('hashchange', () => state.me && render());
+document.documentElement.lang = lang();
+start();

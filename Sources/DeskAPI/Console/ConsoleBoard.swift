@@ -1,0 +1,33 @@
+import DeskAPIModels
+import DeskCore
+
+/// The console's board: the open incidents a principal may see, with call-out progress.
+struct ConsoleBoard {
+    let desk: IncidentDesk
+    let duty: DutyDesk
+    /// Incidents shown at most (the most severe and newest first).
+    static let limit = 200
+
+    /// Open incidents in `areas` (nil: all), most severe first, then newest.
+    func items(_ areas: Set<String>?) async throws -> [BoardItemBody] {
+        var query = IncidentQuery(status: .open, page: try PageRequest(limit: Self.limit))
+        query.areas = areas
+        let incidents = try await desk.incidents(query).items
+        var items: [BoardItemBody] = []
+        for incident in incidents {
+            let callOuts = try await duty.callOuts(CallOutQuery(incident: incident.id, limit: 500), mine: nil)
+            items.append(
+                BoardItemBody(
+                    incident: IncidentBody(incident), called: callOuts.count,
+                    acknowledged: callOuts.filter { $0.state == .acknowledged }.count,
+                    escalated: callOuts.filter { [.escalated, .declined, .expired].contains($0.state) }.count,
+                    waiting: callOuts.filter { $0.state.isOpen }.count,
+                    unstaffed: try await duty.isUnstaffed(incident.id)))
+        }
+        return items.sorted { left, right in
+            let (a, b) = (left.incident, right.incident)
+            if (a.severity ?? 0) != (b.severity ?? 0) { return (a.severity ?? 0) > (b.severity ?? 0) }
+            return a.lastReportAt > b.lastReportAt
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import DeskAPIModels
+import DeskCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The duty console: its page and assets at `/`, sign-in and sign-out, and the `/v1/console`
+/// endpoints it and `deskctl console` use.
+struct ConsoleRoutes {
+    let desk: IncidentDesk
+    let duty: DutyDesk
+    let access: AccessControl
+    let body: JSONBody
+
+    /// Paths served without a principal: the page, its assets, sign-in and sign-out.
+    static func isPublic(method: HTTPRequest.Method, path: String) -> Bool {
+        switch (method, path) {
+        case (.get, "/"), (.get, "/console/sign-in"), (.post, "/console/sign-in"), (.post, "/console/sign-out"):
+            return true
+        case (.get, _):
+            return path.hasPrefix("/console/assets/")
+        default:
+            return false
+        }
+    }
+
+    func register(on router: Router<DeskRequestContext>) {
+        let sessions = access.console
+        router.get("/") { _, _ in try Self.asset("index.html", cache: "no-store") }
+        router.get("/console/assets/{file}") { _, context in
+            try Self.asset(try context.parameters.require("file"), cache: "no-cache")
+        }
+        router.get("/console/sign-in") { request, _ in
+            let query = try QueryParameters(request, allowed: ["code"])
+            let secure = ConsoleCookie.isSecure(request.headers)
+            guard let code = query.string("code"), let redeemed = sessions.redeem(code: code) else {
+                // Used, expired or unknown: back to the page, which says so (and shows the code nowhere).
+                return Self.redirect("/?signin=refused", cookie: nil)
+            }
+            let cookie = ConsoleCookie.setting(
+                redeemed.secret, maxAge: Int(redeemed.session.expiresAt.timeIntervalSinceNow.rounded(.down)),
+                secure: secure)
+            return Self.redirect("/", cookie: cookie)
+        }
+        router.post("/console/sign-in") { request, _ in
+            let input = try await body.decode(
+                ConsoleTokenSignInRequest.self, from: request,
+                allowedMembers: ConsoleTokenSignInRequest.allowedMembers)
+            let principal = try await access.principal(authorization: "Bearer \(input.token)")
+            let (secret, session) = sessions.start(for: principal, method: "token")
+            var headers: HTTPFields = [:]
+            headers[.setCookie] = ConsoleCookie.setting(
+                secret, maxAge: Int(sessions.sessionLifetime), secure: ConsoleCookie.isSecure(request.headers))
+            return try JSONResponse.make(Self.me(session.principal, session), status: .ok, headers: headers)
+        }
+        router.post("/console/sign-out") { request, _ in
+            if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
+                guard let name = ConsoleCookie.csrfHeader, request.headers[name] == session.csrfToken else {
+                    throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
+                }
+                sessions.end(secret: secret)
+            }
+            var headers: HTTPFields = [:]
+            headers[.setCookie] = ConsoleCookie.clearing(secure: ConsoleCookie.isSecure(request.headers))
+            return Response(status: .noContent, headers: headers)
+        }
+        router.post("/v1/console/codes") { request, context in
+            guard context.transport == .unix, let principal = context.principal else {
+                throw DeskError.forbidden(
+                    "sign-in codes are handed out over the Unix socket only (deskctl console on the desk's host)")
+            }
+            // A kept answer would keep the code: this request must not be replayable.
+            if try ReportRoutes.idempotencyKey(request) != nil {
+                throw DeskError.invalidParameter(
+                    "Idempotency-Key", "a sign-in code is never replayed; send the request without the header")
+            }
+            guard let base = sessions.consoleURL else {
+                throw DeskError.unavailable(
+                    "deskd has no TCP listener for browsers; set [server] http in deskd.toml to serve the console")
+            }
+            let (code, expiresAt) = sessions.issueCode(for: principal)
+            return try JSONResponse.make(
+                ConsoleCodeBody(
+                    url: "\(base)/console/sign-in?code=\(code)", expiresAt: expiresAt,
+                    actor: principal.actor.rawValue, role: principal.role.rawValue),
+                status: .created)
+        }
+        router.get("/v1/console/me") { _, context in
+            guard let principal = context.principal else { throw DeskError.unauthenticated("not signed in") }
+            return try JSONResponse.make(Self.me(principal, context.consoleSession))
+        }
+        router.get("/v1/console/board") { request, context in
+            _ = try QueryParameters(request, allowed: [])
+            let areas = try await AreaScope.areas(of: context, duty: duty)
+            return try JSONResponse.make(ItemsBody(items: try await ConsoleBoard(desk: desk, duty: duty).items(areas)))
+        }
+        router.get("/v1/console/sessions") { request, _ in
+            _ = try QueryParameters(request, allowed: [])
+            return try JSONResponse.make(ItemsBody(items: sessions.list().map(Self.listed)))
+        }
+        router.delete("/v1/console/sessions/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let ended = sessions.revoke(id: id) else {
+                throw DeskError.notFound(kind: "console session", id: id)
+            }
+            return try JSONResponse.make(Self.listed(ended))
+        }
+    }
+
+    private static func me(_ principal: Principal, _ session: ConsoleSessions.Session?) -> ConsoleMeBody {
+        ConsoleMeBody(
+            actor: principal.actor.rawValue, role: principal.role.rawValue, responder: principal.responderID,
+            csrfToken: session?.csrfToken, sessionExpiresAt: session?.expiresAt)
+    }
+
+    private static func listed(_ session: ConsoleSessions.Session) -> ConsoleSessionBody {
+        ConsoleSessionBody(
+            id: session.id, actor: session.principal.actor.rawValue, role: session.principal.role.rawValue,
+            method: session.method, createdAt: session.createdAt, expiresAt: session.expiresAt)
+    }
+
+    private static func asset(_ name: String, cache: String) throws -> Response {
+        guard let file = ConsoleAssets.files[name] else {
+            throw DeskError.notFound(kind: "console file", id: name)
+        }
+        return Response(
+            status: .ok, headers: ConsoleCookie.pageHeaders(contentType: file.contentType, cache: cache),
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+    }
+
+    private static func redirect(_ location: String, cookie: String?) -> Response {
+        var headers = ConsoleCookie.pageHeaders(contentType: "text/plain; charset=utf-8", cache: "no-store")
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+}

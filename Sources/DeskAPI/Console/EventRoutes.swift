@@ -1,0 +1,137 @@
+import DeskAPIModels
+import DeskCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `GET /v1/events`: the timeline as server-sent events, live, resumable with `Last-Event-ID`.
+///
+/// Each event says what changed (sequence, kind, incident), not its content: clients fetch what
+/// they show through the ordinary endpoints. A responder's stream carries only the events of
+/// incidents in their areas. A stream lasts at most `maxLifetime` (the browser reconnects with
+/// `Last-Event-ID` and misses nothing) and ends when deskd shuts down.
+struct EventRoutes {
+    let desk: IncidentDesk
+    let duty: DutyDesk
+    let hub: EventHub
+    /// Seconds between keep-alive comments.
+    var heartbeat: Duration = .seconds(15)
+    /// A stream is ended after this long; the client reconnects and resumes.
+    var maxLifetime: Duration = .seconds(600)
+    /// Events replayed from the database on reconnecting, at most; beyond that a `reset` event
+    /// tells the client to load everything afresh.
+    var maxReplay = 1_000
+
+    func register(on router: Router<DeskRequestContext>) {
+        router.get("/v1/events") { request, context in
+            let query = try QueryParameters(request, allowed: ["after"])
+            let after = try Self.resumePoint(request, query)
+            let areas = try await AreaScope.areas(of: context, duty: duty)
+            // Subscribe before replaying, so nothing stored in between is lost (duplicates are skipped by sequence).
+            let subscription = try hub.subscribe()
+            var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
+            if let name = HTTPField.Name("X-Accel-Buffering") { headers[name] = "no" }
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { [self] writer in
+                    let beats = Task { [heartbeat] in
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: heartbeat)
+                            subscription.feed.yield(.heartbeat)
+                        }
+                    }
+                    defer {
+                        beats.cancel()
+                        subscription.feed.finish()
+                    }
+                    var filter = AreaFilter(desk: desk, areas: areas)
+                    try await writer.write(ByteBuffer(string: "retry: 2000\n: deskd live events\n\n"))
+                    var last = after ?? 0
+                    if let after {
+                        let replay = try await replayed(after: after, filter: &filter)
+                        for event in replay.events { try await writer.write(Self.frame(event)) }
+                        last = replay.last
+                        if replay.truncated {
+                            try await writer.write(ByteBuffer(string: "event: reset\ndata: {}\n\n"))
+                        }
+                    }
+                    let started = ContinuousClock.now
+                    for await signal in subscription.signals {
+                        switch signal {
+                        case .event(let event, let area):
+                            guard event.sequence > last else { continue }
+                            last = event.sequence
+                            if try await filter.allows(event, area: area) { try await writer.write(Self.frame(event)) }
+                        case .heartbeat:
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        }
+                        if ContinuousClock.now - started > maxLifetime { break }
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+
+    /// The sequence to resume after: `Last-Event-ID` (the browser's reconnect) or `?after=`.
+    private static func resumePoint(_ request: Request, _ query: QueryParameters) throws(DeskError) -> Int64? {
+        let header = HTTPField.Name("Last-Event-ID").flatMap { request.headers[$0] }
+        guard let text = header ?? query.string("after") else { return nil }
+        guard let value = Int64(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            throw DeskError.invalidParameter("Last-Event-ID", "must be an event sequence number (got \"\(text)\")")
+        }
+        return value
+    }
+
+    /// Stored events after `after` that the caller may see, at most `maxReplay` looked at.
+    private func replayed(
+        after: Int64, filter: inout AreaFilter
+    ) async throws -> (events: [TimelineEvent], last: Int64, truncated: Bool) {
+        var events: [TimelineEvent] = []
+        var cursor = PageCursor.afterSequence(after)
+        var last = after
+        var seen = 0
+        while seen < maxReplay {
+            let page = try await desk.timeline(
+                since: nil, page: try PageRequest(limit: min(200, maxReplay - seen), cursor: cursor))
+            for event in page.items {
+                last = max(last, event.sequence)
+                if try await filter.allows(event, area: nil) { events.append(event) }
+            }
+            seen += page.items.count
+            guard let next = page.nextCursor else { return (events, last, false) }
+            cursor = next
+        }
+        return (events, last, true)
+    }
+
+    static func frame(_ event: TimelineEvent) throws -> ByteBuffer {
+        let body = LiveEventBody(
+            seq: event.sequence, kind: event.kind.rawValue, incidentID: event.incidentID?.rawValue, at: event.at)
+        let json = String(decoding: try DeskJSON.encoder().encode(body), as: UTF8.self)
+        return ByteBuffer(string: "id: \(event.sequence)\nevent: timeline\ndata: \(json)\n\n")
+    }
+}
+
+/// Which events a stream may carry: all, or (for a responder) those of incidents in their areas.
+struct AreaFilter {
+    let desk: IncidentDesk
+    let areas: Set<String>?
+    /// Incident areas already looked up, bounded.
+    private var known: [DeskID: String] = [:]
+
+    init(desk: IncidentDesk, areas: Set<String>?) {
+        self.desk = desk
+        self.areas = areas
+    }
+
+    mutating func allows(_ event: TimelineEvent, area: String?) async throws -> Bool {
+        guard let areas else { return true }
+        guard let incident = event.incidentID else { return false }
+        if let area { return areas.contains(area) }
+        if let cached = known[incident] { return areas.contains(cached) }
+        guard let found = try? await desk.incident(incident.rawValue).incident.areaID else { return false }
+        if known.count > 1_000 { known.removeAll() }
+        known[incident] = found
+        return areas.contains(found)
+    }
+}

@@ -1,0 +1,289 @@
+import AsyncHTTPClient
+import DeskAPI
+import DeskAPIModels
+import DeskCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Testing
+
+/// The duty console over real sockets: one-time sign-in codes, session cookies, CSRF, sign-out,
+/// revocation, the page's headers and embedded assets, the board's scope.
+@Suite(.serialized) struct ConsoleTests {
+    /// A client that shows redirects instead of following them (the sign-in answers 303).
+    static func withClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// One request over TCP with no Authorization header unless given.
+    static func send(
+        _ client: HTTPClient, _ server: TestServer, _ method: HTTPMethod, _ path: String, body: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)\(path)")
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 4 << 20)
+        return TestResponse(
+            status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+    }
+
+    /// A fresh sign-in URL's path and query, made over the Unix socket (the test runs as deskd's user: admin).
+    static func signInPath(_ server: TestServer) async throws -> String {
+        let made = try await server.send(.unix, .POST, "/v1/console/codes", body: "{}")
+        #expect(made.status == 201, "\(made.text)")
+        let code = try made.decode(ConsoleCodeBody.self)
+        #expect(code.url.hasPrefix("http://127.0.0.1:\(server.tcpPort)/console/sign-in?code="))
+        #expect(code.role == "admin")
+        return String(code.url.dropFirst("http://127.0.0.1:\(server.tcpPort)".count))
+    }
+
+    /// The session cookie (`desk_session=…`) of a `Set-Cookie` answer.
+    static func cookie(_ response: TestResponse) throws -> String {
+        let header = try #require(response.headers.first(name: "Set-Cookie"))
+        return String(header.split(separator: ";")[0])
+    }
+
+    @Test func aSignInCodeWorksOnceAndSetsAStrictSessionCookie() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let path = try await Self.signInPath(server)
+                let first = try await Self.send(client, server, .GET, path)
+                #expect(first.status == 303)
+                // No secret stays in the address: the page is plain /.
+                #expect(first.headers.first(name: "Location") == "/")
+                let setCookie = try #require(first.headers.first(name: "Set-Cookie"))
+                #expect(setCookie.hasPrefix("desk_session="))
+                for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+                    #expect(setCookie.contains(attribute), "\(setCookie)")
+                }
+                #expect(!setCookie.contains("Secure"), "plain HTTP on loopback")
+                let cookie = try Self.cookie(first)
+                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                #expect(me.status == 200, "\(me.text)")
+                let body = try me.decode(ConsoleMeBody.self)
+                #expect(body.role == "admin" && body.actor.hasPrefix("unix:") && body.csrfToken != nil)
+
+                // The same code again: refused, no cookie.
+                let again = try await Self.send(client, server, .GET, path)
+                #expect(again.status == 303)
+                #expect(again.headers.first(name: "Location") == "/?signin=refused")
+                #expect(again.headers.first(name: "Set-Cookie") == nil)
+                // A made-up code, and none: refused the same way.
+                for bad in ["/console/sign-in?code=made-up", "/console/sign-in"] {
+                    let refused = try await Self.send(client, server, .GET, bad)
+                    #expect(refused.headers.first(name: "Location") == "/?signin=refused")
+                }
+                // Behind a TLS proxy the cookie is Secure.
+                let proxied = try await Self.send(
+                    client, server, .GET, try await Self.signInPath(server), headers: [("X-Forwarded-Proto", "https")])
+                #expect(proxied.headers.first(name: "Set-Cookie")?.contains("; Secure") == true)
+            }
+        }
+    }
+
+    /// The sign-in URL names deskd's TCP listener: configured, or inherited from systemd (whose
+    /// address reads as `SocketActivation` prints it).
+    @Test func theSignInURLNamesTheTCPListener() {
+        let sessions = ConsoleSessions()
+        #expect(sessions.consoleURL == nil)
+        sessions.listening(host: "0.0.0.0", port: 8440)
+        #expect(sessions.consoleURL == "http://127.0.0.1:8440")
+        sessions.listening(address: "http://127.0.0.1:8441")
+        #expect(sessions.consoleURL == "http://127.0.0.1:8441")
+        sessions.listening(address: "http://[::1]:8442")
+        #expect(sessions.consoleURL == "http://[::1]:8442")
+        // A Unix socket or an unreadable address changes nothing.
+        sessions.listening(address: "/run/deskd/deskd.sock")
+        sessions.listening(address: "tcp:?")
+        #expect(sessions.consoleURL == "http://[::1]:8442")
+    }
+
+    @Test func anExpiredCodeIsRefused() async throws {
+        let clock = SettableClock()
+        let sessions = ConsoleSessions(codeLifetime: 300, now: { clock.now })
+        let principal = Principal(actor: .unixUser("sara"), role: .officer)
+        let (code, _) = sessions.issueCode(for: principal)
+        clock.now += 301
+        #expect(sessions.redeem(code: code) == nil)
+        let (fresh, _) = sessions.issueCode(for: principal)
+        let session = try #require(sessions.redeem(code: fresh))
+        #expect(session.session.principal == principal)
+        // Sessions expire too.
+        clock.now += sessions.sessionLifetime + 1
+        #expect(sessions.session(secret: session.secret) == nil)
+    }
+
+    @Test func cookieWritesNeedTheCSRFTokenAndSignOutEndsTheSession() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let signedIn = try await Self.send(client, server, .GET, try await Self.signInPath(server))
+                let cookie = try Self.cookie(signedIn)
+                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                let csrf = try #require(try me.decode(ConsoleMeBody.self).csrfToken)
+                let report = #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#
+                for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
+                    let refused = try await Self.send(
+                        client, server, .POST, "/v1/reports", body: report, headers: headers)
+                    #expect(refused.status == 403, "\(refused.text)")
+                    #expect(refused.text.contains("X-Desk-CSRF"))
+                }
+                #expect(try await server.desk.incidents(IncidentQuery(page: try PageRequest())).items.isEmpty)
+                let stored = try await Self.send(
+                    client, server, .POST, "/v1/reports", body: report,
+                    headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
+                #expect(stored.status == 201, "\(stored.text)")
+
+                // Sign-out needs the token too, then the session is gone on the server.
+                let forged = try await Self.send(
+                    client, server, .POST, "/console/sign-out", headers: [("Cookie", cookie)])
+                #expect(forged.status == 403)
+                let out = try await Self.send(
+                    client, server, .POST, "/console/sign-out", headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
+                #expect(out.status == 204)
+                #expect(out.headers.first(name: "Set-Cookie")?.contains("Max-Age=0") == true)
+                let after = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                #expect(after.status == 401)
+                #expect(
+                    try after.json()["detail"] as? String == "the console session has ended or expired; sign in again")
+            }
+        }
+    }
+
+    @Test func sessionsAreListedAndRevocableByAdmins() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let cookie = try Self.cookie(
+                    try await Self.send(client, server, .GET, try await Self.signInPath(server)))
+                let listed = try await server.send(.tcp, .GET, "/v1/console/sessions")
+                #expect(listed.status == 200)
+                let sessions = try listed.decode(ItemsBody<ConsoleSessionBody>.self).items
+                #expect(sessions.count == 1 && sessions[0].method == "code")
+                #expect(!listed.text.contains(String(cookie.dropFirst("desk_session=".count))))
+                let revoked = try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)")
+                #expect(revoked.status == 200, "\(revoked.text)")
+                #expect(
+                    try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)]).status
+                        == 401)
+                #expect(try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)").status == 404)
+            }
+        }
+    }
+
+    @Test func codesAreHandedOutOverTheUnixSocketOnlyAndNeverKept() async throws {
+        try await TestServer.with { server in
+            let overTCP = try await server.send(.tcp, .POST, "/v1/console/codes", body: "{}")
+            #expect(overTCP.status == 403)
+            // A replayable request would keep the code in the database: refused.
+            let keyed = try await server.send(
+                .unix, .POST, "/v1/console/codes", body: "{}", headers: [("Idempotency-Key", "k-1")])
+            #expect(keyed.status == 400, "\(keyed.text)")
+        }
+    }
+
+    @Test func aPastedTokenSignsIn() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let viewer = try await server.access.tokens.create(
+                    name: "wall", role: .viewer, responderID: nil, expiresAt: nil, by: .system
+                ).secret
+                let signed = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"token": "\#(viewer)"}"#)
+                #expect(signed.status == 200, "\(signed.text)")
+                let cookie = try Self.cookie(signed)
+                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                #expect(try me.decode(ConsoleMeBody.self).role == "viewer")
+                let bad = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"token": "desk_00000000_nope"}"#)
+                #expect(bad.status == 401)
+                #expect(bad.headers.first(name: "Set-Cookie") == nil)
+                let unknownMember = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"token": "x", "role": "admin"}"#)
+                #expect(unknownMember.status == 422 || unknownMember.status == 400, "\(unknownMember.text)")
+            }
+        }
+    }
+
+    @Test func thePageAndEveryAssetCarryAStrictContentSecurityPolicy() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let page = try await Self.send(client, server, .GET, "/")
+                #expect(page.status == 200)
+                #expect(page.contentType == "text/html; charset=utf-8")
+                let policy = try #require(page.headers.first(name: "Content-Security-Policy"))
+                #expect(policy.contains("script-src 'self'") && policy.contains("style-src 'self'"))
+                #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"))
+                #expect(page.headers.first(name: "X-Content-Type-Options") == "nosniff")
+                // No inline script or style in the page itself.
+                #expect(!page.text.contains("<style") && !page.text.contains("style="))
+                #expect(page.text.contains(#"<script type="module" src="/console/assets/app.js"></script>"#))
+                for name in ConsoleAssets.files.keys where name != "index.html" {
+                    let asset = try await Self.send(client, server, .GET, "/console/assets/\(name)")
+                    #expect(asset.status == 200, "\(name)")
+                    #expect(asset.headers.first(name: "Content-Security-Policy") == policy)
+                }
+                let missing = try await Self.send(client, server, .GET, "/console/assets/nope.js")
+                #expect(missing.status == 404)
+            }
+        }
+    }
+
+    /// The embedded copy is the folder on disk: every file listed in Package.swift, byte for byte.
+    @Test func theEmbeddedAssetsAreTheFilesOnDisk() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/DeskAPI/Console/Assets")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(names) == Set(ConsoleAssets.files.keys))
+        for name in names {
+            let disk = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(Data(ConsoleAssets.files[name]?.bytes ?? []) == disk, "\(name)")
+        }
+    }
+
+    @Test func theBoardShowsAResponderOnlyTheirAreas() async throws {
+        try await TestServer.with { server in
+            _ = try await server.duty.addResponder(
+                Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
+                actor: .system)
+            let responder = try await server.access.tokens.create(
+                name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
+            ).secret
+            for (area, text) in [("bredang", "Brand i trapphuset, pågår"), ("rinkeby", "Skottlossning på torget nu")] {
+                let made = try await server.send(
+                    .tcp, .POST, "/v1/reports", body: #"{"area": "\#(area)", "text": "\#(text)"}"#)
+                #expect(made.status == 201)
+            }
+            let all = try await server.send(.tcp, .GET, "/v1/console/board").decode(ItemsBody<BoardItemBody>.self)
+            #expect(Set(all.items.map(\.incident.area)) == ["bredang", "rinkeby"])
+            let mine = try await server.send(
+                .tcp, .GET, "/v1/console/board", headers: [("Authorization", "Bearer \(responder)")]
+            ).decode(ItemsBody<BoardItemBody>.self)
+            #expect(mine.items.map(\.incident.area) == ["bredang"])
+        }
+    }
+}
+
+/// A settable clock for the session tables.
+private final class SettableClock: Sendable {
+    private let value = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import DeskAPI
+import DeskAPIModels
+import DeskCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// `GET /v1/events`: live, resumable, filtered by what the principal may see, bounded.
+@Suite(.serialized) struct EventStreamTests {
+    /// Reads an event stream until `done` says so or `maxChunks` chunks came; then drops it.
+    static func read(
+        _ server: TestServer, headers: [(String, String)], maxChunks: Int = 200,
+        whileOpen: @Sendable () async throws -> Void = {}, until done: (String) -> Bool
+    ) async throws -> (status: Int, contentType: String?, text: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)/v1/events")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        var text = ""
+        if response.status == .ok {
+            try await whileOpen()
+            var chunks = 0
+            for try await chunk in response.body {
+                text += String(buffer: chunk)
+                chunks += 1
+                if done(text) || chunks >= maxChunks { break }
+            }
+        } else {
+            for try await chunk in response.body { text += String(buffer: chunk) }
+        }
+        return (Int(response.status.code), response.headers.first(name: "Content-Type"), text)
+    }
+
+    @Test func aStoredReportArrivesOnAnOpenStream() async throws {
+        try await TestServer.with { server in
+            let result = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(server.adminToken)")],
+                whileOpen: {
+                    let made = try await server.send(
+                        .tcp, .POST, "/v1/reports", body: #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#)
+                    #expect(made.status == 201)
+                }, until: { $0.contains("report.received") })
+            #expect(result.status == 200)
+            #expect(result.contentType == "text/event-stream; charset=utf-8")
+            #expect(result.text.contains("event: timeline\n"))
+            #expect(result.text.contains(#""kind":"report.received""#))
+            #expect(result.text.contains("\nid: "))
+        }
+    }
+
+    @Test func aReconnectResumesAfterLastEventIDAndAResponderSeesOnlyTheirAreas() async throws {
+        try await TestServer.with { server in
+            _ = try await server.duty.addResponder(
+                Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
+                actor: .system)
+            let responder = try await server.access.tokens.create(
+                name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
+            ).secret
+            var incidents: [String: String] = [:]
+            for (area, text) in [("rinkeby", "Skottlossning på torget nu"), ("bredang", "Brand i trapphuset, pågår")] {
+                let made = try await server.send(
+                    .tcp, .POST, "/v1/reports", body: #"{"area": "\#(area)", "text": "\#(text)"}"#)
+                incidents[area] = try made.decode(ReportCreatedBody.self).incident.id
+            }
+            let bredang = try #require(incidents["bredang"])
+            let rinkeby = try #require(incidents["rinkeby"])
+            // The admin resumes after event 0: everything stored, in order.
+            let admin = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(server.adminToken)"), ("Last-Event-ID", "0")],
+                until: { $0.contains(bredang) && $0.contains(rinkeby) })
+            #expect(admin.text.contains(bredang) && admin.text.contains(rinkeby))
+            // After the last of rinkeby's events, only bredang's follow.
+            let ids = admin.text.split(separator: "\n").filter { $0.hasPrefix("id: ") }.compactMap {
+                Int($0.dropFirst(4))
+            }
+            #expect(ids == ids.sorted() && !ids.isEmpty)
+            // The responder: bredang's events only, never rinkeby's. A later bredang report ends the wait.
+            let mine = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(responder)"), ("Last-Event-ID", "0")],
+                whileOpen: {
+                    _ = try await server.send(
+                        .tcp, .POST, "/v1/reports", body: #"{"area": "rinkeby", "text": "Oro på torget efteråt"}"#)
+                    _ = try await server.send(
+                        .tcp, .POST, "/v1/reports", body: #"{"area": "satra", "text": "Strömavbrott i Sätra nu"}"#)
+                    _ = try await server.send(
+                        .tcp, .POST, "/v1/reports",
+                        body: #"{"area": "bredang", "text": "Röken syns fortfarande i trapphuset, pågår"}"#)
+                }, until: { $0.components(separatedBy: "report.received").count > 2 })
+            #expect(mine.text.contains(bredang))
+            #expect(!mine.text.contains(rinkeby))
+            #expect(mine.text.components(separatedBy: "report.received").count == 3, "\(mine.text)")
+            // A malformed Last-Event-ID is refused.
+            let bad = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(server.adminToken)"), ("Last-Event-ID", "x")],
+                until: { _ in true })
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func aSlowStreamIsCutOffInsteadOfGrowing() async throws {
+        let hub = EventHub(bufferLimit: 4)
+        let subscription = try hub.subscribe()
+        let events = (1...10).map { number in
+            TimelineEvent(
+                sequence: Int64(number), id: IDGenerator(clock: SystemWallClock()).next(), at: Date(), incidentID: nil,
+                actor: .system,
+                kind: .noteAdded, data: [:])
+        }
+        hub.publish(events, area: nil)
+        var received: [Int64] = []
+        for await signal in subscription.signals {
+            if case .event(let event, _) = signal { received.append(event.sequence) }
+        }
+        // The first four were buffered; then the stream ended (the client resumes from the database).
+        #expect(received == [1, 2, 3, 4])
+        #expect(hub.subscriberCount == 0)
+    }
+
+    @Test func closingTheHubEndsEveryStreamAndRefusesNewOnes() async throws {
+        let hub = EventHub(bufferLimit: 8, maxSubscribers: 2)
+        let first = try hub.subscribe()
+        let second = try hub.subscribe()
+        #expect(throws: DeskError.self) { try hub.subscribe() }
+        #expect(hub.subscriberCount == 2 && second.id != first.id)
+        hub.close()
+        var count = 0
+        for await _ in first.signals { count += 1 }
+        #expect(count == 0)
+        #expect(throws: DeskError.self) { try hub.subscribe() }
+    }
+}

@@ -1,0 +1,467 @@
+"""The duty console in a real headless browser (Debian's chromium + chromium-driver, Selenium).
+
+Starts the built deskd on a free loopback port in a temporary directory with the demo data,
+signs in with `deskctl console`, and drives every page. Screenshots go to the folder printed at
+the start (CONSOLE_SCREENSHOTS to choose it). Run with `make test-console`.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = Path(os.environ.get("DESK_BUILD", ROOT / ".build" / "debug"))
+WAIT = 15  # seconds any one page may take to show something (a bound, not a measurement)
+
+XSS_TEXTS = [
+    "<script>window.__xss = 1</script> Brand i källaren, pågår",
+    '<img src=x onerror="window.__xss = 2"> Rök i trapphuset just nu',
+]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Desk:
+    """A real deskd in a temporary directory, with the demo reports and roster."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="desk-console-"))
+        self.port = free_port()
+        self.socket = self.dir / "deskd.sock"
+        self.base = f"http://127.0.0.1:{self.port}"
+        config = self.dir / "deskd.toml"
+        config.write_text(
+            f"""
+[server]
+http = "127.0.0.1:{self.port}"
+unix_socket = "{self.socket}"
+[storage]
+state_directory = "{self.dir / 'state'}"
+[areas]
+file = "{ROOT / 'seeds' / 'areas.json'}"
+[seeds]
+demo_reports = "{ROOT / 'seeds' / 'demo-reports.json'}"
+demo_roster = "{ROOT / 'seeds' / 'roster.json'}"
+[classifier]
+rules = "{ROOT / 'config' / 'classifier.toml'}"
+[log]
+level = "notice"
+target = "stderr"
+"""
+        )
+        self.log = open(self.dir / "deskd.log", "w")
+        self.process = subprocess.Popen(
+            [str(BUILD / "deskd"), "--config", str(config)], stdout=self.log, stderr=subprocess.STDOUT
+        )
+        for _ in range(240):
+            if self.process.poll() is not None:
+                raise RuntimeError("deskd stopped: " + (self.dir / "deskd.log").read_text())
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("deskd did not answer /healthz")
+        self.admin = self.token("console-test-admin", "admin")
+
+    def deskctl(self, *args):
+        environment = dict(os.environ, DESKCTL_SOCKET=str(self.socket))
+        result = subprocess.run(
+            [str(BUILD / "deskctl"), *args], capture_output=True, text=True, timeout=60, env=environment
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def token(self, name, role, responder=None):
+        args = ["token", "create", "--name", name, "--role", role, "--json"]
+        if responder:
+            args += ["--responder", responder]
+        return json.loads(self.deskctl(*args))["secret"]
+
+    def sign_in_url(self):
+        url = self.deskctl("console").splitlines()[0]
+        assert url.startswith(self.base + "/console/sign-in?code="), url
+        return url
+
+    def api(self, method, path, body=None, token=None, headers=None):
+        request = urllib.request.Request(self.base + path, method=method)
+        request.add_header("Authorization", f"Bearer {token or self.admin}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, data=data, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def desk():
+    instance = Desk()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="module")
+def shots():
+    folder = Path(os.environ.get("CONSOLE_SCREENSHOTS") or tempfile.mkdtemp(prefix="console-screenshots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nconsole screenshots: {folder}")
+    return folder
+
+
+def make_browser(width=1280, height=900, lang="en-GB"):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--window-size={width},{height}", f"--lang={lang}"]:
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    browser = webdriver.Chrome(options=options, service=service)
+    browser.set_window_size(width, height)
+    return browser
+
+
+@pytest.fixture
+def browser():
+    instance = make_browser()
+    yield instance
+    instance.quit()
+
+
+def wait(browser, condition, timeout=WAIT):
+    # Live updates redraw parts of the page: an element found a moment ago may be gone.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(browser, timeout, ignored_exceptions=ignored).until(condition)
+
+
+def sign_in(browser, desk):
+    browser.get(desk.sign_in_url())
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
+    # The code is gone from the address once signed in.
+    assert "code=" not in browser.current_url
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
+
+
+def click(browser, by, selector):
+    """Finds and clicks, again if a live update redrew the element in between."""
+    def attempt(b):
+        b.find_element(by, selector).click()
+        return True
+    wait(browser, attempt)
+
+
+def texts(browser, css):
+    """The visible text of every element matching `css`, read at one instant (live updates redraw)."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText)", css)
+
+
+def attributes(browser, css, name):
+    """Attribute `name` of every element matching `css`, read at one instant."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map((e) => e.getAttribute(arguments[1]))", css, name)
+
+
+def check_accessibility(browser, name):
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    others = [f"{v['id']} ({v['impact']})" for v in results["violations"] if v not in serious]
+    if others:
+        print(f"axe on {name}: minor findings: {', '.join(others)}")
+    assert not serious, f"axe on {name}: " + json.dumps(
+        [{"id": v["id"], "impact": v["impact"], "nodes": [n["html"] for n in v["nodes"][:3]]} for v in serious],
+        indent=1,
+    )
+
+
+def open_incidents(desk):
+    status, body = desk.api("GET", "/v1/console/board")
+    assert status == 200
+    return body["items"]
+
+
+def test_sign_in_board_live_update_and_accessibility(desk, browser, shots):
+    sign_in(browser, desk)
+    cards = texts(browser, "li.card")
+    expected = open_incidents(desk)
+    assert len(expected) > 0, "the demo data has open incidents"
+    assert len(cards) == len(expected)
+    # Three columns, phase and severity in text, not colour alone.
+    phases = attributes(browser, "section.column", "data-phase")
+    assert phases[:3] == ["before", "during", "after"]
+    first = cards[0]
+    assert "Phase:" in first and "Severity" in first and "Reports:" in first
+    browser.save_screenshot(str(shots / "board.png"))
+    check_accessibility(browser, "board")
+
+    # A report posted through the API appears without a reload.
+    browser.execute_script("window.__sameDocument = true")
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    started = time.monotonic()
+    status, created = desk.api("POST", "/v1/reports", {"area": "skarholmen", "text": "Explosion vid centrum, pågår nu, flera skadade"})
+    assert status == 201, created
+    incident = created["incident"]["id"]
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
+    seconds = time.monotonic() - started
+    print(f"live update: the new incident was on the board {seconds:.2f} s after the API answered 201")
+    assert browser.execute_script("return window.__sameDocument") is True, "the page was not reloaded"
+    assert browser.execute_script("return document.body.dataset.live") == "stream"
+    browser.save_screenshot(str(shots / "board-live.png"))
+
+
+def test_report_form_classifies_while_typing_and_stores_once(desk, browser, shots):
+    sign_in(browser, desk)
+    browser.get(desk.base + "/#/report")
+    area = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='area']")))
+    area.send_keys("Rinkeby")
+    text = "Brand i trapphuset på Rinkebystråket, pågår just nu, två skadade"
+    browser.find_element(By.CSS_SELECTOR, "textarea[name='text']").send_keys(text)
+    # (Typing takes a while: wait for the classification of the whole text.)
+    def shown(b):
+        fields = {e.get_attribute("data-field"): e.text for e in b.find_elements(By.CSS_SELECTOR, "#classification [data-field]")}
+        return fields if fields.get("phase") == "During" and fields.get("category") == "Fire" else None
+    assert wait(browser, shown)
+    assert browser.find_elements(By.CSS_SELECTOR, "#classification .signals li")
+    browser.save_screenshot(str(shots / "report-form.png"))
+    check_accessibility(browser, "report form")
+    # A double click sends one report (the button is disabled and the key is the same).
+    browser.execute_script("const b = document.querySelector('form.report button[type=submit]'); b.click(); b.click();")
+    wait(browser, lambda b: b.current_url.split("#")[-1].startswith("/incident/"))
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".reports .text")))
+    assert text in texts(browser, ".reports .text")
+    incident = browser.current_url.split("/incident/")[-1]
+    status, detail = desk.api("GET", f"/v1/incidents/{incident}")
+    assert status == 200
+    assert sum(1 for report in detail["reports"] if report["text"] == text) == 1
+    browser.save_screenshot(str(shots / "incident.png"))
+    check_accessibility(browser, "incident page")
+
+
+def test_incident_actions_show_refusals_as_text(desk, browser, shots):
+    status, created = desk.api("POST", "/v1/reports", {"area": "tensta", "text": "Oro efter branden förra veckan, boende rädda"})
+    assert status == 201
+    incident = created["incident"]["id"]
+    sign_in(browser, desk)
+    browser.get(f"{desk.base}/#/incident/{incident}")
+    wait(browser, EC.presence_of_element_located((By.ID, "actions-title")))
+    # Add a note through the form; it shows on the timeline.
+    click(browser, By.XPATH, "//summary[text()='Add a note']")
+    browser.find_element(By.CSS_SELECTOR, "details[open] textarea").send_keys("Samtalsstöd i lokalen kl 18")
+    browser.find_element(By.CSS_SELECTOR, "details[open] button[type=submit]").click()
+    wait(browser, lambda b: "Samtalsstöd i lokalen kl 18" in b.find_element(By.CSS_SELECTOR, ".timeline").text)
+    # Changing to the phase it already has is refused with the API's problem, readable.
+    current = desk.api("GET", f"/v1/incidents/{incident}")[1]["phase"]
+    click(browser, By.XPATH, "//summary[text()='Change phase']")
+    form = browser.find_element(By.CSS_SELECTOR, "details[open] form")
+    Select(form.find_element(By.TAG_NAME, "select")).select_by_value(current)
+    form.find_element(By.CSS_SELECTOR, "input").send_keys("test")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    message = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "details[open] .error").text)
+    assert ":" in message and "{" not in message, message
+    browser.save_screenshot(str(shots / "incident-refusal.png"))
+
+
+def test_report_text_renders_as_text(desk, browser, shots):
+    ids = []
+    for text in XSS_TEXTS:
+        status, created = desk.api("POST", "/v1/reports", {"area": "husby", "text": text})
+        assert status == 201
+        ids.append(created["incident"]["id"])
+    sign_in(browser, desk)
+    for incident, text in zip(ids, XSS_TEXTS):
+        browser.get(f"{desk.base}/#/incident/{incident}")
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, ".reports .text")))
+        shown = texts(browser, ".reports .text")
+        assert text in shown, shown
+        assert browser.execute_script("return window.__xss") is None
+        assert not browser.find_elements(By.CSS_SELECTOR, "main img, main script")
+    browser.save_screenshot(str(shots / "incident-xss.png"))
+
+
+def test_reused_code_and_signed_out_session_are_refused(desk, browser, shots):
+    url = desk.sign_in_url()
+    browser.get(url)
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
+    cookie = browser.get_cookie("desk_session")
+    assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert browser.execute_script("return document.cookie") == ""
+    # Sign out: the session ends on the server too.
+    browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+    request = urllib.request.Request(desk.base + "/v1/console/me", headers={"Cookie": f"desk_session={cookie['value']}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 401
+    # The same code again: refused, and the page says so.
+    browser.delete_all_cookies()
+    browser.get(url)
+    message = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "main .error").text)
+    assert "already been used" in message
+    assert "code=" not in browser.current_url
+    browser.save_screenshot(str(shots / "sign-in-refused.png"))
+    check_accessibility(browser, "sign-in page")
+
+
+def test_responder_on_a_phone_sees_their_areas_and_acknowledges(desk, shots):
+    # A call-out waiting for an answer (the demo's "during" incidents are staffed at start-up).
+    callout = None
+    for _ in range(120):
+        status, body = desk.api("GET", "/v1/callouts?status=pending&limit=500")
+        assert status == 200
+        if body["items"]:
+            callout = body["items"][0]
+            break
+        time.sleep(0.25)
+    assert callout, "no pending call-out in the demo data"
+    responder = callout["responder"]
+    token = desk.token(f"phone-{responder}", "responder", responder)
+    status, me = desk.api("GET", "/v1/roster/export")
+    areas = next(r["areas"] for r in me["responders"] if r["id"] == responder)
+    phone = make_browser(360, 740)
+    try:
+        phone.get(desk.base + "/")
+        field = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+        phone.save_screenshot(str(shots / "sign-in-phone.png"))
+        field.send_keys(token)
+        phone.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        wait(phone, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
+        shown = set(attributes(phone, "li.card", "data-incident"))
+        everything = open_incidents(desk)
+        theirs = {item["incident"]["id"] for item in everything if item["incident"]["area"] in areas}
+        assert shown == theirs and len(theirs) < len(everything)
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+        phone.save_screenshot(str(shots / "board-phone.png"))
+        check_accessibility(phone, "board at 360 px")
+        phone.get(desk.base + "/#/duty")
+        item = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']")))
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+        phone.save_screenshot(str(shots / "duty-phone.png"))
+        check_accessibility(phone, "duty page at 360 px")
+        # Keyboard only: focus the button and press Enter.
+        button = item.find_element(By.CSS_SELECTOR, "button[data-action='ack']")
+        phone.execute_script("arguments[0].focus()", button)
+        button.send_keys("\n")
+        wait(phone, lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']"))
+        status, body = desk.api("GET", f"/v1/callouts?incident={callout['incident_id']}&limit=500")
+        assert next(c for c in body["items"] if c["id"] == callout["id"])["state"] == "acknowledged"
+        phone.save_screenshot(str(shots / "duty-phone-acknowledged.png"))
+    finally:
+        phone.quit()
+
+
+def test_swedish_from_the_browser_and_switchable(desk, shots):
+    swedish = make_browser(lang="sv-SE")
+    try:
+        sign_in(swedish, desk)
+        assert swedish.find_element(By.CSS_SELECTOR, "nav a[href='#/board']").text == "Tavla"
+        assert swedish.execute_script("return document.documentElement.lang") == "sv"
+        assert "Fas:" in texts(swedish, "li.card")[0]
+        swedish.save_screenshot(str(shots / "board-sv.png"))
+        swedish.get(desk.base + "/#/duty")
+        wait(swedish, EC.presence_of_element_located((By.ID, "now-title")))
+        swedish.save_screenshot(str(shots / "duty-sv.png"))
+        check_accessibility(swedish, "duty page (sv)")
+        Select(swedish.find_element(By.CSS_SELECTOR, "header select")).select_by_value("en")
+        wait(swedish, lambda b: b.find_element(By.CSS_SELECTOR, "nav a[href='#/board']").text == "Board")
+    finally:
+        swedish.quit()
+
+
+def test_both_languages_are_complete():
+    source = (ROOT / "Sources" / "DeskAPI" / "Console" / "Assets" / "i18n.js").read_text()
+    blocks = re.findall(r"const (en|sv) = \{(.*?)\n\};", source, re.S)
+    keys = {name: set(re.findall(r"^\s*'([^']+)':", body, re.M)) for name, body in blocks}
+    assert len(keys["en"]) > 100
+    assert keys["en"] == keys["sv"], keys["en"] ^ keys["sv"]
+
+
+def test_sessions_are_listed_and_ended_with_deskctl(desk, browser):
+    sign_in(browser, desk)
+    listed = json.loads(desk.deskctl("console", "sessions", "--json"))["items"]
+    cookie = browser.get_cookie("desk_session")["value"]
+    assert listed and all(cookie not in json.dumps(session) for session in listed)
+    mine = [session for session in listed if session["method"] == "code"][-1]
+    assert "ended" in desk.deskctl("console", "end", mine["id"])
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+
+
+def test_the_board_falls_back_to_polling_when_the_stream_is_blocked(desk, browser):
+    # The browser may not reach /v1/events at all (a proxy that buffers, a dropped stream).
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/events*"]})
+    sign_in(browser, desk)
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "polling")
+    browser.execute_script("window.__sameDocument = true")
+    status, created = desk.api("POST", "/v1/reports", {"area": "fittja", "text": "Vattenläcka har översvämmat källaren nu"})
+    assert status == 201, created
+    incident = created["incident"]["id"]
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
+    assert browser.execute_script("return window.__sameDocument") is True
+    assert browser.execute_script("return document.body.dataset.live") == "polling"
+
+
+def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
+    status, body = desk.api("GET", "/v1/callouts?status=pending&limit=500")
+    assert status == 200 and body["items"], "no pending call-out left in the demo data"
+    callout = body["items"][-1]
+    token = desk.token(f"decline-{callout['responder']}-{callout['id'][-6:]}", "responder", callout["responder"])
+    phone = make_browser(360, 740)
+    try:
+        phone.get(desk.base + "/")
+        field = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+        field.send_keys(token + "\n")  # Enter submits the sign-in form
+        wait(phone, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
+        phone.get(desk.base + "/#/duty")
+        item = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']")))
+        # Declining without a reason is stopped by the form; with one, the call-out is declined.
+        reason = item.find_element(By.CSS_SELECTOR, "input[name='reason']")
+        reason.send_keys("Utomlands till fredag\n")
+        wait(phone, lambda b: not b.find_elements(By.CSS_SELECTOR, f"li[data-callout='{callout['id']}']"))
+        status, body = desk.api("GET", f"/v1/callouts?incident={callout['incident_id']}&limit=500")
+        answered = next(c for c in body["items"] if c["id"] == callout["id"])
+        assert answered["state"] == "declined" and answered["reason"] == "Utomlands till fredag", answered
+        phone.save_screenshot(str(shots / "duty-phone-declined.png"))
+    finally:
+        phone.quit()
