@@ -17,7 +17,7 @@ case "${1:-}" in
     --packaging) packages+=(debhelper dpkg-dev lintian systemd-container) ;;
     --browser)
         packages+=(chromium chromium-driver)
-        python_packages+=(selenium axe-selenium-python pytest)
+        python_packages+=(selenium==4.51.0 axe-selenium-python==2.1.6 pytest==9.0.3)
         ;;
     "") ;;
     *) echo "setup: unknown option $1 (--packaging or --browser)" >&2; exit 64 ;;
@@ -55,8 +55,8 @@ if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
 fi
 
 for package in "${python_packages[@]}"; do
-    module=${package//-/_}
-    [ "$package" = "axe-selenium-python" ] && module=axe_selenium_python
+    module=${package%%=*}
+    module=${module//-/_}
     if ! python3 -c "import $module" 2>/dev/null; then
         echo "setup: installing $package (PyPI)"
         python3 -m pip install --quiet --disable-pip-version-check "$package" \

@@ -146,7 +146,10 @@ struct LoadGenerator {
         guard process.terminationStatus == 0,
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let perSecond = object["per_second"] as? Double
-        else { throw BenchError("desk-wrk \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))") }
+        else {
+            throw BenchError(
+                "desk-wrk \(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))")
+        }
         let ms = { (key: String) in (object[key] as? Double ?? .nan) / 1000 }
         return Result(
             perSecond: perSecond, p50: ms("p50_ms"), p99: ms("p99_ms"), p999: ms("p999_ms"),

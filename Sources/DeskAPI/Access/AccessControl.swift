@@ -58,7 +58,8 @@ public final class AccessControl: Sendable {
     /// it began: deactivation takes effect at once, as it does for tokens.
     func checkStillActive(_ principal: Principal) async throws {
         let prefix = "unix:"
-        let user = principal.actor.rawValue.hasPrefix(prefix) ? String(principal.actor.rawValue.dropFirst(prefix.count)) : nil
+        let user =
+            principal.actor.rawValue.hasPrefix(prefix) ? String(principal.actor.rawValue.dropFirst(prefix.count)) : nil
         guard principal.responderID != nil || user != nil else { return }
         let status = try await tokens.store.responderStatus(
             id: principal.responderID, unixUser: principal.responderID == nil ? user : nil)

@@ -92,7 +92,6 @@ struct AccessMiddleware: RouterMiddleware {
         return session
     }
 
-
     /// 429 for an address over its allowance of requests without valid credentials.
     private static func throttled(_ address: String, _ wait: Double) -> APIProblem {
         let seconds = max(1, Int(wait.rounded(.up)))

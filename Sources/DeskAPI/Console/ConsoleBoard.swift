@@ -8,11 +8,17 @@ struct ConsoleBoard {
     /// Incidents shown at most (the most severe and newest first).
     static let limit = 200
 
-    /// Open incidents in `areas` (nil: all), most severe first, then newest.
-    func items(_ areas: Set<String>?) async throws -> [BoardItemBody] {
+    /// The open incidents `scope` allows (nil: all), most severe first, then newest: for a
+    /// responder, those of their areas and those they are called to now.
+    func items(_ scope: ReadScope?) async throws -> [BoardItemBody] {
         var query = IncidentQuery(status: .open, page: try PageRequest(limit: Self.limit))
-        query.areas = areas
-        let incidents = try await desk.incidents(query).items
+        query.areas = scope?.areas
+        var incidents = try await desk.incidents(query).items
+        for id in scope?.calledTo.sorted() ?? [] where !incidents.contains(where: { $0.id == id }) {
+            if let called = try? await desk.incident(id.rawValue).incident, called.status == .open {
+                incidents.append(called)
+            }
+        }
         var items: [BoardItemBody] = []
         for incident in incidents {
             let callOuts = try await duty.callOuts(CallOutQuery(incident: incident.id, limit: 500), mine: nil)

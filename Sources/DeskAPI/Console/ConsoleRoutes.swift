@@ -91,8 +91,8 @@ struct ConsoleRoutes {
         }
         router.get("/v1/console/board") { request, context in
             _ = try QueryParameters(request, allowed: [])
-            let areas = try await AreaScope.areas(of: context, duty: duty)
-            return try JSONResponse.make(ItemsBody(items: try await ConsoleBoard(desk: desk, duty: duty).items(areas)))
+            let scope = try await ReadScope.of(context, duty: duty)
+            return try JSONResponse.make(ItemsBody(items: try await ConsoleBoard(desk: desk, duty: duty).items(scope)))
         }
         router.get("/v1/console/sessions") { request, _ in
             _ = try QueryParameters(request, allowed: [])

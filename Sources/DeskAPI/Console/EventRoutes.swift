@@ -26,7 +26,7 @@ struct EventRoutes {
         router.get("/v1/events") { request, context in
             let query = try QueryParameters(request, allowed: ["after"])
             let after = try Self.resumePoint(request, query)
-            let areas = try await AreaScope.areas(of: context, duty: duty)
+            let scope = try await ReadScope.of(context, duty: duty)
             // Subscribe before replaying, so nothing stored in between is lost (duplicates are skipped by sequence).
             let subscription = try hub.subscribe()
             var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
@@ -44,7 +44,7 @@ struct EventRoutes {
                         beats.cancel()
                         subscription.feed.finish()
                     }
-                    var filter = AreaFilter(desk: desk, areas: areas)
+                    var filter = AreaFilter(desk: desk, scope: scope)
                     try await writer.write(ByteBuffer(string: "retry: 2000\n: deskd live events\n\n"))
                     var last = after ?? 0
                     if let after {
@@ -112,21 +112,24 @@ struct EventRoutes {
     }
 }
 
-/// Which events a stream may carry: all, or (for a responder) those of incidents in their areas.
+/// Which events a stream may carry: all, or (for a responder) those of incidents in their areas
+/// and of incidents they were called to when the stream opened.
 struct AreaFilter {
     let desk: IncidentDesk
-    let areas: Set<String>?
+    let scope: ReadScope?
     /// Incident areas already looked up, bounded.
     private var known: [DeskID: String] = [:]
 
-    init(desk: IncidentDesk, areas: Set<String>?) {
+    init(desk: IncidentDesk, scope: ReadScope?) {
         self.desk = desk
-        self.areas = areas
+        self.scope = scope
     }
 
     mutating func allows(_ event: TimelineEvent, area: String?) async throws -> Bool {
-        guard let areas else { return true }
+        guard let scope else { return true }
+        let areas = scope.areas
         guard let incident = event.incidentID else { return false }
+        if scope.calledTo.contains(incident) { return true }
         if let area { return areas.contains(area) }
         if let cached = known[incident] { return areas.contains(cached) }
         guard let found = try? await desk.incident(incident.rawValue).incident.areaID else { return false }
