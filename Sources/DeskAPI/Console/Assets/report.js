@@ -27,7 +27,7 @@ export function classificationView(classification) {
           'ul',
           { className: 'signals' },
           signals.map((signal) =>
-            h('li', {}, `“${signal.matched}” → ${signal.vote} (${signal.kind}, ${signal.rule}, ${signal.weight})`),
+            h('li', {}, `${signal.matched ? `“${signal.matched}” → ` : ''}${signal.vote} (${signal.kind}, ${signal.rule}, ${signal.weight})`),
           ),
         )
       : h('p', {}, t('classify.nosignals')),
