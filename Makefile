@@ -12,7 +12,7 @@ DOCDIR ?= $(PREFIX)/share/doc/deskd
 # Installed binaries carry the Swift runtime inside (no toolchain needed where they run).
 INSTALL_BUILD_FLAGS = -c $(CONFIGURATION) --static-swift-stdlib
 
-.PHONY: help setup build run test test-installed test-console bench bench-load train cv install uninstall deb lint format clean
+.PHONY: help setup setup-packaging build run test test-installed test-console bench bench-load train cv install uninstall deb lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
@@ -116,18 +116,25 @@ endif
 	@echo "                     systemctl daemon-reload; systemctl enable --now deskd.socket deskd.service"
 
 uninstall:
+	@# On a live system, stop and disable the units first (nothing runs from a deleted binary).
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+		systemctl disable --now deskd.socket deskd.service 2>/dev/null || true; fi
 	rm -f $(DESTDIR)$(PREFIX)/bin/deskd $(DESTDIR)$(PREFIX)/bin/deskctl $(DESTDIR)$(UNITDIR)/deskd.service \
 		$(DESTDIR)$(UNITDIR)/deskd.socket $(DESTDIR)$(PREFIX)/lib/sysusers.d/deskd.conf \
 		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
 	rm -rf $(DESTDIR)$(DOCDIR) $(DESTDIR)$(PREFIX)/share/deskd
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/deskd and the state in /var/lib/deskd"
 
 # The Debian package, from this tree: release binaries with the Swift runtime linked in, then
 # debhelper around make install. dist/deskd_VERSION_ARCH.deb; lintian must report no error.
 DEB_VERSION = $(shell dpkg-parsechangelog -S Version 2>/dev/null)
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
-deb: setup
+# What packaging needs, before the recipe of deb expands DEB_VERSION (dpkg-parsechangelog).
+setup-packaging: setup
 	./scripts/setup.sh --packaging
+
+deb: setup-packaging
 	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskd
 	$(SWIFT) build $(INSTALL_BUILD_FLAGS) --product deskctl
 	dpkg-checkbuilddeps
@@ -144,4 +151,5 @@ format:
 	$(SWIFT) format -i -r Sources Tests Package.swift
 
 clean:
-	rm -rf .build var dist debian/deskd debian/.debhelper debian/files debian/*.substvars debian/*.debhelper.log
+	rm -rf .build var dist debian/deskd debian/.debhelper debian/files debian/*.substvars debian/*.debhelper.log \
+		debian/*.debhelper debian/debhelper-build-stamp

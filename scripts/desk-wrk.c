@@ -86,6 +86,13 @@ static int open_connection(void) {
     return fd;
 }
 
+/* Interest in writability only while a request is partly sent: a connected socket is nearly always
+ * writable, and level-triggered EPOLLOUT would spin a core the server should have. */
+static void want_write(int poll, struct connection *c, int write) {
+    struct epoll_event event = {.events = EPOLLIN | EPOLLRDHUP | (write ? EPOLLOUT : 0), .data.ptr = c};
+    epoll_ctl(poll, EPOLL_CTL_MOD, c->fd, &event);
+}
+
 static void start_request(struct connection *c) {
     size_t index = next_request++ % request_count;
     c->request = requests[index];
@@ -228,6 +235,9 @@ int main(int argc, char **argv) {
                 ssize_t n = send(c->fd, c->request + c->sent, c->request_length - c->sent, MSG_NOSIGNAL);
                 if (n > 0) c->sent += (size_t)n;
                 else if (n < 0 && errno != EAGAIN) broken = 1;
+                if (!broken && c->sent == c->request_length) want_write(poll, c, 0);
+            } else if (c->sent == c->request_length && (events[e].events & EPOLLOUT)) {
+                want_write(poll, c, 0);
             }
             if (!broken && (events[e].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
                 for (;;) {
@@ -245,6 +255,7 @@ int main(int argc, char **argv) {
                             ssize_t s = send(c->fd, c->request, c->request_length, MSG_NOSIGNAL);
                             if (s > 0) c->sent = (size_t)s;
                             else if (s < 0 && errno != EAGAIN) { broken = 1; break; }
+                            if (c->sent < c->request_length) want_write(poll, c, 1);
                         }
                         continue;
                     }

@@ -14,7 +14,7 @@ set -euo pipefail
 packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux)
 python_packages=()
 case "${1:-}" in
-    --packaging) packages+=(debhelper dpkg-dev lintian systemd-container) ;;
+    --packaging) packages+=(debhelper dpkg-dev lintian systemd-container procps) ;;
     --browser)
         packages+=(chromium chromium-driver)
         python_packages+=(selenium==4.51.0 axe-selenium-python==2.1.6 pytest==9.0.3)
@@ -46,6 +46,12 @@ fi
 if ! command -v swift >/dev/null 2>&1; then
     echo "setup: no swift on PATH; install the Swift 6 toolchain first (https://www.swift.org/install/)" >&2
     exit 1
+fi
+
+if ! python3 -m pip --version >/dev/null 2>&1; then
+    echo "setup: python3 has no pip; installing python3-pip"
+    if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+    else sudo apt-get install -y -qq --no-install-recommends python3-pip >/dev/null; fi
 fi
 
 if ! python3 -c 'import openapi_spec_validator' 2>/dev/null; then
