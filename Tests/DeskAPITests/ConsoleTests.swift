@@ -115,6 +115,17 @@ import Testing
         #expect(sessions.consoleURL == "http://[::1]:8442")
     }
 
+    /// A session's public id is typed on a command line (`deskctl console end ID`): it must never
+    /// read as an option (a base64 id could start with '-'), so it is lower-case hex.
+    @Test func sessionIdsAreHexAndNeverLookLikeAnOption() {
+        let sessions = ConsoleSessions()
+        let principal = Principal(actor: .unixUser("alice"), role: .officer)
+        for _ in 0..<500 {
+            let id = sessions.start(for: principal, method: "token").session.id
+            #expect(id.count == 12 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }, "\(id)")
+        }
+    }
+
     @Test func anExpiredCodeIsRefused() async throws {
         let clock = SettableClock()
         let sessions = ConsoleSessions(codeLifetime: 300, now: { clock.now })

@@ -107,7 +107,7 @@ public final class ConsoleSessions: Sendable {
         let secret = Self.randomText(bytes: 32)
         let created = now()
         let session = Session(
-            id: Self.randomText(bytes: 6), principal: principal, createdAt: created,
+            id: Self.randomHex(bytes: 6), principal: principal, createdAt: created,
             expiresAt: created.addingTimeInterval(sessionLifetime), csrfToken: Self.randomText(bytes: 24),
             method: method)
         state.withLock { state in
@@ -166,6 +166,12 @@ public final class ConsoleSessions: Sendable {
     }
 
     static func digest(_ text: String) -> String { Hex.encode(SHA256.hash(data: Data(text.utf8))) }
+
+    /// A public id: lower-case hex, so that on a command line it never reads as an option.
+    static func randomHex(bytes count: Int) -> String {
+        var random = SystemRandomNumberGenerator()
+        return Hex.encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
+    }
 
     static func randomText(bytes count: Int) -> String {
         var random = SystemRandomNumberGenerator()
