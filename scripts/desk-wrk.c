@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #define MAX_CONNECTIONS 1024
-#define BUFFER_SIZE 65536
+#define BUFFER_SIZE (1 << 20) /* an answer of 50 incidents is over 64 KiB */
 
 struct connection {
     int fd;
