@@ -269,12 +269,7 @@ import Testing
 
     @Test func theBoardShowsAResponderOnlyTheirAreas() async throws {
         try await TestServer.with { server in
-            _ = try await server.duty.addResponder(
-                Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
-                actor: .system)
-            let responder = try await server.access.tokens.create(
-                name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
-            ).secret
+            let responder = try await server.bredangResponderToken()
             for (area, text) in [("bredang", "Brand i trapphuset, pågår"), ("rinkeby", "Skottlossning på torget nu")] {
                 let made = try await server.send(
                     .tcp, .POST, "/v1/reports", body: #"{"area": "\#(area)", "text": "\#(text)"}"#)

@@ -51,12 +51,7 @@ import Testing
 
     @Test func aReconnectResumesAfterLastEventIDAndAResponderSeesOnlyTheirAreas() async throws {
         try await TestServer.with { server in
-            _ = try await server.duty.addResponder(
-                Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
-                actor: .system)
-            let responder = try await server.access.tokens.create(
-                name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
-            ).secret
+            let responder = try await server.bredangResponderToken()
             var incidents: [String: String] = [:]
             for (area, text) in [("rinkeby", "Skottlossning på torget nu"), ("bredang", "Brand i trapphuset, pågår")] {
                 let made = try await server.send(

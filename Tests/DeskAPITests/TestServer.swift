@@ -197,3 +197,15 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Every combination the tests run over.
 let transports: [Transport] = [.tcp, .unix]
+
+extension TestServer {
+    /// Adds first-aider `r-b`, who covers Bredäng only, and returns a responder token bound to them.
+    func bredangResponderToken() async throws -> String {
+        _ = try await duty.addResponder(
+            Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
+            actor: .system)
+        return try await access.tokens.create(
+            name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
+        ).secret
+    }
+}
