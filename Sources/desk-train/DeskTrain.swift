@@ -13,10 +13,17 @@ import Foundation
 ///                                               and the agreement fixture
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
+///     desk-train ROOT fit-score [--misses] FILE...  fits a model as train does (writing nothing) and
+///                                               scores each file with it and the lexicon
+///     desk-train ROOT cv --by-file [--misses]   leave one corpus file out: each file is scored by a
+///                                               model fitted on the other files
 ///
-/// `train` and `cv` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L` and `--dense-l2 L` to try other settings.
+/// `train` and `cv` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`, `--dense-l2 L` and `--seed S` to try
+/// other settings.
 ///
-/// ROOT is the repository; the lexicon is ROOT/config/classifier.toml.
+/// ROOT is the repository; the lexicon is ROOT/config/classifier.toml, or `--lexicon FILE` (e.g. an
+/// older lexicon, `git show a5d7c39:config/classifier.toml`, to cross-validate without the cue terms
+/// read from the batches' misses).
 @main
 struct DeskTrain {
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
@@ -31,34 +38,48 @@ struct DeskTrain {
     }
 
     static func run(_ arguments: [String]) throws {
-        guard arguments.count >= 2 else { throw TrainError("usage: desk-train ROOT score|train|cv [options]") }
+        guard arguments.count >= 2 else {
+            throw TrainError("usage: desk-train ROOT score|fit-score|explain|train|cv [options]")
+        }
         let root = arguments[0]
         let options = Array(arguments.dropFirst(2))
-        let lexiconPath = root + "/config/classifier.toml"
+        func option(_ name: String) -> String? {
+            guard let at = options.firstIndex(of: name), at + 1 < options.count else { return nil }
+            return options[at + 1]
+        }
+        let lexiconPath = option("--lexicon") ?? root + "/config/classifier.toml"
         // Training reads the lexicon alone: the shipped model may be from older features.
         let lexicon = try ClassifierRules.lexicon(
             String(contentsOfFile: lexiconPath, encoding: .utf8), file: lexiconPath)
         func shipped() throws -> Classifier { try Classifier(lexicon) }
         let showMisses = options.contains("--misses")
-        func option(_ name: String) -> String? {
-            guard let at = options.firstIndex(of: name), at + 1 < options.count else { return nil }
-            return options[at + 1]
-        }
         var trainer = Trainer()
         if let value = option("--epochs").flatMap(Int.init) { trainer.epochs = value }
         if let value = option("--bits").flatMap(Int.init) { trainer.bucketBits = value }
         if let value = option("--rate").flatMap(Float.init) { trainer.learningRate = value }
         if let value = option("--l2").flatMap(Float.init) { trainer.l2 = value }
         if let value = option("--dense-l2").flatMap(Float.init) { trainer.denseL2 = value }
+        if let value = option("--seed").flatMap(UInt64.init) { trainer.seed = value }
         switch arguments[1] {
         case "score":
-            for path in options where !path.hasPrefix("--") {
+            for path in operands(options) {
                 let tally = score(try LabelledCorpus.read(path), with: try shipped())
                 print("\(path): \(tally.summary)")
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
+        case "fit-score":
+            let all = try corpus(root: root)
+            let fitted = trainer.train(try examples(all.map(\.report), lexicon: lexicon, trainer: trainer))
+            let model = try PhaseModel(
+                version: "fitted on \(all.count) reports", bucketBits: trainer.bucketBits, weights: fitted.weights,
+                denseWeights: fitted.dense, bias: fitted.bias)
+            for path in operands(options) {
+                let tally = score(try LabelledCorpus.read(path), with: try Classifier(lexicon, model: model))
+                print("\(path): \(tally.summary)")
+                if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+            }
         case "explain":
-            for text in options where !text.hasPrefix("--") {
+            for text in operands(options) {
                 let result = try shipped().classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
                 for signal in result.signals {
@@ -66,14 +87,33 @@ struct DeskTrain {
                 }
             }
         case "train":
+            guard option("--lexicon") == nil else { throw TrainError("train fits the shipped lexicon only") }
             try train(root: root, lexicon: lexicon, trainer: trainer)
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
-                root: root, lexicon: lexicon, trainer: trainer, folds: folds, showMisses: showMisses)
+                root: root, lexicon: lexicon, trainer: trainer, folds: options.contains("--by-file") ? nil : folds,
+                showMisses: showMisses)
         default:
-            throw TrainError("unknown command \(arguments[1]) (score, train, cv)")
+            throw TrainError("unknown command \(arguments[1]) (score, fit-score, explain, train, cv)")
         }
+    }
+
+    /// The arguments that are neither options nor their values.
+    static func operands(_ options: [String]) -> [String] {
+        let valued: Set = ["--lexicon", "--folds", "--epochs", "--bits", "--rate", "--l2", "--dense-l2", "--seed"]
+        var result: [String] = []
+        var skip = false
+        for argument in options {
+            if skip {
+                skip = false
+            } else if valued.contains(argument) {
+                skip = true
+            } else if !argument.hasPrefix("--") {
+                result.append(argument)
+            }
+        }
+        return result
     }
 
     /// Classifies each report's text alone, as of a fixed moment, and tallies the answers.
@@ -151,44 +191,5 @@ struct DeskTrain {
         print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); shipped weights \(encoded.utf8.count) bytes")
         print("on its own training data (not an estimate): \(training.summary)")
         print("wrote \(ShippedModelFile.path) and \(AgreementTexts.fixturePath)")
-    }
-
-    static func crossValidate(
-        root: String, lexicon: Lexicon, trainer: Trainer, folds: Int, showMisses: Bool
-    ) throws {
-        guard folds >= 2 else { throw TrainError("--folds must be 2 or more") }
-        let all = try corpus(root: root)
-        let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
-        // Stratified: each language × phase group is shuffled (seeded) and dealt round the folds.
-        var fold = [Int](repeating: 0, count: all.count)
-        var random = SplitMix64(seed: 2026)
-        let groups = Dictionary(grouping: all.indices) { all[$0].report.lang + "/" + all[$0].report.phase }
-        for key in groups.keys.sorted() {
-            var members = groups[key] ?? []
-            for index in stride(from: members.count - 1, to: 0, by: -1) {
-                members.swapAt(index, Int(random.next() % UInt64(index + 1)))
-            }
-            for (position, member) in members.enumerated() { fold[member] = position % folds }
-        }
-        var tally = Tally()
-        var byFile: [String: Tally] = [:]
-        for current in 0..<folds {
-            let training = examples.indices.filter { fold[$0] != current }.map { examples[$0] }
-            let fitted = trainer.train(training)
-            let model = try PhaseModel(
-                version: "cv fold \(current + 1)/\(folds)", bucketBits: trainer.bucketBits, weights: fitted.weights,
-                denseWeights: fitted.dense, bias: fitted.bias)
-            let classifier = try Classifier(lexicon, model: model)
-            for index in all.indices where fold[index] == current {
-                let (file, report) = all[index]
-                let answer = classifier.classify(ClassifierInput(text: report.text, now: now)).phase
-                tally.add(report, answer: answer)
-                byFile[file, default: Tally()].add(report, answer: answer)
-            }
-        }
-        print("\(folds)-fold cross-validation (stratified by language and phase, seed 2026), \(all.count) reports:")
-        print("  \(tally.summary)")
-        for file in byFile.keys.sorted() { print("  \(file): \(byFile[file]?.overall.text ?? "")") }
-        if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
     }
 }
