@@ -16,8 +16,13 @@ struct Trainer {
     var epochs = 30
     var learningRate: Float = 0.2
     var l2: Float = 1e-4
-    /// L2 on the few dense weights (the rules' scores), apart from the many text weights.
-    var denseL2: Float = 1e-4
+    /// L2 on the few dense weights (the rules' scores), apart from the many text weights. Strong on
+    /// purpose: the word rules were written from the corpus they are trained on, so a weak penalty
+    /// lets the model lean on them there and then misread new writers. 2e-2 rather than 1e-4 took
+    /// blind batch 5 (fitted on the 880 reports before it) from 88.3 to 94.4 % and the
+    /// leave-one-file-out score of batches 1-4 with the lexicon from before any batch from 93.8 to
+    /// 96.5 %; the cross-validation that the rules have seen falls (97.6 to 95.7 %): it flattered.
+    var denseL2: Float = 2e-2
     var seed: UInt64 = 15
 
     /// The fitted weights, in `PhaseModel`'s layout.
