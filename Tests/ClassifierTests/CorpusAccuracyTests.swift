@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: [
         "phase-dev.jsonl", "desk-examples.jsonl", "desk-holdout.jsonl", "batch-1.jsonl", "batch-2.jsonl",
-        "batch-3.jsonl", "batch-4.jsonl", "batch-5.jsonl",
+        "batch-3.jsonl", "batch-4.jsonl", "batch-5.jsonl", "batch-6.jsonl", "batch-7.jsonl", "batch-8.jsonl",
     ])
     func accuracy(fixture: String) throws {
         let reports = try labelledReports(fixture)
