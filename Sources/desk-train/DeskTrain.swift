@@ -189,6 +189,10 @@ struct DeskTrain {
         }
         print("trained \(version) on \(all.count) reports from \(files) files")
         print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); shipped weights \(encoded.utf8.count) bytes")
+        for (index, name) in PhaseFeatures.denseNames.enumerated() {
+            let row = (0..<3).map { String(format: "%.2f", fitted.dense[index * 3 + $0]) }
+            print("dense \(name): " + zip(PhaseModel.phases, row).map { "\($0.rawValue) \($1)" }.joined(separator: " "))
+        }
         print("on its own training data (not an estimate): \(training.summary)")
         print("wrote \(ShippedModelFile.path) and \(AgreementTexts.fixturePath)")
     }
