@@ -37,6 +37,8 @@ public enum ClassifierRules {
         settings.negationWindow = try settingsTable.integer("negation_window", in: 0...20) ?? settings.negationWindow
         settings.presentBonus = try settingsTable.number("present_bonus", in: 0...100) ?? settings.presentBonus
         settings.notYetWeight = try settingsTable.number("not_yet_weight", in: 0...100) ?? settings.notYetWeight
+        settings.noLongerWeight =
+            try settingsTable.number("no_longer_weight", in: 0...100) ?? settings.noLongerWeight
         settings.confidenceDamping =
             try settingsTable.number("confidence_damping", in: 0...100) ?? settings.confidenceDamping
         try settingsTable.rejectUnknownKeys()
@@ -44,6 +46,7 @@ public enum ClassifierRules {
         var negation = try document.table("negation")
         let negators = try checkedTerms(&negation, "negators", single: true)
         let yet = try checkedTerms(&negation, "yet", single: false)
+        let noLonger = try checkedTerms(&negation, "no_longer", single: false)
         let breakers = try checkedTerms(&negation, "clause_breakers", single: true)
         try negation.rejectUnknownKeys()
 
@@ -64,8 +67,8 @@ public enum ClassifierRules {
         }
         try document.rejectUnknownKeys(known: ["settings", "negation", "language", "rule"])
         return Lexicon(
-            rules: rules, negators: negators, yetTerms: yet, clauseBreakers: breakers, languageMarkers: markers,
-            settings: settings)
+            rules: rules, negators: negators, yetTerms: yet, noLongerTerms: noLonger, clauseBreakers: breakers,
+            languageMarkers: markers, settings: settings)
     }
 
     private static let ruleKeys = [

@@ -90,6 +90,31 @@ import Testing
         #expect(classify("The flat isn't burning any more, the fire brigade has left").phase != .during)
     }
 
+    @Test(arguments: [
+        ("Det brinner inte längre i garaget", "brinner"), ("The garage is no longer burning", "burning"),
+        ("They are not fighting any more", "fighting"),
+    ])
+    func anAcuteCueNoLongerTrueHasStopped(text: String, cue: String) {
+        let result = classify(text)
+        #expect(result.signals.contains { $0.kind == "no-longer" && $0.matched == cue && $0.vote == "after" })
+        #expect(result.phase == .after)
+    }
+
+    @Test func noLongerNeedsAnAcuteCue() {
+        // "No longer dares to go out" is strain that lasts, not an event that stopped.
+        #expect(!classify("Hon vågar inte längre gå ut på kvällarna").signals.contains { $0.kind == "no-longer" })
+        #expect(!classify("Det brinner i garaget, ingen är skadad").signals.contains { $0.kind == "no-longer" })
+    }
+
+    @Test func theModelReadsANegatedCueApart() {
+        let plain = shippedClassifier.modelFeatures(ClassifierInput(text: "Det brinner"), bucketBits: 16)
+        let negated = shippedClassifier.modelFeatures(ClassifierInput(text: "Det brinner inte"), bucketBits: 16)
+        // "det" is the same word in both; "brinner" is not, once negated.
+        #expect(!Set(plain.buckets).isSubset(of: Set(negated.buckets)))
+        let det = shippedClassifier.modelFeatures(ClassifierInput(text: "Det"), bucketBits: 16)
+        #expect(Set(det.buckets).isSubset(of: Set(negated.buckets)))
+    }
+
     @Test func negationDoesNotCrossAClause() {
         let result = classify("Ingen kom till mötet. Det brinner i källaren")
         #expect(result.phase == .during)

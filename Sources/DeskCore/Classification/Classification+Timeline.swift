@@ -12,7 +12,8 @@ extension Classification {
 
     /// The kinds of signal that vote for a phase.
     static let decidingKinds: Set<String> = [
-        "phase", "cue", "decisive", "field", "present", "not-yet", "model", "model-part", "model-feature",
+        "phase", "cue", "decisive", "field", "present", "not-yet", "no-longer", "model", "model-part",
+        "model-feature",
     ]
 
     /// The signals that voted for the phase this classification chose, strongest first.

@@ -36,8 +36,8 @@ extension Classifier {
     }
 
     /// The model's verdict: the most probable phase, confidence its margin over the runner-up;
-    /// signals for the verdict, for each part (words, lexicon, cues) and for the three words or
-    /// word parts that pushed most toward it.
+    /// signals for the verdict (its probability as `probabilities` shows it), for each part (words,
+    /// lexicon, cues) and for the three words or word parts that pushed most toward it.
     private func modelVerdict(_ model: PhaseModel, tokens: TextTokens, evidence: TextEvidence) -> TextVerdict {
         let features = PhaseFeatures(tokens: tokens, evidence: evidence, bucketBits: model.bucketBits)
         let judgement = model.judge(features)
@@ -45,10 +45,15 @@ extension Classifier {
         let (top, runnerUp) = (order[0], order[1])
         let phase = PhaseModel.phases[top]
         func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        let probabilities = Dictionary(
+            uniqueKeysWithValues: zip(PhaseModel.phases, judgement.probabilities).map {
+                ($0.0.rawValue, ($0.1 * 1000).rounded() / 1000)
+            })
+        // Rounded from the probability shown, so the two never disagree (0.995 shows as 1.0, not 0.99).
         var signals: [Classification.Signal] = [
             .init(
                 kind: "model", rule: "phase-model", term: model.version, matched: "", vote: phase.rawValue,
-                weight: rounded(judgement.probabilities[top]))
+                weight: rounded(probabilities[phase.rawValue] ?? 0))
         ]
         for (name, part) in [("words", judgement.words), ("lexicon", judgement.lexicon), ("cues", judgement.cues)] {
             let share = part[top] - part[runnerUp]
@@ -67,10 +72,6 @@ extension Classifier {
                     kind: "model-feature", rule: feature.kind.name, term: feature.text, matched: matched,
                     vote: phase.rawValue, weight: rounded(contribution)))
         }
-        let probabilities = Dictionary(
-            uniqueKeysWithValues: zip(PhaseModel.phases, judgement.probabilities).map {
-                ($0.0.rawValue, ($0.1 * 1000).rounded() / 1000)
-            })
         return TextVerdict(
             phase: phase, confidence: judgement.probabilities[top] - judgement.probabilities[runnerUp],
             probabilities: probabilities, signals: signals)

@@ -20,6 +20,7 @@ public struct Classifier: Sendable {
         case rule(Int)
         case negator
         case yet
+        case noLonger
         /// A common word of this language.
         case marker(String)
     }
@@ -27,7 +28,8 @@ public struct Classifier: Sendable {
     public let lexicon: Lexicon
     /// The phase model; nil to decide by the rules alone.
     public let model: PhaseModel?
-    /// Every term (rules, negators, yet terms, language markers), found in one pass over a report.
+    /// Every term (rules, negators, yet and no-longer terms, language markers), found in one pass
+    /// over a report.
     let index: PatternIndex
     /// For each term in `index`, what it stands for.
     let roles: [TermRole]
@@ -61,6 +63,7 @@ public struct Classifier: Sendable {
         }
         for word in lexicon.negators { try add("=\(word)", .negator, context: "negators") }
         for term in lexicon.yetTerms { try add(term, .yet, context: "yet") }
+        for term in lexicon.noLongerTerms { try add(term, .noLonger, context: "no_longer") }
         for (language, words) in lexicon.languageMarkers.sorted(by: { $0.key < $1.key }) {
             for word in words { try add("=\(word)", .marker(language), context: "language markers of \(language)") }
         }

@@ -60,6 +60,9 @@ public struct Lexicon: Sendable, Hashable {
         public var presentBonus: Double = 2
         /// What a negated cue with "yet" (`inget har hänt ännu`) adds to `before`.
         public var notYetWeight: Double = 4
+        /// What a negated acute cue with "no longer" (`det brinner inte längre`) adds to the
+        /// grammatical cues of `after`: the acute event has stopped.
+        public var noLongerWeight: Double = 4
         /// Keeps thin evidence from looking certain: without a model (or for a decisive rule),
         /// confidence is margin / (top + damping).
         public var confidenceDamping: Double = 1.5
@@ -73,6 +76,8 @@ public struct Lexicon: Sendable, Hashable {
     public var negators: [String]
     /// Terms that make a negated cue "not yet" (a sign of what may come): `ännu`, `yet`, `so far`.
     public var yetTerms: [String]
+    /// Terms that make a negated acute cue "no longer" (it has stopped): `längre`, `any more`.
+    public var noLongerTerms: [String]
     /// Words that end a clause for negation, like punctuation does: `men`, `but`.
     public var clauseBreakers: [String]
     /// Common words of each language (`och`, `är` / `and`, `is`): when a report does not say its
@@ -82,12 +87,13 @@ public struct Lexicon: Sendable, Hashable {
 
     /// Creates a lexicon.
     public init(
-        rules: [Rule], negators: [String], yetTerms: [String], clauseBreakers: [String] = [],
-        languageMarkers: [String: [String]] = [:], settings: Settings = Settings()
+        rules: [Rule], negators: [String], yetTerms: [String], noLongerTerms: [String] = [],
+        clauseBreakers: [String] = [], languageMarkers: [String: [String]] = [:], settings: Settings = Settings()
     ) {
         self.rules = rules
         self.negators = negators
         self.yetTerms = yetTerms
+        self.noLongerTerms = noLongerTerms
         self.clauseBreakers = clauseBreakers
         self.languageMarkers = languageMarkers
         self.settings = settings

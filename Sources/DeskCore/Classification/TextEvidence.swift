@@ -3,11 +3,14 @@
 struct TextEvidence {
     /// Phase scores of the lexicon's word rules (with the `present` and `not-yet` bonuses).
     var phaseScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
-    /// Phase scores of the grammatical cues (rules with `cue = true`).
+    /// Phase scores of the grammatical cues (rules with `cue = true`, and the `no-longer` bonus).
     var cueScores: [Phase: Double] = [.before: 0, .during: 0, .after: 0]
     /// A cue said the event is happening now (`present`), and a negated cue with "yet" counted.
     var isPresent = false
     var isNotYet = false
+    /// Per word of the text: it belongs to a negated cue (`brinner` in "det brinner inte"). The
+    /// phase model reads such words apart, so a negated "burning" is not read as burning.
+    var negatedWords: [Bool] = []
     /// Phase scores of decisive rules only: any of them overrides the model.
     var decisiveScores: [Phase: Double] = [:]
     var categoryScores: [Category: Double] = [:]
@@ -48,19 +51,22 @@ struct TextEvidence {
 }
 
 extension Classifier {
-    /// Reads the text: finds every term, works out negation and "not yet", and scores.
+    /// Reads the text: finds every term, works out negation, "not yet" and "no longer", and scores.
     func evidence(in tokens: TextTokens, language: String?) -> TextEvidence {
         var evidence = TextEvidence()
         guard tokens.count > 0 else { return evidence }
         var ruleMatches: [RuleMatch] = []
         var negated = [Bool](repeating: false, count: tokens.count)
+        evidence.negatedWords = [Bool](repeating: false, count: tokens.count)
         var yetClauses: Set<Int> = []
+        var noLongerClauses: Set<Int> = []
         var markerCounts: [String: Int] = [:]
         for match in index.matches(in: tokens) {
             switch roles[match.term] {
             case .rule(let rule): ruleMatches.append(RuleMatch(match: match, rule: rule))
             case .negator: negated[match.first] = true
             case .yet: yetClauses.insert(tokens.tokens[match.first].clause)
+            case .noLonger: noLongerClauses.insert(tokens.tokens[match.first].clause)
             case .marker(let language): markerCounts[language, default: 0] += 1
             }
         }
@@ -70,6 +76,7 @@ extension Classifier {
 
         var hitsPerRule: [Int: Int] = [:]
         var notYet: Classification.Signal?
+        var noLonger: Classification.Signal?
         var present: Classification.Signal?
         var severityRules: Set<Int> = []
         for found in relevant(ruleMatches, language: language) {
@@ -81,10 +88,19 @@ extension Classifier {
             if rule.negatable, isNegated(match, tokens: tokens, negators: negated) {
                 evidence.signals.append(
                     .init(kind: "negated", rule: rule.name, term: term, matched: matched, vote: "none", weight: 0))
+                for word in match.first...match.last { evidence.negatedWords[word] = true }
                 if notYet == nil, yetClauses.contains(tokens.tokens[match.first].clause) {
                     notYet = .init(
                         kind: "not-yet", rule: rule.name, term: term, matched: matched, vote: Phase.before.rawValue,
                         weight: settings.notYetWeight)
+                }
+                // "Det brinner inte längre": an acute cue no longer true is an event that has stopped.
+                if noLonger == nil, case .phase(.during) = rule.target,
+                    noLongerClauses.contains(tokens.tokens[match.first].clause)
+                {
+                    noLonger = .init(
+                        kind: "no-longer", rule: rule.name, term: term, matched: matched, vote: Phase.after.rawValue,
+                        weight: settings.noLongerWeight)
                 }
                 continue
             }
@@ -136,6 +152,12 @@ extension Classifier {
             evidence.phaseScores[.before, default: 0] += notYet.weight
             evidence.signals.append(notYet)
             evidence.isNotYet = notYet.weight > 0
+        }
+        if var noLonger {
+            // "The fire upstairs is out, but the garage is burning right now" is about the garage.
+            if present != nil { noLonger.weight = 0 }
+            evidence.cueScores[.after, default: 0] += noLonger.weight
+            evidence.signals.append(noLonger)
         }
         return evidence
     }

@@ -24,7 +24,9 @@ extension Describe {
         if !negated.isEmpty {
             lines.append("    negated: " + negated.map { "\"\($0.matched)\" (\($0.rule))" }.joined(separator: ", "))
         }
-        block("Grammatical cues", votes(["cue"]), empty: "no cue of tense, aspect, modality, warning or duration")
+        block(
+            "Grammatical cues", votes(["cue", "no-longer"]),
+            empty: "no cue of tense, aspect, modality, warning or duration")
         lines.append("  Phase model")
         if let verdict = result.signals.first(where: { $0.kind == "model" }) {
             let probabilities = ["before", "during", "after"].map { phase in

@@ -7,7 +7,9 @@ import Foundation
 /// counts 1, and the vector is scaled to unit length so long and short reports weigh alike —
 /// except very short ones (`fullLength`).
 /// Character n-grams (3 to 5 bytes of the word padded as `<word>`) catch inflections, compounds
-/// and misspellings; word pairs catch tense and aspect (`har precis`, `has broken`).
+/// and misspellings; word pairs catch tense and aspect (`har precis`, `has broken`). The words of a
+/// cue the lexicon found negated (`brinner` in "det brinner inte", `burning` in "isn't burning")
+/// are hashed apart, with their pairs and n-grams: the model does not read them as the plain word.
 public struct PhaseFeatures: Sendable, Hashable {
     /// Where a hashed feature came from, to explain it.
     public enum Kind: UInt8, Sendable, Hashable {
@@ -59,25 +61,30 @@ public struct PhaseFeatures: Sendable, Hashable {
         buckets.reserveCapacity(tokens.count * 20)
         origins.reserveCapacity(tokens.count * 20)
         tokens.bytes.withUnsafeBufferPointer { bytes in
+            let negated = evidence.negatedWords
+            func isNegated(_ index: Int) -> Bool { index < negated.count && negated[index] }
             for index in 0..<tokens.count {
                 let token = tokens.tokens[index]
-                var hash = Self.fnv(Kind.word.rawValue)
+                // A negated word's features are hashed apart: `brinner` in "brinner inte" is not `brinner`.
+                let tag: UInt8 = isNegated(index) ? 0x80 : 0
+                var hash = Self.fnv(Kind.word.rawValue | tag)
                 hash = Self.fnv(hash, bytes, token.start, token.end)
                 add(hash & mask, Origin(kind: .word, token: Int32(index), offset: 0, length: 0))
                 if index + 1 < tokens.count, tokens.tokens[index + 1].clause == token.clause {
                     let next = tokens.tokens[index + 1]
-                    var pair = Self.fnv(Kind.pair.rawValue)
+                    let pairTag: UInt8 = isNegated(index) || isNegated(index + 1) ? 0x80 : 0
+                    var pair = Self.fnv(Kind.pair.rawValue | pairTag)
                     pair = Self.fnv(pair, bytes, token.start, token.end)
                     pair = Self.fnv(pair, 0x20)
                     pair = Self.fnv(pair, bytes, next.start, next.end)
                     add(pair & mask, Origin(kind: .pair, token: Int32(index), offset: 0, length: 0))
                 }
-                addCharacterGrams(bytes, token.start, token.end, token: index, mask: mask)
+                addCharacterGrams(bytes, token.start, token.end, token: index, mask: mask, tag: tag)
             }
         }
         value = buckets.isEmpty ? 0 : 1 / Float(max(buckets.count, Self.fullLength)).squareRoot()
         // The rules' scores of a thin report count less too, by the same factor.
-        let thinness = min(1, (Float(buckets.count) / Float(Self.fullLength)).squareRoot())
+        let thinness = Float(fullness).squareRoot()
         for scores in [evidence.phaseScores, evidence.cueScores] {
             for phase in PhaseModel.phases {
                 let score: Double = max(0, scores[phase] ?? 0)
@@ -88,6 +95,9 @@ public struct PhaseFeatures: Sendable, Hashable {
         dense.append(evidence.isNotYet ? thinness : 0)
     }
 
+    /// How much of a full-length report this is: hashed features over `fullLength`, at most 1.
+    public var fullness: Double { min(1, Double(buckets.count) / Double(Self.fullLength)) }
+
     private mutating func add(_ bucket: UInt32, _ origin: Origin) {
         buckets.append(Int32(bitPattern: bucket))
         origins.append(origin)
@@ -95,7 +105,7 @@ public struct PhaseFeatures: Sendable, Hashable {
 
     /// The 3-, 4- and 5-byte grams of `<word>`; a word too short for a gram gives none of that size.
     private mutating func addCharacterGrams(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, token: Int, mask: UInt32
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, token: Int, mask: UInt32, tag: UInt8
     ) {
         let padded = end - start + 2
         guard padded <= 255 else { return }
@@ -104,7 +114,7 @@ public struct PhaseFeatures: Sendable, Hashable {
         }
         for length in 3...5 where length <= padded {
             for offset in 0...(padded - length) {
-                var hash = Self.fnv(Kind.chars.rawValue)
+                var hash = Self.fnv(Kind.chars.rawValue | tag)
                 for position in offset..<(offset + length) { hash = Self.fnv(hash, byte(position)) }
                 add(
                     hash & mask,
