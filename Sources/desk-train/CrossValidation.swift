@@ -46,9 +46,9 @@ extension DeskTrain {
             let classifier = try Classifier(lexicon, model: model)
             for index in all.indices where fold[index] == current {
                 let (file, report) = all[index]
-                let answer = classifier.classify(ClassifierInput(text: report.text, now: now)).phase
-                tally.add(report, answer: answer)
-                byFile[file, default: Tally()].add(report, answer: answer)
+                let answer = classifier.classify(ClassifierInput(text: report.text, now: now))
+                tally.add(report, answer)
+                byFile[file, default: Tally()].add(report, answer)
             }
         }
         print("\(title), \(all.count) reports:")

@@ -7,7 +7,8 @@ import Foundation
 ///     desk-train ROOT score [--misses] FILE...  the classifier as built (rules and shipped model)
 ///                                               on each file: overall, per language and phase,
 ///                                               unclassified count
-///     desk-train ROOT explain TEXT...          every signal of each text's classification
+///     desk-train ROOT explain [--fit] TEXT...  every signal of each text's classification (--fit: with
+///                                               a model fitted as train does, writing nothing)
 ///     desk-train ROOT train                     fits the model on every Tests/ClassifierTests/
 ///                                               Fixtures/*.jsonl and writes PhaseModel+Shipped.swift
 ///                                               and the agreement fixture
@@ -18,8 +19,9 @@ import Foundation
 ///     desk-train ROOT cv --by-file [--misses]   leave one corpus file out: each file is scored by a
 ///                                               model fitted on the other files
 ///
-/// `train` and `cv` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`, `--dense-l2 L` and `--seed S` to try
-/// other settings.
+/// `train`, `cv`, `fit-score` and `explain --fit` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`,
+/// `--stack K` (inner folds of the stacked fit; 0 for a joint fit), `--combiner-l2 L`, `--dense-l2 L` (joint
+/// fit only) and `--seed S` to try other settings; `--stack 0 --l2 1e-4` is the joint fit shipped up to 5d541f9.
 ///
 /// ROOT is the repository; the lexicon is ROOT/config/classifier.toml, or `--lexicon FILE` (e.g. an
 /// older lexicon, `git show a5d7c39:config/classifier.toml`, to cross-validate without the cue terms
@@ -60,6 +62,8 @@ struct DeskTrain {
         if let value = option("--l2").flatMap(Float.init) { trainer.l2 = value }
         if let value = option("--dense-l2").flatMap(Float.init) { trainer.denseL2 = value }
         if let value = option("--seed").flatMap(UInt64.init) { trainer.seed = value }
+        if let value = option("--stack").flatMap(Int.init) { trainer.stackFolds = value }
+        if let value = option("--combiner-l2").flatMap(Float.init) { trainer.combinerL2 = value }
         switch arguments[1] {
         case "score":
             for path in operands(options) {
@@ -68,19 +72,18 @@ struct DeskTrain {
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
         case "fit-score":
-            let all = try corpus(root: root)
-            let fitted = trainer.train(try examples(all.map(\.report), lexicon: lexicon, trainer: trainer))
-            let model = try PhaseModel(
-                version: "fitted on \(all.count) reports", bucketBits: trainer.bucketBits, weights: fitted.weights,
-                denseWeights: fitted.dense, bias: fitted.bias)
+            let fitted = try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer))
             for path in operands(options) {
-                let tally = score(try LabelledCorpus.read(path), with: try Classifier(lexicon, model: model))
+                let tally = score(try LabelledCorpus.read(path), with: fitted)
                 print("\(path): \(tally.summary)")
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
         case "explain":
+            let classifier =
+                options.contains("--fit")
+                ? try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer)) : try shipped()
             for text in operands(options) {
-                let result = try shipped().classify(ClassifierInput(text: text, now: now))
+                let result = classifier.classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
                 for signal in result.signals {
                     print("  \(signal.kind) \(signal.rule) \"\(signal.matched)\" → \(signal.vote) \(signal.weight)")
@@ -101,7 +104,10 @@ struct DeskTrain {
 
     /// The arguments that are neither options nor their values.
     static func operands(_ options: [String]) -> [String] {
-        let valued: Set = ["--lexicon", "--folds", "--epochs", "--bits", "--rate", "--l2", "--dense-l2", "--seed"]
+        let valued: Set = [
+            "--lexicon", "--folds", "--epochs", "--bits", "--rate", "--l2", "--dense-l2", "--seed", "--stack",
+            "--combiner-l2",
+        ]
         var result: [String] = []
         var skip = false
         for argument in options {
@@ -120,7 +126,7 @@ struct DeskTrain {
     static func score(_ reports: [LabelledReport], with classifier: Classifier) -> Tally {
         var tally = Tally()
         for report in reports {
-            tally.add(report, answer: classifier.classify(ClassifierInput(text: report.text, now: now)).phase)
+            tally.add(report, classifier.classify(ClassifierInput(text: report.text, now: now)))
         }
         return tally
     }
@@ -134,6 +140,15 @@ struct DeskTrain {
         }
         guard !all.isEmpty else { throw TrainError("no labelled reports under Tests/ClassifierTests/Fixtures") }
         return all
+    }
+
+    /// A model fitted on the whole corpus as `train` fits it, without writing anything.
+    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> PhaseModel {
+        let all = try corpus(root: root)
+        let fitted = trainer.train(try examples(all.map(\.report), lexicon: lexicon, trainer: trainer))
+        return try PhaseModel(
+            version: "fitted on \(all.count) reports", bucketBits: trainer.bucketBits, weights: fitted.weights,
+            denseWeights: fitted.dense, bias: fitted.bias)
     }
 
     static func examples(_ reports: [LabelledReport], lexicon: Lexicon, trainer: Trainer) throws -> [TrainingExample] {
@@ -185,10 +200,14 @@ struct DeskTrain {
         var training = Tally()
         let trained = try Classifier(lexicon, model: model)
         for (_, report) in all {
-            training.add(report, answer: trained.classify(ClassifierInput(text: report.text, now: now)).phase)
+            training.add(report, trained.classify(ClassifierInput(text: report.text, now: now)))
         }
         print("trained \(version) on \(all.count) reports from \(files) files")
         print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); shipped weights \(encoded.utf8.count) bytes")
+        if trainer.stackFolds >= 2 {
+            let scale = String(format: "%.2f", fitted.wordScale)
+            print("stacked over \(trainer.stackFolds) folds: the words' weights scaled by \(scale)")
+        }
         for (index, name) in PhaseFeatures.denseNames.enumerated() {
             let row = (0..<3).map { String(format: "%.2f", fitted.dense[index * 3 + $0]) }
             print("dense \(name): " + zip(PhaseModel.phases, row).map { "\($0.rawValue) \($1)" }.joined(separator: " "))

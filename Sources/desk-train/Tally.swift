@@ -17,7 +17,18 @@ struct Tally {
     var overall = Count()
     var groups: [String: Count] = [:]
     var unclassified = 0
+    /// The answers marked `needs_review`, and how many of them were right anyway.
+    var review = Count()
     var misses: [String] = []
+
+    /// Counts one classification.
+    mutating func add(_ report: LabelledReport, _ result: Classification) {
+        add(report, answer: result.phase)
+        if result.needsReview {
+            review.total += 1
+            if result.phase.rawValue == report.phase { review.right += 1 }
+        }
+    }
 
     /// Counts one answer.
     mutating func add(_ report: LabelledReport, answer: Phase) {
@@ -36,6 +47,8 @@ struct Tally {
     var summary: String {
         let keys = ["lang en", "lang sv", "phase before", "phase during", "phase after"]
         let parts = keys.compactMap { key in groups[key].map { "\(key) \($0.text)" } }
+        let unreviewed = Count(right: overall.right - review.right, total: overall.total - review.total)
         return "overall \(overall.text); " + parts.joined(separator: "; ") + "; unclassified \(unclassified)"
+            + "; needs_review \(review.total) (right \(review.text)), the rest right \(unreviewed.text)"
     }
 }
