@@ -41,6 +41,10 @@ public enum ClassifierRules {
             try settingsTable.number("no_longer_weight", in: 0...100) ?? settings.noLongerWeight
         settings.confidenceDamping =
             try settingsTable.number("confidence_damping", in: 0...100) ?? settings.confidenceDamping
+        settings.shortReportLead =
+            try settingsTable.number("short_report_lead", in: 1...100) ?? settings.shortReportLead
+        settings.shortReportVeto =
+            try settingsTable.number("short_report_veto", in: 0...1) ?? settings.shortReportVeto
         try settingsTable.rejectUnknownKeys()
 
         var negation = try document.table("negation")

@@ -45,6 +45,7 @@ import Testing
         ("terms = [\"just nu\"]", "terms = [\"!!\"]", 12, "has no letters or digits"),
         ("terms = [\"just nu\"]", "terms = []", 12, "has no terms"),
         ("review_threshold = 0.4", "review_threshold = 4", 2, "settings.review_threshold: 4.0 is out of range"),
+        ("review_threshold = 0.4", "short_report_veto = 2", 2, "settings.short_report_veto: 2.0 is out of range"),
         ("yet = [\"än\"]", "yet = [\"än\"]\nno_longer = [\"!!\"]", 7, "negation.no_longer"),
         ("negators = [\"inte\"]", "negators = [\"inte alls\"]", 5, "must be a single word"),
         ("[[rule]]", "[[rule]]\nlang = \"de\"", 9, "rule[1].lang: \"de\" is not one of en, sv"),

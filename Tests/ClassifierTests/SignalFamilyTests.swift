@@ -115,6 +115,25 @@ import Testing
         #expect(Set(det.buckets).isSubset(of: Set(negated.buckets)))
     }
 
+    @Test(arguments: [
+        ("Skottlossning i Rinkeby igår", Phase.after), ("A fire in the stairwell last week", .after),
+        ("Kravaller i Husby förra helgen", .after), ("Det brinner i garaget just nu", .during),
+    ])
+    func aShortReportFollowsTheLexiconsClearLead(text: String, phase: Phase) {
+        let result = classify(text)
+        #expect(result.phase == phase)
+        #expect(result.signals.contains { $0.kind == "short-report" && $0.vote == phase.rawValue })
+        #expect(result.signals.contains { $0.kind == "model" })
+        #expect(result.confidence < 1)
+    }
+
+    @Test func aLongReportIsTheModelsToDecide() {
+        let text = "Branden på Bredängsvägen är släckt sedan en timme, familjerna är chockade och behöver stödsamtal"
+        let result = classify(text)
+        #expect(!result.signals.contains { $0.kind == "short-report" })
+        #expect(result.signals.contains { $0.kind == "model" && $0.vote == result.phase.rawValue })
+    }
+
     @Test func negationDoesNotCrossAClause() {
         let result = classify("Ingen kom till mötet. Det brinner i källaren")
         #expect(result.phase == .during)

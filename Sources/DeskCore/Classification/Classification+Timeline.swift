@@ -12,7 +12,7 @@ extension Classification {
 
     /// The kinds of signal that vote for a phase.
     static let decidingKinds: Set<String> = [
-        "phase", "cue", "decisive", "field", "present", "not-yet", "no-longer", "model", "model-part",
+        "phase", "cue", "decisive", "field", "present", "not-yet", "no-longer", "short-report", "model", "model-part",
         "model-feature",
     ]
 

@@ -6,7 +6,8 @@ public struct Classification: Sendable, Hashable, Codable {
     public struct Signal: Sendable, Hashable, Codable {
         /// `phase` (a word rule), `cue` (a grammatical cue), `decisive` (a rule that overrides the
         /// model), `present`, `not-yet`, `no-longer` (a negated acute cue that has stopped: `after`),
-        /// `negated`, `category`, `severity`, `field`, or the model's:
+        /// `short-report` (a short report the lexicon decided), `negated`, `category`, `severity`,
+        /// `field`, or the model's:
         /// `model` (its verdict and probability), `model-part` (how much the words, the lexicon and
         /// the cues pushed it) and `model-feature` (the words and word parts that pushed most).
         public var kind: String

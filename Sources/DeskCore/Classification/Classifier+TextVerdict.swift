@@ -7,11 +7,21 @@ struct TextVerdict {
     /// The model's probability per phase, when the model decided or was consulted.
     var probabilities: [String: Double]?
     var signals: [Classification.Signal]
+    /// How much of a full-length report the model read (`PhaseFeatures.fullness`); 1 without a model.
+    var fullness: Double = 1
 }
 
 extension Classifier {
-    /// The phase the text points to: a decisive rule's, else the model's most probable phase,
-    /// else (without a model) the rules' best. Nil only for text without a single word.
+    /// The phase the text points to: a decisive rule's; else, for a short report (under the
+    /// model's full length, about eight words) whose lexicon scores lead clearly, the lexicon's;
+    /// else the model's most probable phase; else (without a model) the rules' best. Nil only for
+    /// text without a single word.
+    ///
+    /// The model learnt from reports of a dozen words and more: in three or four words it reads the
+    /// topic (`brand`, `tvättstugan`, `fire brigade`), not the time, and the lexicon's cues ("igår",
+    /// "no longer") say more. A report that short follows the lexicon when its best phase scores
+    /// more than `shortReportLead` times the runner-up, unless the model gives another phase a
+    /// probability of `shortReportVeto` or more; its confidence is then the lexicon's, damped.
     func textVerdict(tokens: TextTokens, evidence: TextEvidence) -> TextVerdict? {
         guard tokens.hasWords else { return nil }
         let damping = lexicon.settings.confidenceDamping
@@ -30,14 +40,29 @@ extension Classifier {
                 phase: decisive, confidence: rulesConfidence(decisive), probabilities: judged?.probabilities,
                 signals: judged?.signals ?? [])
         }
+        if let judged, judged.fullness < 1, let leading = evidence.leadingPhase,
+            leading.top > leading.second * lexicon.settings.shortReportLead,
+            judged.phase == leading.phase
+                || (judged.probabilities?[judged.phase.rawValue] ?? 0) < lexicon.settings.shortReportVeto
+        {
+            let lexiconSays = Classification.Signal(
+                kind: "short-report", rule: "lexicon", term: "", matched: "", vote: leading.phase.rawValue,
+                weight: (rulesConfidence(leading.phase) * 100).rounded() / 100)
+            return TextVerdict(
+                phase: leading.phase, confidence: rulesConfidence(leading.phase),
+                probabilities: judged.probabilities, signals: [lexiconSays] + judged.signals,
+                fullness: judged.fullness)
+        }
         if let judged { return judged }
         guard let leading = evidence.leadingPhase else { return nil }
         return TextVerdict(phase: leading.phase, confidence: rulesConfidence(leading.phase), signals: [])
     }
 
-    /// The model's verdict: the most probable phase, confidence its margin over the runner-up;
-    /// signals for the verdict (its probability as `probabilities` shows it), for each part (words,
-    /// lexicon, cues) and for the three words or word parts that pushed most toward it.
+    /// The model's verdict: the most probable phase, confidence its margin over the runner-up
+    /// times the report's fullness (three words without a cue are a guess however lopsided the
+    /// probabilities, and need a duty officer's review); signals for
+    /// the verdict (its probability as `probabilities` shows it), for each part (words, lexicon,
+    /// cues) and for the three words or word parts that pushed most toward it.
     private func modelVerdict(_ model: PhaseModel, tokens: TextTokens, evidence: TextEvidence) -> TextVerdict {
         let features = PhaseFeatures(tokens: tokens, evidence: evidence, bucketBits: model.bucketBits)
         let judgement = model.judge(features)
@@ -72,9 +97,10 @@ extension Classifier {
                     kind: "model-feature", rule: feature.kind.name, term: feature.text, matched: matched,
                     vote: phase.rawValue, weight: rounded(contribution)))
         }
+        let margin = judgement.probabilities[top] - judgement.probabilities[runnerUp]
         return TextVerdict(
-            phase: phase, confidence: judgement.probabilities[top] - judgement.probabilities[runnerUp],
-            probabilities: probabilities, signals: signals)
+            phase: phase, confidence: margin * features.fullness, probabilities: probabilities, signals: signals,
+            fullness: features.fullness)
     }
 
     /// The (up to) three feature occurrences, in different buckets, that pushed most toward

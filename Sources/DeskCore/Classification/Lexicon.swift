@@ -63,9 +63,14 @@ public struct Lexicon: Sendable, Hashable {
         /// What a negated acute cue with "no longer" (`det brinner inte längre`) adds to the
         /// grammatical cues of `after`: the acute event has stopped.
         public var noLongerWeight: Double = 4
-        /// Keeps thin evidence from looking certain: without a model (or for a decisive rule),
-        /// confidence is margin / (top + damping).
+        /// Keeps thin evidence from looking certain: without a model (or for a decisive rule, or a
+        /// short report the lexicon decides), confidence is margin / (top + damping).
         public var confidenceDamping: Double = 1.5
+        /// A report shorter than the model's full length (about eight words) follows the lexicon
+        /// when the lexicon's best phase scores more than this many times the runner-up…
+        public var shortReportLead: Double = 2
+        /// …unless the phase model gives another phase at least this probability.
+        public var shortReportVeto: Double = 0.95
 
         /// Default settings.
         public init() {}

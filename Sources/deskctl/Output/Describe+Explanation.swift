@@ -20,6 +20,9 @@ extension Describe {
             }
         }
         block("Lexicon rules", votes(["phase", "present", "not-yet", "decisive"]), empty: "no word rule matched")
+        if let short = votes(["short-report"]).first {
+            lines.append("    a short report: the lexicon's clear lead decided \(short.vote) (the model is below)")
+        }
         let negated = votes(["negated"])
         if !negated.isEmpty {
             lines.append("    negated: " + negated.map { "\"\($0.matched)\" (\($0.rule))" }.joined(separator: ", "))
