@@ -333,6 +333,14 @@ enum Migrations {
                     CREATE INDEX idempotent_response_by_time ON idempotent_response(created_at);
                     """)
         }
+        migrator.registerMigration("v9-one-idempotency-scheme") { db in
+            try db.execute(
+                sql: """
+                    -- Every write, reports too, keeps its answer in idempotent_response, in the write's own
+                    -- transaction: the keys of the earlier report-only scheme go (a day's worth at most).
+                    DROP TABLE idempotency_key;
+                    """)
+        }
         return migrator
     }
 }

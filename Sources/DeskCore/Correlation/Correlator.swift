@@ -23,18 +23,19 @@ public struct Correlator: Sendable {
         self.cache = cache
     }
 
-    /// The best open incident for the report, or nil when it is about something new.
+    /// The best open incident for a report in `area` whose title and text have `stems`, or nil
+    /// when it is about something new.
     public func match(
-        _ report: ValidatedReport, category: Category, candidates: [CorrelationCandidate], now: Date
+        area: String, stems words: Set<String>, category: Category, candidates: [CorrelationCandidate], now: Date
     ) -> CorrelationMatch? {
         guard policy.window > 0 else { return nil }
-        let words = stems(of: [report.title, report.text].compactMap { $0 }.joined(separator: " "))
         var best: (match: CorrelationMatch, rank: (Int, Int, Date))?
         for candidate in candidates {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
-            guard incident.status == .open, incident.areaID == report.area.id, age <= policy.window else { continue }
-            let theirs = candidate.reportTexts.reduce(into: stems(of: incident.title)) {
+            guard incident.status == .open, incident.areaID == area, age <= policy.window else { continue }
+            let title = cache?.stems(of: incident.title, stems(of:)) ?? stems(of: incident.title)
+            let theirs = candidate.reportTexts.reduce(into: title) {
                 $0.formUnion(cache?.stems(of: $1, stems(of:)) ?? stems(of: $1))
             }
             let shared = words.intersection(theirs).sorted()
@@ -54,7 +55,7 @@ public struct Correlator: Sendable {
     }
 
     /// Content-word stems: words of four letters or more, cut to five, without common words.
-    func stems(of text: String) -> Set<String> {
+    public func stems(of text: String) -> Set<String> {
         let tokens = TextTokens(text)
         var result: Set<String> = []
         for index in 0..<tokens.count {
