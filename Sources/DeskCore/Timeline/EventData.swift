@@ -43,3 +43,15 @@ public struct EventData: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(json) }
 }
+
+extension EventData: Codable {
+    /// Decodes a JSON object.
+    public init(from decoder: any Decoder) throws {
+        self.init(try [String: JSONValue](from: decoder))
+    }
+
+    /// Encodes the members as a JSON object.
+    public func encode(to encoder: any Encoder) throws {
+        try values.encode(to: encoder)
+    }
+}

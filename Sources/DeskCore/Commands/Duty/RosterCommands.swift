@@ -142,10 +142,16 @@ public struct AddOverride: DeskCommand {
 }
 
 /// What a roster import changed.
-public struct RosterImportSummary: Sendable, Hashable {
+public struct RosterImportSummary: Sendable, Hashable, Codable {
     public var respondersAdded: Int
     public var respondersUpdated: Int
     public var rotations: Int
     public var overrides: Int
     public var unavailability: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rotations, overrides, unavailability
+        case respondersAdded = "responders_added"
+        case respondersUpdated = "responders_updated"
+    }
 }
