@@ -14,6 +14,12 @@ public struct IncidentReads: Sendable {
     /// The areas the desk knows, active and inactive, in id order.
     public var areas: [Area] { settings.current.areas.all }
 
+    /// Reads the areas from the store into the settings (at start-up and after areas are synced).
+    public func reloadAreas() async throws {
+        let areas = AreaDirectory(try await store.areas())
+        settings.update { $0.areas = areas }
+    }
+
     /// One page of the areas, in id order.
     public func areas(page: PageRequest) throws(DeskError) -> Page<Area> {
         let all = areas
