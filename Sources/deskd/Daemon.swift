@@ -29,8 +29,8 @@ struct Daemon {
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
         let events = EventHub()
-        let access = Late<AccessControl>()
-        let observer = EffectsObserver(logger: logger, metrics: metrics, events: events, nudge: nudge, access: access)
+        let api = APIEffects(metrics: metrics, events: events)
+        let observer = EffectsObserver(logger: logger, api: api, nudge: nudge)
         let desk = Desk(
             store: store, clock: SystemWallClock(), settings: LiveSettings(Self.settings(configuration)),
             classifier: classifier, observers: [observer.observer])
@@ -43,7 +43,7 @@ struct Daemon {
         do {
             try await prepare(desk, database)
             try await seedRoster(desk)
-            try await serve(desk, access, nudge, store, database, metrics, events)
+            try await serve(desk, api, nudge, store, database, metrics, events)
         } catch {
             try? database.close()
             throw error
@@ -170,7 +170,7 @@ struct Daemon {
     }
 
     private func serve(
-        _ desk: Desk, _ lateAccess: Late<AccessControl>, _ nudge: TimerNudge, _ store: SQLiteDeskStore,
+        _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLiteDeskStore,
         _ database: DeskDatabase, _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()
@@ -178,7 +178,7 @@ struct Daemon {
         let access = AccessControl(
             local: configuration.access,
             tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
-        lateAccess.set(access)
+        api.attach(access)
         let limits = configuration.limits
         let settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
