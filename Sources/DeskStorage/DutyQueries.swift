@@ -78,7 +78,7 @@ enum DutyQueries {
 
     /// Replaces every rotation, override and unavailability with `roster`'s.
     static func replaceSchedule(with roster: Roster, in db: Database) throws {
-                try db.execute(sql: "DELETE FROM rotation; DELETE FROM roster_override; DELETE FROM unavailability")
+        try db.execute(sql: "DELETE FROM rotation; DELETE FROM roster_override; DELETE FROM unavailability")
         for rotation in roster.rotations { try DutyRows.insert(rotation, in: db) }
         for override in roster.overrides { try DutyRows.insert(override, in: db) }
         for entry in roster.unavailability {

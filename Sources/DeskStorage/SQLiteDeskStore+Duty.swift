@@ -41,11 +41,11 @@ extension SQLiteDeskStore: DutyStore {
             try await pool.read { db in
                 try IncidentRows.fetchAll(
                     """
-                        SELECT \(IncidentRows.columns(of: "i")) FROM incident i
-                        WHERE i.status = 'open' AND i.phase IN ('before', 'during', 'after')
-                          AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.phase = i.phase)
-                        ORDER BY i.id LIMIT ?
-                        """, [limit], in: db)
+                    SELECT \(IncidentRows.columns(of: "i")) FROM incident i
+                    WHERE i.status = 'open' AND i.phase IN ('before', 'during', 'after')
+                      AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.phase = i.phase)
+                    ORDER BY i.id LIMIT ?
+                    """, [limit], in: db)
             }
         }
     }

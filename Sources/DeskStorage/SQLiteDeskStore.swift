@@ -93,7 +93,8 @@ public struct SQLiteDeskStore: DeskStore {
         arguments += [limit + 1]
         let sql =
             "SELECT \(IncidentRows.columns) FROM incident"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY id DESC LIMIT ?"
         let bound = arguments
         let fetched = try await guarded {
             try await pool.read { db in try IncidentRows.fetchAll(sql, bound, in: db) }

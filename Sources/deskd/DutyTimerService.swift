@@ -30,7 +30,9 @@ final class DutyTimerService: Service {
         await cancelWhenGracefulShutdown {
             // Two loops, so that a slow or unreachable receiver never delays an escalation.
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.loop("duty timers", self.wakeup) { _ = try await self.desk.timers.runDueWork() } }
+                group.addTask {
+                    await self.loop("duty timers", self.wakeup) { _ = try await self.desk.timers.runDueWork() }
+                }
                 group.addTask {
                     await self.loop("notification deliveries", self.deliveries) {
                         _ = try await self.desk.timers.deliverDue(using: self.sender)

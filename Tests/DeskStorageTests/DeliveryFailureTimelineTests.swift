@@ -40,8 +40,10 @@ import Testing
             #expect({ if case .gaveUp = list.last?.outcome { true } else { false } }())
         }
         // …but the timeline has two failure events per delivery: the first and the give-up.
-        let failures = try await fixture.desk.incidents.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500))
-            .items.filter { $0.kind == .notificationFailed }
+        let failures = try await fixture.desk.incidents.timeline(
+            of: incident.id.rawValue, page: try PageRequest(limit: 500)
+        )
+        .items.filter { $0.kind == .notificationFailed }
         #expect(failures.count == 4)
         #expect(failures.filter { $0.data["gave_up"] == .bool(true) }.count == 2)
         #expect(failures.filter { $0.data["attempt"] == .int(1) }.count == 2)

@@ -146,7 +146,8 @@ let testAreas = [
         var seen: [DeskID] = []
         var cursor: PageCursor?
         repeat {
-            let page = try await desk.incidents.incidents(IncidentQuery(page: try PageRequest(limit: 3, cursor: cursor)))
+            let page = try await desk.incidents.incidents(
+                IncidentQuery(page: try PageRequest(limit: 3, cursor: cursor)))
             #expect(page.items.count <= 3)
             seen += page.items.map(\.id)
             cursor = page.nextCursor
@@ -167,7 +168,8 @@ let testAreas = [
         for index in 0..<4 { try await report("satra", "Rapport \(index)") }
         let first = try await desk.incidents.timeline(since: nil, page: try PageRequest(limit: 5))
         #expect(first.items.count == 5)
-        let rest = try await desk.incidents.timeline(since: nil, page: try PageRequest(limit: 5, cursor: first.nextCursor))
+        let rest = try await desk.incidents.timeline(
+            since: nil, page: try PageRequest(limit: 5, cursor: first.nextCursor))
         #expect(rest.items.count == 3)
         #expect(rest.nextCursor == nil)
         let sequences = (first.items + rest.items).map(\.sequence)

@@ -85,7 +85,8 @@ struct DutyFixture {
     }
 
     func kinds(_ incident: Incident) async throws -> [String] {
-        try await desk.incidents.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500)).items.map(\.kind.rawValue)
+        try await desk.incidents.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500)).items.map(
+            \.kind.rawValue)
     }
 }
 

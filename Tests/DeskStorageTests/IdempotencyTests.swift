@@ -89,7 +89,9 @@ import Testing
         await #expect(throws: DeskError.self) {
             _ = try await desk.desk.commands.run(missing, by: principal, key: claim, answer: answer)
         }
-        let keys = try await desk.database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM idempotent_response") }
+        let keys = try await desk.database.pool.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM idempotent_response")
+        }
         #expect(keys == 0)
         // The same key then works for the request once it can succeed.
         let report = try await desk.report("bredang", "Det brinner i en bil just nu")

@@ -7,7 +7,8 @@ import Foundation
 /// A desk over `database` as deskd puts it together (one store, one runner), its areas read.
 func makeDesk(
     _ database: DeskDatabase, clock: any WallClock, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-    duty: DutySettings = DutySettings(calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)),
+    duty: DutySettings = DutySettings(
+        calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)),
     observers: [CommandObserver] = []
 ) async throws -> Desk {
     let desk = Desk(

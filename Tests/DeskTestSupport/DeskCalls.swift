@@ -16,7 +16,9 @@ extension Desk {
 
     /// Runs an incident change as an officer.
     @discardableResult
-    public func change<Command: IncidentChange>(_ command: Command, actor: Actor = .unixUser("officer")) async throws
+    public func change<Command: IncidentChange>(
+        _ command: Command, actor: Actor = .unixUser("officer")
+    ) async throws
         -> IncidentUpdate
     {
         try await commands.run(command, by: Principal(actor: actor, role: .officer))
@@ -28,7 +30,9 @@ extension Desk {
     }
 
     @discardableResult
-    public func changePhase(of id: String, to phase: Phase, reason: String, actor: Actor) async throws
+    public func changePhase(
+        of id: String, to phase: Phase, reason: String, actor: Actor
+    ) async throws
         -> IncidentUpdate
     {
         try await change(ChangePhase(incidentID: id, phase: phase, reason: reason), actor: actor)
@@ -52,7 +56,8 @@ extension Desk {
     @discardableResult
     public func split(_ id: String, reportID: String, reason: String, actor: Actor) async throws -> IncidentUpdate {
         try await commands.run(
-            SplitReport(incidentID: id, reportID: reportID, reason: reason), by: Principal(actor: actor, role: .officer))
+            SplitReport(incidentID: id, reportID: reportID, reason: reason), by: Principal(actor: actor, role: .officer)
+        )
     }
 
     /// Purges by the retention policy as an admin.
@@ -74,10 +79,13 @@ extension Desk {
     }
 
     @discardableResult
-    public func updateResponder(_ id: String, _ patch: ResponderPatch, actor: Actor = .system) async throws
+    public func updateResponder(
+        _ id: String, _ patch: ResponderPatch, actor: Actor = .system
+    ) async throws
         -> Responder
     {
-        try await commands.run(UpdateResponder(responderID: id, patch: patch), by: Principal(actor: actor, role: .admin))
+        try await commands.run(
+            UpdateResponder(responderID: id, patch: patch), by: Principal(actor: actor, role: .admin))
     }
 
     @discardableResult
@@ -98,15 +106,20 @@ extension Desk {
     // MARK: Answers (responder)
 
     @discardableResult
-    public func acknowledge(_ id: String, note: String?, actor: Actor, bound: String? = nil) async throws
+    public func acknowledge(
+        _ id: String, note: String?, actor: Actor, bound: String? = nil
+    ) async throws
         -> CallOutAnswer
     {
         try await commands.run(
-            AcknowledgeCallOut(callOutID: id, note: note), by: Principal(actor: actor, role: .responder, responderID: bound))
+            AcknowledgeCallOut(callOutID: id, note: note),
+            by: Principal(actor: actor, role: .responder, responderID: bound))
     }
 
     @discardableResult
-    public func decline(_ id: String, reason: String, actor: Actor, bound: String? = nil) async throws
+    public func decline(
+        _ id: String, reason: String, actor: Actor, bound: String? = nil
+    ) async throws
         -> CallOutAnswer
     {
         try await commands.run(
@@ -127,7 +140,9 @@ extension Desk {
     }
 
     /// Follow-ups matching `query`; with `actor`, only that responder's.
-    public func followUps(_ query: FollowUpQuery, mine actor: Actor?, bound: String? = nil) async throws
+    public func followUps(
+        _ query: FollowUpQuery, mine actor: Actor?, bound: String? = nil
+    ) async throws
         -> [FollowUp]
     {
         try await duty.followUps(query, mine: actor.map { Principal(actor: $0, role: .responder, responderID: bound) })

@@ -132,7 +132,11 @@ import Testing
             }
             private let lock = NSLock()
             private var list: [Write] = []
-            func attempt(_ write: Write) -> Int { lock.withLock { list.append(write); return list.count - 1 } }
+            func attempt(_ write: Write) -> Int {
+                lock.withLock {
+                    list.append(write); return list.count - 1
+                }
+            }
             func acknowledge(_ index: Int) { lock.withLock { list[index].acknowledged = true } }
             var all: [Write] { lock.withLock { list } }
         }
@@ -204,7 +208,9 @@ import Testing
                 try JSONSerialization.jsonObject(with: Data(write.body.utf8)) as? [String: String])
             let matching: [EventBody]
             if write.key.hasPrefix("note-") {
-                matching = timeline.items.filter { $0.kind == "note.added" && $0.data["text"] == .string(body["text"] ?? "") }
+                matching = timeline.items.filter {
+                    $0.kind == "note.added" && $0.data["text"] == .string(body["text"] ?? "")
+                }
             } else if write.key.hasPrefix("phase-") {
                 matching = timeline.items.filter {
                     $0.kind == "incident.phase_changed" && $0.data["reason"] == .string(body["reason"] ?? "")
@@ -218,4 +224,3 @@ import Testing
         #expect(try daemon.stop() == 0)
     }
 }
-

@@ -61,7 +61,8 @@ public final class AccessControl: Sendable {
         let key = UInt64(uid) << 32 | UInt64(gid)
         let stamp = LocalIdentity.filesStamp()
         let now = ContinuousClock.now
-        if let known = localUsers.value(for: key), known.filesStamp == stamp, now - known.readAt < LocalIdentity.maxAge {
+        if let known = localUsers.value(for: key), known.filesStamp == stamp, now - known.readAt < LocalIdentity.maxAge
+        {
             return known
         }
         let generation = localUsers.generation

@@ -107,7 +107,9 @@ public final class TokenAuthority: Sendable {
     public func list() async throws -> [APIToken] { try await store.tokens() }
 
     /// Revokes the token named `name`.
-    public func revoke(name: String, by principal: Principal, over transport: Transport = .internalSource)
+    public func revoke(
+        name: String, by principal: Principal, over transport: Transport = .internalSource
+    )
         async throws -> APIToken
     {
         try await commands.run(RevokeToken(name: name), by: principal, over: transport)

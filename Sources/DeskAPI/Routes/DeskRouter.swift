@@ -18,8 +18,9 @@ struct DeskRouter {
     typealias Handler = @Sendable (Request, DeskRequestContext) async throws -> Response
 
     /// A read (or a write that is no command) allowed to `roles`.
-    func on(_ method: HTTPRequest.Method, _ path: RouterPath, allow roles: Set<AccessRole>, _ handler: @escaping Handler)
-    {
+    func on(
+        _ method: HTTPRequest.Method, _ path: RouterPath, allow roles: Set<AccessRole>, _ handler: @escaping Handler
+    ) {
         table.add(method: method, path: path.description, roles: roles)
         router.on(path, method: method, use: handler)
     }

@@ -45,7 +45,8 @@ struct Writes: Sendable {
     ) async throws -> Response {
         let principal = try context.requirePrincipal()
         let key = try Self.idempotencyKey(request).map {
-            IdempotencyClaim(key: $0, principal: principal.actor.rawValue, requestHash: Self.digest(request, body: body))
+            IdempotencyClaim(
+                key: $0, principal: principal.actor.rawValue, requestHash: Self.digest(request, body: body))
         }
         let answer: @Sendable (Command.Outcome) throws -> StoredResponse = { outcome in
             StoredResponse(

@@ -14,7 +14,8 @@ public struct NewIncident: Sendable, Hashable {
         let report = Report(
             id: stamp.ids.next(), incidentID: incidentID, receivedAt: stamp.at, actor: stamp.actor,
             transport: transport, classification: stored, fields: fields)
-        let received = stamp.event(.reportReceived, incident: incidentID, data: report.receivedEventData(classification))
+        let received = stamp.event(
+            .reportReceived, incident: incidentID, data: report.receivedEventData(classification))
         var opening = opening(
             from: report, classification: classification, title: fields.derivedTitle, id: incidentID, stamp: stamp,
             data: [:])

@@ -29,7 +29,8 @@ public struct Incident: Sendable, Hashable {
     public init(
         id: DeskID, areaID: String, title: String, phase: Phase, category: Category?, severity: Int?,
         status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
-        reportCount: Int, needsReview: Bool = false, classification: StoredClassification? = nil, lastReportAt: Date? = nil,
+        reportCount: Int, needsReview: Bool = false, classification: StoredClassification? = nil,
+        lastReportAt: Date? = nil,
         erasedAt: Date? = nil
     ) {
         self.id = id

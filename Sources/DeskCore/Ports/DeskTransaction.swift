@@ -82,7 +82,9 @@ public protocol DeskTransaction {
     /// and checked again here: each must still be closed before `cutoff`) and records a
     /// `retention.purged` event made by `stamp` listing the events it redacted; with `dryRun`, only
     /// counts. One incident that fails is left for the next purge (its `failed` entry).
-    func erase(_ incidents: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) throws
+    func erase(
+        _ incidents: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp
+    ) throws
         -> PurgeSummary
 
     // MARK: Upkeep

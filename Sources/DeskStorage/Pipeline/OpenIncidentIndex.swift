@@ -49,7 +49,8 @@ struct OpenIncidentIndex {
     /// Keeps what SQLite returned for `area` at or after `since` (at most `capacity`, newest first).
     mutating func load(area: String, since: Date, candidates: [CorrelationCandidate]) {
         areas[area] = AreaList(
-            since: since, entries: candidates.prefix(capacity).map { Entry(incident: $0.incident, texts: $0.reportTexts) })
+            since: since,
+            entries: candidates.prefix(capacity).map { Entry(incident: $0.incident, texts: $0.reportTexts) })
     }
 
     /// Records a new incident.
@@ -67,7 +68,8 @@ struct OpenIncidentIndex {
         guard let index = list.entries.firstIndex(where: { $0.incident.id == incident.id }) else {
             // Not a candidate before: reopened (its texts are not here), or one that was older.
             if incident.status == .open, incident.lastReportAt >= list.since,
-                list.entries.count < capacity || incident.lastReportAt >= (list.entries.last?.incident.lastReportAt ?? .distantPast)
+                list.entries.count < capacity
+                    || incident.lastReportAt >= (list.entries.last?.incident.lastReportAt ?? .distantPast)
             {
                 forget(area: area)
             }
@@ -89,7 +91,9 @@ struct OpenIncidentIndex {
         guard var list = areas[area], let index = list.entries.firstIndex(where: { $0.incident.id == incident })
         else { return }
         list.entries[index].texts.insert(text, at: 0)
-        if list.entries[index].texts.count > CorrelationCandidate.textsPerCandidate { list.entries[index].texts.removeLast() }
+        if list.entries[index].texts.count > CorrelationCandidate.textsPerCandidate {
+            list.entries[index].texts.removeLast()
+        }
         areas[area] = list
     }
 

@@ -36,7 +36,8 @@ final class SQLiteTransaction: DeskTransaction {
             WHERE area_id = ? AND status = 'open' AND last_report_at >= ?
             ORDER BY last_report_at DESC LIMIT ?
             """, [area, Timestamp.format(since), max(capacity, limit)], in: db)
-        let texts = try db.cachedStatement(sql: "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?")
+        let texts = try db.cachedStatement(
+            sql: "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?")
         let candidates = try incidents.map { incident in
             CorrelationCandidate(
                 incident: incident,
@@ -140,7 +141,9 @@ final class SQLiteTransaction: DeskTransaction {
 
     // MARK: Retention and upkeep
 
-    func erase(_ incidents: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) throws
+    func erase(
+        _ incidents: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp
+    ) throws
         -> PurgeSummary
     {
         let (summary, event) = try Erasure.erase(incidents, closedBefore: cutoff, dryRun: dryRun, stamp: stamp, in: db)

@@ -65,8 +65,7 @@ public struct ImportRoster: DeskCommand {
     /// Imports `roster`.
     public init(_ roster: Roster) { self.roster = roster }
 
-    public func execute(in transaction: any DeskTransaction, _ context: CommandContext) throws -> RosterImportSummary
-    {
+    public func execute(in transaction: any DeskTransaction, _ context: CommandContext) throws -> RosterImportSummary {
         let current = try transaction.roster()
         var merged = roster
         let named = Set(roster.responders.map(\.id))

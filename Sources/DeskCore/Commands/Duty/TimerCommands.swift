@@ -72,7 +72,8 @@ public struct EscalateFollowUp: DeskCommand {
         guard let followUp = try transaction.followUp(followUpID), followUp.state == .open,
             let incident = try transaction.incident(followUp.incidentID)
         else { return DutyChange() }
-        let change = DutyRules.escalateOverdue(followUp, incident: incident, context: context.duty(try transaction.roster()))
+        let change = DutyRules.escalateOverdue(
+            followUp, incident: incident, context: context.duty(try transaction.roster()))
         _ = try transaction.apply(change)
         return change
     }
