@@ -22,7 +22,7 @@ extension JSONWriter {
     /// `"name": "2026-11-22T14:05:09.123Z"` (or `null`).
     public mutating func member(_ name: String, time: Date?) {
         key(name)
-        value(time.map(Timestamp.format))
+        value(time: time)
     }
 
     /// `"name": <body>` (or `null`).

@@ -1,19 +1,28 @@
 import DeskAPIModels
 import DeskCore
 import Hummingbird
+import NIOCore
 
 /// Areas, the global timeline, health and the API description.
 struct DeskRoutes {
     let desk: Desk
     let metrics: DeskMetrics
     let body: JSONBody
+    /// The rendered first page of the area list.
+    let areaList = AreaListCache()
 
     func register(on router: DeskRouter) {
         router.get("/v1/areas", allow: DeskRouter.readers) { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
-            let page = try desk.incidents.areas(page: try query.page())
-            return try JSONResponse.make(
-                PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token))
+            let wanted = try query.page()
+            let areas = desk.incidents.areas
+            func render() throws -> ByteBuffer {
+                let page = try desk.incidents.areas(page: wanted, of: areas)
+                return ByteBuffer(
+                    bytes: PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token).jsonBytes)
+            }
+            guard wanted.cursor == nil else { return JSONResponse.make(bytes: try render()) }
+            return JSONResponse.make(bytes: try areaList.firstPage(of: areas, limit: wanted.limit, render: render))
         }
         // The whole timeline spans every area: not for responders, who read their own areas.
         router.get("/v1/timeline", allow: [.viewer, .officer, .admin]) { request, _ in

@@ -21,6 +21,14 @@ enum JSONResponse {
         response(ByteBuffer(bytes: body.jsonBytes), status: status, headers: extra, contentType: contentType)
     }
 
+    /// Bytes that already are a JSON body.
+    static func make(
+        bytes: ByteBuffer, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:],
+        contentType: String = "application/json"
+    ) -> Response {
+        response(bytes, status: status, headers: extra, contentType: contentType)
+    }
+
     private static func response(
         _ bytes: ByteBuffer, status: HTTPResponse.Status, headers extra: HTTPFields, contentType: String
     ) -> Response {

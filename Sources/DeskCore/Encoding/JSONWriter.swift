@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes compact JSON straight into bytes: the desk's encoder for what it stores, hashes and
 /// serves on the hot path (timeline data, classifications, API answers), where Foundation's
 /// `JSONEncoder` cost more than the rest of a request.
@@ -69,6 +71,15 @@ public struct JSONWriter: Sendable {
         } else {
             bytes.append(contentsOf: number.description.utf8)
         }
+    }
+
+    /// A time as the desk writes it (`Timestamp`), or `null`; its text needs no escaping.
+    public mutating func value(time: Date?) {
+        guard let time else { return null() }
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp.append(time, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `true` or `false`.

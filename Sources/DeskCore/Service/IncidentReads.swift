@@ -20,9 +20,9 @@ public struct IncidentReads: Sendable {
         settings.update { $0.areas = areas }
     }
 
-    /// One page of the areas, in id order.
-    public func areas(page: PageRequest) throws(DeskError) -> Page<Area> {
-        let all = areas
+    /// One page of the areas (of `all`, the list read earlier from `areas`, if given), in id order.
+    public func areas(page: PageRequest, of list: [Area]? = nil) throws(DeskError) -> Page<Area> {
+        let all = list ?? areas
         let start: Int
         switch page.cursor {
         case nil: start = 0

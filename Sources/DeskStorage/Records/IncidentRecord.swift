@@ -41,7 +41,11 @@ enum IncidentRows {
 
     /// Incidents a query selects, decoded.
     static func fetchAll(_ sql: String, _ arguments: StatementArguments, in db: Database) throws -> [Incident] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(incident)
+        // A cursor's row is read in place, not copied: each is decoded before the next step.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var incidents: [Incident] = []
+        while let row = try rows.next() { incidents.append(try incident(row)) }
+        return incidents
     }
 
     private static func arguments(_ incident: Incident) -> StatementArguments {
