@@ -91,6 +91,12 @@ enum DutyQueries {
         }
     }
 
+    /// Records on the incident the phase its trigger policy ran for (`incidentsToStaff` skips it).
+    private static func markStaffed(_ incident: DeskID, phase: Phase, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE incident SET staffed_phase = ? WHERE id = ?")
+            .execute(arguments: [phase.rawValue, incident.rawValue])
+    }
+
     /// Writes a duty change whole (see `DeskTransaction.apply`) and returns its events, to append.
     static func apply(_ change: DutyChange, in db: Database) throws -> [TimelineEvent] {
         if let mark = change.staffed {
@@ -101,6 +107,7 @@ enum DutyQueries {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw DeskError.conflict(.alreadyStaffed(mark.incidentID.rawValue, mark.phase.rawValue))
             }
+            try markStaffed(mark.incidentID, phase: mark.phase, in: db)
         }
         if let mark = change.unstaffed {
             try db.execute(
@@ -112,6 +119,7 @@ enum DutyQueries {
                     mark.incidentID.rawValue, mark.phase.rawValue, Timestamp.format(mark.at),
                     Timestamp.format(mark.at),
                 ])
+            try markStaffed(mark.incidentID, phase: mark.phase, in: db)
         }
         var events: [TimelineEvent] = []
         for transition in change.callOutTransitions {

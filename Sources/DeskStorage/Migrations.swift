@@ -341,6 +341,17 @@ enum Migrations {
                     DROP TABLE idempotency_key;
                     """)
         }
+        migrator.registerMigration("v10-incidents-to-staff") { db in
+            try db.execute(
+                sql: """
+                    -- The phase the trigger policy last ran for, so that the timers find the incidents still
+                    -- to staff through a small partial index instead of checking every open incident.
+                    ALTER TABLE incident ADD COLUMN staffed_phase TEXT;
+                    UPDATE incident SET staffed_phase = phase
+                    WHERE EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = incident.id AND s.phase = incident.phase);
+                    CREATE INDEX incident_to_staff ON incident(id) WHERE status = 'open' AND staffed_phase IS NOT phase;
+                    """)
+        }
         return migrator
     }
 }

@@ -36,19 +36,22 @@ extension SQLiteDeskStore: DutyStore {
         }
     }
 
+    /// Open incidents whose trigger policy has not run for their phase, found through the partial
+    /// index `incident_to_staff` (an incident leaves it when staffed), not by checking every open one.
     public func incidentsToStaff(limit: Int) async throws -> [Incident] {
         try await guarded {
-            try await pool.read { db in
-                try IncidentRows.fetchAll(
-                    """
-                    SELECT \(IncidentRows.columns(of: "i")) FROM incident i
-                    WHERE i.status = 'open' AND i.phase IN ('before', 'during', 'after')
-                      AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.phase = i.phase)
-                    ORDER BY i.id LIMIT ?
-                    """, [limit], in: db)
-            }
+            try await pool.read { db in try IncidentRows.fetchAll(Self.incidentsToStaffQuery, [limit], in: db) }
         }
     }
+
+    /// What `incidentsToStaff` asks: through the partial index (`INDEXED BY`, so that SQLite fails
+    /// rather than falls back to checking every open incident); its first two terms are the index's.
+    static let incidentsToStaffQuery = """
+        SELECT \(IncidentRows.columns(of: "i")) FROM incident i INDEXED BY incident_to_staff
+        WHERE i.status = 'open' AND i.staffed_phase IS NOT i.phase AND i.phase IN ('before', 'during', 'after')
+          AND NOT EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.phase = i.phase)
+        ORDER BY i.id LIMIT ?
+        """
 
     public func callOutsDue(at now: Date, limit: Int) async throws -> [CallOut] {
         try await fetch(
