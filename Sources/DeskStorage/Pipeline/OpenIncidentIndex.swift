@@ -37,7 +37,8 @@ struct OpenIncidentIndex {
     /// The candidates of `area` at or after `since` (at most `limit`), or nil when the area is not
     /// loaded for that `since` and must be read from SQLite (`load`).
     mutating func candidates(area: String, since: Date, limit: Int) -> [CorrelationCandidate]? {
-        guard limit <= capacity, var list = areas[area], since >= list.since else { return nil }
+        guard limit <= capacity, let loadedSince = areas[area]?.since, since >= loadedSince, var list = take(area)
+        else { return nil }
         if let first = list.entries.firstIndex(where: { $0.incident.lastReportAt < since }) {
             list.entries.removeSubrange(first...)
         }
@@ -55,7 +56,8 @@ struct OpenIncidentIndex {
 
     /// Records a new incident.
     mutating func inserted(_ incident: Incident) {
-        guard var list = areas[incident.areaID], incident.status == .open, incident.lastReportAt >= list.since
+        guard let loadedSince = areas[incident.areaID]?.since, incident.status == .open,
+            incident.lastReportAt >= loadedSince, var list = take(incident.areaID)
         else { return }
         insert(Entry(incident: incident, texts: []), into: &list)
         areas[incident.areaID] = list
@@ -64,21 +66,23 @@ struct OpenIncidentIndex {
     /// Records an incident's new state.
     mutating func updated(_ incident: Incident) {
         let area = incident.areaID
-        guard var list = areas[area] else { return }
+        guard var list = take(area) else { return }
         guard let index = list.entries.firstIndex(where: { $0.incident.id == incident.id }) else {
             // Not a candidate before: reopened (its texts are not here), or one that was older.
             if incident.status == .open, incident.lastReportAt >= list.since,
                 list.entries.count < capacity
                     || incident.lastReportAt >= (list.entries.last?.incident.lastReportAt ?? .distantPast)
             {
-                forget(area: area)
+                return  // taken out and not put back: forgotten
             }
+            areas[area] = list
             return
         }
         var entry = list.entries.remove(at: index)
         guard incident.status == .open, incident.lastReportAt >= list.since else {
             // A full list lost one: the next one is in SQLite only.
-            if list.entries.count + 1 >= capacity { forget(area: area) } else { areas[area] = list }
+            // (Taken out and not put back: forgotten.)
+            if list.entries.count + 1 < capacity { areas[area] = list }
             return
         }
         entry.incident = incident
@@ -88,14 +92,18 @@ struct OpenIncidentIndex {
 
     /// Records a new report's text on its incident's candidate.
     mutating func added(text: String, to incident: DeskID, area: String) {
-        guard var list = areas[area], let index = list.entries.firstIndex(where: { $0.incident.id == incident })
-        else { return }
+        guard var list = take(area) else { return }
+        defer { areas[area] = list }
+        guard let index = list.entries.firstIndex(where: { $0.incident.id == incident }) else { return }
         list.entries[index].texts.insert(text, at: 0)
         if list.entries[index].texts.count > CorrelationCandidate.textsPerCandidate {
             list.entries[index].texts.removeLast()
         }
-        areas[area] = list
     }
+
+    /// Removes an area's list to change it in place (the dictionary no longer shares its storage);
+    /// the caller puts it back, or leaves it out to forget the area.
+    private mutating func take(_ area: String) -> AreaList? { areas.removeValue(forKey: area) }
 
     /// Forgets an area: it is read from SQLite again when next needed.
     mutating func forget(area: String) { areas[area] = nil }
