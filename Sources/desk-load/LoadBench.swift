@@ -46,6 +46,18 @@ struct LoadBench {
             rows.append(Row(name: name, result: result, rssKiB: name.hasPrefix("deskd") ? daemon.rssKiB() : nil))
         }
         try await ceiling.stop()
+        // A long ingest (BENCH_SOAK_SECONDS), to see whether deskd's memory stays flat.
+        if let soak = Double(ProcessInfo.processInfo.environment["BENCH_SOAK_SECONDS"] ?? ""), soak > 0 {
+            let before = daemon.rssKiB() ?? 0
+            var long = generator
+            long.seconds = soak
+            let result = try await long.run(
+                daemon.unix, .init(method: "POST", path: "/v1/reports", headers: [auth]))
+            print(
+                "Soak: \(Int(result.perSecond * soak)) reports over the Unix socket in \(Int(soak)) s "
+                    + "(\(Int(result.perSecond))/s, \(result.errors) errors); deskd RSS \(before / 1024) → "
+                    + "\((daemon.rssKiB() ?? 0) / 1024) MiB")
+        }
         print(
             "Ingest: \(workers) connections, \(Int(seconds)) s per run, median of \(rounds) runs; "
                 + "reports from seeds/demo-reports.json over every area"
