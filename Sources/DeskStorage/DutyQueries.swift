@@ -30,50 +30,27 @@ enum DutyQueries {
 
     /// Call-outs matching `query`, newest first.
     static func callOuts(_ query: CallOutQuery, in db: Database) throws -> [CallOut] {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let incident = query.incident {
-            conditions.append("incident_id = ?")
-            arguments.append(incident.rawValue)
-        }
-        if let responder = query.responder {
-            conditions.append("responder_id = ?")
-            arguments.append(responder)
-        }
-        if let states = query.states {
-            conditions.append("state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += states.map(\.rawValue)
-        }
-        let sql =
-            "SELECT * FROM callout" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY id DESC LIMIT \(query.limit)"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(DutyRows.callOut)
+        var conditions = SQLConditions()
+        if let incident = query.incident { conditions.add("incident_id = ?", incident.rawValue) }
+        if let responder = query.responder { conditions.add("responder_id = ?", responder) }
+        if let states = query.states { conditions.add(oneOf: "state", states.map(\.rawValue)) }
+        let sql = "SELECT * FROM callout" + conditions.whereClause + " ORDER BY id DESC LIMIT \(query.limit)"
+        return try Row.fetchAll(db, sql: sql, arguments: conditions.arguments).map(DutyRows.callOut)
     }
 
     /// Follow-ups matching `query`, soonest due first.
     static func followUps(_ query: FollowUpQuery, in db: Database) throws -> [FollowUp] {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let incident = query.incident {
-            conditions.append("incident_id = ?")
-            arguments.append(incident.rawValue)
-        }
+        var conditions = SQLConditions()
+        if let incident = query.incident { conditions.add("incident_id = ?", incident.rawValue) }
         if let responder = query.responder {
-            conditions.append("(owner_id = ? OR escalated_to = ?)")
-            arguments += [responder, responder]
+            conditions.add("(owner_id = ? OR escalated_to = ?)", responder, responder)
         }
         if let dueBefore = query.dueBefore {
-            conditions.append("due_at < ? AND state IN ('open', 'escalated')")
-            arguments.append(Timestamp.format(dueBefore))
+            conditions.add("due_at < ? AND state IN ('open', 'escalated')", Timestamp.format(dueBefore))
         }
-        if let states = query.states {
-            conditions.append("state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
-            arguments += states.map(\.rawValue)
-        }
-        let sql =
-            "SELECT * FROM followup" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY due_at, id LIMIT \(query.limit)"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(DutyRows.followUp)
+        if let states = query.states { conditions.add(oneOf: "state", states.map(\.rawValue)) }
+        let sql = "SELECT * FROM followup" + conditions.whereClause + " ORDER BY due_at, id LIMIT \(query.limit)"
+        return try Row.fetchAll(db, sql: sql, arguments: conditions.arguments).map(DutyRows.followUp)
     }
 
     /// Replaces every rotation, override and unavailability with `roster`'s.

@@ -51,51 +51,28 @@ public struct SQLiteDeskStore: DeskStore {
     }
 
     public func incidents(_ query: IncidentQuery) async throws -> Page<Incident> {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let area = query.area {
-            conditions.append("area_id = ?")
-            arguments += [area]
-        }
+        var conditions = SQLConditions()
+        if let area = query.area { conditions.add("area_id = ?", area) }
         if let areas = query.areas {
-            let ids = query.alsoIncidents.map(\.rawValue).sorted()
-            let areaList = areas.sorted()
-            let inAreas = areaList.isEmpty ? "0" : "area_id IN (\(areaList.map { _ in "?" }.joined(separator: ", ")))"
-            let inIDs = ids.isEmpty ? "0" : "id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))"
-            conditions.append("(\(inAreas) OR \(inIDs))")
-            arguments += StatementArguments(areaList)
-            arguments += StatementArguments(ids)
+            // A responder's scope: their areas, and the incidents they are called out to elsewhere.
+            var inAreas = SQLConditions()
+            inAreas.add(oneOf: "area_id", areas.sorted())
+            var inIDs = SQLConditions()
+            inIDs.add(oneOf: "id", query.alsoIncidents.map(\.rawValue).sorted())
+            conditions.add(anyOf: [inAreas, inIDs])
         }
-        if let phase = query.phase {
-            conditions.append("phase = ?")
-            arguments += [phase.rawValue]
-        }
-        if let status = query.status {
-            conditions.append("status = ?")
-            arguments += [status.rawValue]
-        }
-        if let needsReview = query.needsReview {
-            conditions.append("needs_review = ?")
-            arguments += [needsReview]
-        }
-        if let since = query.since {
-            conditions.append("opened_at >= ?")
-            arguments += [Timestamp.format(since)]
-        }
+        if let phase = query.phase { conditions.add("phase = ?", phase.rawValue) }
+        if let status = query.status { conditions.add("status = ?", status.rawValue) }
+        if let needsReview = query.needsReview { conditions.add("needs_review = ?", needsReview) }
+        if let since = query.since { conditions.add("opened_at >= ?", Timestamp.format(since)) }
         switch query.page.cursor {
-        case .afterID(let id):
-            conditions.append("id < ?")
-            arguments += [id.rawValue]
+        case .afterID(let id): conditions.add("id < ?", id.rawValue)
         case .afterSequence, .afterKey: throw DeskError.invalidParameter("cursor", "not a cursor of the incident list")
         case nil: break
         }
         let limit = query.page.limit
-        arguments += [limit + 1]
-        let sql =
-            "SELECT \(IncidentRows.columns) FROM incident"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY id DESC LIMIT ?"
-        let bound = arguments
+        let sql = "SELECT \(IncidentRows.columns) FROM incident" + conditions.whereClause + " ORDER BY id DESC LIMIT ?"
+        let bound = conditions.arguments + [limit + 1]
         let fetched = try await guarded {
             try await pool.read { db in try IncidentRows.fetchAll(sql, bound, in: db) }
         }
