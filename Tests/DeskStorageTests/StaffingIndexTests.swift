@@ -8,7 +8,8 @@ import Testing
 
 /// The timers find the incidents still to staff through the partial index `incident_to_staff`:
 /// an incident enters it when opened or moved to a phase and leaves it when its trigger policy ran,
-/// so a desk with many staffed open incidents does not check each of them every run.
+/// so a desk with many staffed open incidents does not check each of them every run. The status
+/// line's count of open incidents is read from an index alone.
 @Suite struct StaffingIndexTests {
     @Test func staffedIncidentsLeaveTheIndexAndAPhaseChangeBringsThemBack() async throws {
         let fixture = try await DutyFixture()
@@ -42,6 +43,16 @@ import Testing
                 .map { $0["detail"] as String? ?? "" }
         }
         #expect(plan.contains { $0.contains("incident_to_staff") }, "\(plan)")
+    }
+
+    @Test func theOpenIncidentSummaryIsCountedFromAnIndexAlone() throws {
+        let directory = try TemporaryDirectory()
+        let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        let plan = try database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteDeskStore.openIncidentSummaryQuery)
+                .map { $0["detail"] as String? ?? "" }
+        }
+        #expect(plan.contains { $0.contains("COVERING INDEX incident_open_by_phase") }, "\(plan)")
     }
 
     /// Open incidents in the partial index whose phase is not staffed: none once all are staffed.
