@@ -1,7 +1,8 @@
 import DeskCore
 import Foundation
 
-/// `POST /v1/reports`: a duty officer's report.
+/// `POST /v1/reports`: a duty officer's report — the wire form of `ReportFields`, what the reporter
+/// says; also the reporter's part of every report the API shows (`ReportBody`).
 public struct ReportRequest: Codable, Sendable, Hashable {
     public var area: String
     public var text: String
@@ -11,8 +12,8 @@ public struct ReportRequest: Codable, Sendable, Hashable {
     public var reporter: ReporterBody?
     public var injured: Int?
     public var ongoing: Bool?
-    public var category: String?
-    public var phase: String?
+    public var category: Category?
+    public var phase: Phase?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case area, text, title, location, reporter, injured, ongoing, category, phase
@@ -28,8 +29,8 @@ public struct ReportRequest: Codable, Sendable, Hashable {
     /// Creates a request.
     public init(
         area: String, text: String, title: String? = nil, occurredAt: Date? = nil, location: String? = nil,
-        reporter: ReporterBody? = nil, injured: Int? = nil, ongoing: Bool? = nil, category: String? = nil,
-        phase: String? = nil
+        reporter: ReporterBody? = nil, injured: Int? = nil, ongoing: Bool? = nil, category: Category? = nil,
+        phase: Phase? = nil
     ) {
         self.area = area
         self.text = text
@@ -41,6 +42,44 @@ public struct ReportRequest: Codable, Sendable, Hashable {
         self.ongoing = ongoing
         self.category = category
         self.phase = phase
+    }
+
+    /// The wire form of `fields`.
+    public init(_ fields: ReportFields) {
+        self.init(
+            area: fields.area, text: fields.text, title: fields.title, occurredAt: fields.occurredAt,
+            location: fields.location,
+            reporter: fields.reporterName == nil && fields.reporterContact == nil
+                ? nil : ReporterBody(name: fields.reporterName, contact: fields.reporterContact),
+            injured: fields.injured, ongoing: fields.ongoing, category: fields.category, phase: fields.phase)
+    }
+
+    /// The domain form: what the reporter says.
+    public var fields: ReportFields {
+        ReportFields(
+            area: area, text: text, title: title, occurredAt: occurredAt, location: location,
+            reporterName: reporter?.name, reporterContact: reporter?.contact, injured: injured, ongoing: ongoing,
+            category: category, phase: phase)
+    }
+
+    /// Writes the members (of an object the caller opened), as `Codable` encodes them.
+    public func writeMembers(to json: inout JSONWriter) {
+        json.member("area", area)
+        json.member("text", text)
+        if let title { json.member("title", title) }
+        if let occurredAt { json.member("occurred_at", time: occurredAt) }
+        if let location { json.member("location", location) }
+        if let reporter {
+            json.key("reporter")
+            json.object { json in
+                if let name = reporter.name { json.member("name", name) }
+                if let contact = reporter.contact { json.member("contact", contact) }
+            }
+        }
+        if let injured { json.member("injured", injured) }
+        if let ongoing { json.member("ongoing", ongoing) }
+        if let category { json.member("category", category.rawValue) }
+        if let phase { json.member("phase", phase.rawValue) }
     }
 }
 

@@ -2,7 +2,7 @@ import DeskCore
 import Foundation
 
 /// An incident as the API shows it.
-public struct IncidentBody: Codable, Sendable, Hashable {
+public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
     public var id: String
     public var area: String
     public var title: String
@@ -18,7 +18,7 @@ public struct IncidentBody: Codable, Sendable, Hashable {
     /// True while a low-confidence classification waits for a duty officer's confirmation.
     public var needsReview: Bool
     /// The classification that set the phase, with its signals.
-    public var classification: Classification?
+    public var classification: EmbeddedJSON<Classification>?
     public var lastReportAt: Date
     /// Present on `GET /v1/incidents/{id}` only.
     public var reports: [ReportBody]?
@@ -48,70 +48,113 @@ public struct IncidentBody: Codable, Sendable, Hashable {
         outcome = incident.outcome
         reportCount = incident.reportCount
         needsReview = incident.needsReview
-        classification = incident.classification
+        classification = incident.classification.map { EmbeddedJSON(json: $0.json) }
         lastReportAt = incident.lastReportAt
         self.reports = reports?.map(ReportBody.init)
     }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("id", id)
+            json.member("area", area)
+            json.member("title", title)
+            json.member("phase", phase)
+            if let category { json.member("category", category) }
+            if let severity { json.member("severity", severity) }
+            json.member("status", status)
+            json.member("opened_at", time: openedAt)
+            json.member("updated_at", time: updatedAt)
+            if let closedAt { json.member("closed_at", time: closedAt) }
+            if let outcome { json.member("outcome", outcome) }
+            json.member("report_count", reportCount)
+            json.member("needs_review", needsReview)
+            if let classification { json.member("classification", classification) }
+            json.member("last_report_at", time: lastReportAt)
+            if let reports { json.member("reports", reports) }
+        }
+    }
 }
 
-/// A stored report as the API shows it.
-public struct ReportBody: Codable, Sendable, Hashable {
+/// A stored report as the API shows it: what the reporter said, in its wire form
+/// (`ReportRequest`, members flattened in), and what the desk recorded.
+@dynamicMemberLookup
+public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
     public var id: String
     public var incidentID: String
-    public var area: String
     public var receivedAt: Date
-    public var occurredAt: Date?
-    public var title: String?
-    public var text: String
-    public var location: String?
-    public var reporter: ReporterBody?
-    public var injured: Int?
-    public var ongoing: Bool?
-    public var category: String?
-    public var phase: String?
     public var actor: String
     public var transport: String
     /// What the classifier made of the report when it arrived.
-    public var classification: Classification?
+    public var classification: EmbeddedJSON<Classification>?
+    /// What the reporter said.
+    public var fields: ReportRequest
 
-    enum CodingKeys: String, CodingKey {
-        case id, area, title, text, location, reporter, injured, ongoing, category, phase, actor, transport
-        case classification
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, actor, transport, classification
         case incidentID = "incident_id"
         case receivedAt = "received_at"
-        case occurredAt = "occurred_at"
     }
 
     /// The API form of a report.
     public init(_ report: Report) {
         id = report.id.rawValue
         incidentID = report.incidentID.rawValue
-        area = report.areaID
         receivedAt = report.receivedAt
-        occurredAt = report.occurredAt
-        title = report.title
-        text = report.text
-        location = report.location
-        reporter = report.reporter.map { ReporterBody(name: $0.name, contact: $0.contact) }
-        injured = report.injured
-        ongoing = report.ongoing
-        category = report.category?.rawValue
-        phase = report.phase?.rawValue
         actor = report.actor.rawValue
         transport = report.transport.rawValue
-        classification = report.classification
+        classification = report.classification.map { EmbeddedJSON(json: $0.json) }
+        fields = ReportRequest(report.fields)
+    }
+
+    /// A member of what the reporter said: `report.text`, `report.reporter`.
+    public subscript<Member>(dynamicMember member: KeyPath<ReportRequest, Member>) -> Member {
+        fields[keyPath: member]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        incidentID = try container.decode(String.self, forKey: .incidentID)
+        receivedAt = try container.decode(Date.self, forKey: .receivedAt)
+        actor = try container.decode(String.self, forKey: .actor)
+        transport = try container.decode(String.self, forKey: .transport)
+        classification = try container.decodeIfPresent(EmbeddedJSON<Classification>.self, forKey: .classification)
+        fields = try ReportRequest(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(incidentID, forKey: .incidentID)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(transport, forKey: .transport)
+        try container.encodeIfPresent(classification, forKey: .classification)
+        try fields.encode(to: encoder)
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("id", id)
+            json.member("incident_id", incidentID)
+            json.member("received_at", time: receivedAt)
+            json.member("actor", actor)
+            json.member("transport", transport)
+            if let classification { json.member("classification", classification) }
+            fields.writeMembers(to: &json)
+        }
     }
 }
 
 /// A timeline event as the API shows it.
-public struct EventBody: Codable, Sendable, Hashable {
+public struct EventBody: Codable, Sendable, Hashable, JSONWritable {
     public var seq: Int64
     public var id: String
     public var at: Date
     public var incidentID: String?
     public var actor: String
     public var kind: String
-    public var data: [String: JSONValue]
+    public var data: EventData
 
     enum CodingKeys: String, CodingKey {
         case seq, id, at, actor, kind, data
@@ -128,10 +171,23 @@ public struct EventBody: Codable, Sendable, Hashable {
         kind = event.kind.rawValue
         data = event.data
     }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("seq", seq)
+            json.member("id", id)
+            json.member("at", time: at)
+            if let incidentID { json.member("incident_id", incidentID) }
+            json.member("actor", actor)
+            json.member("kind", kind)
+            json.key("data")
+            json.raw(data.json)
+        }
+    }
 }
 
 /// An area as the API shows it.
-public struct AreaBody: Codable, Sendable, Hashable {
+public struct AreaBody: Codable, Sendable, Hashable, JSONWritable {
     public var id: String
     public var name: String
     public var city: String
@@ -146,11 +202,22 @@ public struct AreaBody: Codable, Sendable, Hashable {
         neighbours = area.neighbours
         active = area.active
     }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("id", id)
+            json.member("name", name)
+            json.member("city", city)
+            json.key("neighbours")
+            json.array(neighbours) { json, neighbour in json.value(neighbour) }
+            json.member("active", active)
+        }
+    }
 }
 
 /// `201` answer to `POST /v1/reports`: the incident, the stored report and the timeline events
 /// this report caused.
-public struct ReportCreatedBody: Codable, Sendable, Hashable {
+public struct ReportCreatedBody: Codable, Sendable, Hashable, JSONWritable {
     public var incident: IncidentBody
     public var report: ReportBody
     public var timeline: [EventBody]
@@ -161,10 +228,18 @@ public struct ReportCreatedBody: Codable, Sendable, Hashable {
         self.report = report
         self.timeline = timeline
     }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("incident", incident)
+            json.member("report", report)
+            json.member("timeline", timeline)
+        }
+    }
 }
 
 /// Answer to a change of an incident: its new state and the events the change wrote.
-public struct IncidentChangeBody: Codable, Sendable, Hashable {
+public struct IncidentChangeBody: Codable, Sendable, Hashable, JSONWritable {
     public var incident: IncidentBody
     public var events: [EventBody]
 
@@ -173,11 +248,18 @@ public struct IncidentChangeBody: Codable, Sendable, Hashable {
         self.incident = incident
         self.events = events
     }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("incident", incident)
+            json.member("events", events)
+        }
+    }
 }
 
 /// Answer to `POST /v1/incidents/{id}/split`: the incident as left, the one split off, and the
 /// events both got.
-public struct SplitBody: Codable, Sendable, Hashable {
+public struct SplitBody: Codable, Sendable, Hashable, JSONWritable {
     public var incident: IncidentBody
     public var newIncident: IncidentBody
     public var events: [EventBody]
@@ -192,6 +274,14 @@ public struct SplitBody: Codable, Sendable, Hashable {
         self.incident = incident
         self.newIncident = newIncident
         self.events = events
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("incident", incident)
+            json.member("new_incident", newIncident)
+            json.member("events", events)
+        }
     }
 }
 
@@ -219,8 +309,17 @@ public struct PageBody<Item: Codable & Sendable>: Codable, Sendable {
     }
 }
 
+extension PageBody: JSONWritable where Item: JSONWritable {
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("items", items)
+            json.member("next_cursor", nextCursor)
+        }
+    }
+}
+
 /// `GET /healthz` and `GET /readyz`.
-public struct HealthBody: Codable, Sendable, Hashable {
+public struct HealthBody: Codable, Sendable, Hashable, JSONWritable {
     public var status: String
     public var checks: [String: String]?
 
@@ -228,5 +327,17 @@ public struct HealthBody: Codable, Sendable, Hashable {
     public init(status: String, checks: [String: String]? = nil) {
         self.status = status
         self.checks = checks
+    }
+
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("status", status)
+            if let checks {
+                json.key("checks")
+                json.object { json in
+                    for key in checks.keys.sorted() { json.member(key, checks[key]) }
+                }
+            }
+        }
     }
 }

@@ -22,8 +22,8 @@ public enum SeedFiles {
         public var location: String?
         public var injured: Int?
         public var ongoing: Bool?
-        public var category: String?
-        public var phase: String?
+        public var category: DeskCore.Category?
+        public var phase: Phase?
         /// Notes added after the report, in order.
         public var notes: [String]?
         /// When set, the incident is closed with this outcome.
@@ -34,9 +34,9 @@ public enum SeedFiles {
             case closeOutcome = "close_outcome"
         }
 
-        /// The report as a submission.
-        public var submission: ReportSubmission {
-            ReportSubmission(
+        /// What the demo reporter says.
+        public var fields: ReportFields {
+            ReportFields(
                 area: area, text: text, title: title, location: location, injured: injured, ongoing: ongoing,
                 category: category, phase: phase
             )

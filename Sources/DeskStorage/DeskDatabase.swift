@@ -17,6 +17,8 @@ public final class DeskDatabase: Sendable {
     public let path: String
     /// Every write of the running desk goes through here (group commit).
     let writer: GroupCommitWriter
+    /// What the writer keeps in memory: correlation candidates and the timeline's head.
+    let state: WriterState
 
     /// Opens (creating if needed) and migrates the database at `path`. At most
     /// `writeQueueCapacity` writes wait for the disk at once; more are refused with
@@ -55,7 +57,10 @@ public final class DeskDatabase: Sendable {
             throw StorageFailure("cannot open database \(path): \(error.message ?? error.description)")
         }
         self.path = path
-        writer = GroupCommitWriter(pool: pool, capacity: writeQueueCapacity, logger: logger)
+        let state = WriterState()
+        self.state = state
+        writer = GroupCommitWriter(
+            pool: pool, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
     }
 
     /// Writes allowed to wait for the disk unless configured otherwise (`[storage] write_queue`).

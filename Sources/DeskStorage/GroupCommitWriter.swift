@@ -31,14 +31,21 @@ final class GroupCommitWriter: Sendable {
     private let capacity: Int
     private let maximumBatch: Int
     private let logger: Logger
+    private let onBatchFailure: @Sendable () -> Void
     private let state = Mutex(State())
 
-    /// `capacity`: writes allowed to wait; `maximumBatch`: writes taken into one transaction.
-    init(pool: DatabasePool, capacity: Int, maximumBatch: Int = 512, logger: Logger) {
+    /// `capacity`: writes allowed to wait; `maximumBatch`: writes taken into one transaction;
+    /// `onBatchFailure`: called when a transaction fails as a whole (nothing of it was written), so
+    /// that memory mirroring the rows can be dropped.
+    init(
+        pool: DatabasePool, capacity: Int, maximumBatch: Int = 512, logger: Logger,
+        onBatchFailure: @escaping @Sendable () -> Void = {}
+    ) {
         self.pool = pool
         self.capacity = max(1, capacity)
         self.maximumBatch = max(1, maximumBatch)
         self.logger = logger
+        self.onBatchFailure = onBatchFailure
     }
 
     /// What the queue has done so far, for metrics.
@@ -121,6 +128,7 @@ final class GroupCommitWriter: Sendable {
                 }
                 for pending in batch { pending.finish(batchFailure: nil) }
             } catch {
+                onBatchFailure()
                 for pending in batch { pending.finish(batchFailure: error) }
             }
         }

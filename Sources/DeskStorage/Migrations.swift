@@ -333,6 +333,28 @@ enum Migrations {
                     CREATE INDEX idempotent_response_by_time ON idempotent_response(created_at);
                     """)
         }
+        migrator.registerMigration("v9-one-idempotency-scheme") { db in
+            try db.execute(
+                sql: """
+                    -- Every write, reports too, keeps its answer in idempotent_response, in the write's own
+                    -- transaction: the keys of the earlier report-only scheme go (a day's worth at most).
+                    DROP TABLE idempotency_key;
+                    """)
+        }
+        migrator.registerMigration("v10-indexes-for-timers-and-status") { db in
+            try db.execute(
+                sql: """
+                    -- The phase the trigger policy last ran for, so that the timers find the incidents still
+                    -- to staff through a small partial index instead of checking every open incident.
+                    ALTER TABLE incident ADD COLUMN staffed_phase TEXT;
+                    UPDATE incident SET staffed_phase = phase
+                    WHERE EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = incident.id AND s.phase = incident.phase);
+                    CREATE INDEX incident_to_staff ON incident(id) WHERE status = 'open' AND staffed_phase IS NOT phase;
+                    -- The open incidents by phase (the STATUS= line at start-up and every 15 s) counted from
+                    -- the index alone: without it, each open incident's row is read, one random page each.
+                    CREATE INDEX incident_open_by_phase ON incident(status, phase, needs_review);
+                    """)
+        }
         return migrator
     }
 }

@@ -58,7 +58,8 @@ public struct IncidentEventLog: Sendable {
         }
     }
 
-    static func message(for kind: EventKind) -> JournalMessage? {
+    /// The journal message of an incident event kind; nil for kinds this log does not write.
+    public static func message(for kind: EventKind) -> JournalMessage? {
         switch kind {
         case .reportReceived: return .reportReceived
         case .incidentOpened: return .incidentOpened

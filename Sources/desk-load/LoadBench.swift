@@ -46,6 +46,18 @@ struct LoadBench {
             rows.append(Row(name: name, result: result, rssKiB: name.hasPrefix("deskd") ? daemon.rssKiB() : nil))
         }
         try await ceiling.stop()
+        // A long ingest (BENCH_SOAK_SECONDS), to see whether deskd's memory stays flat.
+        if let soak = Double(ProcessInfo.processInfo.environment["BENCH_SOAK_SECONDS"] ?? ""), soak > 0 {
+            let before = daemon.rssKiB() ?? 0
+            var long = generator
+            long.seconds = soak
+            let result = try await long.run(
+                daemon.unix, .init(method: "POST", path: "/v1/reports", headers: [auth]))
+            print(
+                "Soak: \(Int(result.perSecond * soak)) reports over the Unix socket in \(Int(soak)) s "
+                    + "(\(Int(result.perSecond))/s, \(result.errors) errors); deskd RSS \(before / 1024) → "
+                    + "\((daemon.rssKiB() ?? 0) / 1024) MiB")
+        }
         print(
             "Ingest: \(workers) connections, \(Int(seconds)) s per run, median of \(rounds) runs; "
                 + "reports from seeds/demo-reports.json over every area"
@@ -72,6 +84,25 @@ struct LoadBench {
         print("Reads over TCP: \(workers) connections, median of \(rounds) runs (the desk holds the reports above)")
         print(Row.header(unit: "requests/s", ratio: "of /healthz"))
         for row in readRows { print(row.line(ceiling: readRows.first?.result.perSecond)) }
+
+        // The demo desk (its dozen demo incidents, as `make run` shows them), measured the same way.
+        daemon.stop()
+        let demo = try await Daemon.start(root: root, demo: true)
+        defer { demo.stop() }
+        let demoAuth = "Authorization: Bearer \(demo.token)"
+        var demoRows: [Row] = []
+        for (name, request) in [
+            ("GET /healthz (no auth)", LoadGenerator.Request(method: "GET", path: "/healthz", headers: [])),
+            ("GET /v1/incidents?limit=50", .init(method: "GET", path: "/v1/incidents?limit=50", headers: [demoAuth])),
+        ] {
+            demoRows.append(Row(name: name, result: try await median(demo.tcp, request), rssKiB: demo.rssKiB()))
+        }
+        print("")
+        print(
+            "Reads over TCP on the demo desk (seeds/demo-reports.json): \(workers) connections, median of \(rounds) runs"
+        )
+        print(Row.header(unit: "requests/s", ratio: "of /healthz"))
+        for row in demoRows { print(row.line(ceiling: demoRows.first?.result.perSecond)) }
     }
 }
 
@@ -207,7 +238,8 @@ final class Daemon: @unchecked Sendable {
         self.token = token
     }
 
-    static func start(root: String) async throws -> Daemon {
+    /// Starts a release deskd on a new temporary database; with `demo`, seeded with the demo reports.
+    static func start(root: String, demo: Bool = false) async throws -> Daemon {
         let directory = "/tmp/desk-load-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
         let port = 20_000 + Int.random(in: 0..<20_000)
@@ -222,6 +254,7 @@ final class Daemon: @unchecked Sendable {
             file = "\(root)/seeds/areas.json"
             [classifier]
             rules = "\(root)/config/classifier.toml"
+            \(demo ? "[seeds]\ndemo_reports = \"\(root)/seeds/demo-reports.json\"" : "")
             [log]
             level = "warning"
             target = "stderr"
@@ -259,8 +292,9 @@ final class Daemon: @unchecked Sendable {
         return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 
+    /// Stops deskd (if still running) and removes its directory; calling it again does nothing.
     func stop() {
-        process.terminate()
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: directory)
     }

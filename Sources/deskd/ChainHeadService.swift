@@ -9,12 +9,12 @@ final class ChainHeadService: Service {
     /// How often the head is written, when it moved.
     static let interval: Duration = .seconds(15 * 60)
 
-    private let desk: IncidentDesk
+    private let records: TimelineRecords
     private let log: ChainHeadLog
     private let logger: Logger
 
-    init(desk: IncidentDesk, logger: Logger) {
-        self.desk = desk
+    init(records: TimelineRecords, logger: Logger) {
+        self.records = records
         self.log = ChainHeadLog(logger: logger)
         self.logger = logger
     }
@@ -24,7 +24,7 @@ final class ChainHeadService: Service {
             var written: ChainHead?
             while !Task.isCancelled {
                 do {
-                    let head = try await self.desk.chainHead()
+                    let head = try await self.records.chainHead()
                     if head != written {
                         self.log.record(head, "every 15 minutes")
                         written = head

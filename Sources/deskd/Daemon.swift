@@ -29,30 +29,11 @@ struct Daemon {
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
         let events = EventHub()
-        let desk = IncidentDesk(
-            store: store, clock: SystemWallClock(), classifier: classifier,
-            correlation: configuration.correlation,
-            observer: { [eventLog = IncidentEventLog(logger: logger), hub = events] events, incident in
-                eventLog.record(events, incident: incident)
-                metrics.record(events, incident: incident)
-                hub.publish(events, area: incident.areaID)
-                // A new or changed incident may need people: run the duty timers now.
-                nudge.fire()
-            })
-        desk.replaceRetention(configuration.retention)
-        desk.idempotencyKeyLifetime = TimeInterval(configuration.idempotencyKeyHours * 3600)
-        let duty = DutyDesk(
-            incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
-            settings: configuration.duty.settings,
-            observer: { [dutyLog = DutyEventLog(logger: logger), hub = events] events in
-                dutyLog.record(events)
-                hub.publish(events, area: nil)
-                metrics.record(duty: events)
-            },
-            deliveries: { [dutyLog = DutyEventLog(logger: logger)] attempts in
-                dutyLog.record(attempts)
-                metrics.record(deliveries: attempts)
-            })
+        let api = APIEffects(metrics: metrics, events: events)
+        let observer = EffectsObserver(logger: logger, api: api, nudge: nudge)
+        let desk = Desk(
+            store: store, clock: SystemWallClock(), settings: LiveSettings(Self.settings(configuration)),
+            classifier: classifier, observers: [observer.observer])
         logger.info(
             "classifier loaded",
             metadata: [
@@ -61,8 +42,8 @@ struct Daemon {
             ])
         do {
             try await prepare(desk, database)
-            try await seedRoster(duty)
-            try await serve(desk, duty, nudge, store, database, metrics, events)
+            try await seedRoster(desk)
+            try await serve(desk, api, nudge, store, database, metrics, events)
         } catch {
             try? database.close()
             throw error
@@ -107,11 +88,11 @@ struct Daemon {
     }
 
     /// Syncs the areas and, on an empty database, loads the demo reports.
-    private func prepare(_ desk: IncidentDesk, _ database: DeskDatabase) async throws {
+    private func prepare(_ desk: Desk, _ database: DeskDatabase) async throws {
         do {
             let areas = try SeedFiles.areas(path: configuration.areasFile)
             let summary = try database.syncAreas(areas)
-            try await desk.reloadAreas()
+            try await desk.incidents.reloadAreas()
             logger.info(
                 "areas synced",
                 metadata: [
@@ -134,10 +115,10 @@ struct Daemon {
     }
 
     /// Imports the demo roster into a desk that has no responders yet.
-    private func seedRoster(_ duty: DutyDesk) async throws {
-        guard let file = configuration.demoRoster, try await duty.roster().responders.isEmpty else { return }
+    private func seedRoster(_ desk: Desk) async throws {
+        guard let file = configuration.demoRoster, try await desk.duty.roster().responders.isEmpty else { return }
         do {
-            let summary = try await duty.importRoster(try SeedFiles.roster(path: file), actor: .system)
+            let summary = try await desk.commands.run(ImportRoster(try SeedFiles.roster(path: file)), by: .desk)
             logger.notice(
                 "no responders: imported the demo roster from \(file)",
                 metadata: ["responders": "\(summary.respondersAdded)", "rotations": "\(summary.rotations)"])
@@ -146,6 +127,13 @@ struct Daemon {
         } catch let error as DeskError {
             throw StartupFailure(description: "the demo roster \(file) is not valid: \(error)", isConfiguration: true)
         }
+    }
+
+    /// The settings commands run with, from the configuration (the areas come from the database).
+    static func settings(_ configuration: DeskConfiguration, areas: AreaDirectory = AreaDirectory([])) -> DeskSettings {
+        DeskSettings(
+            areas: areas, correlation: configuration.correlation, duty: configuration.duty.settings,
+            retention: configuration.retention, keyLifetime: TimeInterval(configuration.idempotencyKeyHours * 3600))
     }
 
     /// The receivers of the configuration, as the webhook sender takes them.
@@ -182,14 +170,15 @@ struct Daemon {
     }
 
     private func serve(
-        _ desk: IncidentDesk, _ duty: DutyDesk, _ nudge: TimerNudge, _ store: SQLiteDeskStore, _ database: DeskDatabase,
-        _ metrics: DeskMetrics, _ events: EventHub
+        _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLiteDeskStore,
+        _ database: DeskDatabase, _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()
         let console = ConsoleSessions()
         let access = AccessControl(
-            local: configuration.access, tokens: TokenAuthority(store: store, clock: SystemWallClock()),
-            console: console)
+            local: configuration.access,
+            tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
+        api.attach(access)
         let limits = configuration.limits
         let settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
@@ -205,16 +194,16 @@ struct Daemon {
         // One `STATUS=` line for ready, the periodic refresh and reloads: open incidents and the
         // call-outs still waiting for an answer, for `systemctl status deskd`.
         let statusLine: @Sendable () async -> String? = {
-            guard let summary = try? await desk.openIncidentSummary() else { return nil }
+            guard let summary = try? await desk.incidents.openIncidentSummary() else { return nil }
             let waiting =
-                (try? await duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
+                (try? await desk.duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
                 .count
             return "Serving; \(summary.description)" + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
         }
         let services: [any Service]
         do {
             services = try DeskServer.services(
-                desk: desk, duty: duty, access: access, settings: settings, listeners: listeners, logger: logger,
+                desk: desk, access: access, settings: settings, listeners: listeners, logger: logger,
                 metrics: metrics, events: events,
                 onListening: { listener in
                     logger.info("listening on \(listener)")
@@ -239,19 +228,19 @@ struct Daemon {
             throw StartupFailure(description: "\(error)")
         }
         let supervision = SupervisionService(
-            notifier: notifier, logger: logger, check: { try await desk.ping() },
+            notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
             status: statusLine)
         let sender = WebhookSender(targets: Self.targets(configuration.duty))
-        let timers = DutyTimerService(desk: desk, duty: duty, sender: sender, logger: logger)
+        let timers = DutyTimerService(desk: desk, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
-            configPath: configPath, running: configuration, desk: desk, duty: duty, sender: sender, access: access,
+            configPath: configPath, running: configuration, desk: desk, sender: sender, access: access,
             database: database, notifier: notifier, status: statusLine, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // The event hub last: shut down first, so open live streams end before the listeners stop.
                 services: (services + [
-                    supervision, timers, reloader, ChainHeadService(desk: desk, logger: logger),
+                    supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
                     EventHubService(hub: events),
                 ]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
@@ -270,7 +259,7 @@ struct Daemon {
         if !inherited { removeSocket() }
         // Every writer has stopped: this head is the last one until the next start.
         do {
-            ChainHeadLog(logger: logger).record(try await desk.chainHead(), "at shutdown")
+            ChainHeadLog(logger: logger).record(try await desk.records.chainHead(), "at shutdown")
         } catch {
             logger.error("could not read the timeline's chain head at shutdown: \(error)")
         }
@@ -282,7 +271,7 @@ struct Daemon {
     }
 }
 
-/// Lets the incident desk's observer (made before the timers) wake the duty timers.
+/// Lets the desk's observer (made before the timers) wake the duty timers.
 final class TimerNudge: Sendable {
     private let target = Mutex<DutyTimerService?>(nil)
 

@@ -10,17 +10,15 @@ import Synchronization
 /// Wakes at once when nudged (a report or a change was stored) and at least every second
 /// otherwise; all state is in the database, so stopping it at any point loses nothing.
 final class DutyTimerService: Service {
-    private let duty: DutyDesk
     private let sender: WebhookSender
     private let logger: Logger
     private let wakeup = Wakeup()
     private let deliveries = Wakeup()
 
-    private let desk: IncidentDesk
+    private let desk: Desk
 
-    init(desk: IncidentDesk, duty: DutyDesk, sender: WebhookSender, logger: Logger) {
+    init(desk: Desk, sender: WebhookSender, logger: Logger) {
         self.desk = desk
-        self.duty = duty
         self.sender = sender
         self.logger = logger
     }
@@ -32,19 +30,21 @@ final class DutyTimerService: Service {
         await cancelWhenGracefulShutdown {
             // Two loops, so that a slow or unreachable receiver never delays an escalation.
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.loop("duty timers", self.wakeup) { _ = try await self.duty.runDueWork() } }
+                group.addTask {
+                    await self.loop("duty timers", self.wakeup) { _ = try await self.desk.timers.runDueWork() }
+                }
                 group.addTask {
                     await self.loop("notification deliveries", self.deliveries) {
-                        _ = try await self.duty.deliverDue(using: self.sender)
+                        _ = try await self.desk.timers.deliverDue(using: self.sender)
                     }
                 }
                 // Hourly: expired idempotency keys, and the retention purge when a policy is configured.
                 group.addTask {
                     await self.loop("retention purge", Wakeup(), every: .seconds(3600)) {
-                        let expired = try await self.desk.expireIdempotencyKeys()
+                        let expired = try await self.desk.timers.expireIdempotencyKeys()
                         if expired > 0 { self.logger.info("forgot \(expired) expired idempotency keys") }
-                        guard self.desk.retention.closedIncidentDays != nil else { return }
-                        let summary = try await self.desk.purge(dryRun: false, actor: .system)
+                        guard self.desk.settings.current.retention.closedIncidentDays != nil else { return }
+                        let summary = try await self.desk.retention.purge(dryRun: false, by: .desk)
                         if !summary.incidents.isEmpty {
                             self.logger.notice(
                                 "retention purge erased the text of \(summary.incidents.count) closed incidents",

@@ -16,8 +16,7 @@ import UnixSignals
 struct Reloader: Service {
     let configPath: String
     let running: DeskConfiguration
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
     let sender: WebhookSender
     let access: AccessControl
     let database: DeskDatabase
@@ -49,14 +48,11 @@ struct Reloader: Service {
         let classifier = try ClassifierRules.load(path: next.classifierRules)
         let areas = try SeedFiles.areas(path: next.areasFile)
         let synced = try database.syncAreas(areas)
-        try await desk.reloadAreas()
-        desk.replaceClassifier(classifier)
-        desk.replaceCorrelation(next.correlation)
-        duty.replaceSettings(next.duty.settings)
+        desk.settings.update { settings in settings = Daemon.settings(next, areas: settings.areas) }
+        try await desk.incidents.reloadAreas()
+        desk.intake.replaceClassifier(classifier)
         sender.replaceTargets(Daemon.targets(next.duty))
         access.replaceLocalMap(next.access)
-        desk.replaceRetention(next.retention)
-        desk.idempotencyKeyLifetime = TimeInterval(next.idempotencyKeyHours * 3600)
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }
         if next.unixSocket != current.unixSocket { needRestart.append("server.unix_socket") }

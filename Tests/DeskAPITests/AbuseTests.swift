@@ -99,7 +99,7 @@ final class RawConnection {
         let settings = APISettings(rateLimits: [.viewer: .init(perSecond: 2, burst: 5)])
         try await TestServer.with(settings: settings) { server in
             let viewer = try await server.access.tokens.create(
-                name: "wallboard", role: .viewer, responderID: nil, expiresAt: nil, by: .system
+                name: "wallboard", role: .viewer, responderID: nil, expiresAt: nil, by: .desk
             ).secret
             let auth = [("Authorization", "Bearer \(viewer)")]
             var statuses: [Int] = []

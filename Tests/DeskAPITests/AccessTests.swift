@@ -57,10 +57,10 @@ import Testing
                 tokens[role] = try await server.access.tokens.create(
                     name: "t-\(role.rawValue)", role: role, responderID: role == .responder ? "r-t" : nil,
                     expiresAt: nil,
-                    by: .system
+                    by: .desk
                 ).secret
             }
-            let routes = DeskHTTP.registeredRoutes(desk: server.desk, duty: server.duty, access: server.access)
+            let routes = DeskHTTP.registeredRoutes(desk: server.desk, access: server.access)
             #expect(routes.count >= 30)
             var checked = 0
             for route in routes where route.path != "/healthz" {
@@ -134,7 +134,7 @@ import Testing
             #expect(after.status == 401 && after.text.contains("revoked"))
 
             let (_, short) = try await server.access.tokens.create(
-                name: "short", role: .viewer, responderID: nil, expiresAt: Date().addingTimeInterval(1), by: .system)
+                name: "short", role: .viewer, responderID: nil, expiresAt: Date().addingTimeInterval(1), by: .desk)
             #expect(
                 try await server.send(.tcp, .GET, "/v1/areas", headers: [("Authorization", "Bearer \(short)")]).status
                     == 200)
@@ -188,7 +188,7 @@ import Testing
                 Responder(id: "r-bo", name: "Bo", contact: "+46 70 174 06 10", roles: [.firstAid], areas: ["bredang"]),
                 actor: .system)
             let token = try await server.access.tokens.create(
-                name: "bo-phone", role: .responder, responderID: "r-bo", expiresAt: nil, by: .system
+                name: "bo-phone", role: .responder, responderID: "r-bo", expiresAt: nil, by: .desk
             ).secret
             let auth = [("Authorization", "Bearer \(token)")]
             let mine = try await server.send(

@@ -43,14 +43,14 @@ import Testing
             _ = try await server.duty.importRoster(Self.roster, actor: .system)
             for id in ["fa1", "sfa1", "nat"] {
                 tokens[id] = try await server.access.tokens.create(
-                    name: "\(id)-phone", role: .responder, responderID: id, expiresAt: nil, by: .system
+                    name: "\(id)-phone", role: .responder, responderID: id, expiresAt: nil, by: .desk
                 ).secret
             }
             let report = try await server.send(
                 .unix, .POST, "/v1/reports",
                 body: #"{"area": "bredang", "text": "Brand i trapphuset, två skadade", "phase": "during"}"#)
             incident = try report.decode(ReportCreatedBody.self).incident.id
-            try await server.duty.runDueWork()
+            try await server.desk.timers.runDueWork()
         }
 
         static var roster: Roster { CallOutAccessTests.roster }

@@ -60,7 +60,7 @@ import Testing
             #expect(created.incident.needsReview)
             let review = try await server.send(transport, .GET, "/v1/incidents?needs_review=true")
             #expect(try review.decode(PageBody<IncidentBody>.self).items.map(\.id) == [created.incident.id])
-            #expect(created.report.classification?.needsReview == true)
+            #expect((try created.report.classification?.value)?.needsReview == true)
             let opened = try #require(created.timeline.first { $0.kind == "incident.opened" })
             #expect(opened.data["needs_review"] == .bool(true))
             #expect(opened.data["classification"]?["phase"] == .string(created.incident.phase))
@@ -85,7 +85,7 @@ import Testing
 
             let detail = try await server.send(transport, .GET, "/v1/incidents/\(created.incident.id)")
             let incident = try detail.decode(IncidentBody.self)
-            #expect(incident.reports?.first?.classification?.category == .fire)
+            #expect((try incident.reports?.first?.classification?.value)?.category == .fire)
             #expect(!incident.needsReview)
         }
     }

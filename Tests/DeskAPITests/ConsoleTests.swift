@@ -155,7 +155,7 @@ import Testing
                     #expect(refused.status == 403, "\(refused.text)")
                     #expect(refused.text.contains("X-Desk-CSRF"))
                 }
-                #expect(try await server.desk.incidents(IncidentQuery(page: try PageRequest())).items.isEmpty)
+                #expect(try await server.desk.incidents.incidents(IncidentQuery(page: try PageRequest())).items.isEmpty)
                 let stored = try await Self.send(
                     client, server, .POST, "/v1/reports", body: report,
                     headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
@@ -212,7 +212,7 @@ import Testing
         try await TestServer.with { server in
             try await Self.withClient { client in
                 let viewer = try await server.access.tokens.create(
-                    name: "wall", role: .viewer, responderID: nil, expiresAt: nil, by: .system
+                    name: "wall", role: .viewer, responderID: nil, expiresAt: nil, by: .desk
                 ).secret
                 let signed = try await Self.send(
                     client, server, .POST, "/console/sign-in", body: #"{"token": "\#(viewer)"}"#)

@@ -30,7 +30,7 @@ func documentedOperations(_ yaml: String) -> Set<String> {
             let yaml = try await server.send(.tcp, .GET, "/v1/openapi.yaml").text
             let documented = documentedOperations(yaml)
             let registered = Set(
-                DeskHTTP.registeredRoutes(desk: server.desk, duty: server.duty, access: server.access).map {
+                DeskHTTP.registeredRoutes(desk: server.desk, access: server.access).map {
                     "\($0.method) \($0.path)"
                 })
             #expect(registered.count >= 13)

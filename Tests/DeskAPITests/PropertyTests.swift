@@ -29,12 +29,8 @@ import Testing
                 "seed \(seed) iteration \(iteration): \(String(decoding: bytes, as: UTF8.self))")
             guard shape.isObject, let request = try? DeskJSON.decoder().decode(ReportRequest.self, from: Data(bytes))
             else { continue }
-            let submission = ReportSubmission(
-                area: request.area, text: request.text, title: request.title, occurredAt: request.occurredAt,
-                location: request.location, injured: request.injured, ongoing: request.ongoing,
-                category: request.category, phase: request.phase)
             do {
-                _ = try ValidatedReport(submission, areas: areas, limits: ReportLimits(), now: Date())
+                _ = try request.fields.validated(areas: areas, limits: ReportLimits(), now: Date())
                 accepted += 1
             } catch .invalid(let issues) {
                 #expect(!issues.isEmpty && issues.allSatisfy { $0.pointer.hasPrefix("/") })

@@ -49,7 +49,7 @@ import Testing
             for role in AccessRole.allCases {
                 let token = try await server.access.tokens.create(
                     name: "v-\(role.rawValue)", role: role, responderID: role == .responder ? "r-v" : nil,
-                    expiresAt: nil, by: .system
+                    expiresAt: nil, by: .desk
                 ).secret
                 let response = try await server.send(
                     .tcp, .GET, "/v1/verify", headers: [("Authorization", "Bearer \(token)")])

@@ -14,10 +14,11 @@ import Synchronization
 final class TestServer: Sendable {
     let directory: String
     let database: DeskDatabase
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
+    /// The same desk (its duty commands and reads).
+    var duty: Desk { desk }
     let access: AccessControl
-    /// The live event streams' hub, fed by both desks' observers as in deskd.
+    /// The live event streams' hub, fed by the desk's observer as in deskd.
     let events: EventHub
     /// An admin token, sent on every TCP request that brings no Authorization header of its own.
     let adminToken: String
@@ -34,14 +35,13 @@ final class TestServer: Sendable {
     ]
 
     private init(
-        directory: String, database: DeskDatabase, desk: IncidentDesk, duty: DutyDesk, access: AccessControl,
+        directory: String, database: DeskDatabase, desk: Desk, access: AccessControl,
         events: EventHub, adminToken: String, tcpPort: Int, socketPath: String,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
         self.directory = directory
         self.database = database
         self.desk = desk
-        self.duty = duty
         self.access = access
         self.events = events
         self.adminToken = adminToken
@@ -78,31 +78,27 @@ final class TestServer: Sendable {
         _ = try database.syncAreas(areas)
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let hub = EventHub()
-        let desk = IncidentDesk(
-            store: SQLiteDeskStore(database: database), clock: SystemWallClock(), classifier: shippedClassifier,
-            correlation: correlation,
-            observer: { events, incident in
-                metrics.record(events, incident: incident)
-                hub.publish(events, area: incident.areaID)
-            })
-        try await desk.reloadAreas()
+        let effects = APIEffects(metrics: metrics, events: hub)
         let store = SQLiteDeskStore(database: database)
-        let duty = DutyDesk(
-            incidents: store, store: store, clock: SystemWallClock(), areas: { AreaDirectory(desk.areas) },
-            settings: DutySettings(
-                policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)),
-            observer: { events in hub.publish(events, area: nil) })
-        let tokens = TokenAuthority(store: store, clock: SystemWallClock())
+        let duty = DutySettings(
+            policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
+        let desk = Desk(
+            store: store, clock: SystemWallClock(),
+            settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
+            observers: [effects.observe])
+        try await desk.incidents.reloadAreas()
+        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock())
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens)
+        effects.attach(access)
         let adminToken = try await tokens.create(
-            name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .system
+            name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .desk
         ).secret
         let socketPath = directory + "/deskd.sock"
         var logger = Logger(label: "deskd-test")
         logger.logLevel = .error
         let (bound, continuation) = AsyncStream<Listener>.makeStream()
         let services = try DeskServer.services(
-            desk: desk, duty: duty, access: access, settings: settings,
+            desk: desk, access: access, settings: settings,
             listeners: [.tcp(host: "127.0.0.1", port: 0), .unix(path: socketPath)],
             logger: logger, metrics: metrics, events: hub,
             onListening: { listener in
@@ -126,7 +122,7 @@ final class TestServer: Sendable {
             if seen == 2 { break }
         }
         return TestServer(
-            directory: directory, database: database, desk: desk, duty: duty, access: access,
+            directory: directory, database: database, desk: desk, access: access,
             events: hub, adminToken: adminToken, tcpPort: port, socketPath: socketPath,
             group: group,
             task: task
@@ -205,7 +201,7 @@ extension TestServer {
             Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
             actor: .system)
         return try await access.tokens.create(
-            name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .system
+            name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .desk
         ).secret
     }
 }

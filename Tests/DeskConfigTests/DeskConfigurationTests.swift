@@ -100,7 +100,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     @Test func theShippedDemoReportsLoad() throws {
         let reports = try SeedFiles.demoReports(path: repositoryRoot + "/seeds/demo-reports.json")
-        #expect(Set(reports.compactMap(\.phase)) == ["before", "during", "after"])
+        #expect(Set(reports.compactMap(\.phase)) == [.before, .during, .after])
     }
 
     @Test func brokenAreaFilesAreRefusedWithTheReason() throws {

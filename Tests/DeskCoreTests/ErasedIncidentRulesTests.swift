@@ -33,9 +33,8 @@ import Testing
                 _ = try IncidentRules.changePhase(incident, to: .after, reason: "x", limits: limits, stamp: stamp)
             }
             let report = Report(
-                id: ids.next(), incidentID: incident.id, areaID: "bredang", receivedAt: now, occurredAt: nil,
-                title: nil, text: "[erased]", location: nil, reporter: nil, injured: nil, ongoing: nil, category: nil,
-                phase: nil, actor: .system, transport: .internalSource, classification: nil)
+                id: ids.next(), incidentID: incident.id, receivedAt: now, actor: .system, transport: .internalSource,
+                fields: ReportFields(area: "bredang", text: "[erased]"))
             #expect(throws: refused) {
                 _ = try IncidentRules.split(incident, report: report, reason: "x", limits: limits, stamp: stamp)
             }

@@ -80,8 +80,7 @@ import Testing
     }
 
     @Test func openingWritesReceivedThenOpenedEvents() throws {
-        let report = try ValidatedReport(
-            ReportSubmission(area: "bredang", text: "Brand\nmer text", phase: "during"),
+        let report = try ReportFields(area: "bredang", text: "Brand\nmer text", phase: .during).validated(
             areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
             now: now
         )
@@ -89,8 +88,9 @@ import Testing
             Lexicon(
                 rules: [.init(name: "now", target: .phase(.during), weight: 3, terms: ["just nu"])], negators: [],
                 yetTerms: []), model: nil)
+        let verdict = classifier.classify(ClassifierInput(report, now: now))
         let new = NewIncident.opening(
-            with: report, classification: classifier.classify(ClassifierInput(report, now: now)), transport: .unix,
+            with: report, classification: verdict, stored: StoredClassification(verdict), transport: .unix,
             stamp: stamp)
         #expect(new.incident.title == "Brand")
         #expect(new.incident.phase == .during)
@@ -99,14 +99,14 @@ import Testing
         #expect(new.events.allSatisfy { $0.incidentID == new.incident.id && $0.at == now })
         #expect(new.events[1].data["phase_source"] == .string("reporter"))
         #expect(new.incident.needsReview == false)
-        let unclassified = try ValidatedReport(
-            ReportSubmission(area: "bredang", text: "Oklart"),
+        let unclassified = try ReportFields(area: "bredang", text: "Oklart").validated(
             areas: AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")]), limits: ReportLimits(),
             now: now
         )
+        let unsure = classifier.classify(ClassifierInput(unclassified, now: now))
         let opened = NewIncident.opening(
-            with: unclassified, classification: classifier.classify(ClassifierInput(unclassified, now: now)),
-            transport: .tcp, stamp: stamp)
+            with: unclassified, classification: unsure, stored: StoredClassification(unsure), transport: .tcp,
+            stamp: stamp)
         #expect(opened.incident.phase == .unclassified)
         #expect(opened.incident.needsReview)
     }

@@ -28,6 +28,20 @@ import Testing
         }
     }
 
+    @Test func yearsOutsideFourDigitsAreWrittenInFullAndAppendingGivesTheSameText() {
+        // 0000-01-01 and 12000-01-01, around the fast path for years 0...9999.
+        let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
+        #expect(Timestamp.format(yearZero) == "0000-01-01T00:00:00.000Z")
+        let far = Date(timeIntervalSince1970: 316_516_204_800)
+        #expect(Timestamp.format(far) == "12000-01-01T00:00:00.000Z")
+        for seconds in [0.0, 1_795_000_000.123, -1.5] {
+            var bytes = Array("x".utf8)
+            Timestamp.append(Date(timeIntervalSince1970: seconds), to: &bytes)
+            #expect(
+                String(decoding: bytes, as: UTF8.self) == "x" + Timestamp.format(Date(timeIntervalSince1970: seconds)))
+        }
+    }
+
     @Test func truncatedDatesRoundTripBitForBit() throws {
         for _ in 0..<2000 {
             let date = Date(timeIntervalSince1970: Double.random(in: 1_700_000_000...1_900_000_000))

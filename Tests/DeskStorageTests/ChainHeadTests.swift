@@ -10,22 +10,22 @@ import Testing
 @Suite struct ChainHeadTests {
     @Test func aHeadSeenEarlierFindsTheNewestEventsRemovedOrRewritten() async throws {
         let desk = try await TimelineChainTests.filledDesk()
-        let head = try await desk.desk.chainHead()
-        let verified = try await desk.desk.verifyTimeline()
+        let head = try await desk.desk.records.chainHead()
+        let verified = try await desk.desk.records.verify()
         #expect(head.sequence == verified.headSequence && head.hash == verified.head && head.sequence == 9)
         let earlier = try #require(ChainHead("4:" + (try await Self.chainHash(desk, 4))))
-        #expect(try await desk.desk.verifyTimeline(anchor: earlier).anchor?.onChain == true)
-        #expect(try await desk.desk.verifyTimeline(anchor: head).verified)
+        #expect(try await desk.desk.records.verify(anchor: earlier).anchor?.onChain == true)
+        #expect(try await desk.desk.records.verify(anchor: head).verified)
 
         // The newest three events removed: the rest verifies, but the head seen earlier is gone.
         try TimelineChainTests.tamper(desk, "DELETE FROM event WHERE seq > 6")
-        let truncated = try await desk.desk.verifyTimeline(anchor: head)
+        let truncated = try await desk.desk.records.verify(anchor: head)
         #expect(truncated.intact && !truncated.verified)
         #expect(truncated.anchor?.reason == "the timeline ends at event 6: the newest events were removed")
-        #expect(try await desk.desk.verifyTimeline(anchor: earlier).verified)
+        #expect(try await desk.desk.records.verify(anchor: earlier).verified)
         // A head whose hash differs (history rewritten from there on) is not on the chain either.
         let forged = ChainHead(sequence: 4, hash: String(repeating: "a", count: 64))
-        let rewritten = try await desk.desk.verifyTimeline(anchor: forged)
+        let rewritten = try await desk.desk.records.verify(anchor: forged)
         #expect(
             rewritten.anchor?.onChain == false && rewritten.anchor?.reason?.contains("history was rewritten") == true)
     }

@@ -14,30 +14,27 @@ final class SteppingClock: WallClock {
 }
 
 /// A desk over a real SQLite file with correlation on (6 hours, 2 shared words).
-struct CorrelatedDesk {
+struct CorrelatedDesk: Sendable {
     let directory: TemporaryDirectory
     let database: DeskDatabase
-    let desk: IncidentDesk
+    let desk: Desk
     let clock = SteppingClock()
 
     init() async throws {
         directory = try TemporaryDirectory()
         database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         _ = try database.syncAreas(testAreas)
-        desk = IncidentDesk(
-            store: SQLiteDeskStore(database: database), clock: clock, classifier: shippedClassifier,
-            correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
-        try await desk.reloadAreas()
+        desk = try await makeDesk(
+            database, clock: clock, correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
     }
 
     @discardableResult
     func report(_ area: String, _ text: String, ongoing: Bool? = nil) async throws -> ReportReceipt {
-        try await desk.submit(
-            ReportSubmission(area: area, text: text, ongoing: ongoing), actor: .unixUser("officer"), transport: .unix)
+        try await desk.submit(ReportFields(area: area, text: text, ongoing: ongoing))
     }
 
     func kinds(_ incident: DeskID) async throws -> [EventKind] {
-        try await desk.timeline(of: incident.rawValue, page: try PageRequest(limit: 100)).items.map(\.kind)
+        try await desk.incidents.timeline(of: incident.rawValue, page: try PageRequest(limit: 100)).items.map(\.kind)
     }
 }
 
@@ -108,10 +105,10 @@ struct CorrelatedDesk {
         #expect(splitOff.events.map(\.kind) == [.incidentOpened])
         #expect(splitOff.events[0].data["split_from"] == .string(first.incident.id.rawValue))
         #expect(splitOff.events.allSatisfy { $0.sequence > 0 })
-        let moved = try await desk.desk.incident(splitOff.incident.id.rawValue)
+        let moved = try await desk.desk.incidents.incident(splitOff.incident.id.rawValue)
         #expect(moved.reports.map(\.id) == [wrong.report.id])
         #expect(moved.reports[0].text == wrong.report.text)
-        let kept = try await desk.desk.incident(first.incident.id.rawValue)
+        let kept = try await desk.desk.incidents.incident(first.incident.id.rawValue)
         #expect(kept.reports.map(\.id) == [first.report.id])
         #expect(try await desk.kinds(first.incident.id).last == .incidentSplit)
     }
@@ -186,7 +183,7 @@ struct CorrelatedDesk {
         let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen vid Bredängsskolan just nu")
         let rumour = try await desk.report(
             "bredang", "Rykten säger att fler bilar på parkeringen vid Bredängsskolan ska brännas i helgen")
-        #expect(rumour.report.classification?.phase == .before)
+        #expect(rumour.report.classification?.verdict?.phase == .before)
         #expect(rumour.incident.id == fire.incident.id)
         #expect(rumour.incident.phase == .during)
         #expect(!rumour.events.contains { $0.kind == .phaseChanged && $0.data["report_id"] != nil })
@@ -198,7 +195,7 @@ struct CorrelatedDesk {
         // Since the phase model (issue 15) "Bilen på parkeringen, brand" reads as a confident fire.
         let vague = try await desk.report("bredang", "Parkeringen vid skolan, oklart")
         #expect(vague.incident.id == fire.incident.id)
-        #expect(vague.report.classification?.needsReview == true)
+        #expect(vague.report.classification?.verdict?.needsReview == true)
         #expect(vague.incident.phase == .during)
     }
 
@@ -213,7 +210,7 @@ struct CorrelatedDesk {
         #expect(update.events.map(\.kind) == [.classificationConfirmed])
         #expect(update.events[0].data["was_needing_review"] == .bool(true))
         #expect(update.events[0].actor == .unixUser("officer"))
-        let stored = try await desk.desk.incident(vague.incident.id.rawValue)
+        let stored = try await desk.desk.incidents.incident(vague.incident.id.rawValue)
         #expect(stored.incident.needsReview == false)
     }
 

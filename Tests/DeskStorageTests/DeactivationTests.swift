@@ -10,7 +10,7 @@ import Testing
     @Test func aRosterImportDeactivatingSomeoneHandsTheirCallOutsOn() async throws {
         let fixture = try await DutyFixture(policy: firstAidOnly)
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         #expect(try await fixture.callOuts(incident).map(\.responderID) == ["fa1", "fa2"])
         _ = try await fixture.duty.acknowledge(
             "\(try await fixture.callOuts(incident)[1].id)", note: nil, actor: .unixUser("bo"))
@@ -30,7 +30,7 @@ import Testing
         #expect(kinds.filter { $0 == "callout.escalated" }.count == 2)
         // Later escalations never come back to them.
         fixture.clock.advance(minutes: 5)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         #expect(
             try await fixture.callOuts(incident).filter(\.state.isOpen).map(\.responderID).sorted() == ["co1", "nat"])
     }

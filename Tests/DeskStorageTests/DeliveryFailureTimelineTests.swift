@@ -14,7 +14,7 @@ import Testing
         let fixture = try await DutyFixture(
             policy: firstAidOnly, receivers: ["ops"], attempts: { new in attempts.withLock { $0 += new } })
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         // The receiver is down for the whole day (WebhookDeliveryTests covers the real HTTP path).
         let sender = DownReceiver()
 
@@ -22,7 +22,7 @@ import Testing
         var rounds = 0
         while rounds < 600 {
             rounds += 1
-            _ = try await fixture.duty.deliverDue(using: sender)
+            _ = try await fixture.duty.timers.deliverDue(using: sender)
             let gaveUp = attempts.withLock { list in
                 list.filter { if case .gaveUp = $0.outcome { true } else { false } }
             }
@@ -40,12 +40,14 @@ import Testing
             #expect({ if case .gaveUp = list.last?.outcome { true } else { false } }())
         }
         // …but the timeline has two failure events per delivery: the first and the give-up.
-        let failures = try await fixture.desk.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500))
-            .items.filter { $0.kind == .notificationFailed }
+        let failures = try await fixture.desk.incidents.timeline(
+            of: incident.id.rawValue, page: try PageRequest(limit: 500)
+        )
+        .items.filter { $0.kind == .notificationFailed }
         #expect(failures.count == 4)
         #expect(failures.filter { $0.data["gave_up"] == .bool(true) }.count == 2)
         #expect(failures.filter { $0.data["attempt"] == .int(1) }.count == 2)
-        #expect(try await fixture.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.records.verify().intact)
         #expect(sender.sent.withLock { $0 } == observed.count)
     }
 }

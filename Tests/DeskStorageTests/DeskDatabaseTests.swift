@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A temporary directory removed when the test ends.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {
@@ -22,7 +22,7 @@ struct TestClock: WallClock {
 
 let allMigrations = [
     "v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access", "v7-retention",
-    "v8-idempotent-responses",
+    "v8-idempotent-responses", "v9-one-idempotency-scheme", "v10-indexes-for-timers-and-status",
 ]
 
 let testAreas = [
@@ -80,7 +80,7 @@ let testAreas = [
 @Suite struct SQLiteDeskStoreTests {
     let directory: TemporaryDirectory
     let database: DeskDatabase
-    let desk: IncidentDesk
+    let desk: Desk
 
     /// A desk over a fresh database; `correlation` is off unless a test turns it on.
     init(correlation: CorrelationPolicy = CorrelationPolicy(window: 0), clock: any WallClock = TestClock()) async throws
@@ -88,18 +88,14 @@ let testAreas = [
         directory = try TemporaryDirectory()
         database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         _ = try database.syncAreas(testAreas)
-        desk = IncidentDesk(
-            store: SQLiteDeskStore(database: database), clock: clock, classifier: shippedClassifier,
-            correlation: correlation)
-        try await desk.reloadAreas()
+        desk = try await makeDesk(database, clock: clock, correlation: correlation)
     }
 
     @discardableResult
     func report(
-        _ area: String = "bredang", _ text: String = "Brand", phase: String? = "during"
+        _ area: String = "bredang", _ text: String = "Brand", phase: Phase? = .during
     ) async throws -> ReportReceipt {
-        try await desk.submit(
-            ReportSubmission(area: area, text: text, phase: phase), actor: .unixUser("tester"), transport: .unix)
+        try await desk.submit(ReportFields(area: area, text: text, phase: phase), actor: .unixUser("tester"))
     }
 
     @Test func aReportIsStoredWithItsIncidentAndNumberedEvents() async throws {
@@ -107,7 +103,7 @@ let testAreas = [
         #expect(receipt.events.map(\.kind) == [.reportReceived, .incidentOpened])
         #expect(receipt.events[0].sequence > 0)
         #expect(receipt.events[1].sequence == receipt.events[0].sequence + 1)
-        let detail = try await desk.incident(receipt.incident.id.rawValue)
+        let detail = try await desk.incidents.incident(receipt.incident.id.rawValue)
         #expect(detail.incident == receipt.incident)
         #expect(detail.reports == [receipt.report])
         #expect(try database.rowCounts() == ["area": 3, "incident": 1, "report": 1, "event": 2])
@@ -126,7 +122,7 @@ let testAreas = [
             _ = try await desk.close("0193f0a2-7c4e-7a31-8c2d-3f5e6a7b8c9d", outcome: "x", actor: .system)
         }
         #expect(try database.rowCounts() == before)
-        #expect(try await desk.incident(receipt.incident.id.rawValue).incident == receipt.incident)
+        #expect(try await desk.incidents.incident(receipt.incident.id.rawValue).incident == receipt.incident)
     }
 
     @Test func timelineEventsCannotBeUpdatedOrDeleted() async throws {
@@ -150,28 +146,30 @@ let testAreas = [
         var seen: [DeskID] = []
         var cursor: PageCursor?
         repeat {
-            let page = try await desk.incidents(IncidentQuery(page: try PageRequest(limit: 3, cursor: cursor)))
+            let page = try await desk.incidents.incidents(
+                IncidentQuery(page: try PageRequest(limit: 3, cursor: cursor)))
             #expect(page.items.count <= 3)
             seen += page.items.map(\.id)
             cursor = page.nextCursor
         } while cursor != nil
         #expect(seen == opened.reversed())
-        let bredang = try await desk.incidents(IncidentQuery(area: "bredang", page: try PageRequest()))
+        let bredang = try await desk.incidents.incidents(IncidentQuery(area: "bredang", page: try PageRequest()))
         #expect(bredang.items.count == 4)
         #expect(bredang.items.allSatisfy { $0.areaID == "bredang" })
-        let future = try await desk.incidents(
+        let future = try await desk.incidents.incidents(
             IncidentQuery(since: Date().addingTimeInterval(60), page: try PageRequest()))
         #expect(future.items.isEmpty)
         _ = try await desk.close(opened[0].rawValue, outcome: "klart", actor: .system)
-        let closed = try await desk.incidents(IncidentQuery(status: .closed, page: try PageRequest()))
+        let closed = try await desk.incidents.incidents(IncidentQuery(status: .closed, page: try PageRequest()))
         #expect(closed.items.map(\.id) == [opened[0]])
     }
 
     @Test func theGlobalTimelinePagesInOrder() async throws {
         for index in 0..<4 { try await report("satra", "Rapport \(index)") }
-        let first = try await desk.timeline(since: nil, page: try PageRequest(limit: 5))
+        let first = try await desk.incidents.timeline(since: nil, page: try PageRequest(limit: 5))
         #expect(first.items.count == 5)
-        let rest = try await desk.timeline(since: nil, page: try PageRequest(limit: 5, cursor: first.nextCursor))
+        let rest = try await desk.incidents.timeline(
+            since: nil, page: try PageRequest(limit: 5, cursor: first.nextCursor))
         #expect(rest.items.count == 3)
         #expect(rest.nextCursor == nil)
         let sequences = (first.items + rest.items).map(\.sequence)

@@ -49,37 +49,32 @@ let dutyRoster: Roster = {
 struct DutyFixture {
     let directory: TemporaryDirectory
     let database: DeskDatabase
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
+    /// The same desk (the duty commands and reads are on it too).
+    var duty: Desk { desk }
     let clock: DutyClock
 
     init(
         policy: TriggerPolicy = .standard, receivers: [String] = [], reopening other: DutyFixture? = nil,
-        attempts: @escaping DeliveryObserver = { _ in }
+        attempts: @escaping @Sendable ([DeliveryAttempt]) -> Void = { _ in }
     ) async throws {
         directory = try other?.directory ?? TemporaryDirectory()
         clock = other?.clock ?? DutyClock(dutyStart)
         database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         if other == nil { _ = try database.syncAreas(testAreas) }
-        let store = SQLiteDeskStore(database: database)
-        desk = IncidentDesk(store: store, clock: clock, classifier: shippedClassifier)
-        try await desk.reloadAreas()
         var policy = policy
         policy.nationalDutyOfficers = ["nat"]
-        let areas: @Sendable () -> AreaDirectory = { [desk] in AreaDirectory(desk.areas) }
-        duty = DutyDesk(
-            incidents: store, store: store, clock: clock, areas: areas,
-            settings: DutySettings(
+        desk = try await makeDesk(
+            database, clock: clock,
+            duty: DutySettings(
                 policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
-                receivers: receivers), deliveries: attempts)
-        if other == nil { _ = try await duty.importRoster(dutyRoster, actor: .system) }
+                receivers: receivers),
+            observers: [{ effects in if !effects.attempts.isEmpty { attempts(effects.attempts) } }])
+        if other == nil { _ = try await desk.importRoster(dutyRoster, actor: .system) }
     }
 
     func report(_ text: String, area: String = "bredang", phase: Phase? = nil) async throws -> Incident {
-        try await desk.submit(
-            ReportSubmission(area: area, text: text, phase: phase?.rawValue), actor: .unixUser("officer"),
-            transport: .unix
-        ).incident
+        try await desk.submit(ReportFields(area: area, text: text, phase: phase)).incident
     }
 
     func callOuts(_ incident: Incident, role: DutyRole? = nil) async throws -> [CallOut] {
@@ -90,7 +85,8 @@ struct DutyFixture {
     }
 
     func kinds(_ incident: Incident) async throws -> [String] {
-        try await desk.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500)).items.map(\.kind.rawValue)
+        try await desk.incidents.timeline(of: incident.id.rawValue, page: try PageRequest(limit: 500)).items.map(
+            \.kind.rawValue)
     }
 }
 
@@ -100,7 +96,7 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     @Test func aDuringReportCallsOutWhoIsOnDuty() async throws {
         let fixture = try await DutyFixture()
         let incident = try await fixture.report("Skottlossning på torget, två skadade", phase: .during)
-        let summary = try await fixture.duty.runDueWork()
+        let summary = try await fixture.duty.timers.runDueWork()
         #expect(summary.incidentsStaffed == 1 && summary.callOutsCreated == 3)
         let firstAid = try await fixture.callOuts(incident, role: .firstAid)
         #expect(firstAid.map(\.responderID) == ["fa1", "fa2"])
@@ -109,20 +105,20 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(firstAid[0].dueAt == dutyStart.addingTimeInterval(300))
         #expect(try await fixture.callOuts(incident, role: .psychosocial).map(\.responderID) == ["ps1"])
         // Running again does nothing more: the phase is staffed once.
-        #expect(try await fixture.duty.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
         #expect(try await fixture.kinds(incident).filter { $0 == "callout.created" }.count == 3)
     }
 
     @Test func escalationWalksTheChainToUnstaffed() async throws {
         let fixture = try await DutyFixture(policy: firstAidOnly)
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         // Each 5 minutes without an answer moves every open call-out one step down the chain:
         // the rest of the rotation, the neighbour's rotation, the coordinator, the national officer.
         var called: [[String]] = []
         for _ in 0..<4 {
             fixture.clock.advance(minutes: 5)
-            try await fixture.duty.runDueWork()
+            try await fixture.duty.timers.runDueWork()
             called.append(
                 try await fixture.callOuts(incident).filter { $0.state.isOpen }.map(\.responderID).sorted())
         }
@@ -131,19 +127,19 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(all.map(\.responderID) == ["fa1", "fa2", "fa3", "sfa1", "co1", "nat"])
         #expect(all.filter { $0.state == .escalated }.count == 4)
         #expect(all.filter { $0.state == .expired }.map(\.responderID).sorted() == ["co1", "nat"])
-        #expect(try await fixture.duty.isUnstaffed(incident.id))
+        #expect(try await fixture.duty.duty.isUnstaffed(incident.id))
         let kinds = try await fixture.kinds(incident)
         #expect(kinds.filter { $0 == "incident.unstaffed" }.count == 1)
         #expect(kinds.filter { $0 == "callout.escalated" }.count == 4)
         // Nothing is left to do.
         fixture.clock.advance(minutes: 60)
-        #expect(try await fixture.duty.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
     }
 
     @Test func declineEscalatesAtOnceAndOnlyTheResponderMayAnswer() async throws {
         let fixture = try await DutyFixture(policy: firstAidOnly)
         let incident = try await fixture.report("Knivskuren man vid centrum", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         let annas = try await fixture.duty.callOuts(CallOutQuery(), mine: .unixUser("anna"))
         #expect(annas.map(\.responderID) == ["fa1"])
         // bo (fa2) may not answer anna's call-out.
@@ -174,7 +170,7 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(acknowledged.callOut.state == .acknowledged)
         // An acknowledged call-out never escalates.
         fixture.clock.advance(minutes: 30)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         #expect(try await fixture.callOuts(incident).first { $0.responderID == "fa2" }?.state == .acknowledged)
         let kinds = try await fixture.kinds(incident)
         #expect(kinds.contains("callout.declined") && kinds.contains("callout.acknowledged"))
@@ -183,30 +179,30 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     @Test func aRestartInTheMiddleOfAnEscalationNeitherLosesNorRepeatsAStep() async throws {
         let first = try await DutyFixture(policy: firstAidOnly)
         let incident = try await first.report("Explosion i källaren, flera skadade", phase: .during)
-        try await first.duty.runDueWork()
+        try await first.duty.timers.runDueWork()
         first.clock.advance(minutes: 7)
         try first.database.close()
         // The daemon was down when the call-outs ran out; a new one over the same file escalates
         // each exactly once, even when its timers run twice.
         let second = try await DutyFixture(policy: firstAidOnly, reopening: first)
-        let summary = try await second.duty.runDueWork()
+        let summary = try await second.duty.timers.runDueWork()
         #expect(summary.escalated == 2)
-        #expect(try await second.duty.runDueWork().escalated == 0)
+        #expect(try await second.duty.timers.runDueWork().escalated == 0)
         let all = try await second.callOuts(incident)
         #expect(all.map(\.responderID) == ["fa1", "fa2", "fa3", "sfa1"])
         #expect(all.map(\.step) == [0, 0, 1, 1])
         #expect(try await second.kinds(incident).filter { $0 == "callout.escalated" }.count == 2)
-        #expect(try await second.desk.verifyTimeline().intact)
+        #expect(try await second.desk.records.verify().intact)
     }
 
     @Test func theAfterPhaseCallsPsychosocialSupportAndSchedulesFollowUps() async throws {
         let fixture = try await DutyFixture()
         let incident = try await fixture.report("Skottlossning vid skolan, en skadad", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         let update = try await fixture.desk.changePhase(
             of: incident.id.rawValue, to: .after, reason: "acute phase over", actor: .unixUser("officer"))
         #expect(update.incident.phase == .after)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         // ps1 was called on scene already; after needs two, so ps2 is added (nobody twice).
         let psychosocial = try await fixture.callOuts(incident, role: .psychosocial)
         #expect(psychosocial.map(\.responderID) == ["ps1", "ps2"])
@@ -224,18 +220,18 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
                 rules: [.init(phase: .after, role: .psychosocial, count: 1, ackWithin: 3600, followUps: [86_400])],
                 followUpGrace: 6 * 3600))
         let incident = try await fixture.report("Boende är rädda efter branden", phase: .after)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         let followUp = try #require(try await fixture.duty.followUps(FollowUpQuery(), mine: nil).first)
         #expect(followUp.ownerID == "ps1" && followUp.dueAt == dutyStart.addingTimeInterval(86_400))
         fixture.clock.advance(days: 1)
         #expect(try await fixture.duty.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).isEmpty)
         fixture.clock.advance(minutes: 1)
         #expect(try await fixture.duty.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).count == 1)
-        try await fixture.duty.runDueWork()  // within the grace: still with its owner
-        #expect(try await fixture.duty.followUp(followUp.id)?.state == .open)
+        try await fixture.duty.timers.runDueWork()  // within the grace: still with its owner
+        #expect(try await fixture.duty.duty.followUp(followUp.id)?.state == .open)
         fixture.clock.advance(minutes: 6 * 60)
-        #expect(try await fixture.duty.runDueWork().followUpsEscalated == 1)
-        let escalated = try #require(try await fixture.duty.followUp(followUp.id))
+        #expect(try await fixture.duty.timers.runDueWork().followUpsEscalated == 1)
+        let escalated = try #require(try await fixture.duty.duty.followUp(followUp.id))
         #expect(escalated.state == .escalated && escalated.escalatedTo == "co1")
         // The coordinator sees it as theirs and completes it; completing twice conflicts.
         #expect(try await fixture.duty.followUps(FollowUpQuery(), mine: .unixUser("cora")).map(\.id) == [followUp.id])
@@ -258,17 +254,17 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     @Test func closingAnIncidentCancelsItsOpenCallOuts() async throws {
         let fixture = try await DutyFixture(policy: firstAidOnly)
         let incident = try await fixture.report("Bilbrand på parkeringen", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "false alarm", actor: .unixUser("officer"))
-        #expect(try await fixture.duty.runDueWork().cancelled == 2)
+        #expect(try await fixture.duty.timers.runDueWork().cancelled == 2)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.cancelled, .cancelled])
         fixture.clock.advance(minutes: 10)
-        #expect(try await fixture.duty.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
     }
 
     @Test func rosterChangesAreCheckedAndRecorded() async throws {
         let fixture = try await DutyFixture()
-        let slot = try await fixture.duty.onDuty(area: "Bredäng", role: .firstAid, at: nil)
+        let slot = try await fixture.duty.duty.onDuty(area: "Bredäng", role: .firstAid, at: nil)
         #expect(slot.map { $0.onDuty?.id } == ["fa1"])
         #expect(slot[0].next?.id == "fa2")
         #expect(slot[0].nextHandoff == Timestamp.parse("2026-11-21T07:00:00.000Z"))
@@ -276,7 +272,7 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         let override = try await fixture.duty.addOverride(
             area: "bredang", role: .firstAid, responder: "fa3", starts: dutyStart, ends: dutyStart + 7200,
             reason: "swap with anna", actor: .unixUser("cora"))
-        #expect(try await fixture.duty.onDuty(area: "bredang", role: .firstAid, at: nil)[0].onDuty?.id == "fa3")
+        #expect(try await fixture.duty.duty.onDuty(area: "bredang", role: .firstAid, at: nil)[0].onDuty?.id == "fa3")
         #expect(override.id.hasPrefix("o-"))
         // Bad input names the field and changes nothing.
         await #expect(throws: DeskError.self) {
@@ -310,8 +306,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         broken.rotations.append(broken.rotations[0])
         broken.rotations[4].id = "copy"
         await #expect(throws: DeskError.self) { _ = try await fixture.duty.importRoster(broken, actor: .system) }
-        #expect(try await fixture.duty.roster().rotations.count == 4)
-        let events = try await fixture.desk.timeline(since: nil, page: try PageRequest(limit: 100)).items
+        #expect(try await fixture.duty.duty.roster().rotations.count == 4)
+        let events = try await fixture.desk.incidents.timeline(since: nil, page: try PageRequest(limit: 100)).items
         #expect(
             events.map(\.kind.rawValue).filter {
                 $0.hasPrefix("roster.") || $0.hasPrefix("responder.") || $0.hasPrefix("override.")

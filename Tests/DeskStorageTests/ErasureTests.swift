@@ -47,10 +47,10 @@ import Testing
         }
 
         func text(of incident: DeskID) async throws -> String {
-            let (detail, timeline) = try await desk.desk.export(incident.rawValue)
+            let (detail, timeline) = try await desk.desk.incidents.export(incident.rawValue)
             return
                 ([detail.incident.title, detail.incident.outcome ?? ""] + detail.reports.map(\.text)
-                + timeline.map { JSONValue.object($0.data).canonicalText }).joined(separator: "\n")
+                + timeline.map { $0.data.json }).joined(separator: "\n")
         }
     }
 
@@ -86,7 +86,7 @@ import Testing
         #expect(Set(purged.incidents) == [other.incident.id, third.incident.id])
         #expect(try await !fixture.text(of: other.incident.id).contains("Olle"))
         #expect(try await !fixture.text(of: third.incident.id).contains("Olle"))
-        #expect(try await fixture.desk.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.desk.records.verify().intact)
     }
 
     /// A fault in one incident's erasure (here a trigger the test adds) leaves that incident for the
@@ -106,7 +106,7 @@ import Testing
         #expect(purged.incidents == [other.incident.id])
         #expect(try await !fixture.text(of: other.incident.id).contains("Olle"))
         #expect(try await fixture.text(of: fixture.incident).contains("Karin"))
-        #expect(try await fixture.desk.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.desk.records.verify().intact)
 
         // Once the fault is gone, the next purge erases it.
         try await fixture.execute("DROP TRIGGER test_refuses_erasure")
@@ -161,7 +161,7 @@ import Testing
         #expect(try await fixture.purge().incidents == [fixture.incident])
         let text = try await fixture.text(of: fixture.incident)
         #expect(!text.contains("Olle") && !text.contains("Karin"), "\(text)")
-        #expect(try await fixture.desk.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.desk.records.verify().intact)
         // Nothing is left: the next purge finds nothing.
         #expect(try await fixture.desk.desk.purge(dryRun: true, actor: .system).incidents.isEmpty)
     }
@@ -172,7 +172,7 @@ import Testing
         let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let incident = try await fixture.report("Brand hos familjen Andersson på Ålgrytevägen 5", phase: .during)
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         func bodies() async throws -> [String] {
             try await fixture.database.pool.read { db in
                 try String.fetchAll(
@@ -190,7 +190,7 @@ import Testing
             !after.contains { $0.contains("Andersson") || $0.contains("+46 70 000") || $0.contains("FA1") }, "\(after)")
         // What stays is structured: the kind, the delivery id, the incident id.
         #expect(after.allSatisfy { $0.contains(incident.id.rawValue) && $0.contains("callout.created") })
-        #expect(try await fixture.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.records.verify().intact)
     }
 
     /// A follow-up still owed when its incident is erased may be escalated and done afterwards (the
@@ -210,7 +210,7 @@ import Testing
                     arguments: [incident.id.rawValue]) ?? 0
             }
         }
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         let followUp = try #require(
             try await fixture.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil).first)
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "Släckt", actor: .system)
@@ -219,7 +219,7 @@ import Testing
         #expect(try await contacts() == 0)
         // Overdue: the coordinator gets it, with a webhook notice naming them.
         fixture.clock.advance(days: 11)
-        #expect(try await fixture.duty.runDueWork().followUpsEscalated == 1)
+        #expect(try await fixture.duty.timers.runDueWork().followUpsEscalated == 1)
         #expect(try await contacts() == 1)
         _ = try await fixture.duty.complete(
             followUp.id.rawValue, outcome: "Karin Andersson mår bättre", actor: .system, bound: followUp.ownerID)
@@ -227,11 +227,11 @@ import Testing
 
         let again = try await fixture.desk.purge(dryRun: false, actor: .system)
         #expect(again.incidents == [incident.id] && again.followUps == 1)
-        #expect(try await fixture.duty.followUp(followUp.id)?.outcome == "[erased]")
+        #expect(try await fixture.duty.duty.followUp(followUp.id)?.outcome == "[erased]")
         #expect(try await contacts() == 0)
-        let (_, timeline) = try await fixture.desk.export(incident.id.rawValue)
-        let text = timeline.map { JSONValue.object($0.data).canonicalText }.joined(separator: "\n")
+        let (_, timeline) = try await fixture.desk.incidents.export(incident.id.rawValue)
+        let text = timeline.map { $0.data.json }.joined(separator: "\n")
         #expect(!text.contains("Andersson"), "\(text)")
-        #expect(try await fixture.desk.verifyTimeline().intact)
+        #expect(try await fixture.desk.records.verify().intact)
     }
 }

@@ -24,12 +24,8 @@ import Testing
         let path = directory.path + "/deskd.sqlite"
         let database = try DeskDatabase(path: path)
         _ = try database.syncAreas(testAreas)
-        let desk = IncidentDesk(
-            store: SQLiteDeskStore(database: database), clock: TestClock(), classifier: shippedClassifier)
-        try await desk.reloadAreas()
-        _ = try await desk.submit(
-            ReportSubmission(area: "bredang", text: "Brand i källaren", phase: "during"), actor: .unixUser("officer"),
-            transport: .unix)
+        let desk = try await makeDesk(database, clock: TestClock())
+        try await desk.submit(ReportFields(area: "bredang", text: "Brand i källaren", phase: .during))
         for file in [path, path + "-wal", path + "-shm"] {
             #expect(mode(file) == 0o600, "\(file)")
         }

@@ -13,14 +13,14 @@ import Testing
         let officer = Actor.unixUser("officer")
         func report(_ text: String, name: String) async throws -> Incident {
             try await desk.submit(
-                ReportSubmission(
-                    area: "bredang", text: text, reporter: Reporter(name: name, contact: "070-174 06 \(name.count)"),
-                    phase: "during"), actor: officer, transport: .unix
+                ReportFields(
+                    area: "bredang", text: text, reporterName: name, reporterContact: "070-174 06 \(name.count)",
+                    phase: .during), actor: officer
             ).incident
         }
         // Closed 60 days ago (erased), closed 10 days ago (kept), still open (kept).
         let old = try await report("Brand hos familjen Andersson på Ålgrytevägen 5", name: "Karin Andersson")
-        try await fixture.duty.runDueWork()
+        try await fixture.duty.timers.runDueWork()
         let oldCallOut = try #require(try await fixture.callOuts(old).first)
         _ = try await fixture.duty.decline(
             oldCallOut.id.rawValue, reason: "Jag känner familjen Andersson", actor: .unixUser("anna"))
@@ -36,29 +36,29 @@ import Testing
         #expect(dryRun.incidents == [old.id])
         #expect(dryRun.reports == 1 && dryRun.events >= 3 && dryRun.callOuts == 1)
         // A dry run changes nothing.
-        #expect(try await desk.incident(old.id.rawValue).reports[0].text.contains("Andersson"))
+        #expect(try await desk.incidents.incident(old.id.rawValue).reports[0].text.contains("Andersson"))
 
         let purged = try await desk.purge(dryRun: false, actor: .unixUser("root"))
         #expect(purged.incidents == [old.id] && !purged.dryRun)
-        let erased = try await desk.incident(old.id.rawValue)
+        let erased = try await desk.incidents.incident(old.id.rawValue)
         #expect(erased.reports[0].text == "[erased]")
-        #expect(erased.reports[0].reporter == nil)
+        #expect(erased.reports[0].reporterName == nil)
         #expect(erased.incident.title == "[erased]" && erased.incident.outcome == "[erased]")
         // Classification and counts stay.
         #expect(erased.incident.phase == .during && erased.incident.reportCount == 1)
         #expect(erased.reports[0].classification != nil)
-        let (_, timeline) = try await desk.export(old.id.rawValue)
-        let text = timeline.map { JSONValue.object($0.data).canonicalText }.joined(separator: "\n")
+        let (_, timeline) = try await desk.incidents.export(old.id.rawValue)
+        let text = timeline.map { $0.data.json }.joined(separator: "\n")
         #expect(!text.contains("Andersson"), "\(text)")
         #expect(timeline.map(\.kind).contains(.noteAdded))
-        #expect(try await fixture.duty.callOut(oldCallOut.id)?.reason == "[erased]")
+        #expect(try await fixture.duty.duty.callOut(oldCallOut.id)?.reason == "[erased]")
         // The others are untouched.
-        #expect(try await desk.incident(recent.id.rawValue).reports[0].text.contains("Berg"))
-        #expect(try await desk.incident(open.id.rawValue).reports[0].reporter?.name == "Lisa Ek")
+        #expect(try await desk.incidents.incident(recent.id.rawValue).reports[0].text.contains("Berg"))
+        #expect(try await desk.incidents.incident(open.id.rawValue).reports[0].reporterName == "Lisa Ek")
         // The chain verifies, and a second purge finds nothing more.
-        #expect(try await desk.verifyTimeline().intact)
+        #expect(try await desk.records.verify().intact)
         #expect(try await desk.purge(dryRun: true, actor: .system).incidents.isEmpty)
-        let purgeEvents = try await desk.timeline(since: nil, page: try PageRequest(limit: 500)).items
+        let purgeEvents = try await desk.incidents.timeline(since: nil, page: try PageRequest(limit: 500)).items
             .filter { $0.kind == .retentionPurged }
         #expect(purgeEvents.count == 1 && purgeEvents[0].actor == .unixUser("root"))
 
@@ -70,7 +70,7 @@ import Testing
                     WHERE seq = (SELECT min(seq) FROM event WHERE incident_id = ?)
                     """, arguments: [recent.id.rawValue])
         }
-        let broken = try await desk.verifyTimeline()
+        let broken = try await desk.records.verify()
         #expect(broken.broken?.reason.contains("no retention purge lists it") == true)
     }
 

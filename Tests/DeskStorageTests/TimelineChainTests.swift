@@ -34,7 +34,7 @@ import Testing
 
     @Test func anUntouchedTimelineVerifies() async throws {
         let desk = try await Self.filledDesk()
-        let result = try await desk.desk.verifyTimeline()
+        let result = try await desk.desk.records.verify()
         #expect(result.intact)
         #expect(result.events == 9)
         #expect(result.head.count == 64)
@@ -44,7 +44,7 @@ import Testing
     @Test func anEditedEventIsCaught() async throws {
         let desk = try await Self.filledDesk()
         try Self.tamper(desk, "UPDATE event SET data = '{\"text\":\"Allt lugnt\"}' WHERE seq = 6")
-        let result = try await desk.desk.verifyTimeline()
+        let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 6)
         #expect(result.broken?.reason.contains("edited") == true)
         #expect(result.events == 5)
@@ -57,7 +57,7 @@ import Testing
             try EventRecord.fetchOne(db, sql: "SELECT * FROM event WHERE seq = 4").map(TimelineChain.contentHash(of:))
         }
         try Self.tamper(desk, "UPDATE event SET content_hash = '\(fixed ?? "")' WHERE seq = 4")
-        let result = try await desk.desk.verifyTimeline()
+        let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 4)
         #expect(result.broken?.reason.contains("chain hash") == true)
     }
@@ -65,7 +65,7 @@ import Testing
     @Test func aDeletedEventIsCaught() async throws {
         let desk = try await Self.filledDesk()
         try Self.tamper(desk, "DELETE FROM event WHERE seq = 5")
-        let result = try await desk.desk.verifyTimeline()
+        let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 6)
         #expect(result.broken?.reason.contains("removed") == true)
     }
@@ -79,7 +79,7 @@ import Testing
             UPDATE event SET seq = 2 WHERE seq = 3;
             UPDATE event SET seq = 3 WHERE seq = 100;
             """)
-        let result = try await desk.desk.verifyTimeline()
+        let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 2)
     }
 

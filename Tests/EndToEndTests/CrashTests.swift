@@ -1,3 +1,4 @@
+import DeskAPIModels
 import Foundation
 import Testing
 
@@ -83,5 +84,143 @@ import Testing
                 #expect(counts.filter { $0.value != 1 }.isEmpty, "lost: \(counts.filter { $0.value != 1 })")
             }
         }
+    }
+
+    /// One keyed write over the Unix socket as curl sends it: status and whether it was a replay.
+    static func keyed(_ socket: String, _ path: String, key: String, body: String) -> (Int, Bool)? {
+        let arguments = [
+            "-s", "-o", "/dev/null", "-D", "-", "-m", "5", "-X", "POST", "-H", "Content-Type: application/json",
+            "-H", "Idempotency-Key: \(key)", "-d", body, "--unix-socket", socket, "http://localhost" + path,
+        ]
+        guard let result = try? runProgram("/usr/bin/curl", arguments), result.status == 0,
+            let statusLine = result.stdout.split(separator: "\r\n").first,
+            let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return (status, result.stdout.lowercased().contains("idempotent-replayed: true"))
+    }
+
+    /// Notes, phase changes and a call-out answer, each with its own Idempotency-Key, under
+    /// kill -9; then every one retried with its key, as a client that lost the answer does: each
+    /// is stored exactly once, and those acknowledged before the kill are answered as replays.
+    @Test func keyedChangesRetriedAfterKillMinus9HappenExactlyOnce() throws {
+        let daemon = try DaemonProcess(roster: true)
+        try daemon.start()
+        let slots = try decodeJSON(
+            RosterSlotsBody.self,
+            try daemon.ctl("roster", "show", "--area", "rinkeby", "--role", "first_aid", "--json").stdout)
+        let onDuty = try #require(slots.slots.first?.onDuty)
+        #expect(try daemon.ctl("responder", "update", onDuty.id, "--unix-user", currentUserName()).status == 0)
+        let reported = try daemon.ctl(
+            "report", "--area", "rinkeby", "--phase", "during", "--json", "--text", "Skottlossning vid torget nu")
+        let incident = try decodeJSON(ReportCreatedBody.self, reported.stdout).incident.id
+        var mine: [CallOutBody] = []
+        for _ in 0..<100 where mine.isEmpty {
+            mine = try decodeJSON(
+                ItemsBody<CallOutBody>.self, try daemon.ctl("callout", "list", "--mine", "--json").stdout
+            ).items
+            if mine.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let callOut = try #require(mine.first)
+
+        /// Every keyed write attempted: path, key, body, and whether it was acknowledged.
+        final class Writes: @unchecked Sendable {
+            struct Write {
+                var path: String
+                var key: String
+                var body: String
+                var acknowledged = false
+            }
+            private let lock = NSLock()
+            private var list: [Write] = []
+            func attempt(_ write: Write) -> Int {
+                lock.withLock {
+                    list.append(write); return list.count - 1
+                }
+            }
+            func acknowledge(_ index: Int) { lock.withLock { list[index].acknowledged = true } }
+            var all: [Write] { lock.withLock { list } }
+        }
+        let writes = Writes()
+        let socket = daemon.socketPath
+        let deadline = Date().addingTimeInterval(1.5)
+        let base = "/v1/incidents/\(incident)"
+        let notes = Thread {
+            var index = 0
+            while Date() < deadline {
+                let write = Writes.Write(
+                    path: base + "/notes", key: "note-\(index)", body: #"{"text": "Anteckning \#(index)"}"#)
+                index += 1
+                let slot = writes.attempt(write)
+                guard let (status, _) = Self.keyed(socket, write.path, key: write.key, body: write.body),
+                    (200..<300).contains(status)
+                else { return }
+                writes.acknowledge(slot)
+            }
+        }
+        let phases = Thread {
+            var index = 0
+            while Date() < deadline {
+                let phase = index % 2 == 0 ? "after" : "during"
+                let write = Writes.Write(
+                    path: base + "/phase", key: "phase-\(index)",
+                    body: #"{"phase": "\#(phase)", "reason": "Skifte \#(index)"}"#)
+                index += 1
+                let slot = writes.attempt(write)
+                guard let (status, _) = Self.keyed(socket, write.path, key: write.key, body: write.body),
+                    (200..<300).contains(status)
+                else { return }
+                writes.acknowledge(slot)
+                if index == 3 {
+                    // The call-out answer, once, in the middle of the load.
+                    let ack = Writes.Write(
+                        path: "/v1/callouts/\(callOut.id)/ack", key: "ack-1", body: #"{"note": "på väg"}"#)
+                    let ackSlot = writes.attempt(ack)
+                    if let (status, _) = Self.keyed(socket, ack.path, key: ack.key, body: ack.body),
+                        (200..<300).contains(status)
+                    {
+                        writes.acknowledge(ackSlot)
+                    }
+                }
+            }
+        }
+        notes.start()
+        phases.start()
+        usleep(700_000)
+        daemon.crash()
+        while !notes.isFinished || !phases.isFinished { usleep(20_000) }
+        let attempted = writes.all
+        #expect(attempted.filter(\.acknowledged).count > 10, "too little load: \(attempted.count) attempted")
+        #expect(attempted.contains { $0.key == "ack-1" }, "the call-out answer was never sent")
+        print("keyed crash test: \(attempted.filter(\.acknowledged).count) acknowledged of \(attempted.count)")
+
+        // Restart and retry every write with its key: each succeeds; acknowledged ones as replays.
+        try daemon.start()
+        for write in attempted {
+            let retried = Self.keyed(socket, write.path, key: write.key, body: write.body)
+            #expect((200..<300).contains(retried?.0 ?? 0), "\(write.key): \(String(describing: retried))")
+            if write.acknowledged { #expect(retried?.1 == true, "\(write.key) was not replayed") }
+        }
+        let timeline = try decodeJSON(
+            PageBody<EventBody>.self,
+            try daemon.ctl("incident", "timeline", incident, "--json").stdout)
+        for write in attempted {
+            let body = try #require(
+                try JSONSerialization.jsonObject(with: Data(write.body.utf8)) as? [String: String])
+            let matching: [EventBody]
+            if write.key.hasPrefix("note-") {
+                matching = timeline.items.filter {
+                    $0.kind == "note.added" && $0.data["text"] == .string(body["text"] ?? "")
+                }
+            } else if write.key.hasPrefix("phase-") {
+                matching = timeline.items.filter {
+                    $0.kind == "incident.phase_changed" && $0.data["reason"] == .string(body["reason"] ?? "")
+                }
+            } else {
+                matching = timeline.items.filter { $0.kind == "callout.acknowledged" }
+            }
+            #expect(matching.count == 1, "\(write.key): stored \(matching.count) times")
+        }
+        #expect(try daemon.ctl("verify").status == 0)
+        #expect(try daemon.stop() == 0)
     }
 }

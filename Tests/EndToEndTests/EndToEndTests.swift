@@ -181,9 +181,9 @@ func currentUserName() -> String {
         #expect(first.items.count == 7)
         #expect(Set(first.items.map(\.phase)) == ["before", "during", "after"])
         // The demo report without a phase is placed by its text, with the signals to show for it.
-        let classified = first.items.filter { $0.classification?.decidedBy == .text }
+        let classified = first.items.filter { (try? $0.classification?.value)?.decidedBy == .text }
         #expect(!classified.isEmpty)
-        #expect(classified.allSatisfy { !($0.classification?.signals.isEmpty ?? true) })
+        #expect(classified.allSatisfy { !((try? $0.classification?.value)?.signals.isEmpty ?? true) })
         #expect(try daemon.stop() == 0)
         try daemon.start()
         defer { _ = try? daemon.stop() }

@@ -18,6 +18,10 @@ public final class AccessControl: Sendable {
     public let tokens: TokenAuthority
     /// The duty console's sign-in codes and browser sessions.
     public let console: ConsoleSessions
+    /// Whether responders are active, by id or local user, since the last change to responders.
+    private let responders = AccessCache<String, ResponderLookup>(capacity: 4096)
+    /// Local users' names and groups, as the password and group databases gave them.
+    private let localUsers = AccessCache<UInt64, LocalIdentity>(capacity: 1024)
 
     /// Creates access control from a local map and a token authority.
     public init(
@@ -33,19 +37,56 @@ public final class AccessControl: Sendable {
     /// Applies a reloaded `[access]` map to later requests.
     public func replaceLocalMap(_ local: LocalAccessMap) { map.withLock { $0 = local } }
 
+    /// Forgets every remembered check: called (by the write pipeline's observer) after any write to
+    /// tokens or responders, before that write is answered.
+    public func invalidate() {
+        tokens.cache.invalidate()
+        responders.invalidate()
+    }
+
+    /// Whether a responder is active, by id or by local user; remembered until responders change.
+    private func responderStatus(id: String?, unixUser: String?) async throws -> ResponderStatus? {
+        let key = id.map { "id:\($0)" } ?? "user:\(unixUser ?? "")"
+        if let known = responders.value(for: key) { return known.status }
+        let generation = responders.generation
+        let status = try await tokens.store.responderStatus(id: id, unixUser: unixUser)
+        responders.store(ResponderLookup(status: status), for: key, ifStill: generation)
+        return status
+    }
+
+    /// A local user's name and groups: from the password and group databases, remembered for at
+    /// most `LocalIdentity.maxAge` and only while `/etc/passwd` and `/etc/group` are unchanged, so
+    /// that adding someone to a group counts at once (within two seconds for a directory service).
+    private func identity(uid: UInt32, gid: UInt32) -> LocalIdentity {
+        let key = UInt64(uid) << 32 | UInt64(gid)
+        let stamp = LocalIdentity.filesStamp()
+        let now = ContinuousClock.now
+        if let known = localUsers.value(for: key), known.filesStamp == stamp, now - known.readAt < LocalIdentity.maxAge
+        {
+            return known
+        }
+        let generation = localUsers.generation
+        let user = LocalUser.name(uid: uid) ?? "uid-\(uid)"
+        let identity = LocalIdentity(
+            user: user, groups: LocalUser.groups(user: user, gid: gid), filesStamp: stamp, readAt: now)
+        localUsers.store(identity, for: key, ifStill: generation)
+        return identity
+    }
+
     /// The principal of a local peer, or `forbidden` when their user and groups have no role or
     /// their user is bound to a deactivated responder.
     func principal(uid: UInt32, gid: UInt32) async throws -> Principal {
-        let user = LocalUser.name(uid: uid) ?? "uid-\(uid)"
+        let identity = identity(uid: uid, gid: gid)
+        let user = identity.user
         let actor = Actor.unixUser(user)
         // deskd's own user stays an admin: someone must be able to reactivate a responder.
         if uid == ownUID { return Principal(actor: actor, role: .admin) }
-        if let responder = try await tokens.store.responderStatus(id: nil, unixUser: user), !responder.active {
+        if let responder = try await responderStatus(id: nil, unixUser: user), !responder.active {
             throw DeskError.forbidden(
                 "local user \(user) is bound to responder \(responder.id), who is deactivated; an admin reactivates "
                     + "them with `deskctl responder update \(responder.id) --active`")
         }
-        let groups = LocalUser.groups(user: user, gid: gid)
+        let groups = identity.groups
         guard let role = map.withLock({ $0.role(user: user, groups: groups) }) else {
             throw DeskError.forbidden(
                 "local user \(user) (uid \(uid)) has no role on this desk; an admin maps users or groups to roles "
@@ -61,7 +102,7 @@ public final class AccessControl: Sendable {
         let user =
             principal.actor.rawValue.hasPrefix(prefix) ? String(principal.actor.rawValue.dropFirst(prefix.count)) : nil
         guard principal.responderID != nil || user != nil else { return }
-        let status = try await tokens.store.responderStatus(
+        let status = try await responderStatus(
             id: principal.responderID, unixUser: principal.responderID == nil ? user : nil)
         if let status, !status.active {
             throw DeskError.forbidden(
@@ -80,6 +121,31 @@ public final class AccessControl: Sendable {
             throw DeskError.unauthenticated("only Bearer tokens are accepted")
         }
         return try await tokens.authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+}
+
+/// A remembered responder lookup (nil: there is no such responder).
+struct ResponderLookup: Sendable {
+    var status: ResponderStatus?
+}
+
+/// A local user's name and groups as read, and when.
+struct LocalIdentity: Sendable {
+    var user: String
+    var groups: [String]
+    var filesStamp: [Int]
+    var readAt: ContinuousClock.Instant
+
+    /// How long a lookup counts, whatever the files say (a directory service has no file to watch).
+    static let maxAge: Duration = .seconds(2)
+
+    /// The modification times and sizes of `/etc/passwd` and `/etc/group`.
+    static func filesStamp() -> [Int] {
+        ["/etc/passwd", "/etc/group"].flatMap { path -> [Int] in
+            var info = stat()
+            guard stat(path, &info) == 0 else { return [0, 0, 0] }
+            return [Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec), Int(info.st_size)]
+        }
     }
 }
 

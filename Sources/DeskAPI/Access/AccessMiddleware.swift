@@ -3,8 +3,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Authenticates every request but `GET /healthz` and checks the principal's role against
-/// `RoutePermissions`; the principal is left in the context for the routes and the timeline.
+/// Authenticates every request but `GET /healthz` and checks the principal's role against the
+/// route's policy (declared where the route is registered: a write's by its command); the
+/// principal is left in the context for the routes and the timeline.
 ///
 /// Over TCP, requests without valid credentials are limited per client address before any
 /// authentication work: once an address has spent its allowance (`APISettings.anonymousRateLimit`)
@@ -62,13 +63,13 @@ struct AccessMiddleware: RouterMiddleware {
                 status: Int(problem.status.code), peer: "\(await context.peerActor())", reason: problem.detail)
             throw problem
         }
-        if let pattern = routes.pattern(method: request.method, path: path) {
-            let allowed = RoutePermissions.roles(request.method.rawValue, pattern)
+        if let route = routes.route(method: request.method, path: path) {
+            let allowed = route.roles
             guard allowed.contains(principal.role) else {
                 let who = AccessRole.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
                 let error = DeskError.forbidden(
-                    "\(principal.actor) has the role \(principal.role.rawValue); \(request.method.rawValue) \(pattern) "
-                        + "needs one of: \(who)")
+                    "\(principal.actor) has the role \(principal.role.rawValue); \(request.method.rawValue) "
+                        + "\(route.pattern) needs one of: \(who.isEmpty ? "none" : who)")
                 await refuse(request, context, error)
                 throw error
             }

@@ -13,9 +13,9 @@ struct ReadScope: Sendable {
     let calledTo: Set<DeskID>
 
     /// The caller's scope, or nil when they may read everything.
-    static func of(_ context: DeskRequestContext, duty: DutyDesk) async throws -> ReadScope? {
+    static func of(_ context: DeskRequestContext, duty: DutyReads) async throws -> ReadScope? {
         guard let principal = context.principal, principal.role == .responder else { return nil }
-        let responder = try await duty.responder(for: principal.actor, bound: principal.responderID)
+        let responder = try await duty.responder(for: principal)
         return ReadScope(
             areas: Set(responder.areas), responderID: responder.id,
             calledTo: try await duty.incidentsCalled(responder: responder.id))

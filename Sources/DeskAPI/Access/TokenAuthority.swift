@@ -1,28 +1,45 @@
 import Crypto
 import DeskCore
 import Foundation
+import Synchronization
 
 /// Makes, checks and revokes API tokens.
 ///
 /// A token reads `desk_<id>_<secret>`: the 8-hex-digit id finds the stored record; the 256-bit
 /// secret is checked by comparing SHA-256 digests in constant time. The secret itself is shown
 /// once, when the token is made, and never stored or logged.
-public struct TokenAuthority: Sendable {
-    /// Where tokens (and the responders they are bound to) are kept.
+///
+/// Checked tokens are remembered (by the digest of what was presented, with their record and
+/// whether their responder is active), so a request costs one digest and a lookup, not a database
+/// read. Expiry is checked at every request; any write that touches tokens or responders
+/// (`AccessCache.invalidate`, called by the pipeline's observer before the write is answered)
+/// empties the memory, so a revocation or a deactivation takes effect at once.
+public final class TokenAuthority: Sendable {
+    /// Where tokens (and the responders they are bound to) are read.
     let store: any AccessStore
+    private let commands: CommandRunner
     private let clock: any WallClock
-    private let ids: IDGenerator
+    /// Tokens checked since the last change to tokens or responders.
+    let cache = AccessCache<String, CachedToken>(capacity: 10_000)
 
-    /// Creates the authority over a store.
-    public init(store: any AccessStore, clock: any WallClock) {
+    /// What a checked token was found to be.
+    struct CachedToken: Sendable {
+        var token: APIToken
+        /// Whether the responder it is bound to is active (nil: bound to none).
+        var responderActive: Bool?
+    }
+
+    /// Creates the authority over a store; writes go through `commands`.
+    public init(store: any AccessStore, commands: CommandRunner, clock: any WallClock) {
         self.store = store
+        self.commands = commands
         self.clock = clock
-        self.ids = IDGenerator(clock: clock)
     }
 
     /// Makes a token; returns its record and the secret to hand over.
     public func create(
-        name: String, role: AccessRole, responderID: String?, expiresAt: Date?, by actor: Actor
+        name: String, role: AccessRole, responderID: String?, expiresAt: Date?, by principal: Principal,
+        over transport: Transport = .internalSource
     ) async throws -> (token: APIToken, secret: String) {
         guard APIToken.isValidName(name) else {
             throw DeskError.invalid([
@@ -43,15 +60,9 @@ public struct TokenAuthority: Sendable {
             .replacingOccurrences(of: "=", with: "")
         let token = APIToken(
             id: id, name: name, role: role, responderID: responderID, secretHash: Self.digest(secret), createdAt: now,
-            createdBy: actor.rawValue, expiresAt: expiresAt)
-        let event = EventStamp(actor: actor, at: now, ids: ids).event(
-            .tokenCreated, incident: nil,
-            data: [
-                "name": .string(name), "role": .string(role.rawValue), "responder": .optional(responderID),
-                "expires_at": .optional(expiresAt.map(Timestamp.format)),
-            ])
-        try await store.insertToken(token, event: event)
-        return (token, secret)
+            createdBy: principal.actor.rawValue, expiresAt: expiresAt)
+        let stored = try await commands.run(CreateToken(token), by: principal, over: transport)
+        return (stored, secret)
     }
 
     /// The principal a bearer token stands for; `unauthenticated` for a malformed, unknown,
@@ -62,17 +73,29 @@ public struct TokenAuthority: Sendable {
         guard parts.count == 3, parts[0] == "desk", parts[1].count == 8 else {
             throw DeskError.unauthenticated("the bearer token is not a deskd token (desk_…)")
         }
-        guard let token = try await store.token(id: String(parts[1])),
-            Self.constantTimeEqual(Self.digest(presented), token.secretHash)
-        else {
-            throw DeskError.unauthenticated("the bearer token is not known to this desk")
+        let digest = Self.digest(presented)
+        let checked: CachedToken
+        if let known = cache.value(for: digest) {
+            checked = known
+        } else {
+            let generation = cache.generation
+            guard let token = try await store.token(id: String(parts[1])),
+                Self.constantTimeEqual(digest, token.secretHash)
+            else {
+                throw DeskError.unauthenticated("the bearer token is not known to this desk")
+            }
+            var active: Bool?
+            if let responder = token.responderID {
+                active = try await store.responderStatus(id: responder, unixUser: nil)?.active == true
+            }
+            checked = CachedToken(token: token, responderActive: active)
+            cache.store(checked, for: digest, ifStill: generation)
         }
+        let token = checked.token
         guard token.revokedAt == nil else { throw DeskError.unauthenticated("token \(token.name) was revoked") }
         guard token.isValid(at: clock.now()) else { throw DeskError.unauthenticated("token \(token.name) has expired") }
         // A token made for a responder is theirs: deactivating them refuses it at once.
-        if let responder = token.responderID,
-            try await store.responderStatus(id: responder, unixUser: nil)?.active != true
-        {
+        if let responder = token.responderID, checked.responderActive != true {
             throw DeskError.unauthenticated(
                 "token \(token.name) is bound to responder \(responder), who is deactivated or removed")
         }
@@ -84,11 +107,12 @@ public struct TokenAuthority: Sendable {
     public func list() async throws -> [APIToken] { try await store.tokens() }
 
     /// Revokes the token named `name`.
-    public func revoke(name: String, by actor: Actor) async throws -> APIToken {
-        let now = clock.now().truncatedToMilliseconds
-        let event = EventStamp(actor: actor, at: now, ids: ids).event(
-            .tokenRevoked, incident: nil, data: ["name": .string(name)])
-        return try await store.revokeToken(name: name, at: now, event: event)
+    public func revoke(
+        name: String, by principal: Principal, over transport: Transport = .internalSource
+    )
+        async throws -> APIToken
+    {
+        try await commands.run(RevokeToken(name: name), by: principal, over: transport)
     }
 
     static func digest(_ text: String) -> String {

@@ -3,8 +3,7 @@ import DeskCore
 
 /// The console's board: the open incidents a principal may see, with call-out progress.
 struct ConsoleBoard {
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
     /// Incidents shown at most (the most severe and newest first).
     static let limit = 200
 
@@ -13,22 +12,22 @@ struct ConsoleBoard {
     func items(_ scope: ReadScope?) async throws -> [BoardItemBody] {
         var query = IncidentQuery(status: .open, page: try PageRequest(limit: Self.limit))
         query.areas = scope?.areas
-        var incidents = try await desk.incidents(query).items
+        var incidents = try await desk.incidents.incidents(query).items
         for id in scope?.calledTo.sorted() ?? [] where !incidents.contains(where: { $0.id == id }) {
-            if let called = try? await desk.incident(id.rawValue).incident, called.status == .open {
+            if let called = try? await desk.incidents.incident(id.rawValue).incident, called.status == .open {
                 incidents.append(called)
             }
         }
         var items: [BoardItemBody] = []
         for incident in incidents {
-            let callOuts = try await duty.callOuts(CallOutQuery(incident: incident.id, limit: 500), mine: nil)
+            let callOuts = try await desk.duty.callOuts(CallOutQuery(incident: incident.id, limit: 500))
             items.append(
                 BoardItemBody(
                     incident: IncidentBody(incident), called: callOuts.count,
                     acknowledged: callOuts.filter { $0.state == .acknowledged }.count,
                     escalated: callOuts.filter { [.escalated, .declined, .expired].contains($0.state) }.count,
                     waiting: callOuts.filter { $0.state.isOpen }.count,
-                    unstaffed: try await duty.isUnstaffed(incident.id)))
+                    unstaffed: try await desk.duty.isUnstaffed(incident.id)))
         }
         return items.sorted { left, right in
             let (a, b) = (left.incident, right.incident)

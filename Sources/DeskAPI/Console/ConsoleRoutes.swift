@@ -7,8 +7,7 @@ import Hummingbird
 /// The duty console: its page and assets at `/`, sign-in and sign-out, and the `/v1/console`
 /// endpoints it and `deskctl console` use.
 struct ConsoleRoutes {
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
     let access: AccessControl
     let body: JSONBody
 
@@ -24,13 +23,15 @@ struct ConsoleRoutes {
         }
     }
 
-    func register(on router: Router<DeskRequestContext>) {
+    func register(on router: DeskRouter) {
         let sessions = access.console
-        router.get("/") { _, _ in try Self.asset("index.html", cache: "no-store") }
-        router.get("/console/assets/{file}") { _, context in
+        // The page, its assets, sign-in and sign-out are public (`isPublic`): they decide for themselves.
+        let everyone = Set(AccessRole.allCases)
+        router.get("/", allow: everyone) { _, _ in try Self.asset("index.html", cache: "no-store") }
+        router.get("/console/assets/{file}", allow: everyone) { _, context in
             try Self.asset(try context.parameters.require("file"), cache: "no-cache")
         }
-        router.get("/console/sign-in") { request, _ in
+        router.get("/console/sign-in", allow: everyone) { request, _ in
             let query = try QueryParameters(request, allowed: ["code"])
             let secure = ConsoleCookie.isSecure(request.headers)
             guard let code = query.string("code"), let redeemed = sessions.redeem(code: code) else {
@@ -42,7 +43,7 @@ struct ConsoleRoutes {
                 secure: secure)
             return Self.redirect("/", cookie: cookie)
         }
-        router.post("/console/sign-in") { request, _ in
+        router.on(.post, "/console/sign-in", allow: everyone) { request, _ in
             let input = try await body.decode(
                 ConsoleTokenSignInRequest.self, from: request,
                 allowedMembers: ConsoleTokenSignInRequest.allowedMembers)
@@ -53,7 +54,7 @@ struct ConsoleRoutes {
                 secret, maxAge: Int(sessions.sessionLifetime), secure: ConsoleCookie.isSecure(request.headers))
             return try JSONResponse.make(Self.me(session.principal, session), status: .ok, headers: headers)
         }
-        router.post("/console/sign-out") { request, _ in
+        router.on(.post, "/console/sign-out", allow: everyone) { request, _ in
             if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
                 guard let name = ConsoleCookie.csrfHeader, request.headers[name] == session.csrfToken else {
                     throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
@@ -64,13 +65,14 @@ struct ConsoleRoutes {
             headers[.setCookie] = ConsoleCookie.clearing(secure: ConsoleCookie.isSecure(request.headers))
             return Response(status: .noContent, headers: headers)
         }
-        router.post("/v1/console/codes") { request, context in
+        // deskctl console hands out codes over the Unix socket only.
+        router.on(.post, "/v1/console/codes", allow: DeskRouter.readers) { request, context in
             guard context.transport == .unix, let principal = context.principal else {
                 throw DeskError.forbidden(
                     "sign-in codes are handed out over the Unix socket only (deskctl console on the desk's host)")
             }
             // A kept answer would keep the code: this request must not be replayable.
-            if try ReportRoutes.idempotencyKey(request) != nil {
+            if try Writes.idempotencyKey(request) != nil {
                 throw DeskError.invalidParameter(
                     "Idempotency-Key", "a sign-in code is never replayed; send the request without the header")
             }
@@ -85,20 +87,20 @@ struct ConsoleRoutes {
                     actor: principal.actor.rawValue, role: principal.role.rawValue),
                 status: .created)
         }
-        router.get("/v1/console/me") { _, context in
+        router.get("/v1/console/me", allow: DeskRouter.readers) { _, context in
             guard let principal = context.principal else { throw DeskError.unauthenticated("not signed in") }
             return try JSONResponse.make(Self.me(principal, context.consoleSession))
         }
-        router.get("/v1/console/board") { request, context in
+        router.get("/v1/console/board", allow: DeskRouter.readers) { request, context in
             _ = try QueryParameters(request, allowed: [])
-            let scope = try await ReadScope.of(context, duty: duty)
-            return try JSONResponse.make(ItemsBody(items: try await ConsoleBoard(desk: desk, duty: duty).items(scope)))
+            let scope = try await ReadScope.of(context, duty: desk.duty)
+            return try JSONResponse.make(ItemsBody(items: try await ConsoleBoard(desk: desk).items(scope)))
         }
-        router.get("/v1/console/sessions") { request, _ in
+        router.get("/v1/console/sessions", allow: DeskRouter.admins) { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try JSONResponse.make(ItemsBody(items: sessions.list().map(Self.listed)))
         }
-        router.delete("/v1/console/sessions/{id}") { _, context in
+        router.on(.delete, "/v1/console/sessions/{id}", allow: DeskRouter.admins) { _, context in
             let id = try context.parameters.require("id")
             guard let ended = sessions.revoke(id: id) else {
                 throw DeskError.notFound(kind: "console session", id: id)

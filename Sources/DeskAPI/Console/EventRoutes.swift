@@ -11,8 +11,7 @@ import Hummingbird
 /// incidents in their areas. A stream lasts at most `maxLifetime` (the browser reconnects with
 /// `Last-Event-ID` and misses nothing) and ends when deskd shuts down.
 struct EventRoutes {
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
     let hub: EventHub
     /// Seconds between keep-alive comments.
     var heartbeat: Duration = .seconds(15)
@@ -22,11 +21,12 @@ struct EventRoutes {
     /// tells the client to load everything afresh.
     var maxReplay = 1_000
 
-    func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/events") { request, context in
+    func register(on router: DeskRouter) {
+        // Filtered by what the principal may see (a responder: their areas' incidents).
+        router.get("/v1/events", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["after"])
             let after = try Self.resumePoint(request, query)
-            let scope = try await ReadScope.of(context, duty: duty)
+            let scope = try await ReadScope.of(context, duty: desk.duty)
             // Subscribe before replaying, so nothing stored in between is lost (duplicates are skipped by sequence).
             let subscription = try hub.subscribe()
             var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
@@ -44,7 +44,7 @@ struct EventRoutes {
                         beats.cancel()
                         subscription.feed.finish()
                     }
-                    var filter = AreaFilter(desk: desk, scope: scope)
+                    var filter = AreaFilter(incidents: desk.incidents, scope: scope)
                     try await writer.write(ByteBuffer(string: "retry: 2000\n: deskd live events\n\n"))
                     var last = after ?? 0
                     if let after {
@@ -91,7 +91,7 @@ struct EventRoutes {
         var last = after
         var seen = 0
         while seen < maxReplay {
-            let page = try await desk.timeline(
+            let page = try await desk.incidents.timeline(
                 since: nil, page: try PageRequest(limit: min(200, maxReplay - seen), cursor: cursor))
             for event in page.items {
                 last = max(last, event.sequence)
@@ -115,13 +115,13 @@ struct EventRoutes {
 /// Which events a stream may carry: all, or (for a responder) those of incidents in their areas
 /// and of incidents they were called to when the stream opened.
 struct AreaFilter {
-    let desk: IncidentDesk
+    let incidents: IncidentReads
     let scope: ReadScope?
     /// Incident areas already looked up, bounded.
     private var known: [DeskID: String] = [:]
 
-    init(desk: IncidentDesk, scope: ReadScope?) {
-        self.desk = desk
+    init(incidents: IncidentReads, scope: ReadScope?) {
+        self.incidents = incidents
         self.scope = scope
     }
 
@@ -132,7 +132,7 @@ struct AreaFilter {
         if scope.calledTo.contains(incident) { return true }
         if let area { return areas.contains(area) }
         if let cached = known[incident] { return areas.contains(cached) }
-        guard let found = try? await desk.incident(incident.rawValue).incident.areaID else { return false }
+        guard let found = try? await incidents.incident(incident.rawValue).incident.areaID else { return false }
         if known.count > 1_000 { known.removeAll() }
         known[incident] = found
         return areas.contains(found)

@@ -15,6 +15,13 @@ struct JSONBody {
     func decode<Value: Decodable>(
         _ type: Value.Type, from request: Request, allowedMembers: [String: Set<String>]
     ) async throws -> Value {
+        try await decodeKeepingBytes(type, from: request, allowedMembers: allowedMembers).value
+    }
+
+    /// Decodes `Value` as `decode` does, and returns the body's bytes too (for an idempotency digest).
+    func decodeKeepingBytes<Value: Decodable>(
+        _ type: Value.Type, from request: Request, allowedMembers: [String: Set<String>]
+    ) async throws -> (value: Value, bytes: [UInt8]) {
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw APIProblem.unsupportedMediaType(contentType) }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
@@ -44,7 +51,7 @@ struct JSONBody {
         }
         if !issues.isEmpty { throw APIProblem.invalidFields(issues) }
         do {
-            return try DeskJSON.decoder().decode(Value.self, from: Data(bytes))
+            return (try DeskJSON.decoder().decode(Value.self, from: Data(bytes)), bytes)
         } catch let error as DecodingError {
             throw APIProblem.invalidFields([Self.issue(for: error)])
         }

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskCore
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -66,27 +67,43 @@ struct ProblemMiddleware: RouterMiddleware {
     }
 }
 
-/// The registered routes, to tell "no such path" (404) from "wrong method" (405).
+/// The registered routes with who may call each: to tell "no such path" (404) from "wrong method"
+/// (405), and for `AccessMiddleware` to check roles. Built from the registrations (`DeskRouter`),
+/// where each route declares its policy: a command's own, or a read's.
 struct RouteTable: Sendable {
-    private let routes: [(method: HTTPRequest.Method, segments: [String])]
-
-    init(_ descriptions: [(method: HTTPRequest.Method, path: String)]) {
-        routes = descriptions.map { ($0.method, $0.path.split(separator: "/").map(String.init)) }
+    struct Route: Sendable {
+        var method: HTTPRequest.Method
+        var segments: [String]
+        var pattern: String
+        var roles: Set<AccessRole>
+        /// How many `{name}` segments: the fewest wins when several match.
+        var parameters: Int
     }
 
-    /// The registered pattern (e.g. `/v1/incidents/{id}`) for `method path`: the one with the
-    /// fewest parameter segments when several match.
-    func pattern(method: HTTPRequest.Method, path: String) -> String? {
-        let segments = path.split(separator: "/").map(String.init)
-        return routes.filter { route in
-            route.method == method && route.segments.count == segments.count
-                && zip(route.segments, segments).allSatisfy { pattern, actual in
-                    (pattern.hasPrefix("{") || pattern.hasPrefix(":")) || pattern == actual
-                }
+    private let routes: [Route]
+
+    init(_ descriptions: [(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>)]) {
+        routes = descriptions.map { description in
+            let segments = description.path.split(separator: "/").map(String.init)
+            return Route(
+                method: description.method, segments: segments, pattern: "/" + segments.joined(separator: "/"),
+                roles: description.roles, parameters: segments.filter { $0.hasPrefix("{") }.count)
         }
-        .min { $0.segments.filter { $0.hasPrefix("{") }.count < $1.segments.filter { $0.hasPrefix("{") }.count }
-        .map { "/" + $0.segments.joined(separator: "/") }
     }
+
+    /// The registered route for `method path`: the one with the fewest parameter segments when several match.
+    func route(method: HTTPRequest.Method, path: String) -> Route? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var best: Route?
+        for route in routes where route.method == method && route.segments.count == segments.count {
+            guard zip(route.segments, segments).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+            if best == nil || route.parameters < (best?.parameters ?? 0) { best = route }
+        }
+        return best
+    }
+
+    /// The registered pattern (e.g. `/v1/incidents/{id}`) for `method path`.
+    func pattern(method: HTTPRequest.Method, path: String) -> String? { route(method: method, path: path)?.pattern }
 
     /// The methods registered for a path that matches `path`, `{name}` segments matching anything.
     func methods(forPath path: String) -> [HTTPRequest.Method] {
@@ -94,7 +111,7 @@ struct RouteTable: Sendable {
         return routes.filter { route in
             route.segments.count == segments.count
                 && zip(route.segments, segments).allSatisfy { pattern, actual in
-                    (pattern.hasPrefix("{") || pattern.hasPrefix(":")) || pattern == actual
+                    pattern.hasPrefix("{") || pattern == actual
                 }
         }.map(\.method)
     }

@@ -1,27 +1,37 @@
 import DeskAPIModels
 import DeskCore
 import Hummingbird
+import NIOCore
 
 /// Areas, the global timeline, health and the API description.
 struct DeskRoutes {
-    let desk: IncidentDesk
+    let desk: Desk
     let metrics: DeskMetrics
     let body: JSONBody
+    /// The rendered first page of the area list.
+    let areaList = AreaListCache()
 
-    func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/areas") { request, _ in
+    func register(on router: DeskRouter) {
+        router.get("/v1/areas", allow: DeskRouter.readers) { request, _ in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
-            let page = try desk.areas(page: try query.page())
-            return try JSONResponse.make(
-                PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token))
+            let wanted = try query.page()
+            let areas = desk.incidents.areas
+            func render() throws -> ByteBuffer {
+                let page = try desk.incidents.areas(page: wanted, of: areas)
+                return ByteBuffer(
+                    bytes: PageBody(items: page.items.map(AreaBody.init), nextCursor: page.nextCursor?.token).jsonBytes)
+            }
+            guard wanted.cursor == nil else { return JSONResponse.make(bytes: try render()) }
+            return JSONResponse.make(bytes: try areaList.firstPage(of: areas, limit: wanted.limit, render: render))
         }
-        router.get("/v1/timeline") { request, _ in
+        // The whole timeline spans every area: not for responders, who read their own areas.
+        router.get("/v1/timeline", allow: [.viewer, .officer, .admin]) { request, _ in
             let query = try QueryParameters(request, allowed: ["since", "limit", "cursor"])
-            let page = try await desk.timeline(since: try query.time("since"), page: try query.page())
+            let page = try await desk.incidents.timeline(since: try query.time("since"), page: try query.page())
             return try JSONResponse.make(
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
-        router.post("/v1/backups") { request, context in
+        router.on(.post, "/v1/backups", allow: DeskRouter.admins) { request, context in
             // Until access control exists, only local users (the Unix socket) may make deskd write files.
             guard context.transport == .unix else {
                 throw APIProblem(
@@ -30,9 +40,10 @@ struct DeskRoutes {
             }
             let input = try await body.decode(
                 BackupRequest.self, from: request, allowedMembers: BackupRequest.allowedMembers)
-            return try JSONResponse.make(try await desk.backup(name: input.name), status: .created)
+            return try JSONResponse.make(try await desk.records.backup(name: input.name), status: .created)
         }
-        router.get("/v1/verify") { request, _ in
+        // Hashes the whole timeline: for those who answer for it, one at a time.
+        router.get("/v1/verify", allow: DeskRouter.officers) { request, _ in
             let query = try QueryParameters(request, allowed: ["head"])
             var anchor: ChainHead?
             if let text = query.string("head") {
@@ -42,27 +53,28 @@ struct DeskRoutes {
                 }
                 anchor = head
             }
-            return try JSONResponse.make(try await desk.verifyTimeline(anchor: anchor))
+            return try JSONResponse.make(try await desk.records.verify(anchor: anchor))
         }
-        router.get("/healthz") { _, _ in
+        // Answered before any authentication (AccessMiddleware lets it through).
+        router.get("/healthz", allow: Set(AccessRole.allCases)) { _, _ in
             try JSONResponse.make(HealthBody(status: "ok"))
         }
-        router.get("/readyz") { _, _ in
+        router.get("/readyz", allow: DeskRouter.readers) { _, _ in
             do {
-                try await desk.ping()
+                try await desk.incidents.ping()
             } catch {
                 throw DeskError.unavailable("the database does not answer")
             }
             return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": "ok"]))
         }
-        router.get("/metrics") { _, _ in
-            metrics.refresh(try await desk.openIncidentSummary())
+        router.get("/metrics", allow: DeskRouter.readers) { _, _ in
+            metrics.refresh(try await desk.incidents.openIncidentSummary())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text()))
             )
         }
-        router.get("/v1/openapi.yaml") { _, _ in
+        router.get("/v1/openapi.yaml", allow: DeskRouter.readers) { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml))

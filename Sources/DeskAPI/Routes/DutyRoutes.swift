@@ -4,11 +4,14 @@ import Hummingbird
 
 /// Rosters, responders, overrides, call-outs and follow-ups.
 struct DutyRoutes {
-    let duty: DutyDesk
+    let desk: Desk
+    let writes: Writes
     let body: JSONBody
 
-    func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/roster") { request, context in
+    private var duty: DutyReads { desk.duty }
+
+    func register(on router: DeskRouter) {
+        router.get("/v1/roster", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["area", "role", "at"])
             let at = try query.time("at")
             var slots = try await duty.onDuty(
@@ -18,72 +21,68 @@ struct DutyRoutes {
             }
             return try JSONResponse.make(
                 RosterSlotsBody(
-                    at: slots.first?.at ?? at ?? .now, timeZone: duty.currentSettings.calendar.timeZoneID,
+                    at: slots.first?.at ?? at ?? .now, timeZone: desk.settings.current.duty.calendar.timeZoneID,
                     slots: slots.map(SlotBody.init)))
         }
-        router.get("/v1/roster/export") { _, _ in
+        router.get("/v1/roster/export", allow: DeskRouter.officers) { _, _ in
             try JSONResponse.make(try await duty.roster())
         }
         // A whole branch's roster is larger than a report: allow up to 4 MiB here.
         let rosterBody = JSONBody(maxBytes: max(body.maxBytes, 4 << 20), maxDepth: body.maxDepth)
-        router.put("/v1/roster") { request, context in
-            let roster = try await rosterBody.decode(
+        router.on(.put, "/v1/roster", runs: ImportRoster.self) { request, context in
+            let (roster, bytes) = try await rosterBody.decodeKeepingBytes(
                 Roster.self, from: request, allowedMembers: RosterDocument.allowedMembers)
-            return try JSONResponse.make(try await duty.importRoster(roster, actor: await context.actor()))
+            return try await writes.run(ImportRoster(roster), request, context, body: bytes) { $0 }
         }
-        router.get("/v1/responders") { request, _ in
+        router.get("/v1/responders", allow: DeskRouter.officers) { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try JSONResponse.make(ItemsBody(items: try await duty.roster().responders))
         }
-        router.post("/v1/responders") { request, context in
-            let responder = try await body.decode(
+        router.on(.post, "/v1/responders", runs: AddResponder.self) { request, context in
+            let (responder, bytes) = try await body.decodeKeepingBytes(
                 Responder.self, from: request, allowedMembers: RosterDocument.responderMembers)
-            let added = try await duty.addResponder(responder, actor: await context.actor())
-            return try JSONResponse.make(added, status: .created)
+            return try await writes.run(AddResponder(responder), request, context, body: bytes, status: .created) {
+                $0
+            }
         }
-        router.patch("/v1/responders/{id}") { request, context in
-            let input = try await body.decode(
+        router.on(.patch, "/v1/responders/{id}", runs: UpdateResponder.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 ResponderPatchRequest.self, from: request, allowedMembers: ResponderPatchRequest.allowedMembers)
-            let updated = try await duty.updateResponder(
-                try context.parameters.require("id"), input.patch, actor: await context.actor())
-            return try JSONResponse.make(updated)
+            let command = UpdateResponder(responderID: try context.parameters.require("id"), patch: input.patch)
+            return try await writes.run(command, request, context, body: bytes) { $0 }
         }
-        router.post("/v1/overrides") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/overrides", runs: AddOverride.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 OverrideRequest.self, from: request, allowedMembers: OverrideRequest.allowedMembers)
-            let override = try await duty.addOverride(
-                area: input.area, role: input.role, responder: input.responder, starts: input.starts, ends: input.ends,
-                reason: input.reason, actor: await context.actor())
-            return try JSONResponse.make(override, status: .created)
+            let command = AddOverride(
+                area: input.area, role: input.role, responderID: input.responder, starts: input.starts,
+                ends: input.ends, reason: input.reason)
+            return try await writes.run(command, request, context, body: bytes, status: .created) { $0 }
         }
-        router.get("/v1/callouts") { request, context in
+        router.get("/v1/callouts", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "status", "incident", "limit"])
             let status = try query.oneOf("status", CallOut.State.self)
             let scope = try await ReadScope.of(context, duty: duty)
             let callOuts = try await duty.callOuts(
                 CallOutQuery(
                     incident: try incident(query), states: status.map { [$0] }, limit: try limit(query)),
-                mine: try query.boolean("mine") == true ? await context.actor() : nil,
-                bound: context.principal?.responderID)
+                mine: try query.boolean("mine") == true ? try context.requirePrincipal() : nil)
             return try JSONResponse.make(
                 ItemsBody(items: callOuts.filter { scope?.allows($0) ?? true }.map(CallOutBody.init)))
         }
-        router.post("/v1/callouts/{id}/ack") { request, context in
-            let input = try await body.decode(AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
-            let answer = try await duty.acknowledge(
-                try context.parameters.require("id"), note: input.note, actor: await context.actor(),
-                bound: context.principal?.responderID)
-            return try JSONResponse.make(Self.body(answer))
+        router.on(.post, "/v1/callouts/{id}/ack", runs: AcknowledgeCallOut.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
+                AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
+            let command = AcknowledgeCallOut(callOutID: try context.parameters.require("id"), note: input.note)
+            return try await writes.run(command, request, context, body: bytes, Self.body)
         }
-        router.post("/v1/callouts/{id}/decline") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/callouts/{id}/decline", runs: DeclineCallOut.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 DeclineRequest.self, from: request, allowedMembers: DeclineRequest.allowedMembers)
-            let answer = try await duty.decline(
-                try context.parameters.require("id"), reason: input.reason, actor: await context.actor(),
-                bound: context.principal?.responderID)
-            return try JSONResponse.make(Self.body(answer))
+            let command = DeclineCallOut(callOutID: try context.parameters.require("id"), reason: input.reason)
+            return try await writes.run(command, request, context, body: bytes, Self.body)
         }
-        router.get("/v1/followups") { request, context in
+        router.get("/v1/followups", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "overdue", "status", "incident", "limit"])
             let status = try query.oneOf("status", FollowUp.State.self)
             let scope = try await ReadScope.of(context, duty: duty)
@@ -91,22 +90,19 @@ struct DutyRoutes {
                 FollowUpQuery(
                     incident: try incident(query), dueBefore: try query.boolean("overdue") == true ? .now : nil,
                     states: status.map { [$0] }, limit: try limit(query)),
-                mine: try query.boolean("mine") == true ? await context.actor() : nil,
-                bound: context.principal?.responderID)
+                mine: try query.boolean("mine") == true ? try context.requirePrincipal() : nil)
             return try JSONResponse.make(
                 ItemsBody(items: followUps.filter { scope?.allows($0) ?? true }.map(FollowUpBody.init)))
         }
-        router.post("/v1/followups/{id}/done") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/followups/{id}/done", runs: CompleteFollowUp.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 FollowUpDoneRequest.self, from: request, allowedMembers: FollowUpDoneRequest.allowedMembers)
-            let done = try await duty.complete(
-                try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor(),
-                bound: context.principal?.responderID)
-            return try JSONResponse.make(FollowUpBody(done))
+            let command = CompleteFollowUp(followUpID: try context.parameters.require("id"), outcome: input.outcome)
+            return try await writes.run(command, request, context, body: bytes) { FollowUpBody($0) }
         }
     }
 
-    private static func body(_ answer: CallOutAnswer) -> CallOutAnswerBody {
+    @Sendable private static func body(_ answer: CallOutAnswer) -> CallOutAnswerBody {
         CallOutAnswerBody(
             callOut: CallOutBody(answer.callOut), replacement: answer.replacement.map(CallOutBody.init),
             events: answer.events.map(EventBody.init))

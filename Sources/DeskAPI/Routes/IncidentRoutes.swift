@@ -4,89 +4,74 @@ import Hummingbird
 
 /// `/v1/incidents` and the changes an officer makes to one incident.
 struct IncidentRoutes {
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
+    let writes: Writes
     let body: JSONBody
 
-    func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/incidents") { request, context in
-            try await list(request, scope: try await ReadScope.of(context, duty: duty))
+    func register(on router: DeskRouter) {
+        router.get("/v1/incidents", allow: DeskRouter.readers) { request, context in
+            try await list(request, scope: try await ReadScope.of(context, duty: desk.duty))
         }
-        router.get("/v1/incidents/{id}") { request, context in
-            let detail = try await desk.incident(try context.parameters.require("id"))
-            try ReadScope.check(detail.incident, try await ReadScope.of(context, duty: duty))
+        router.get("/v1/incidents/{id}", allow: DeskRouter.readers) { request, context in
+            let detail = try await desk.incidents.incident(try context.parameters.require("id"))
+            try ReadScope.check(detail.incident, try await ReadScope.of(context, duty: desk.duty))
             return try JSONResponse.make(IncidentBody(detail.incident, reports: detail.reports))
         }
-        router.get("/v1/incidents/{id}/timeline") { request, context in
+        router.get("/v1/incidents/{id}/timeline", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["limit", "cursor"])
             let id = try context.parameters.require("id")
-            if let scope = try await ReadScope.of(context, duty: duty) {
-                try ReadScope.check(try await desk.incident(id).incident, scope)
+            if let scope = try await ReadScope.of(context, duty: desk.duty) {
+                try ReadScope.check(try await desk.incidents.incident(id).incident, scope)
             }
-            let page = try await desk.timeline(of: id, page: try query.page())
+            let page = try await desk.incidents.timeline(of: id, page: try query.page())
             return try JSONResponse.make(
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
-        router.post("/v1/incidents/{id}/notes") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/incidents/{id}/notes", runs: AddNote.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 NoteRequest.self, from: request, allowedMembers: NoteRequest.allowedMembers)
-            let update = try await desk.addNote(
-                to: try context.parameters.require("id"), text: input.text, actor: await context.actor()
-            )
-            return try changed(update, status: .created)
+            let command = AddNote(incidentID: try context.parameters.require("id"), text: input.text)
+            return try await writes.run(command, request, context, body: bytes, status: .created, Self.changed)
         }
-        router.post("/v1/incidents/{id}/phase") { request, context in
-            let input = try await body.decode(
-                PhaseChangeRequest.self, from: request, allowedMembers: PhaseChangeRequest.allowedMembers
-            )
-            let phase = try Self.phase(input.phase)
-            let update = try await desk.changePhase(
-                of: try context.parameters.require("id"), to: phase, reason: input.reason,
-                actor: await context.actor()
-            )
-            return try changed(update)
+        router.on(.post, "/v1/incidents/{id}/phase", runs: ChangePhase.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
+                PhaseChangeRequest.self, from: request, allowedMembers: PhaseChangeRequest.allowedMembers)
+            let command = ChangePhase(
+                incidentID: try context.parameters.require("id"), phase: try Self.phase(input.phase),
+                reason: input.reason)
+            return try await writes.run(command, request, context, body: bytes, Self.changed)
         }
-        router.post("/v1/incidents/{id}/confirm") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/incidents/{id}/confirm", runs: ConfirmClassification.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 ConfirmRequest.self, from: request, allowedMembers: ConfirmRequest.allowedMembers)
-            let update = try await desk.confirm(
-                try context.parameters.require("id"), phase: try input.phase.map { try Self.phase($0) },
-                note: input.note,
-                actor: await context.actor()
-            )
-            return try changed(update)
+            let command = ConfirmClassification(
+                incidentID: try context.parameters.require("id"), phase: try input.phase.map { try Self.phase($0) },
+                note: input.note)
+            return try await writes.run(command, request, context, body: bytes, Self.changed)
         }
-        router.post("/v1/incidents/{id}/split") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/incidents/{id}/split", runs: SplitReport.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 SplitRequest.self, from: request, allowedMembers: SplitRequest.allowedMembers)
-            let update = try await desk.split(
-                try context.parameters.require("id"), reportID: input.reportID, reason: input.reason,
-                actor: await context.actor()
-            )
-            guard let splitOff = update.splitOff else { return try changed(update) }
-            return try JSONResponse.make(
+            let command = SplitReport(
+                incidentID: try context.parameters.require("id"), reportID: input.reportID, reason: input.reason)
+            return try await writes.run(command, request, context, body: bytes, status: .created) { update in
                 SplitBody(
-                    incident: IncidentBody(update.incident), newIncident: IncidentBody(splitOff.incident),
-                    events: (update.events + splitOff.events).map(EventBody.init)
-                ),
-                status: .created
-            )
+                    incident: IncidentBody(update.incident),
+                    newIncident: IncidentBody(update.splitOff?.incident ?? update.incident),
+                    events: (update.events + (update.splitOff?.events ?? [])).map(EventBody.init))
+            }
         }
-        router.post("/v1/incidents/{id}/close") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/incidents/{id}/close", runs: CloseIncident.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 CloseRequest.self, from: request, allowedMembers: CloseRequest.allowedMembers)
-            let update = try await desk.close(
-                try context.parameters.require("id"), outcome: input.outcome, actor: await context.actor()
-            )
-            return try changed(update)
+            let command = CloseIncident(incidentID: try context.parameters.require("id"), outcome: input.outcome)
+            return try await writes.run(command, request, context, body: bytes, Self.changed)
         }
-        router.post("/v1/incidents/{id}/reopen") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/incidents/{id}/reopen", runs: ReopenIncident.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 ReopenRequest.self, from: request, allowedMembers: ReopenRequest.allowedMembers)
-            let update = try await desk.reopen(
-                try context.parameters.require("id"), reason: input.reason, actor: await context.actor()
-            )
-            return try changed(update)
+            let command = ReopenIncident(incidentID: try context.parameters.require("id"), reason: input.reason)
+            return try await writes.run(command, request, context, body: bytes, Self.changed)
         }
     }
 
@@ -111,16 +96,14 @@ struct IncidentRoutes {
         )
         filter.areas = scope?.areas
         filter.alsoIncidents = scope?.calledTo ?? []
-        let incidents = try await desk.incidents(filter)
+        let incidents = try await desk.incidents.incidents(filter)
         return try JSONResponse.make(
             PageBody(items: incidents.items.map { IncidentBody($0) }, nextCursor: incidents.nextCursor?.token)
         )
     }
 
-    private func changed(_ update: IncidentUpdate, status: HTTPResponse.Status = .ok) throws -> Response {
-        try JSONResponse.make(
-            IncidentChangeBody(incident: IncidentBody(update.incident), events: update.events.map(EventBody.init)),
-            status: status
-        )
+    /// The answer to a change: the incident as it now stands and the events the change wrote.
+    @Sendable static func changed(_ update: IncidentUpdate) -> IncidentChangeBody {
+        IncidentChangeBody(incident: IncidentBody(update.incident), events: update.events.map(EventBody.init))
     }
 }

@@ -5,27 +5,28 @@ import Hummingbird
 
 /// Personal data: an incident's full record (`export`) and the retention purge.
 struct RecordRoutes {
-    let desk: IncidentDesk
-    let duty: DutyDesk
+    let desk: Desk
+    let writes: Writes
     let body: JSONBody
 
-    func register(on router: Router<DeskRequestContext>) {
-        router.get("/v1/incidents/{id}/export") { request, context in
+    func register(on router: DeskRouter) {
+        router.get("/v1/incidents/{id}/export", allow: DeskRouter.officers) { request, context in
             _ = try QueryParameters(request, allowed: [])
-            let (detail, timeline) = try await desk.export(try context.parameters.require("id"))
+            let (detail, timeline) = try await desk.incidents.export(try context.parameters.require("id"))
             let id = detail.incident.id
-            let callOuts = try await duty.callOuts(CallOutQuery(incident: id, limit: 10_000), mine: nil)
-            let followUps = try await duty.followUps(FollowUpQuery(incident: id, limit: 10_000), mine: nil)
+            let callOuts = try await desk.duty.callOuts(CallOutQuery(incident: id, limit: 10_000))
+            let followUps = try await desk.duty.followUps(FollowUpQuery(incident: id, limit: 10_000))
             return try JSONResponse.make(
                 IncidentExportBody(
                     exportedAt: Date(), incident: IncidentBody(detail.incident, reports: detail.reports),
                     timeline: timeline.map(EventBody.init), callOuts: callOuts.map(CallOutBody.init),
                     followUps: followUps.map(FollowUpBody.init)))
         }
-        router.post("/v1/purge") { request, context in
-            let input = try await body.decode(
+        router.on(.post, "/v1/purge", runs: PurgeClosedIncidents.self) { request, context in
+            let (input, bytes) = try await body.decodeKeepingBytes(
                 PurgeRequest.self, from: request, allowedMembers: PurgeRequest.allowedMembers)
-            return try JSONResponse.make(try await desk.purge(dryRun: input.dryRun, actor: await context.actor()))
+            let command = try await desk.retention.command(dryRun: input.dryRun)
+            return try await writes.run(command, request, context, body: bytes) { $0 }
         }
     }
 }

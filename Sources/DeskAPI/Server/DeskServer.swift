@@ -13,7 +13,7 @@ public enum DeskServer {
     /// crashed daemon removed; a live one is an error) and set to mode 0660 once bound.
     /// - Parameter onListening: called with each listener as bound (with the real port for port 0).
     public static func services(
-        desk: IncidentDesk, duty: DutyDesk, access: AccessControl, settings: APISettings, listeners: [Listener],
+        desk: Desk, access: AccessControl, settings: APISettings, listeners: [Listener],
         logger: Logger,
         metrics: DeskMetrics = DeskMetrics(),
         events: EventHub = EventHub(),
@@ -21,7 +21,7 @@ public enum DeskServer {
     ) throws -> [any Service] {
         let refusals = RefusalLog(logger: logger)
         let responder = DeskHTTP.responder(
-            desk: desk, duty: duty, access: access, settings: settings, metrics: metrics, refusals: refusals,
+            desk: desk, access: access, settings: settings, metrics: metrics, refusals: refusals,
             events: events)
         let servers = try listeners.map { listener -> any Service in
             let channelConfiguration = Self.channelConfiguration(settings)

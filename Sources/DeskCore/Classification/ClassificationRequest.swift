@@ -55,7 +55,7 @@ public struct ClassificationRequest: Sendable, Hashable {
 
 extension ClassifierInput {
     /// What the classifier reads of a validated report.
-    init(_ report: ValidatedReport, now: Date) {
+    init(_ report: ReportFields, now: Date) {
         self.init(
             text: report.text, title: report.title, ongoing: report.ongoing, occurredAt: report.occurredAt,
             injured: report.injured, phase: report.phase, category: report.category, now: now

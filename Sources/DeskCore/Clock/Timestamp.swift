@@ -18,15 +18,56 @@ public enum Timestamp {
 
     /// `2026-11-22T14:05:09.123Z`.
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(width)
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the text `format` gives to `bytes`, without making a string first (JSON answers
+    /// carry several per incident).
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
         let total = milliseconds(date)
         let millisecond = Int(((total % 1000) + 1000) % 1000)
         let seconds = (total - Int64(millisecond)) / 1000
         let days = Int(floorDivide(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-            + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2) + "." + pad(millisecond, 3) + "Z"
+        func digits(_ value: Int, _ width: Int) {
+            let text = String(value).utf8
+            if text.count < width {
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - text.count))
+            }
+            bytes.append(contentsOf: text)
+        }
+        func two(_ value: Int) {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        if (0...9999).contains(year) {
+            two(year / 100)
+            two(year % 100)
+        } else {
+            digits(year, 4)  // outside what `parse` reads back; the desk's clock never makes it
+        }
+        bytes.append(UInt8(ascii: "-"))
+        two(month)
+        bytes.append(UInt8(ascii: "-"))
+        two(day)
+        bytes.append(UInt8(ascii: "T"))
+        two(secondOfDay / 3600)
+        bytes.append(UInt8(ascii: ":"))
+        two(secondOfDay / 60 % 60)
+        bytes.append(UInt8(ascii: ":"))
+        two(secondOfDay % 60)
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(ascii: "0") + UInt8(millisecond / 100))
+        two(millisecond % 100)
+        bytes.append(UInt8(ascii: "Z"))
     }
+
+    /// The length of the text for years 0 to 9999: 24 bytes.
+    public static let width = 24
 
     /// The date of text in exactly the form `format` writes; nil for anything else.
     public static func parse(_ text: String) -> Date? {
@@ -51,11 +92,6 @@ public enum Timestamp {
         let days = Int64(daysSinceEpoch(year: year, month: month, day: day))
         let total = ((days * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000) + Int64(millisecond)
         return date(milliseconds: total)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {

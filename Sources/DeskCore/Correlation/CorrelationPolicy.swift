@@ -24,6 +24,9 @@ public struct CorrelationCandidate: Sendable, Hashable {
     /// How many of an incident's latest report texts correlation compares a new report with.
     public static let textsPerCandidate = 8
 
+    /// How many candidates of one area a report is compared with: the most recently reported.
+    public static let perArea = 20
+
     /// Creates a candidate.
     public init(incident: Incident, reportTexts: [String]) {
         self.incident = incident

@@ -23,38 +23,45 @@ public struct Correlator: Sendable {
         self.cache = cache
     }
 
-    /// The best open incident for the report, or nil when it is about something new.
+    /// The best open incident for a report in `area` whose title and text have `stems`, or nil
+    /// when it is about something new.
     public func match(
-        _ report: ValidatedReport, category: Category, candidates: [CorrelationCandidate], now: Date
+        area: String, stems words: Set<String>, category: Category, candidates: [CorrelationCandidate], now: Date
     ) -> CorrelationMatch? {
         guard policy.window > 0 else { return nil }
-        let words = stems(of: [report.title, report.text].compactMap { $0 }.joined(separator: " "))
-        var best: (match: CorrelationMatch, rank: (Int, Int, Date))?
-        for candidate in candidates {
+        // The best so far, ranked by same category, then shared words, then the latest report;
+        // its match (and the reason's text) is made for the winner only.
+        var best: (candidate: Int, shared: [String], sameCategory: Bool, rank: (Int, Int, Date))?
+        for (index, candidate) in candidates.enumerated() {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
-            guard incident.status == .open, incident.areaID == report.area.id, age <= policy.window else { continue }
-            let theirs = candidate.reportTexts.reduce(into: stems(of: incident.title)) {
-                $0.formUnion(cache?.stems(of: $1, stems(of:)) ?? stems(of: $1))
-            }
-            let shared = words.intersection(theirs).sorted()
+            guard incident.status == .open, incident.areaID == area, age <= policy.window else { continue }
+            let theirs = cache?.stems(of: candidate, stems(of:)) ?? uncachedStems(of: candidate)
             let sameCategory = category != .other && incident.category == category
+            let shared = words.intersection(theirs)
             guard sameCategory || shared.count >= policy.minSharedWords else { continue }
-            let minutes = max(0, Int(age / 60))
-            let match = CorrelationMatch(
-                incident: incident, sameCategory: sameCategory, sharedWords: shared, minutesSinceLastReport: minutes,
-                reason: Self.reason(
-                    area: incident.areaID, category: sameCategory ? category : nil, minutes: minutes, shared: shared)
-            )
             let rank = (sameCategory ? 1 : 0, shared.count, incident.lastReportAt)
             if let current = best, current.rank >= rank { continue }
-            best = (match, rank)
+            best = (index, shared.sorted(), sameCategory, rank)
         }
-        return best?.match
+        guard let best else { return nil }
+        let incident = candidates[best.candidate].incident
+        let minutes = max(0, Int(now.timeIntervalSince(incident.lastReportAt) / 60))
+        return CorrelationMatch(
+            incident: incident, sameCategory: best.sameCategory, sharedWords: best.shared,
+            minutesSinceLastReport: minutes,
+            reason: Self.reason(
+                area: incident.areaID, category: best.sameCategory ? category : nil, minutes: minutes,
+                shared: best.shared))
+    }
+
+    /// A candidate's title and texts' stems, made afresh.
+    private func uncachedStems(of candidate: CorrelationCandidate) -> Set<String> {
+        candidate.reportTexts.reduce(into: stems(of: candidate.incident.title)) { $0.formUnion(stems(of: $1)) }
     }
 
     /// Content-word stems: words of four letters or more, cut to five, without common words.
-    func stems(of text: String) -> Set<String> {
+    public func stems(of text: String) -> Set<String> {
         let tokens = TextTokens(text)
         var result: Set<String> = []
         for index in 0..<tokens.count {

@@ -1,12 +1,24 @@
 import Synchronization
 
-/// The correlation stems of recent report texts, so that a flood of reports joining the same
-/// incidents does not tokenize those incidents' texts again for every new report. Bounded: it is
-/// emptied when it holds `capacity` texts.
+/// The correlation stems of recent report texts and of open incidents, so that a flood of reports
+/// compared with the same incidents does not tokenize, hash and merge those incidents' texts again
+/// for every new report. Bounded: each part is emptied when it holds `capacity` entries.
+///
+/// Texts are keyed by their UTF-8 bytes (`TextKey`), which hash without Unicode normalization;
+/// an incident by its id, its entry used only while the incident's title and texts are the ones
+/// it was made from (arrays that were not changed compare by storage, so the check is cheap).
 public final class StemCache: Sendable {
     private struct State {
         var commonWords: Set<String>
-        var stems: [String: Set<String>] = [:]
+        var texts: [TextKey: Set<String>] = [:]
+        var candidates: [DeskID: CandidateStems] = [:]
+    }
+
+    /// An incident's stems and what they were made from.
+    private struct CandidateStems {
+        var title: String
+        var texts: [String]
+        var stems: Set<String>
     }
 
     private let state: Mutex<State>
@@ -28,12 +40,48 @@ public final class StemCache: Sendable {
 
     /// The stems of `text`, computed by `make` unless known.
     func stems(of text: String, _ make: (String) -> Set<String>) -> Set<String> {
-        if let known = state.withLock({ $0.stems[text] }) { return known }
+        let key = TextKey(text)
+        if let known = state.withLock({ $0.texts[key] }) { return known }
         let made = make(text)
         state.withLock { state in
-            if state.stems.count >= capacity { state.stems.removeAll(keepingCapacity: true) }
-            state.stems[text] = made
+            if state.texts.count >= capacity { state.texts.removeAll(keepingCapacity: true) }
+            state.texts[key] = made
         }
         return made
+    }
+
+    /// The stems of a candidate's title and texts together, computed from the texts' stems
+    /// (`make`) unless known for exactly that title and those texts.
+    func stems(of candidate: CorrelationCandidate, _ make: (String) -> Set<String>) -> Set<String> {
+        let id = candidate.incident.id
+        let title = candidate.incident.title
+        if let known = state.withLock({ $0.candidates[id] }), known.texts == candidate.reportTexts,
+            known.title == title
+        {
+            return known.stems
+        }
+        var union = stems(of: title, make)
+        for text in candidate.reportTexts { union.formUnion(stems(of: text, make)) }
+        let made = CandidateStems(title: title, texts: candidate.reportTexts, stems: union)
+        state.withLock { state in
+            if state.candidates.count >= capacity { state.candidates.removeAll(keepingCapacity: true) }
+            state.candidates[id] = made
+        }
+        return union
+    }
+}
+
+/// A text as a dictionary key by its UTF-8 bytes: equal bytes, equal key. Two spellings of the
+/// same text in different Unicode normal forms are two keys (each is merely computed once).
+struct TextKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: TextKey, rhs: TextKey) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

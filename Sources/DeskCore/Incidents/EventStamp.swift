@@ -15,6 +15,6 @@ public struct EventStamp: Sendable {
 
     /// A new event about `incident`.
     public func event(_ kind: EventKind, incident: DeskID?, data: [String: JSONValue]) -> TimelineEvent {
-        TimelineEvent(id: ids.next(), at: at, incidentID: incident, actor: actor, kind: kind, data: data)
+        TimelineEvent(id: ids.next(), at: at, incidentID: incident, actor: actor, kind: kind, data: EventData(data))
     }
 }

@@ -12,21 +12,18 @@ extension IncidentRules {
         }
     }
 
-    /// `report` (already classified) joins `incident` for the reason in `match`.
+    /// A report with `fields` (validated and classified) joins `incident` for the reason in `match`.
     ///
     /// A confident report (not needing review) may move the phase (see `reportMayMove`); the move
     /// is its own event with the deciding signals. Severity only rises.
     public static func join(
-        _ incident: Incident, report: ValidatedReport, classification: Classification, match: CorrelationMatch,
-        transport: Transport, stamp: EventStamp
+        _ incident: Incident, fields: ReportFields, classification: Classification, stored: StoredClassification,
+        match: CorrelationMatch, transport: Transport, stamp: EventStamp
     ) throws(DeskError) -> IncidentUpdate {
         guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }
-        let stored = Report(
-            id: stamp.ids.next(), incidentID: incident.id, areaID: report.area.id, receivedAt: stamp.at,
-            occurredAt: report.occurredAt, title: report.title, text: report.text, location: report.location,
-            reporter: report.reporter, injured: report.injured, ongoing: report.ongoing, category: report.category,
-            phase: report.phase, actor: stamp.actor, transport: transport, classification: classification
-        )
+        let report = Report(
+            id: stamp.ids.next(), incidentID: incident.id, receivedAt: stamp.at, actor: stamp.actor,
+            transport: transport, classification: stored, fields: fields)
         var changed = incident
         changed.reportCount += 1
         changed.lastReportAt = stamp.at
@@ -34,11 +31,11 @@ extension IncidentRules {
         changed.severity = max(incident.severity ?? 0, classification.severity)
         if incident.category == nil || incident.category == .other { changed.category = classification.category }
         var events = [
-            stamp.event(.reportReceived, incident: incident.id, data: stored.receivedEventData),
+            stamp.event(.reportReceived, incident: incident.id, data: report.receivedEventData(classification)),
             stamp.event(
                 .reportJoined, incident: incident.id,
                 data: [
-                    "report_id": .string(stored.id.rawValue), "reason": .string(match.reason),
+                    "report_id": .string(report.id.rawValue), "reason": .string(match.reason),
                     "same_category": .bool(match.sameCategory),
                     "shared_words": .array(match.sharedWords.map(JSONValue.string)),
                     "minutes_since_last_report": .int(Int64(match.minutesSinceLastReport)),
@@ -48,20 +45,20 @@ extension IncidentRules {
         let proposed = classification.phase
         if proposed != incident.phase, !classification.needsReview, reportMayMove(from: incident.phase, to: proposed) {
             changed.phase = proposed
-            changed.classification = classification
+            changed.classification = stored
             changed.needsReview = false
             events.append(
                 stamp.event(
                     .phaseChanged, incident: incident.id,
                     data: [
                         "from": .string(incident.phase.rawValue), "to": .string(proposed.rawValue),
-                        "by": .string("report"), "report_id": .string(stored.id.rawValue),
+                        "by": .string("report"), "report_id": .string(report.id.rawValue),
                         "reason": .string("a later report reads as \(proposed.rawValue)"),
                         "classification": classification.timelineData(),
                     ]
                 ))
         }
-        return IncidentUpdate(incident: changed, events: events, addedReport: stored)
+        return IncidentUpdate(incident: changed, events: events, addedReport: report)
     }
 
     /// A duty officer confirms the incident's phase, or corrects it to `phase`, ending the review.
@@ -90,7 +87,7 @@ extension IncidentRules {
             data: [
                 "phase": .string(confirmed.rawValue), "previous_phase": .string(incident.phase.rawValue),
                 "was_needing_review": .bool(incident.needsReview),
-                "confidence": incident.classification.map { .double($0.confidence) } ?? .null,
+                "confidence": (try? incident.classification?.value()).map { .double($0.confidence) } ?? .null,
                 "note": .optional(note),
             ]
         )
@@ -117,7 +114,8 @@ extension IncidentRules {
         guard incident.reportCount > 1 else { throw DeskError.conflict(.onlyReport(incident.id)) }
         let newID = stamp.ids.next()
         let splitOff = NewIncident.opening(
-            from: report, title: report.derivedTitle, id: newID, stamp: stamp,
+            from: report, classification: try? report.classification?.value(), title: report.fields.derivedTitle,
+            id: newID, stamp: stamp,
             data: ["split_from": .string(incident.id.rawValue), "reason": .string(reason)]
         )
         var changed = incident

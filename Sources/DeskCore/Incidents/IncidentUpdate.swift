@@ -6,8 +6,6 @@ public struct IncidentUpdate: Sendable, Hashable {
     public var addedReport: Report?
     /// An incident split off this one: written with the update, and its report moved to it.
     public var splitOff: NewIncident?
-    /// The idempotency key of `addedReport`, stored in the same transaction.
-    public var claim: IdempotencyClaim?
 
     /// Creates an update.
     public init(

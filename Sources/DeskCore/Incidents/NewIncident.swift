@@ -3,37 +3,37 @@ public struct NewIncident: Sendable, Hashable {
     public var incident: Incident
     public var report: Report
     public var events: [TimelineEvent]
-    /// The client's idempotency key, stored with the report in the same transaction.
-    public var claim: IdempotencyClaim?
 
-    /// Decides what a validated report that joins no existing incident writes.
+    /// Decides what a report with `fields` (validated and classified) that joins no existing
+    /// incident writes.
     public static func opening(
-        with report: ValidatedReport, classification: Classification, transport: Transport, stamp: EventStamp
+        with fields: ReportFields, classification: Classification, stored: StoredClassification,
+        transport: Transport, stamp: EventStamp
     ) -> NewIncident {
         let incidentID = stamp.ids.next()
-        let stored = Report(
-            id: stamp.ids.next(), incidentID: incidentID, areaID: report.area.id, receivedAt: stamp.at,
-            occurredAt: report.occurredAt, title: report.title, text: report.text, location: report.location,
-            reporter: report.reporter, injured: report.injured, ongoing: report.ongoing, category: report.category,
-            phase: report.phase, actor: stamp.actor, transport: transport, classification: classification
-        )
-        let received = stamp.event(.reportReceived, incident: incidentID, data: stored.receivedEventData)
-        var opening = opening(from: stored, title: report.derivedTitle, id: incidentID, stamp: stamp, data: [:])
+        let report = Report(
+            id: stamp.ids.next(), incidentID: incidentID, receivedAt: stamp.at, actor: stamp.actor,
+            transport: transport, classification: stored, fields: fields)
+        let received = stamp.event(
+            .reportReceived, incident: incidentID, data: report.receivedEventData(classification))
+        var opening = opening(
+            from: report, classification: classification, title: fields.derivedTitle, id: incidentID, stamp: stamp,
+            data: [:])
         opening.events.insert(received, at: 0)
         return opening
     }
 
     /// An incident opened by an already stored report (`report` is re-linked to it), e.g. on a split.
     static func opening(
-        from report: Report, title: String, id: DeskID, stamp: EventStamp, data extra: [String: JSONValue]
+        from report: Report, classification: Classification?, title: String, id: DeskID, stamp: EventStamp,
+        data extra: [String: JSONValue]
     ) -> NewIncident {
-        let classification = report.classification
         let phase = classification?.phase ?? report.phase ?? .unclassified
         let category = report.category ?? classification?.category
         let incident = Incident(
             id: id, areaID: report.areaID, title: title, phase: phase, category: category,
             severity: classification?.severity, status: .open, openedAt: stamp.at, updatedAt: stamp.at,
-            reportCount: 1, needsReview: classification?.needsReview ?? false, classification: classification,
+            reportCount: 1, needsReview: classification?.needsReview ?? false, classification: report.classification,
             lastReportAt: report.receivedAt
         )
         var moved = report
@@ -52,20 +52,14 @@ public struct NewIncident: Sendable, Hashable {
 }
 
 extension Report {
-    /// What the `report.received` event records of a report.
-    var receivedEventData: [String: JSONValue] {
+    /// What the `report.received` event records of a report, classified as `classification`.
+    func receivedEventData(_ classification: Classification?) -> [String: JSONValue] {
         [
             "report_id": .string(id.rawValue), "transport": .string(transport.rawValue),
-            "injured": .optional(injured), "ongoing": .optional(ongoing), "phase": .optional(phase?.rawValue),
-            "category": .optional(category?.rawValue),
+            "injured": .optional(fields.injured), "ongoing": .optional(fields.ongoing),
+            "phase": .optional(fields.phase?.rawValue), "category": .optional(fields.category?.rawValue),
             "classified_as": .optional(classification?.phase.rawValue),
             "confidence": classification.map { .double($0.confidence) } ?? .null,
         ]
-    }
-
-    /// A title for an incident this report opens: its own, else the start of its text.
-    var derivedTitle: String {
-        if let title, !title.isEmpty { return title }
-        return ValidatedReport.title(from: text)
     }
 }

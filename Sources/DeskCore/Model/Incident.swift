@@ -1,7 +1,7 @@
 import Foundation
 
 /// The event that one or more reports describe.
-public struct Incident: Sendable, Hashable, Codable {
+public struct Incident: Sendable, Hashable {
     public var id: DeskID
     public var areaID: String
     public var title: String
@@ -19,7 +19,7 @@ public struct Incident: Sendable, Hashable, Codable {
     /// True while a low-confidence classification waits for a duty officer to confirm it.
     public var needsReview: Bool
     /// The latest classification that set the phase, with its signals; nil when none did.
-    public var classification: Classification?
+    public var classification: StoredClassification?
     /// When the latest report arrived: a new report joins only within the correlation window.
     public var lastReportAt: Date
     /// When a retention purge erased its personal data; an erased incident takes no new text.
@@ -29,7 +29,8 @@ public struct Incident: Sendable, Hashable, Codable {
     public init(
         id: DeskID, areaID: String, title: String, phase: Phase, category: Category?, severity: Int?,
         status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
-        reportCount: Int, needsReview: Bool = false, classification: Classification? = nil, lastReportAt: Date? = nil,
+        reportCount: Int, needsReview: Bool = false, classification: StoredClassification? = nil,
+        lastReportAt: Date? = nil,
         erasedAt: Date? = nil
     ) {
         self.id = id

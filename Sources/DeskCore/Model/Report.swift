@@ -1,60 +1,36 @@
 import Foundation
 
-/// Who submitted a report, as they gave it. Personal data: kept minimal and purgeable.
-public struct Reporter: Sendable, Hashable, Codable {
-    public var name: String?
-    public var contact: String?
-
-    /// Creates a reporter.
-    public init(name: String?, contact: String?) {
-        self.name = name
-        self.contact = contact
-    }
-}
-
-/// One account from one reporter, as stored. Immutable once stored.
-public struct Report: Sendable, Hashable, Codable {
+/// One account from one reporter, as stored: what the reporter said (`fields`) and what the desk
+/// recorded on arrival. Immutable once stored (only a split moves it to another incident).
+@dynamicMemberLookup
+public struct Report: Sendable, Hashable {
     public var id: DeskID
     public var incidentID: DeskID
-    public var areaID: String
     public var receivedAt: Date
-    public var occurredAt: Date?
-    public var title: String?
-    public var text: String
-    public var location: String?
-    public var reporter: Reporter?
-    public var injured: Int?
-    public var ongoing: Bool?
-    /// The category the reporter gave, if any.
-    public var category: Category?
-    /// The phase the reporter gave, if any.
-    public var phase: Phase?
     public var actor: Actor
     public var transport: Transport
     /// What the classifier made of this report when it arrived.
-    public var classification: Classification?
+    public var classification: StoredClassification?
+    /// What the reporter said, validated.
+    public var fields: ReportFields
 
     /// Creates a report.
     public init(
-        id: DeskID, incidentID: DeskID, areaID: String, receivedAt: Date, occurredAt: Date?, title: String?,
-        text: String, location: String?, reporter: Reporter?, injured: Int?, ongoing: Bool?, category: Category?,
-        phase: Phase?, actor: Actor, transport: Transport, classification: Classification? = nil
+        id: DeskID, incidentID: DeskID, receivedAt: Date, actor: Actor, transport: Transport,
+        classification: StoredClassification? = nil, fields: ReportFields
     ) {
         self.id = id
         self.incidentID = incidentID
-        self.areaID = areaID
         self.receivedAt = receivedAt
-        self.occurredAt = occurredAt
-        self.title = title
-        self.text = text
-        self.location = location
-        self.reporter = reporter
-        self.injured = injured
-        self.ongoing = ongoing
-        self.category = category
-        self.phase = phase
         self.actor = actor
         self.transport = transport
         self.classification = classification
+        self.fields = fields
     }
+
+    /// The area's id.
+    public var areaID: String { fields.area }
+
+    /// A field of what the reporter said: `report.text`, `report.injured`.
+    public subscript<Value>(dynamicMember field: KeyPath<ReportFields, Value>) -> Value { fields[keyPath: field] }
 }

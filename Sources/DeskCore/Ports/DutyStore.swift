@@ -1,28 +1,10 @@
 import Foundation
 
 /// What the duty side of the desk (rosters, call-outs, follow-ups, the notification outbox) needs
-/// from persistent storage. Every write is one transaction, as for `DeskStore`.
+/// to read from persistent storage; its changes are commands (`DeskTransaction`).
 public protocol DutyStore: Sendable {
     /// The whole roster.
     func roster() async throws -> Roster
-
-    /// Adds a responder; `conflict(.responderExists)` if the id is taken.
-    func insertResponder(_ responder: Responder, event: TimelineEvent) async throws
-
-    /// Reads a responder and the roster, lets `change` decide, and writes the result with its
-    /// event, in one transaction. Throws `notFound` for an unknown id.
-    /// - Returns: the responder as stored and its event, numbered.
-    func updateResponder(
-        _ id: String,
-        _ change: @escaping @Sendable (Responder, Roster) throws(DeskError) -> (Responder, TimelineEvent)
-    ) async throws -> (Responder, TimelineEvent)
-
-    /// Replaces the rotations, overrides and unavailability and inserts or updates the responders
-    /// of `roster` (responders not named stay as they are).
-    func importRoster(_ roster: Roster, event: TimelineEvent) async throws
-
-    /// Adds an override.
-    func insertOverride(_ override: RosterOverride, event: TimelineEvent) async throws
 
     /// Call-outs matching `query`, newest first.
     func callOuts(_ query: CallOutQuery) async throws -> [CallOut]
@@ -53,11 +35,6 @@ public protocol DutyStore: Sendable {
 
     /// Pending deliveries whose next attempt is due by `now`, oldest first.
     func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery]
-
-    /// Writes a change whole: call-out transitions only from their expected state (a required one
-    /// that lost a race fails the change with `conflict(.callOutClosed)`; another is dropped with its
-    /// events), a staffing mark at most once per incident and phase. Returns the events as stored.
-    func apply(_ change: DutyChange) async throws -> [TimelineEvent]
 }
 
 /// Which call-outs to list.

@@ -1,5 +1,5 @@
-/// A client's `Idempotency-Key` for one report: retries with the same key and the same request
-/// get the original answer instead of a second report.
+/// A client's `Idempotency-Key` for one write: a retry with the same key and the same request gets
+/// the stored answer of the first instead of doing the write again.
 public struct IdempotencyClaim: Sendable, Hashable {
     /// The key as the client sent it (1-200 visible ASCII characters).
     public var key: String
@@ -18,17 +18,5 @@ public struct IdempotencyClaim: Sendable, Hashable {
     /// Whether `key` is acceptable as an idempotency key.
     public static func isValidKey(_ key: String) -> Bool {
         (1...200).contains(key.utf8.count) && key.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-    }
-}
-
-/// What a stored idempotency key points to.
-public struct IdempotentOutcome: Sendable, Hashable {
-    public var requestHash: String
-    public var reportID: DeskID
-
-    /// Creates an outcome.
-    public init(requestHash: String, reportID: DeskID) {
-        self.requestHash = requestHash
-        self.reportID = reportID
     }
 }

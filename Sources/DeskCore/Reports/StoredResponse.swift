@@ -1,5 +1,5 @@
-/// The answer to a write other than a report, kept under its `Idempotency-Key` so that a retry
-/// gets the same answer instead of doing the write again.
+/// The answer to a write, kept under its `Idempotency-Key` in the write's own transaction so that
+/// a retry gets the same answer instead of doing the write again.
 public struct StoredResponse: Sendable, Hashable {
     /// The HTTP status (2xx: only successful answers are kept).
     public var status: Int
@@ -16,14 +16,4 @@ public struct StoredResponse: Sendable, Hashable {
         self.location = location
         self.body = body
     }
-}
-
-/// What claiming an idempotency key for a write other than a report found.
-public enum ResponseClaim: Sendable, Hashable {
-    /// The key is new (or its earlier request never finished): do the write.
-    case claimed
-    /// The same request was answered before: send this answer again.
-    case replay(StoredResponse)
-    /// The same request is being done right now by another connection.
-    case inProgress
 }

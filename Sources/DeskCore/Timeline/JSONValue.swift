@@ -63,15 +63,3 @@ extension JSONValue {
     /// `.bool(value)`, or `.null` for nil.
     public static func optional(_ value: Bool?) -> JSONValue { value.map(JSONValue.bool) ?? .null }
 }
-
-extension JSONValue {
-    /// Compact JSON with sorted keys: the same value always gives the same text (what is signed).
-    public var canonicalText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value (doubles are finite by
-        // construction in the desk); the fallback keeps the signature well-defined regardless.
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
-}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One append-only record on the timeline: who did what, when, to which incident.
-public struct TimelineEvent: Sendable, Hashable, Codable {
+public struct TimelineEvent: Sendable, Hashable {
     /// Position in the global timeline, assigned by the store (0 before it is stored).
     public var sequence: Int64
     public var id: DeskID
@@ -11,12 +11,12 @@ public struct TimelineEvent: Sendable, Hashable, Codable {
     public var actor: Actor
     public var kind: EventKind
     /// Kind-specific facts, e.g. `{"from": "during", "to": "after", "reason": "…"}`.
-    public var data: [String: JSONValue]
+    public var data: EventData
 
     /// Creates an event that the store has not numbered yet.
     public init(
         sequence: Int64 = 0, id: DeskID, at: Date, incidentID: DeskID?, actor: Actor, kind: EventKind,
-        data: [String: JSONValue]
+        data: EventData
     ) {
         self.sequence = sequence
         self.id = id

@@ -36,28 +36,26 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
         static let incidentID = Column(CodingKeys.incidentID)
     }
 
-    init(_ event: TimelineEvent) throws {
+    init(_ event: TimelineEvent) {
         seq = nil
         id = event.id.rawValue
         at = Timestamp.format(event.at)
         incidentID = event.incidentID?.rawValue
         actor = event.actor.rawValue
         kind = event.kind.rawValue
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        data = String(decoding: try encoder.encode(event.data), as: UTF8.self)
+        data = event.data.json
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         seq = inserted.rowID
     }
 
+    /// The event, its data kept as the stored text (decoded only if someone asks for its values).
     func event() throws -> TimelineEvent {
-        let payload = try JSONDecoder().decode([String: JSONValue].self, from: Data(data.utf8))
-        return TimelineEvent(
+        TimelineEvent(
             sequence: seq ?? 0, id: try StoredValue.id(id), at: try StoredValue.time(at),
             incidentID: try incidentID.map(StoredValue.id),
-            actor: Actor(rawValue: actor), kind: EventKind(rawValue: kind), data: payload
+            actor: Actor(rawValue: actor), kind: EventKind(rawValue: kind), data: EventData(storedJSON: data)
         )
     }
 }

@@ -2,83 +2,83 @@ import DeskCore
 import Foundation
 import GRDB
 
-/// A row of `incident`.
-struct IncidentRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "incident"
+/// Rows of `incident`, read and written column by column with cached statements: incidents are
+/// listed by the page and written by every report, so neither goes through Codable. The stored
+/// classification stays the canonical JSON text it was written as.
+enum IncidentRows {
+    /// The columns `incident(_:)` reads, in its order.
+    static let columns =
+        "id, area_id, title, phase, category, severity, status, opened_at, updated_at, closed_at, outcome, "
+        + "report_count, needs_review, classification, last_report_at, erased_at"
 
-    var id: String
-    var areaID: String
-    var title: String
-    var phase: String
-    var category: String?
-    var severity: Int?
-    var status: String
-    /// Times as canonical `Timestamp` text.
-    var openedAt: String
-    var updatedAt: String
-    var closedAt: String?
-    var outcome: String?
-    var reportCount: Int
-    var needsReview: Bool
-    /// JSON of the classification that set the phase.
-    var classification: String?
-    var lastReportAt: String
-    /// Set by a retention purge; an update carries it through the domain value unchanged.
-    var erasedAt: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, title, phase, category, severity, status, outcome, classification
-        case needsReview = "needs_review"
-        case lastReportAt = "last_report_at"
-        case erasedAt = "erased_at"
-        case areaID = "area_id"
-        case openedAt = "opened_at"
-        case updatedAt = "updated_at"
-        case closedAt = "closed_at"
-        case reportCount = "report_count"
+    /// The same columns of the table aliased `alias`.
+    static func columns(of alias: String) -> String {
+        columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }
+            .joined(separator: ", ")
     }
 
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let areaID = Column(CodingKeys.areaID)
-        static let phase = Column(CodingKeys.phase)
-        static let status = Column(CodingKeys.status)
-        static let openedAt = Column(CodingKeys.openedAt)
-        static let lastReportAt = Column(CodingKeys.lastReportAt)
-        static let needsReview = Column(CodingKeys.needsReview)
+    /// The incident a row of `columns` holds; throws when it holds what the schema's checks should have refused.
+    static func incident(_ row: Row) throws -> Incident {
+        let category: String? = row[4]
+        let closedAt: String? = row[9]
+        let classification: String? = row[13]
+        let erasedAt: String? = row[15]
+        return Incident(
+            id: try StoredValue.id(row[0]), areaID: row[1], title: row[2], phase: try StoredValue.enumeration(row[3]),
+            category: try category.map { try StoredValue.enumeration($0) }, severity: row[5],
+            status: try StoredValue.enumeration(row[6]), openedAt: try StoredValue.time(row[7]),
+            updatedAt: try StoredValue.time(row[8]), closedAt: try closedAt.map(StoredValue.time), outcome: row[10],
+            reportCount: row[11], needsReview: row[12],
+            classification: classification.map(StoredClassification.init(storedJSON:)),
+            lastReportAt: try StoredValue.time(row[14]), erasedAt: try erasedAt.map(StoredValue.time))
     }
 
-    init(_ incident: Incident) {
-        id = incident.id.rawValue
-        areaID = incident.areaID
-        title = incident.title
-        phase = incident.phase.rawValue
-        category = incident.category?.rawValue
-        severity = incident.severity
-        status = incident.status.rawValue
-        openedAt = Timestamp.format(incident.openedAt)
-        updatedAt = Timestamp.format(incident.updatedAt)
-        closedAt = incident.closedAt.map(Timestamp.format)
-        outcome = incident.outcome
-        reportCount = incident.reportCount
-        needsReview = incident.needsReview
-        classification = StoredValue.classificationText(incident.classification)
-        lastReportAt = Timestamp.format(incident.lastReportAt)
-        erasedAt = incident.erasedAt.map(Timestamp.format)
+    /// The incident with this id, if any.
+    static func fetch(_ id: DeskID, in db: Database) throws -> Incident? {
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM incident WHERE id = ?")
+        return try Row.fetchOne(statement, arguments: [id.rawValue]).map(incident)
     }
 
-    /// The domain value; throws when a row holds what the schema's checks should have refused.
-    /// The domain value; without `classification` its stored classification is not decoded
-    /// (the costliest part), for readers that do not need it.
-    func incident(classification decodingClassification: Bool = true) throws -> Incident {
-        Incident(
-            id: try StoredValue.id(id), areaID: areaID, title: title, phase: try StoredValue.enumeration(phase),
-            category: try category.map { try StoredValue.enumeration($0) }, severity: severity,
-            status: try StoredValue.enumeration(status), openedAt: try StoredValue.time(openedAt),
-            updatedAt: try StoredValue.time(updatedAt), closedAt: try closedAt.map(StoredValue.time), outcome: outcome,
-            reportCount: reportCount, needsReview: needsReview,
-            classification: decodingClassification ? try StoredValue.classification(classification) : nil,
-            lastReportAt: try StoredValue.time(lastReportAt), erasedAt: try erasedAt.map(StoredValue.time)
-        )
+    /// Incidents a query selects, decoded.
+    static func fetchAll(_ sql: String, _ arguments: StatementArguments, in db: Database) throws -> [Incident] {
+        // A cursor's row is read in place, not copied: each is decoded before the next step.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        var incidents: [Incident] = []
+        while let row = try rows.next() { incidents.append(try incident(row)) }
+        return incidents
+    }
+
+    private static func arguments(_ incident: Incident) -> StatementArguments {
+        [
+            incident.areaID, incident.title, incident.phase.rawValue, incident.category?.rawValue, incident.severity,
+            incident.status.rawValue, Timestamp.format(incident.openedAt), Timestamp.format(incident.updatedAt),
+            incident.closedAt.map(Timestamp.format), incident.outcome, incident.reportCount, incident.needsReview,
+            incident.classification?.json, Timestamp.format(incident.lastReportAt),
+            incident.erasedAt.map(Timestamp.format), incident.id.rawValue,
+        ]
+    }
+
+    /// Writes a new incident.
+    static func insert(_ incident: Incident, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO incident (area_id, title, phase, category, severity, status, opened_at, updated_at,
+                    closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: arguments(incident))
+    }
+
+    /// Writes an incident's new state.
+    static func update(_ incident: Incident, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE incident SET area_id = ?, title = ?, phase = ?, category = ?, severity = ?, status = ?,
+                    opened_at = ?, updated_at = ?, closed_at = ?, outcome = ?, report_count = ?, needs_review = ?,
+                    classification = ?, last_report_at = ?, erased_at = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: arguments(incident))
+        guard db.changesCount == 1 else { throw DeskError.incidentNotFound(incident.id.rawValue) }
     }
 }

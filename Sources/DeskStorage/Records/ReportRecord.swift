@@ -2,78 +2,136 @@ import DeskCore
 import Foundation
 import GRDB
 
-/// A row of `report`.
+/// A row of `report`. What the reporter said (`ReportFields`) is stored by its own `Codable`
+/// conformance, one column per field in snake_case (`occurredAt` → `occurred_at`; `area` is the
+/// column `area_id`), so a new field needs only its column; the rest is what the desk recorded.
 struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "report"
 
     var id: String
     var incidentID: String
-    var areaID: String
-    /// Times as canonical `Timestamp` text.
     var receivedAt: String
-    var occurredAt: String?
-    var title: String?
-    var text: String
-    var location: String?
-    var reporterName: String?
-    var reporterContact: String?
-    var injured: Int?
-    var ongoing: Bool?
-    var category: String?
-    var phase: String?
     var actor: String
     var transport: String
-    /// JSON of what the classifier made of the report.
+    /// Canonical JSON of what the classifier made of the report.
     var classification: String?
+    var erasedAt: String?
+    var fields: ReportFields
 
-    enum CodingKeys: String, CodingKey {
-        case id, title, text, location, injured, ongoing, category, phase, actor, transport, classification
+    /// The columns the desk itself fills.
+    enum Recorded: String, CodingKey, CaseIterable {
+        case id, actor, transport, classification
         case incidentID = "incident_id"
-        case areaID = "area_id"
         case receivedAt = "received_at"
-        case occurredAt = "occurred_at"
-        case reporterName = "reporter_name"
-        case reporterContact = "reporter_contact"
-    }
-
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let incidentID = Column(CodingKeys.incidentID)
+        case erasedAt = "erased_at"
     }
 
     init(_ report: Report) {
         id = report.id.rawValue
         incidentID = report.incidentID.rawValue
-        areaID = report.areaID
         receivedAt = Timestamp.format(report.receivedAt)
-        occurredAt = report.occurredAt.map(Timestamp.format)
-        title = report.title
-        text = report.text
-        location = report.location
-        reporterName = report.reporter?.name
-        reporterContact = report.reporter?.contact
-        injured = report.injured
-        ongoing = report.ongoing
-        category = report.category?.rawValue
-        phase = report.phase?.rawValue
         actor = report.actor.rawValue
         transport = report.transport.rawValue
-        classification = StoredValue.classificationText(report.classification)
+        classification = report.classification?.json
+        erasedAt = nil
+        fields = report.fields
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Recorded.self)
+        id = try container.decode(String.self, forKey: .id)
+        incidentID = try container.decode(String.self, forKey: .incidentID)
+        receivedAt = try container.decode(String.self, forKey: .receivedAt)
+        actor = try container.decode(String.self, forKey: .actor)
+        transport = try container.decode(String.self, forKey: .transport)
+        classification = try container.decodeIfPresent(String.self, forKey: .classification)
+        erasedAt = try container.decodeIfPresent(String.self, forKey: .erasedAt)
+        fields = try ReportFields(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Recorded.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(incidentID, forKey: .incidentID)
+        try container.encode(receivedAt, forKey: .receivedAt)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(transport, forKey: .transport)
+        try container.encode(classification, forKey: .classification)
+        try container.encode(erasedAt, forKey: .erasedAt)
+        try fields.encode(to: encoder)
     }
 
     func report() throws -> Report {
-        let reporter =
-            (reporterName == nil && reporterContact == nil)
-            ? nil : Reporter(name: reporterName, contact: reporterContact)
-        return Report(
-            id: try StoredValue.id(id), incidentID: try StoredValue.id(incidentID), areaID: areaID,
-            receivedAt: try StoredValue.time(receivedAt), occurredAt: try occurredAt.map(StoredValue.time),
-            title: title, text: text, location: location,
-            reporter: reporter, injured: injured, ongoing: ongoing,
-            category: try category.map { try StoredValue.enumeration($0) },
-            phase: try phase.map { try StoredValue.enumeration($0) }, actor: Actor(rawValue: actor),
+        Report(
+            id: try StoredValue.id(id), incidentID: try StoredValue.id(incidentID),
+            receivedAt: try StoredValue.time(receivedAt), actor: Actor(rawValue: actor),
             transport: try StoredValue.enumeration(transport),
-            classification: try StoredValue.classification(classification)
-        )
+            classification: classification.map(StoredClassification.init(storedJSON:)), fields: fields)
     }
+
+    // MARK: Columns
+
+    private static let recorded = Set(Recorded.allCases.map(\.stringValue))
+
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy {
+        .custom { key in column(for: key.stringValue) }
+    }
+
+    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy {
+        .custom { column in AnyKey(field(for: column)) }
+    }
+
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { Timestamp.format($0) }
+    }
+
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .custom { value in String.fromDatabaseValue(value).flatMap(Timestamp.parse) }
+    }
+
+    /// The column of a coding key: the desk's own as they are, a field's in snake_case.
+    static func column(for key: String) -> String {
+        if recorded.contains(key) { return key }
+        if key == "area" { return "area_id" }
+        var column = ""
+        for character in key {
+            if character.isUppercase {
+                column += "_" + character.lowercased()
+            } else {
+                column.append(character)
+            }
+        }
+        return column
+    }
+
+    /// The coding key of a column: the inverse of `column(for:)`.
+    static func field(for column: String) -> String {
+        if recorded.contains(column) { return column }
+        if column == "area_id" { return "area" }
+        var key = ""
+        var upper = false
+        for character in column {
+            if character == "_" {
+                upper = true
+            } else {
+                key += upper ? character.uppercased() : String(character)
+                upper = false
+            }
+        }
+        return key
+    }
+
+    /// The report with this id, if any.
+    static func fetch(_ id: DeskID, in db: Database) throws -> Report? {
+        try ReportRecord.fetchOne(db, key: id.rawValue)?.report()
+    }
+}
+
+/// A coding key made from a column name.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -17,7 +17,7 @@ struct IncidentShow: DeskCommand {
         Output.line(Describe.incident(incident))
         if let classification = incident.classification {
             Output.line()
-            Output.line(Describe.classification(classification))
+            Output.line(Describe.classification(try classification.value))
         }
         for report in incident.reports ?? [] {
             Output.line()
@@ -37,7 +37,7 @@ struct IncidentShow: DeskCommand {
             }
             if !facts.isEmpty { Output.line("  " + facts.joined(separator: "; ")) }
             if let classification = report.classification {
-                Output.line("  classified: " + Describe.verdict(classification))
+                Output.line("  classified: " + Describe.verdict(try classification.value))
             }
             for line in report.text.split(separator: "\n", omittingEmptySubsequences: false) {
                 Output.line("  | \(line)")

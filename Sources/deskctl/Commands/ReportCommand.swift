@@ -1,6 +1,7 @@
 import ArgumentParser
 import DeskAPIModels
 import DeskClient
+import DeskCore
 import Foundation
 
 /// `deskctl report`: report an incident.
@@ -41,11 +42,11 @@ struct ReportCommand: DeskCommand {
     @Flag(inversion: .prefixedNo, help: "Whether it is still going on.")
     var ongoing: Bool?
 
-    @Option(help: "Category, e.g. fire, shooting, grief (see the API for the list).")
-    var category: String?
+    @Option(help: "Category, e.g. fire, shooting, grief.")
+    var category: DeskCore.Category?
 
     @Option(help: "Phase: before, during or after (default: left for classification).")
-    var phase: String?
+    var phase: Phase?
 
     func validate() throws {
         if let occurredAt, RFC3339.parse(occurredAt) == nil {
@@ -72,9 +73,12 @@ struct ReportCommand: DeskCommand {
             "Reported: \(joined ? "joined" : "opened") incident \(incident.id) in \(incident.area), "
                 + "phase \(incident.phase)\(incident.needsReview ? " (needs review)" : ""), \(incident.status)")
         if let classification = created.report.classification {
-            Output.line("Classified: " + Describe.verdict(classification))
+            Output.line("Classified: " + Describe.verdict(try classification.value))
         }
         Output.line()
         Output.line(Describe.timeline(created.timeline))
     }
 }
+
+extension DeskCore.Category: ExpressibleByArgument {}
+extension Phase: ExpressibleByArgument {}

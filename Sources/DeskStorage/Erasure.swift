@@ -3,60 +3,63 @@ import Foundation
 import GRDB
 
 extension SQLiteDeskStore {
-    public func purge(closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp) async throws -> PurgeSummary {
+    public func purgeCandidates(closedBefore cutoff: Date) async throws -> [DeskID] {
         try await guarded {
-            // Found in a read transaction (it looks at every old closed incident), erased in one write.
-            let ids = try await pool.read { db in try Self.purgeCandidates(closedBefore: cutoff, in: db) }
-            guard !ids.isEmpty else {
-                return PurgeSummary(
-                    cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
-            }
-            return try await database.write { db in
-                var summary = PurgeSummary(
-                    cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
-                var redacted: [Int64] = []
-                let now = Timestamp.format(stamp.at)
-                for id in ids {
-                    // Each incident in a savepoint of its own: one that fails is left for the next purge
-                    // and never keeps the others from being erased.
-                    do {
-                        var erased: IncidentErasure?
-                        try db.inSavepoint {
-                            erased = try Self.erase(id, closedBefore: cutoff, now: now, dryRun: dryRun, in: db)
-                            return dryRun ? .rollback : .commit
-                        }
-                        guard let erased else { continue }
-                        summary.incidents.append(try StoredValue.id(id))
-                        summary.reports += erased.reports
-                        summary.events += erased.events.count
-                        summary.callOuts += erased.callOuts
-                        summary.followUps += erased.followUps
-                        redacted += erased.events
-                    } catch {
-                        summary.failed.append(
-                            PurgeFailure(incident: try StoredValue.id(id), reason: Self.describe(error)))
-                    }
+            // A read transaction: looking at every old closed incident never holds the writer.
+            try await pool.read { db in try Erasure.candidates(closedBefore: cutoff, in: db).map(StoredValue.id) }
+        }
+    }
+}
+
+/// Erasing personal data by the retention policy, on one connection: finding the candidates (a
+/// read) and erasing them (in the purge command's transaction).
+enum Erasure {
+    /// Erases `ids` (each checked again: still closed before `cutoff` and holding personal data),
+    /// each in a savepoint of its own, so that one that fails is left for the next purge and never
+    /// keeps the others from being erased. Returns the summary and, unless nothing was erased (or
+    /// `dryRun`), the `retention.purged` event to append.
+    static func erase(
+        _ ids: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp, in db: Database
+    ) throws -> (PurgeSummary, TimelineEvent?) {
+        var summary = PurgeSummary(
+            cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
+        var redacted: [Int64] = []
+        let now = Timestamp.format(stamp.at)
+        for id in ids {
+            do {
+                var erased: IncidentErasure?
+                try db.inSavepoint {
+                    erased = try Self.erase(id.rawValue, closedBefore: cutoff, now: now, dryRun: dryRun, in: db)
+                    return dryRun ? .rollback : .commit
                 }
-                guard !dryRun, !summary.incidents.isEmpty else { return summary }
-                let event = stamp.event(
-                    .retentionPurged, incident: nil,
-                    data: [
-                        "cutoff": .string(Timestamp.format(cutoff)), "incidents": .int(Int64(summary.incidents.count)),
-                        "reports": .int(Int64(summary.reports)), "callouts": .int(Int64(summary.callOuts)),
-                        "followups": .int(Int64(summary.followUps)),
-                        "redacted_events": .array(redacted.map { .int($0) }),
-                        "failed": .array(summary.failed.map { .string($0.incident.rawValue) }),
-                    ])
-                _ = try Self.append([event], in: db)
-                return summary
+                guard let erased else { continue }
+                summary.incidents.append(id)
+                summary.reports += erased.reports
+                summary.events += erased.events.count
+                summary.callOuts += erased.callOuts
+                summary.followUps += erased.followUps
+                redacted += erased.events
+            } catch {
+                summary.failed.append(PurgeFailure(incident: id, reason: Self.describe(error)))
             }
         }
+        guard !dryRun, !summary.incidents.isEmpty else { return (summary, nil) }
+        let event = stamp.event(
+            .retentionPurged, incident: nil,
+            data: [
+                "cutoff": .string(Timestamp.format(cutoff)), "incidents": .int(Int64(summary.incidents.count)),
+                "reports": .int(Int64(summary.reports)), "callouts": .int(Int64(summary.callOuts)),
+                "followups": .int(Int64(summary.followUps)),
+                "redacted_events": .array(redacted.map { .int($0) }),
+                "failed": .array(summary.failed.map { .string($0.incident.rawValue) }),
+            ])
+        return (summary, event)
     }
 
     /// Closed before `cutoff` and holding personal data: never erased, or holding text added after
     /// an erasure (a follow-up done since; an earlier version let erased incidents be reopened,
     /// annotated or split), or webhook copies written since (or left by a purge before this version).
-    static func purgeCandidates(closedBefore cutoff: Date, in db: Database) throws -> [String] {
+    static func candidates(closedBefore cutoff: Date, in db: Database) throws -> [String] {
         let erased = "'\(RetentionPolicy.erased)'"
         let members = RetentionPolicy.erasedEventMembers.sorted()
             .map { "json_extract(e.data, '$.\($0)') IS NOT NULL" }.joined(separator: " OR ")

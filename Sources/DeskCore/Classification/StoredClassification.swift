@@ -1,0 +1,77 @@
+import Foundation
+
+/// A classification as the desk keeps it with a report or an incident: its canonical JSON, made
+/// once when the report arrives and then stored, listed and served as these bytes, and the
+/// verdict itself, decoded from them only where a rule needs it (a split, a confirmation).
+public struct StoredClassification: Sendable, Hashable {
+    /// The canonical JSON (sorted keys, compact) of the classification.
+    public let json: String
+    private let decoded: Classification?
+
+    /// Keeps `classification`, encoding it once.
+    public init(_ classification: Classification) {
+        json = classification.canonicalJSON
+        decoded = classification
+    }
+
+    /// A classification as stored (`json` is what `canonicalJSON` wrote, or an older JSON form).
+    public init(storedJSON json: String) {
+        self.json = json
+        decoded = nil
+    }
+
+    /// The verdict; decoded from the stored text when this was read back.
+    public func value() throws -> Classification {
+        if let decoded { return decoded }
+        return try JSONDecoder().decode(Classification.self, from: Data(json.utf8))
+    }
+
+    public static func == (lhs: StoredClassification, rhs: StoredClassification) -> Bool { lhs.json == rhs.json }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(json) }
+}
+
+extension Classification {
+    /// Compact JSON with sorted keys, members as the API shows them; absent optionals are left out.
+    public var canonicalJSON: String {
+        var json = JSONWriter(capacity: 512 + signals.count * 96)
+        write(to: &json)
+        return json.text
+    }
+
+    /// Writes the canonical JSON of the classification.
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("category", category.rawValue)
+            json.member("confidence", confidence)
+            json.member("decided_by", decidedBy.rawValue)
+            if let language { json.member("language", language) }
+            json.member("needs_review", needsReview)
+            json.member("phase", phase.rawValue)
+            if let probabilities {
+                json.key("probabilities")
+                Self.write(probabilities, to: &json)
+            }
+            json.key("scores")
+            Self.write(scores, to: &json)
+            json.member("severity", severity)
+            json.key("signals")
+            json.array(signals) { json, signal in
+                json.object { json in
+                    json.member("kind", signal.kind)
+                    json.member("matched", signal.matched)
+                    json.member("rule", signal.rule)
+                    json.member("term", signal.term)
+                    json.member("vote", signal.vote)
+                    json.member("weight", signal.weight)
+                }
+            }
+        }
+    }
+
+    private static func write(_ numbers: [String: Double], to json: inout JSONWriter) {
+        json.object { json in
+            for key in numbers.keys.sorted() { json.member(key, numbers[key] ?? 0) }
+        }
+    }
+}

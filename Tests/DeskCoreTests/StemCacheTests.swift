@@ -1,0 +1,96 @@
+import DeskCore
+import Foundation
+import Testing
+
+/// Correlation with the stem cache decides exactly as without it, also when a candidate's texts
+/// or title change between reports (the cache must not answer with what it saw before).
+@Suite struct StemCacheTests {
+    private let now = Date(timeIntervalSince1970: 1_795_000_000)
+    private let policy = CorrelationPolicy(window: 6 * 3600, minSharedWords: 2)
+
+    private func candidate(
+        _ id: DeskID, title: String, texts: [String], category: DeskCore.Category? = nil
+    )
+        -> CorrelationCandidate
+    {
+        let incident = Incident(
+            id: id, areaID: "bredang", title: title, phase: .during, category: category, severity: nil,
+            status: .open, openedAt: now.addingTimeInterval(-600), updatedAt: now.addingTimeInterval(-60),
+            reportCount: texts.count, lastReportAt: now.addingTimeInterval(-60))
+        return CorrelationCandidate(incident: incident, reportTexts: texts)
+    }
+
+    @Test func aCandidatesNewTextsAndTitleAreSeenAtOnce() throws {
+        let ids = IDGenerator(clock: SystemWallClock())
+        let id = ids.next()
+        let cache = StemCache(commonWords: ["efter", "that"])
+        let cached = Correlator(policy: policy, cache: cache)
+        let plain = Correlator(policy: policy, commonWords: ["efter", "that"])
+        let report = plain.stems(of: "Vattenläcka i källaren på Ålgatan, källaren översvämmad")
+
+        var texts = ["Trasig lampa i trapphuset"]
+        var title = "Lampa trasig"
+        func decide(_ correlator: Correlator) -> DeskID? {
+            correlator.match(
+                area: "bredang", stems: report, category: .other,
+                candidates: [candidate(id, title: title, texts: texts)], now: now)?.incident.id
+        }
+        #expect(decide(cached) == nil)
+        #expect(decide(plain) == nil)
+
+        // A report about the leak joined: the incident now shares words with the new one.
+        texts.insert("Vattenläcka i källaren, översvämmad sedan i natt", at: 0)
+        #expect(decide(cached) == id)
+        #expect(decide(plain) == id)
+
+        // Split off again: the texts no longer share enough.
+        texts.removeFirst()
+        #expect(decide(cached) == nil)
+
+        // Renamed to what the report is about: the title alone shares enough.
+        title = "Källaren översvämmad efter vattenläcka"
+        #expect(decide(cached) == id)
+        #expect(decide(plain) == id)
+    }
+
+    @Test func randomHistoriesDecideAsWithoutTheCache() {
+        var random = SeededRandom(seed: 7)
+        let words = [
+            "brand", "källaren", "rökutveckling", "trapphuset", "polisen", "ungdomar", "stenkastning", "skolan",
+            "vattenläcka", "elavbrott", "centrum", "tunnelbanan", "oroliga", "föräldrar", "fire", "basement",
+            "smoke", "school", "parents", "worried", "Café", "Cafe\u{301}",
+        ]
+        func sentence() -> String { (0..<5).map { _ in words[random.next(words.count)] }.joined(separator: " ") }
+        let generator = IDGenerator(clock: SystemWallClock())
+        let ids = (0..<6).map { _ in generator.next() }
+        var candidates = ids.map { candidate($0, title: sentence(), texts: [sentence()]) }
+        let cache = StemCache(commonWords: [], capacity: 8)
+        let cached = Correlator(policy: policy, cache: cache)
+        let plain = Correlator(policy: policy)
+        for _ in 0..<400 {
+            let which = random.next(candidates.count)
+            switch random.next(3) {
+            case 0: candidates[which].reportTexts.insert(sentence(), at: 0)
+            case 1 where !candidates[which].reportTexts.isEmpty: candidates[which].reportTexts.removeLast()
+            default: candidates[which].incident.title = sentence()
+            }
+            let report = plain.stems(of: sentence())
+            let a = cached.match(area: "bredang", stems: report, category: .other, candidates: candidates, now: now)
+            let b = plain.match(area: "bredang", stems: report, category: .other, candidates: candidates, now: now)
+            #expect(a == b)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for reproducible histories.
+private struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}

@@ -1,0 +1,20 @@
+import DeskCore
+import DeskTestSupport
+import Foundation
+
+@testable import DeskStorage
+
+/// A desk over `database` as deskd puts it together (one store, one runner), its areas read.
+func makeDesk(
+    _ database: DeskDatabase, clock: any WallClock, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
+    duty: DutySettings = DutySettings(
+        calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)),
+    observers: [CommandObserver] = []
+) async throws -> Desk {
+    let desk = Desk(
+        store: SQLiteDeskStore(database: database), clock: clock,
+        settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
+        observers: observers)
+    try await desk.incidents.reloadAreas()
+    return desk
+}
