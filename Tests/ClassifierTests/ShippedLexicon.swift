@@ -10,8 +10,8 @@ struct LabelledReport: Decodable {
 }
 
 /// Reads a JSON-lines fixture from `Tests/ClassifierTests/Fixtures`.
-func labelledReports(_ name: String) throws -> [LabelledReport] {
-    let url = repositoryRoot.appendingPathComponent("Tests/ClassifierTests/Fixtures/\(name)")
+func labelledReports(_ name: String, in folder: String = "Fixtures") throws -> [LabelledReport] {
+    let url = repositoryRoot.appendingPathComponent("Tests/ClassifierTests/\(folder)/\(name)")
     let text = try String(contentsOf: url, encoding: .utf8)
     return try text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
         try JSONDecoder().decode(LabelledReport.self, from: Data($0.utf8))
