@@ -22,6 +22,12 @@ import Testing
         }
         #expect(explained.stdout.contains("\"drabbat samman\"  (cue cue-acute-aspect"), "\(explained.stdout)")
         #expect(explained.stdout.contains("pushed by:"), "\(explained.stdout)")
+        // A short report the lexicon decided, and an acute event that has stopped, as deskctl shows them.
+        let short = try daemon.ctl("classify", "Bråk vid skolan igår", "--explain")
+        #expect(short.stdout.contains("a short report: the lexicon's clear lead decided after"), "\(short.stdout)")
+        let stopped = try daemon.ctl("classify", "Det brinner inte längre i källaren", "--explain")
+        #expect(stopped.stdout.contains("Phase       after"), "\(stopped.stdout)")
+        #expect(stopped.stdout.contains("(no-longer"), "\(stopped.stdout)")
         let english = try daemon.ctl("classify", "Rumours of trouble ahead of the derby", "--lang", "en", "--json")
         #expect(try decodeJSON(ClassificationProbe.self, english.stdout).phase == "before")
         let empty = try daemon.ctl("classify", "   ")
