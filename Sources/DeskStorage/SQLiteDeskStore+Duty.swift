@@ -46,6 +46,8 @@ extension SQLiteDeskStore: DutyStore {
 
     /// What `incidentsToStaff` asks: through the partial index (`INDEXED BY`, so that SQLite fails
     /// rather than falls back to checking every open incident); its first two terms are the index's.
+    /// `NOT EXISTS` still decides: an incident moved back to a phase it was staffed for before stays
+    /// in the index (its `staffed_phase` is the other one) and is skipped here, never staffed twice.
     static let incidentsToStaffQuery = """
         SELECT \(IncidentRows.columns(of: "i")) FROM incident i INDEXED BY incident_to_staff
         WHERE i.status = 'open' AND i.staffed_phase IS NOT i.phase AND i.phase IN ('before', 'during', 'after')

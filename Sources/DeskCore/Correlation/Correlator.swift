@@ -36,7 +36,7 @@ public struct Correlator: Sendable {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
             guard incident.status == .open, incident.areaID == area, age <= policy.window else { continue }
-            let theirs = cache?.stems(of: candidate, stems(of:)) ?? uncachedStems(of: candidate)
+            let theirs = cache?.stems(of: candidate, candidateStems(of:)) ?? candidateStems(of: candidate)
             let sameCategory = category != .other && incident.category == category
             let shared = words.intersection(theirs)
             guard sameCategory || shared.count >= policy.minSharedWords else { continue }
@@ -55,9 +55,10 @@ public struct Correlator: Sendable {
                 shared: best.shared))
     }
 
-    /// A candidate's title and texts' stems, made afresh.
-    private func uncachedStems(of candidate: CorrelationCandidate) -> Set<String> {
-        candidate.reportTexts.reduce(into: stems(of: candidate.incident.title)) { $0.formUnion(stems(of: $1)) }
+    /// The stems of a candidate's title and texts together, each text's from the cache if any.
+    private func candidateStems(of candidate: CorrelationCandidate) -> Set<String> {
+        func textStems(_ text: String) -> Set<String> { cache?.stems(of: text, stems(of:)) ?? stems(of: text) }
+        return candidate.reportTexts.reduce(into: textStems(candidate.incident.title)) { $0.formUnion(textStems($1)) }
     }
 
     /// Content-word stems: words of four letters or more, cut to five, without common words.

@@ -50,24 +50,21 @@ public final class StemCache: Sendable {
         return made
     }
 
-    /// The stems of a candidate's title and texts together, computed from the texts' stems
-    /// (`make`) unless known for exactly that title and those texts.
-    func stems(of candidate: CorrelationCandidate, _ make: (String) -> Set<String>) -> Set<String> {
+    /// The stems of a candidate's title and texts together, made by `make` unless known for
+    /// exactly that title and those texts.
+    func stems(of candidate: CorrelationCandidate, _ make: (CorrelationCandidate) -> Set<String>) -> Set<String> {
         let id = candidate.incident.id
-        let title = candidate.incident.title
         if let known = state.withLock({ $0.candidates[id] }), known.texts == candidate.reportTexts,
-            known.title == title
+            known.title == candidate.incident.title
         {
             return known.stems
         }
-        var union = stems(of: title, make)
-        for text in candidate.reportTexts { union.formUnion(stems(of: text, make)) }
-        let made = CandidateStems(title: title, texts: candidate.reportTexts, stems: union)
+        let made = CandidateStems(title: candidate.incident.title, texts: candidate.reportTexts, stems: make(candidate))
         state.withLock { state in
             if state.candidates.count >= capacity { state.candidates.removeAll(keepingCapacity: true) }
             state.candidates[id] = made
         }
-        return union
+        return made.stems
     }
 }
 

@@ -20,7 +20,7 @@ public struct IncidentReads: Sendable {
         settings.update { $0.areas = areas }
     }
 
-    /// One page of the areas (of `all`, the list read earlier from `areas`, if given), in id order.
+    /// One page of the areas (of `list`, the areas read earlier from `areas`, if given), in id order.
     public func areas(page: PageRequest, of list: [Area]? = nil) throws(DeskError) -> Page<Area> {
         let all = list ?? areas
         let start: Int
