@@ -1,6 +1,7 @@
 import DeskCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// A row of `report`. What the reporter said (`ReportFields`) is stored by its own `Codable`
 /// conformance, one column per field in snake_case (`occurredAt` → `occurred_at`; `area` is the
@@ -89,8 +90,19 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         .custom { value in String.fromDatabaseValue(value).flatMap(Timestamp.parse) }
     }
 
+    /// Columns already worked out, by coding key: every row is encoded through `column(for:)`,
+    /// and the keys are the same few each time.
+    private static let knownColumns = Mutex<[String: String]>([:])
+
     /// The column of a coding key: the desk's own as they are, a field's in snake_case.
     static func column(for key: String) -> String {
+        if let known = knownColumns.withLock({ $0[key] }) { return known }
+        let column = snakeCase(key)
+        knownColumns.withLock { $0[key] = column }
+        return column
+    }
+
+    private static func snakeCase(_ key: String) -> String {
         if recorded.contains(key) { return key }
         if key == "area" { return "area_id" }
         var column = ""
@@ -104,8 +116,18 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         return column
     }
 
+    /// Coding keys already worked out, by column (reads decode every row through `field(for:)`).
+    private static let knownFields = Mutex<[String: String]>([:])
+
     /// The coding key of a column: the inverse of `column(for:)`.
     static func field(for column: String) -> String {
+        if let known = knownFields.withLock({ $0[column] }) { return known }
+        let field = camelCase(column)
+        knownFields.withLock { $0[column] = field }
+        return field
+    }
+
+    private static func camelCase(_ column: String) -> String {
         if recorded.contains(column) { return column }
         if column == "area_id" { return "area" }
         var key = ""
