@@ -45,9 +45,6 @@ public final class DeskDatabase: Sendable {
             // set FULL on the writer (the only connection that commits) and read it back.
             let level = try pool.writeWithoutTransaction { db -> Int? in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
-                // The writer reads the pages of every batch's indexes again: keep 16 MiB of them
-                // (SQLite's default is 2 MiB) so that a batch does not read them from the file.
-                try db.execute(sql: "PRAGMA cache_size = -16384")
                 // Savepoint journals and sorts in memory, not in temporary files created and
                 // unlinked by the batch.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
