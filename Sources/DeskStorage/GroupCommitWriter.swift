@@ -98,7 +98,7 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// Commits batches until nothing waits.
+    /// Commits batches until nothing waits; runs on `drainQueue`, one drain at a time.
     private func drain() {
         while true {
             let (batch, refusedWhileFull) = state.withLock { state -> ([any PendingWrite], Int?) in

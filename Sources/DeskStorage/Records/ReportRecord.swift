@@ -90,17 +90,23 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         .custom { value in String.fromDatabaseValue(value).flatMap(Timestamp.parse) }
     }
 
-    /// Columns already worked out, by coding key: every row is encoded through `column(for:)`,
-    /// and the keys are the same few each time.
+    /// Names already worked out: every row is encoded through `column(for:)` and decoded through
+    /// `field(for:)`, and the names are the same few each time.
     private static let knownColumns = Mutex<[String: String]>([:])
+    private static let knownFields = Mutex<[String: String]>([:])
+
+    /// `name` translated by `translate`, worked out once and then read from `known`.
+    private static func remembered(
+        _ name: String, in known: borrowing Mutex<[String: String]>, _ translate: (String) -> String
+    ) -> String {
+        if let remembered = known.withLock({ $0[name] }) { return remembered }
+        let translated = translate(name)
+        known.withLock { $0[name] = translated }
+        return translated
+    }
 
     /// The column of a coding key: the desk's own as they are, a field's in snake_case.
-    static func column(for key: String) -> String {
-        if let known = knownColumns.withLock({ $0[key] }) { return known }
-        let column = snakeCase(key)
-        knownColumns.withLock { $0[key] = column }
-        return column
-    }
+    static func column(for key: String) -> String { remembered(key, in: knownColumns, snakeCase) }
 
     private static func snakeCase(_ key: String) -> String {
         if recorded.contains(key) { return key }
@@ -116,16 +122,8 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         return column
     }
 
-    /// Coding keys already worked out, by column (reads decode every row through `field(for:)`).
-    private static let knownFields = Mutex<[String: String]>([:])
-
     /// The coding key of a column: the inverse of `column(for:)`.
-    static func field(for column: String) -> String {
-        if let known = knownFields.withLock({ $0[column] }) { return known }
-        let field = camelCase(column)
-        knownFields.withLock { $0[column] = field }
-        return field
-    }
+    static func field(for column: String) -> String { remembered(column, in: knownFields, camelCase) }
 
     private static func camelCase(_ column: String) -> String {
         if recorded.contains(column) { return column }
