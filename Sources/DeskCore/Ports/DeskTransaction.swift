@@ -24,8 +24,9 @@ public protocol DeskTransaction {
     /// Writes a new incident.
     func insert(_ incident: Incident) throws
 
-    /// Writes an incident's new state.
-    func update(_ incident: Incident) throws
+    /// Writes an incident's new state; `previous` is the state this transaction read it in, so
+    /// that only what changed need be written.
+    func update(_ incident: Incident, from previous: Incident) throws
 
     /// Writes a new report.
     func insert(_ report: Report) throws

@@ -55,9 +55,9 @@ final class SQLiteTransaction: DeskTransaction {
         effects.incidents[incident.id] = incident
     }
 
-    func update(_ incident: Incident) throws {
+    func update(_ incident: Incident, from previous: Incident) throws {
         touchedAreas.insert(incident.areaID)
-        try IncidentRows.update(incident, in: db)
+        try IncidentRows.update(incident, from: previous, in: db)
         state.withIndex { $0.updated(incident) }
         effects.incidents[incident.id] = incident
     }

@@ -14,7 +14,7 @@ extension IncidentChange {
     public func execute(in transaction: any DeskTransaction, _ context: CommandContext) throws -> IncidentUpdate {
         let incident = try transaction.existingIncident(incidentID)
         var update = try decide(incident, context)
-        try transaction.update(update.incident)
+        try transaction.update(update.incident, from: incident)
         update.events = try transaction.append(update.events)
         return update
     }

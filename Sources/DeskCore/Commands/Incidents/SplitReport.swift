@@ -23,7 +23,7 @@ public struct SplitReport: DeskCommand {
         var update = try IncidentRules.split(
             incident, report: report, reason: reason, limits: context.settings.limits, stamp: context.stamp)
         guard var splitOff = update.splitOff else { throw DeskError.unavailable("a split made no incident") }
-        try transaction.update(update.incident)
+        try transaction.update(update.incident, from: incident)
         try transaction.insert(splitOff.incident)
         guard try transaction.move(report: report.id, from: incident.id, to: splitOff.incident.id) else {
             throw DeskError.invalid([

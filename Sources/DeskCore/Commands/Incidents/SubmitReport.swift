@@ -43,7 +43,7 @@ public struct SubmitReport: DeskCommand {
                 guard let report = update.addedReport else {
                     throw DeskError.unavailable("a join made no report")
                 }
-                try transaction.update(update.incident)
+                try transaction.update(update.incident, from: match.incident)
                 try transaction.insert(report)
                 let events = try transaction.append(update.events)
                 return ReportReceipt(incident: update.incident, report: report, events: events)
