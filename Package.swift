@@ -121,7 +121,7 @@ let package = Package(
         // Shared by the test targets: the classifier built from the repository's lexicon.
         .target(name: "DeskTestSupport", dependencies: ["DeskCore", "DeskConfig"], path: "Tests/DeskTestSupport"),
         // Classifier benchmark (`make bench`): medians and a same-run baseline, never a timed test.
-        .executableTarget(name: "desk-bench", dependencies: ["DeskCore", "DeskConfig"]),
+        .executableTarget(name: "desk-bench", dependencies: ["DeskCore", "DeskConfig", "DeskStorage"]),
         // Classifier corpus tool (`make train`, `make cv`): blind scores, training, cross-validation.
         .executableTarget(name: "desk-train", dependencies: ["DeskCore", "DeskConfig"]),
         // Load benchmark (`make bench-load`): a release deskd over TCP and the Unix socket against a no-storage ceiling.

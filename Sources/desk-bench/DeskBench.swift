@@ -2,16 +2,28 @@ import DeskConfig
 import DeskCore
 import Foundation
 
-/// `desk-bench`: how fast the classifier is on the labelled reports.
+/// `desk-bench [ROOT] [classifier|pipeline]`: how fast the classifier is on the labelled reports,
+/// and how fast the write pipeline stores reports without HTTP (`PipelineBench`); both unless one
+/// is named.
 ///
 /// Run with `make bench` (a release build). Prints the median of several rounds, and a baseline
 /// measured in the same run (lower-casing and splitting the same texts) so that figures from
 /// noisy machines compare as ratios. Not a test: nothing here fails on timing.
 @main
 struct DeskBench {
-    static func main() throws {
-        let arguments = CommandLine.arguments.dropFirst()
+    static func main() async throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
         let root = arguments.first ?? FileManager.default.currentDirectoryPath
+        let stage = arguments.dropFirst().first
+        guard [nil, "classifier", "pipeline"].contains(stage) else {
+            throw BenchError("unknown stage \"\(stage ?? "")\": name classifier or pipeline, or neither for both")
+        }
+        if stage != "pipeline" { try classifierBench(root: root) }
+        if stage != "classifier" { try await PipelineBench(root: root).run(rounds: 3) }
+    }
+
+    /// The classifier on the labelled reports, against lower-casing and splitting them.
+    static func classifierBench(root: String) throws {
         let classifier = try ClassifierRules.load(path: root + "/config/classifier.toml")
         let fixtures = root + "/Tests/ClassifierTests/Fixtures"
         var texts: [String] = []
@@ -64,7 +76,7 @@ struct DeskBench {
             let elapsed = clock.measure(work)
             times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
-        return times.sorted()[times.count / 2]
+        return median(times)
     }
 }
 
