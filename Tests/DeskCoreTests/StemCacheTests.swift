@@ -67,14 +67,32 @@ import Testing
         let cache = StemCache(commonWords: [], capacity: 8)
         let cached = Correlator(policy: policy, cache: cache)
         let plain = Correlator(policy: policy)
-        for _ in 0..<400 {
+        for _ in 0..<2000 {
             let which = random.next(candidates.count)
-            switch random.next(3) {
-            case 0: candidates[which].reportTexts.insert(sentence(), at: 0)
-            case 1 where !candidates[which].reportTexts.isEmpty: candidates[which].reportTexts.removeLast()
+            var texts = candidates[which].reportTexts
+            switch random.next(6) {
+            case 0: texts.insert(sentence(), at: 0)
+            case 1 where !texts.isEmpty: texts.removeLast()
+            case 2:
+                // A report joins: newest first, the oldest beyond the limit dropped.
+                texts.insert(sentence(), at: 0)
+                if texts.count > CorrelationCandidate.textsPerCandidate { texts.removeLast() }
+            case 3 where !texts.isEmpty:
+                // One report split off from the middle, or the same text reported twice.
+                if random.next(2) == 0 {
+                    texts.remove(at: random.next(texts.count))
+                } else {
+                    texts.insert(texts[random.next(texts.count)], at: 0)
+                }
+            case 4: texts = (0..<random.next(4)).map { _ in sentence() }
             default: candidates[which].incident.title = sentence()
             }
-            let report = plain.stems(of: sentence())
+            candidates[which].reportTexts = texts
+            let (title, text) = (sentence(), sentence())
+            let report = plain.stems(of: title + " " + text)
+            // A report's title and text, the text's remembered: as if made from both at once.
+            #expect(cached.stems(title: title, text: text) == report)
+            #expect(cached.stems(title: nil, text: text) == plain.stems(of: text))
             let a = cached.match(area: "bredang", stems: report, category: .other, candidates: candidates, now: now)
             let b = plain.match(area: "bredang", stems: report, category: .other, candidates: candidates, now: now)
             #expect(a == b)

@@ -36,7 +36,7 @@ public struct Correlator: Sendable {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
             guard incident.status == .open, incident.areaID == area, age <= policy.window else { continue }
-            let theirs = cache?.stems(of: candidate, candidateStems(of:)) ?? candidateStems(of: candidate)
+            let theirs = cache?.stems(of: candidate, textStems(of:)) ?? candidateStems(of: candidate)
             let sameCategory = category != .other && incident.category == category
             let shared = words.intersection(theirs)
             guard sameCategory || shared.count >= policy.minSharedWords else { continue }
@@ -55,11 +55,21 @@ public struct Correlator: Sendable {
                 shared: best.shared))
     }
 
-    /// The stems of a candidate's title and texts together, each text's from the cache if any.
+    /// The stems of a candidate's title and texts together.
     private func candidateStems(of candidate: CorrelationCandidate) -> Set<String> {
-        func textStems(_ text: String) -> Set<String> { cache?.stems(of: text, stems(of:)) ?? stems(of: text) }
-        return candidate.reportTexts.reduce(into: textStems(candidate.incident.title)) { $0.formUnion(textStems($1)) }
+        candidate.reportTexts.reduce(into: stems(of: candidate.incident.title)) { $0.formUnion(stems(of: $1)) }
     }
+
+    /// The stems of a report's title and text together. The text's are remembered in the cache:
+    /// when the report joins an incident, its text is one of the incident's texts.
+    public func stems(title: String?, text: String) -> Set<String> {
+        let textStems = textStems(of: text)
+        guard let title else { return textStems }
+        return textStems.union(stems(of: title))
+    }
+
+    /// The stems of one text, from the cache if it knows them.
+    private func textStems(of text: String) -> Set<String> { cache?.stems(of: text, stems(of:)) ?? stems(of: text) }
 
     /// Content-word stems: words of four letters or more, cut to five, without common words.
     public func stems(of text: String) -> Set<String> {

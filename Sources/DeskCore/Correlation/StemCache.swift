@@ -14,11 +14,72 @@ public final class StemCache: Sendable {
         var candidates: [DeskID: CandidateStems] = [:]
     }
 
-    /// An incident's stems and what they were made from.
+    /// An incident's stems and what they were made from: each text's own stems and how many of
+    /// the title and texts have each stem, so that a text joining or leaving the incident changes
+    /// the union without merging every text again.
     private struct CandidateStems {
         var title: String
+        var titleStems: Set<String>
         var texts: [String]
+        var textStems: [Set<String>]
+        var counts: [String: Int]
         var stems: Set<String>
+
+        init(title: String, titleStems: Set<String>) {
+            self.title = title
+            self.titleStems = titleStems
+            texts = []
+            textStems = []
+            counts = [:]
+            stems = []
+            add(titleStems)
+        }
+
+        /// Counts `stems` once more.
+        mutating func add(_ stems: Set<String>) {
+            for stem in stems {
+                counts[stem, default: 0] += 1
+                self.stems.insert(stem)
+            }
+        }
+
+        /// Counts `stems` once less.
+        mutating func remove(_ stems: Set<String>) {
+            for stem in stems {
+                switch counts[stem] {
+                case 1?:
+                    counts[stem] = nil
+                    self.stems.remove(stem)
+                case let count?: counts[stem] = count - 1
+                case nil: break
+                }
+            }
+        }
+
+        /// Changes the texts to `newTexts`. When they are the old ones with newer texts in front
+        /// and the oldest dropped (a report joined), only the texts that came and went are
+        /// counted; otherwise (a report split off, texts read afresh) every text is counted anew.
+        /// `stemsOf` makes one text's stems.
+        mutating func replaceTexts(with newTexts: [String], _ stemsOf: (String) -> Set<String>) {
+            // Unchanged strings share their storage, so comparing them is cheap.
+            let kept = (0...newTexts.count).lazy.map { newTexts.count - $0 }
+                .first { count in count <= texts.count && newTexts.suffix(count).elementsEqual(texts.prefix(count)) }
+            guard let kept, kept > 0 else {
+                self = CandidateStems(title: title, titleStems: titleStems)
+                for text in newTexts {
+                    let stems = stemsOf(text)
+                    add(stems)
+                    textStems.append(stems)
+                }
+                texts = newTexts
+                return
+            }
+            for stems in textStems[kept...] { remove(stems) }
+            let added = newTexts.prefix(newTexts.count - kept).map(stemsOf)
+            for stems in added { add(stems) }
+            textStems = added + textStems.prefix(kept)
+            texts = newTexts
+        }
     }
 
     private let state: Mutex<State>
@@ -50,21 +111,22 @@ public final class StemCache: Sendable {
         return made
     }
 
-    /// The stems of a candidate's title and texts together, made by `make` unless known for
-    /// exactly that title and those texts.
-    func stems(of candidate: CorrelationCandidate, _ make: (CorrelationCandidate) -> Set<String>) -> Set<String> {
+    /// The stems of a candidate's title and texts together (`stemsOf` makes one text's). What
+    /// is remembered for the incident is brought up to date: only texts that joined or left it
+    /// since are looked at, and everything is made afresh when its title changed.
+    func stems(of candidate: CorrelationCandidate, _ stemsOf: (String) -> Set<String>) -> Set<String> {
         let id = candidate.incident.id
-        if let known = state.withLock({ $0.candidates[id] }), known.texts == candidate.reportTexts,
-            known.title == candidate.incident.title
-        {
-            return known.stems
-        }
-        let made = CandidateStems(title: candidate.incident.title, texts: candidate.reportTexts, stems: make(candidate))
+        let title = candidate.incident.title
+        // Taken out while it changes, so that it is changed in place rather than copied.
+        var entry =
+            state.withLock { $0.candidates.removeValue(forKey: id) }.flatMap { $0.title == title ? $0 : nil }
+            ?? CandidateStems(title: title, titleStems: stemsOf(title))
+        if entry.texts != candidate.reportTexts { entry.replaceTexts(with: candidate.reportTexts, stemsOf) }
         state.withLock { state in
             if state.candidates.count >= capacity { state.candidates.removeAll(keepingCapacity: true) }
-            state.candidates[id] = made
+            state.candidates[id] = entry
         }
-        return made.stems
+        return entry.stems
     }
 }
 

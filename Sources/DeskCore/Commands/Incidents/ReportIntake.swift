@@ -33,8 +33,7 @@ public final class ReportIntake: Sendable {
         let classification = classifier.classify(ClassifierInput(checked, now: now))
         let stems =
             settings.correlation.window > 0
-            ? Correlator(policy: settings.correlation, cache: cache).stems(
-                of: [checked.title, checked.text].compactMap { $0 }.joined(separator: " "))
+            ? Correlator(policy: settings.correlation, cache: cache).stems(title: checked.title, text: checked.text)
             : []
         return SubmitReport(fields: checked, classification: classification, stems: stems, cache: cache)
     }
