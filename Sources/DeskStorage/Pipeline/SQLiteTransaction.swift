@@ -64,7 +64,7 @@ final class SQLiteTransaction: DeskTransaction {
 
     func insert(_ report: Report) throws {
         touchedAreas.insert(report.areaID)
-        try ReportRecord(report).insert(db)
+        try ReportRecord(report).insertFromCache(db)
         state.withIndex { $0.added(text: report.text, to: report.incidentID, area: report.areaID) }
     }
 

@@ -141,6 +141,23 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
         return key
     }
 
+    /// Inserts the row from a cached statement: what `insert(_:)` stores, for the writer, which
+    /// inserts thousands of rows of this one shape (`ColumnValues`).
+    func insertFromCache(_ db: Database) throws {
+        let row = try ColumnValues.encode(self)
+        try db.cachedStatement(sql: Self.insertSQL(for: row)).execute(arguments: StatementArguments(row.values))
+    }
+
+    /// The insert statement's text for the last shape of row seen (there is one).
+    private static let lastInsertSQL = Mutex<(keys: [String], sql: String)?>(nil)
+
+    private static func insertSQL(for row: ColumnValues) -> String {
+        if let known = lastInsertSQL.withLock({ $0 }), known.keys == row.keys { return known.sql }
+        let sql = row.insertSQL(into: databaseTableName, column: column(for:))
+        lastInsertSQL.withLock { $0 = (row.keys, sql) }
+        return sql
+    }
+
     /// The report with this id, if any.
     static func fetch(_ id: DeskID, in db: Database) throws -> Report? {
         try ReportRecord.fetchOne(db, key: id.rawValue)?.report()
