@@ -17,6 +17,16 @@ struct FixedClock: WallClock {
         #expect(Set(ids).count == ids.count)
     }
 
+    /// The text is the canonical form Foundation writes for the same 16 bytes.
+    @Test func textIsTheCanonicalLowerCaseForm() {
+        let generator = IDGenerator(clock: FixedClock(instant: Date(timeIntervalSince1970: 1_795_000_000.123)))
+        for _ in 0..<2_000 {
+            let id = generator.next()
+            #expect(UUID(uuidString: id.rawValue)?.uuidString.lowercased() == id.rawValue)
+            #expect(DeskID(id.rawValue) == id)
+        }
+    }
+
     @Test func idsStayOrderedWhenTheClockStepsBack() {
         final class SteppingClock: WallClock, @unchecked Sendable {
             // Only touched from this test's single thread.

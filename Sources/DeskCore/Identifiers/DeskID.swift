@@ -29,20 +29,26 @@ public struct DeskID: Hashable, Sendable, Comparable, CustomStringConvertible, C
         self.rawValue = String(decoding: out, as: UTF8.self)
     }
 
-    /// Builds an id from 16 raw bytes.
+    /// Builds an id from 16 raw bytes: each byte as two lower-case hex digits, written straight
+    /// into the text's storage (a new id is made for every event on the writer's path).
     init(bytes: [UInt8]) {
         precondition(bytes.count == 16, "a UUID has 16 bytes")
-        let hex = bytes.map { byte -> String in
-            let text = String(byte, radix: 16)
-            return text.count == 1 ? "0" + text : text
-        }.joined()
-        var text = ""
-        text.reserveCapacity(36)
-        for (index, character) in hex.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { text.append("-") }
-            text.append(character)
+        let digits: StaticString = "0123456789abcdef"
+        self.rawValue = String(unsafeUninitializedCapacity: 36) { text in
+            digits.withUTF8Buffer { digits in
+                var at = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[at] = UInt8(ascii: "-")
+                        at += 1
+                    }
+                    text[at] = digits[Int(byte >> 4)]
+                    text[at + 1] = digits[Int(byte & 0x0F)]
+                    at += 2
+                }
+                return at
+            }
         }
-        self.rawValue = text
     }
 
     /// The millisecond timestamp a UUIDv7 carries in its first 48 bits.
