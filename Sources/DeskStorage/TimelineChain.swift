@@ -22,13 +22,29 @@ enum TimelineChain {
     static func contentHash(
         id: String, at: String, incidentID: String?, actor: String, kind: String, data: String
     ) -> String {
-        let content = [id, at, incidentID ?? "", actor, kind, data].joined(separator: "\n")
-        return hex(SHA256.hash(data: Data(content.utf8)))
+        var hasher = SHA256()
+        for text in [id, "\n", at, "\n", incidentID ?? "", "\n", actor, "\n", kind, "\n"] {
+            update(&hasher, with: text)
+        }
+        update(&hasher, with: data)
+        return hex(hasher.finalize())
     }
 
-    /// The chain hash of an event whose predecessor has chain hash `previous`.
+    /// The chain hash of an event whose predecessor has chain hash `previous`: the SHA-256 of
+    /// `previous:content`.
     static func link(previous: String, content: String) -> String {
-        hex(SHA256.hash(data: Data("\(previous):\(content)".utf8)))
+        var hasher = SHA256()
+        update(&hasher, with: previous)
+        update(&hasher, with: ":")
+        update(&hasher, with: content)
+        return hex(hasher.finalize())
+    }
+
+    /// Feeds a text's UTF-8 to `hasher` from the string's own storage, without copying it into
+    /// `Data` first (an event's data is most of what is hashed).
+    private static func update(_ hasher: inout SHA256, with text: String) {
+        var text = text
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 
     /// The chain hash of the newest event, or `genesis` on an empty timeline.

@@ -20,6 +20,20 @@ import Testing
         return desk
     }
 
+    /// The hashes are the SHA-256 of the documented texts (vectors from Python's hashlib), so
+    /// timelines written by earlier versions keep verifying.
+    @Test func hashesAreSHA256OfTheDocumentedText() {
+        let content = TimelineChain.contentHash(id: "a", at: "b", incidentID: nil, actor: "c", kind: "d", data: "{}")
+        #expect(content == "8c6abf71561c6865e763792a08f1021057936a7b60a2735daecf4b0876f75a78")
+        #expect(
+            TimelineChain.link(previous: TimelineChain.genesis, content: content)
+                == "4e0763cbef1156fc13afeeaf157b29f46bc830540cceae2041c48243ec2ee3a6")
+        #expect(
+            TimelineChain.contentHash(
+                id: "é", at: "2026", incidentID: "inc", actor: "officer", kind: "report.received", data: #"{"k":1}"#)
+                == "36b98d8c5b78501c86898ab6dd0c896d8d347a1a81bc7df7259bd50f4695c8a8")
+    }
+
     /// Runs raw SQL around the append-only triggers, as someone with file access could.
     static func tamper(_ desk: CorrelatedDesk, _ sql: String) throws {
         try desk.database.pool.write { db in

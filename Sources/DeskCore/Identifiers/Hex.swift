@@ -1,15 +1,23 @@
 /// Lower-case hexadecimal text of bytes (digests, random ids), without `String(format:)`.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// Two lower-case hex digits per byte.
+    /// Two lower-case hex digits per byte, written straight into the text's storage. Inlinable so
+    /// that callers in other modules get it specialised for their byte sequence (a digest's
+    /// iterator is otherwise called through its protocol for every byte).
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        let bytes = Array(bytes)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            for (index, byte) in bytes.enumerated() {
+                text[2 * index] = digit(byte >> 4)
+                text[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The lower-case hex digit of a value below 16.
+    @inlinable
+    static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }
