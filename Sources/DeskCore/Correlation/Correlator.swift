@@ -31,28 +31,37 @@ public struct Correlator: Sendable {
         guard policy.window > 0 else { return nil }
         // The best so far, ranked by same category, then shared words, then the latest report;
         // its match (and the reason's text) is made for the winner only.
-        var best: (candidate: Int, shared: [String], sameCategory: Bool, rank: (Int, Int, Date))?
+        // Shared words are counted for every candidate and listed for the winner only.
+        var best: (candidate: Int, theirs: Set<String>, sameCategory: Bool, rank: (Int, Int, Date))?
         for (index, candidate) in candidates.enumerated() {
             let incident = candidate.incident
             let age = now.timeIntervalSince(incident.lastReportAt)
             guard incident.status == .open, incident.areaID == area, age <= policy.window else { continue }
             let theirs = cache?.stems(of: candidate, textStems(of:)) ?? candidateStems(of: candidate)
             let sameCategory = category != .other && incident.category == category
-            let shared = words.intersection(theirs)
-            guard sameCategory || shared.count >= policy.minSharedWords else { continue }
-            let rank = (sameCategory ? 1 : 0, shared.count, incident.lastReportAt)
+            let shared = Self.sharedCount(words, theirs)
+            guard sameCategory || shared >= policy.minSharedWords else { continue }
+            let rank = (sameCategory ? 1 : 0, shared, incident.lastReportAt)
             if let current = best, current.rank >= rank { continue }
-            best = (index, shared.sorted(), sameCategory, rank)
+            best = (index, theirs, sameCategory, rank)
         }
         guard let best else { return nil }
         let incident = candidates[best.candidate].incident
+        let shared = words.intersection(best.theirs).sorted()
         let minutes = max(0, Int(now.timeIntervalSince(incident.lastReportAt) / 60))
         return CorrelationMatch(
-            incident: incident, sameCategory: best.sameCategory, sharedWords: best.shared,
+            incident: incident, sameCategory: best.sameCategory, sharedWords: shared,
             minutesSinceLastReport: minutes,
             reason: Self.reason(
                 area: incident.areaID, category: best.sameCategory ? category : nil, minutes: minutes,
-                shared: best.shared))
+                shared: shared))
+    }
+
+    /// How many stems two sets have in common, without building the common set: the smaller set
+    /// is walked and looked up in the larger.
+    private static func sharedCount(_ one: Set<String>, _ other: Set<String>) -> Int {
+        let (small, large) = one.count <= other.count ? (one, other) : (other, one)
+        return small.reduce(0) { count, stem in large.contains(stem) ? count + 1 : count }
     }
 
     /// The stems of a candidate's title and texts together.

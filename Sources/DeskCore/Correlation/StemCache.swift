@@ -117,6 +117,13 @@ public final class StemCache: Sendable {
     func stems(of candidate: CorrelationCandidate, _ stemsOf: (String) -> Set<String>) -> Set<String> {
         let id = candidate.incident.id
         let title = candidate.incident.title
+        // Unchanged since it was last seen (most candidates of a report): read it where it is.
+        let known = state.withLock { state -> Set<String>? in
+            guard let entry = state.candidates[id], entry.title == title, entry.texts == candidate.reportTexts
+            else { return nil }
+            return entry.stems
+        }
+        if let known { return known }
         // Taken out while it changes, so that it is changed in place rather than copied.
         var entry =
             state.withLock { $0.candidates.removeValue(forKey: id) }.flatMap { $0.title == title ? $0 : nil }
