@@ -32,9 +32,20 @@ struct LoadBench {
         try Data(bodies.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: generator.bodies))
 
         func median(_ target: Target, _ request: LoadGenerator.Request) async throws -> Result {
-            var runs: [Result] = []
-            for _ in 0..<rounds { runs.append(try await generator.run(target, request)) }
-            return runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
+            try await interleaved(target, [request])[0]
+        }
+        /// Each round runs every request once, in turn, so that a ratio between two rows compares
+        /// runs made in the same stretch of time (a checkpoint or a noisy neighbour then slows
+        /// both, not only whichever row happened to run during it); the median of the rounds per
+        /// request.
+        func interleaved(_ target: Target, _ requests: [LoadGenerator.Request]) async throws -> [Result] {
+            var runs = [[Result]](repeating: [], count: requests.count)
+            for _ in 0..<rounds {
+                for (index, request) in requests.enumerated() {
+                    runs[index].append(try await generator.run(target, request))
+                }
+            }
+            return runs.map { $0.sorted { $0.perSecond < $1.perSecond }[$0.count / 2] }
         }
         let auth = "Authorization: Bearer \(daemon.token)"
         var rows: [Row] = []
@@ -75,13 +86,13 @@ struct LoadBench {
             ("GET /v1/incidents?limit=1", .init(method: "GET", path: "/v1/incidents?limit=1", headers: [auth])),
             ("GET /v1/incidents?limit=50", .init(method: "GET", path: "/v1/incidents?limit=50", headers: [auth])),
         ]
-        var readRows: [Row] = []
-        for (name, request) in reads {
-            let result = try await median(daemon.tcp, request)
-            readRows.append(Row(name: name, result: result, rssKiB: daemon.rssKiB()))
+        let readRows = zip(reads, try await interleaved(daemon.tcp, reads.map(\.1))).map {
+            Row(name: $0.0, result: $1, rssKiB: daemon.rssKiB())
         }
         print("")
-        print("Reads over TCP: \(workers) connections, median of \(rounds) runs (the desk holds the reports above)")
+        print(
+            "Reads over TCP: \(workers) connections, median of \(rounds) interleaved rounds "
+                + "(the desk holds the reports above)")
         print(Row.header(unit: "requests/s", ratio: "of /healthz"))
         for row in readRows { print(row.line(ceiling: readRows.first?.result.perSecond)) }
 
@@ -90,16 +101,17 @@ struct LoadBench {
         let demo = try await Daemon.start(root: root, demo: true)
         defer { demo.stop() }
         let demoAuth = "Authorization: Bearer \(demo.token)"
-        var demoRows: [Row] = []
-        for (name, request) in [
-            ("GET /healthz (no auth)", LoadGenerator.Request(method: "GET", path: "/healthz", headers: [])),
+        let demoReads: [(String, LoadGenerator.Request)] = [
+            ("GET /healthz (no auth)", .init(method: "GET", path: "/healthz", headers: [])),
             ("GET /v1/incidents?limit=50", .init(method: "GET", path: "/v1/incidents?limit=50", headers: [demoAuth])),
-        ] {
-            demoRows.append(Row(name: name, result: try await median(demo.tcp, request), rssKiB: demo.rssKiB()))
+        ]
+        let demoRows = zip(demoReads, try await interleaved(demo.tcp, demoReads.map(\.1))).map {
+            Row(name: $0.0, result: $1, rssKiB: demo.rssKiB())
         }
         print("")
         print(
-            "Reads over TCP on the demo desk (seeds/demo-reports.json): \(workers) connections, median of \(rounds) runs"
+            "Reads over TCP on the demo desk (seeds/demo-reports.json): \(workers) connections, "
+                + "median of \(rounds) interleaved rounds"
         )
         print(Row.header(unit: "requests/s", ratio: "of /healthz"))
         for row in demoRows { print(row.line(ceiling: demoRows.first?.result.perSecond)) }
