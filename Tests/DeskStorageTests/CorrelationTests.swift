@@ -21,11 +21,8 @@ struct CorrelatedDesk: Sendable {
     let clock = SteppingClock()
 
     init() async throws {
-        directory = try TemporaryDirectory()
-        database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        _ = try database.syncAreas(testAreas)
-        desk = try await makeDesk(
-            database, clock: clock, correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
+        (directory, database, desk) = try await freshDesk(
+            clock: clock, correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
     }
 
     @discardableResult

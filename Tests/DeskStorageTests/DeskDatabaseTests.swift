@@ -85,10 +85,7 @@ let testAreas = [
     /// A desk over a fresh database; `correlation` is off unless a test turns it on.
     init(correlation: CorrelationPolicy = CorrelationPolicy(window: 0), clock: any WallClock = TestClock()) async throws
     {
-        directory = try TemporaryDirectory()
-        database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        _ = try database.syncAreas(testAreas)
-        desk = try await makeDesk(database, clock: clock, correlation: correlation)
+        (directory, database, desk) = try await freshDesk(clock: clock, correlation: correlation)
     }
 
     @discardableResult

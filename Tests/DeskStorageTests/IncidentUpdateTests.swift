@@ -14,10 +14,7 @@ import Testing
     let desk: Desk
 
     init() async throws {
-        directory = try TemporaryDirectory()
-        database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
-        _ = try database.syncAreas(testAreas)
-        desk = try await makeDesk(database, clock: TestClock())
+        (directory, database, desk) = try await freshDesk()
     }
 
     /// A stored incident, opened by one report.

@@ -18,3 +18,14 @@ func makeDesk(
     try await desk.incidents.reloadAreas()
     return desk
 }
+
+/// A fresh database file in a temporary directory, the test areas synchronised into it, and a desk
+/// over it (`makeDesk`). The directory is returned so the caller keeps it, and the file, alive.
+func freshDesk(
+    clock: any WallClock = TestClock(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0)
+) async throws -> (TemporaryDirectory, DeskDatabase, Desk) {
+    let directory = try TemporaryDirectory()
+    let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+    _ = try database.syncAreas(testAreas)
+    return (directory, database, try await makeDesk(database, clock: clock, correlation: correlation))
+}
