@@ -26,6 +26,12 @@ public struct APISettings: Sendable, Hashable {
     /// Requests without valid credentials per TCP client address, counted before authentication:
     /// once the burst is spent, such requests are answered 429 without being authenticated.
     public var anonymousRateLimit: RateLimit
+    /// Console sign-ins that succeed, per client address and per principal: a person signs in a
+    /// few times a day, so a burst of 10 and then one a minute; over it, 429 and no session.
+    public var signInRateLimit: RateLimit
+    /// Peers whose `X-Forwarded-For` (the client's address) and `X-Forwarded-Proto` are believed:
+    /// the TLS proxy in front of deskd. Empty: every TCP peer is the client.
+    public var trustedProxies: Set<String>
 
     /// A token bucket: `perSecond` sustained, `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -48,14 +54,18 @@ public struct APISettings: Sendable, Hashable {
     /// The default for requests without valid credentials: a burst of 20, then one per 10 seconds.
     public static let defaultAnonymousRateLimit = RateLimit(perSecond: 0.1, burst: 20)
 
+    /// The default for console sign-ins: a burst of 10 per address and per principal, then one a minute.
+    public static let defaultSignInRateLimit = RateLimit(perSecond: 1.0 / 60, burst: 10)
+
     /// Creates settings; the defaults are 64 KiB bodies, 32 levels of JSON, 100 headers in 16 KiB,
     /// 10 s for a head, 30 s for a body, 90 s idle (longer than HTTP clients keep idle connections), 1024 connections,
-    /// `defaultRateLimits` and `defaultAnonymousRateLimit`.
+    /// `defaultRateLimits`, `defaultAnonymousRateLimit`, `defaultSignInRateLimit` and no trusted proxy.
     public init(
         maxBodyBytes: Int = 65_536, maxJSONDepth: Int = 32, maxHeaderCount: Int = 100, maxHeaderBytes: Int = 16_384,
         headerTimeout: TimeInterval = 10, bodyTimeout: TimeInterval = 30, idleTimeout: TimeInterval = 90,
         maxConnections: Int = 1024, rateLimits: [AccessRole: RateLimit] = APISettings.defaultRateLimits,
-        anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit
+        anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit,
+        signInRateLimit: RateLimit = APISettings.defaultSignInRateLimit, trustedProxies: Set<String> = []
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
@@ -67,5 +77,7 @@ public struct APISettings: Sendable, Hashable {
         self.maxConnections = maxConnections
         self.rateLimits = rateLimits
         self.anonymousRateLimit = anonymousRateLimit
+        self.signInRateLimit = signInRateLimit
+        self.trustedProxies = trustedProxies
     }
 }

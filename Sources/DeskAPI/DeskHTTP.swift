@@ -1,12 +1,13 @@
 import DeskCore
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// The HTTP API of the desk: one router, served on every listener.
 public enum DeskHTTP {
     /// Registers every route of the API on `router`, each with who may call it.
     private static func registerRoutes(
-        on router: DeskRouter, desk: Desk, access: AccessControl, settings: APISettings,
+        on router: DeskRouter, desk: Desk, access: AccessControl, settings: APISettings, gate: SignInGate,
         metrics: DeskMetrics = DeskMetrics(), events: EventHub = EventHub()
     ) {
         let body = JSONBody(maxBytes: settings.maxBodyBytes, maxDepth: settings.maxJSONDepth)
@@ -17,7 +18,7 @@ public enum DeskHTTP {
         DutyRoutes(desk: desk, writes: writes, body: body).register(on: router)
         TokenRoutes(tokens: access.tokens, body: body).register(on: router)
         RecordRoutes(desk: desk, writes: writes, body: body).register(on: router)
-        ConsoleRoutes(desk: desk, access: access, body: body).register(on: router)
+        ConsoleRoutes(desk: desk, access: access, body: body, gate: gate).register(on: router)
         EventRoutes(desk: desk, hub: events).register(on: router)
     }
 
@@ -26,9 +27,13 @@ public enum DeskHTTP {
         desk: Desk, access: AccessControl
     ) -> [(method: String, path: String, roles: Set<AccessRole>)] {
         let registrations = RouteRegistrations()
+        // Only the registrations are kept: the gate of these routes never sees a request.
+        let gate = SignInGate(
+            limiter: RateLimiter(limits: [:]), refusals: RefusalLog(logger: Logger(label: "deskd.routes")),
+            clients: ClientAddresses(trustedProxies: []))
         registerRoutes(
             on: DeskRouter(router: Router(context: DeskRequestContext.self), table: registrations), desk: desk,
-            access: access, settings: APISettings())
+            access: access, settings: APISettings(), gate: gate)
         return registrations.entries.map { ($0.method.rawValue, $0.path, $0.roles) }
     }
 
@@ -48,14 +53,17 @@ public enum DeskHTTP {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
-        let limiter = RateLimiter(limits: settings.rateLimits, anonymous: settings.anonymousRateLimit)
+        let limiter = RateLimiter(
+            limits: settings.rateLimits, anonymous: settings.anonymousRateLimit, signIn: settings.signInRateLimit)
+        let clients = ClientAddresses(trustedProxies: settings.trustedProxies)
         router.add(
             middleware: AccessMiddleware(
-                access: access, routes: table, limiter: limiter, refusals: refusals))
+                access: access, routes: table, limiter: limiter, refusals: refusals, clients: clients))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         registerRoutes(
             on: DeskRouter(router: router, table: RouteRegistrations()), desk: desk, access: access,
-            settings: settings, metrics: metrics, events: events)
+            settings: settings, gate: SignInGate(limiter: limiter, refusals: refusals, clients: clients),
+            metrics: metrics, events: events)
         return router.buildResponder()
     }
 }

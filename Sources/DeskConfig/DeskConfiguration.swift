@@ -10,6 +10,9 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var http: HostPort?
     /// Unix socket path; nil disables the socket.
     public var unixSocket: String?
+    /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`[server] trusted_proxies`):
+    /// the TLS proxy in front of deskd. Empty: every TCP peer is the client itself.
+    public var trustedProxies: [String] = []
     /// Largest request body in bytes.
     public var maxBodyBytes: Int
     /// Deepest JSON nesting accepted.
@@ -102,6 +105,13 @@ public struct DeskConfiguration: Sendable, Hashable {
             host = String(hostPart)
             self.port = port
         }
+
+        /// Whether `text` is a literal IPv4 or IPv6 address (no name, no port).
+        public static func isIPAddress(_ text: String) -> Bool {
+            var v4 = in_addr()
+            var v6 = in6_addr()
+            return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+        }
     }
 
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -137,6 +147,12 @@ public struct DeskConfiguration: Sendable, Hashable {
         }
         let maxBody = try server.integer("max_body_bytes", in: 1024...16_777_216) ?? 65_536
         let maxDepth = try server.integer("max_json_depth", in: 2...256) ?? 32
+        let proxies = try server.strings("trusted_proxies") ?? []
+        for proxy in proxies where !HostPort.isIPAddress(proxy) {
+            throw server.error(
+                "trusted_proxies", "\"\(proxy)\" is not an IP address (e.g. \"127.0.0.1\", the proxy in front of deskd)"
+            )
+        }
         try server.rejectUnknownKeys()
         if http == nil && unixSocket.isEmpty {
             throw server.error(nil, "both http and unix_socket are disabled; the desk would be unreachable")
@@ -222,6 +238,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         )
         configuration.duty = duty
         configuration.access = access
+        configuration.trustedProxies = proxies
         configuration.limits = limits
         configuration.idempotencyKeyHours = keyHours
         configuration.writeQueue = writeQueue

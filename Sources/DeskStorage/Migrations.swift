@@ -355,6 +355,28 @@ enum Migrations {
                     CREATE INDEX incident_open_by_phase ON incident(status, phase, needs_review);
                     """)
         }
+        migrator.registerMigration("v11-metrics-role") { db in
+            try db.execute(
+                sql: """
+                    -- A token may have the role metrics (reads /metrics and /readyz only). SQLite cannot
+                    -- change a CHECK, so the table is made again with the wider one and its rows copied.
+                    CREATE TABLE api_token_new (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 8),
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('metrics', 'viewer', 'responder', 'officer', 'admin')),
+                        responder_id TEXT REFERENCES responder(id),
+                        secret_hash TEXT NOT NULL CHECK (length(secret_hash) = 64),
+                        created_at TEXT NOT NULL,
+                        created_by TEXT NOT NULL,
+                        expires_at TEXT,
+                        revoked_at TEXT
+                    );
+                    INSERT INTO api_token_new SELECT id, name, role, responder_id, secret_hash, created_at, created_by,
+                        expires_at, revoked_at FROM api_token;
+                    DROP TABLE api_token;
+                    ALTER TABLE api_token_new RENAME TO api_token;
+                    """)
+        }
         return migrator
     }
 }

@@ -186,7 +186,8 @@ struct Daemon {
             headerTimeout: TimeInterval(limits.headerTimeoutSeconds),
             bodyTimeout: TimeInterval(limits.bodyTimeoutSeconds),
             idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
-            rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) })
+            rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) },
+            trustedProxies: Set(configuration.trustedProxies))
         let logger = logger
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)

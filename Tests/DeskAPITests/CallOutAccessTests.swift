@@ -152,37 +152,4 @@ import Testing
             #expect(!notTheirs.text.contains("fa1") && notTheirs.text.contains("not yours"), "\(notTheirs.text)")
         }
     }
-
-    /// A console session of a local user bound to a deactivated responder is refused at once.
-    @Test func aDeactivatedResponderLosesTheirConsoleSession() async throws {
-        guard getuid() == 0 else { return }  // running a client as another uid needs root
-        try await TestServer.with(policy: Self.policy) { server in
-            _ = try await server.duty.importRoster(Self.roster, actor: .system)
-            chmod(server.socketPath, 0o666)
-            chmod((server.socketPath as NSString).deletingLastPathComponent, 0o755)
-            server.access.replaceLocalMap(LocalAccessMap(users: ["nobody": .responder]))
-            _ = try await server.send(.unix, .PATCH, "/v1/responders/fa1", body: #"{"unix_user": "nobody"}"#)
-            func asNobody() throws -> (status: String, body: String) {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-                process.arguments = [
-                    "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-m", "10",
-                    "-w", "\n%{http_code}", "--unix-socket", server.socketPath,
-                    "http://localhost/v1/callouts?mine=true",
-                ]
-                let output = Pipe()
-                process.standardOutput = output
-                try process.run()
-                process.waitUntilExit()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-                return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
-            }
-            #expect(try asNobody().status == "200")
-            _ = try await server.send(.unix, .PATCH, "/v1/responders/fa1", body: #"{"active": false}"#)
-            let refused = try asNobody()
-            #expect(refused.status == "403")
-            #expect(refused.body.contains("bound to responder fa1, who is deactivated"), "\(refused.body)")
-        }
-    }
 }

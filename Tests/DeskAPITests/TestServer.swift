@@ -54,9 +54,12 @@ final class TestServer: Sendable {
     /// Starts a server, runs `body` with it and always stops it.
     static func with<Result>(
         settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-        policy: TriggerPolicy = .standard, _ body: (TestServer) async throws -> Result
+        policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
+        sessions: ((any WallClock) -> ConsoleSessions)? = nil, _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(settings: settings, correlation: correlation, policy: policy)
+        let server = try await start(
+            settings: settings, correlation: correlation, policy: policy, clock: clock,
+            sessions: sessions?(clock) ?? ConsoleSessions(now: { clock.now() }))
         do {
             let result = try await body(server)
             try await server.stop()
@@ -67,9 +70,11 @@ final class TestServer: Sendable {
         }
     }
 
+    /// Starts a server on `clock` (the desk's, the tokens' and the console sessions' time).
     static func start(
         settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-        policy: TriggerPolicy = .standard
+        policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
+        sessions: ConsoleSessions = ConsoleSessions()
     ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
@@ -83,12 +88,12 @@ final class TestServer: Sendable {
         let duty = DutySettings(
             policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
         let desk = Desk(
-            store: store, clock: SystemWallClock(),
+            store: store, clock: clock,
             settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
             observers: [effects.observe])
         try await desk.incidents.reloadAreas()
-        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock())
-        let access = AccessControl(local: LocalAccessMap(), tokens: tokens)
+        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock)
+        let access = AccessControl(local: LocalAccessMap(), tokens: tokens, console: sessions)
         effects.attach(access)
         let adminToken = try await tokens.create(
             name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .desk

@@ -25,6 +25,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(configuration.stateDirectory == "/var/lib/deskd")
         #expect(configuration.demoFile == nil)
         #expect(configuration.logLevel == "info")
+        #expect(configuration.trustedProxies.isEmpty)
+    }
+
+    /// Security review M2: the TLS proxy in front of deskd, by address (IPv4 and IPv6).
+    @Test func trustedProxiesAreIPAddresses() throws {
+        let configuration = try DeskConfiguration.parse(
+            "[server]\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n[areas]\nfile = \"a\"\n", file: "p.toml")
+        #expect(configuration.trustedProxies == ["127.0.0.1", "::1"])
     }
 
     @Test(arguments: [
@@ -55,6 +63,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             "x.toml:1: both http and unix_socket are disabled"
         ),
         ("[server\n", "x.toml:1: expected ']'"),
+        (
+            "[server]\ntrusted_proxies = [\"nginx.local\"]\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: server.trusted_proxies: \"nginx.local\" is not an IP address"
+        ),
+        (
+            "[server]\ntrusted_proxies = \"127.0.0.1\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: server.trusted_proxies:"
+        ),
     ])
     func invalidConfigurationNamesFileLineKeyAndReason(text: String, expected: String) {
         do {

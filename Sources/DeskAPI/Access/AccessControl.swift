@@ -95,18 +95,13 @@ public final class AccessControl: Sendable {
         return Principal(actor: actor, role: role)
     }
 
-    /// Refuses a console session whose responder (by binding or by Unix user) was deactivated after
-    /// it began: deactivation takes effect at once, as it does for tokens.
-    func checkStillActive(_ principal: Principal) async throws {
-        let prefix = "unix:"
-        let user =
-            principal.actor.rawValue.hasPrefix(prefix) ? String(principal.actor.rawValue.dropFirst(prefix.count)) : nil
-        guard principal.responderID != nil || user != nil else { return }
-        let status = try await responderStatus(
-            id: principal.responderID, unixUser: principal.responderID == nil ? user : nil)
-        if let status, !status.active {
-            throw DeskError.forbidden(
-                "responder \(status.id) is deactivated; their console session no longer counts")
+    /// Who a console session's credential stands for now: its token checked again (revoked,
+    /// expired, or bound to a deactivated responder: `unauthenticated`), or its local user's role
+    /// read again from `[access]` and their groups (none, or a deactivated responder: `forbidden`).
+    func principal(of credential: SessionCredential) async throws -> Principal {
+        switch credential {
+        case .token(let id, let digest): return try await tokens.check(id: id, digest: digest).principal
+        case .localPeer(let uid, let gid): return try await principal(uid: uid, gid: gid)
         }
     }
 

@@ -7,15 +7,21 @@ import Logging
 /// route's policy (declared where the route is registered: a write's by its command); the
 /// principal is left in the context for the routes and the timeline.
 ///
-/// Over TCP, requests without valid credentials are limited per client address before any
-/// authentication work: once an address has spent its allowance (`APISettings.anonymousRateLimit`)
-/// such requests are answered 429. Refusals go to `RefusalLog`, a count per interval (never a secret).
+/// Over TCP, requests without valid credentials are limited per client address (behind a trusted
+/// proxy, the address it forwards) before any authentication work: once an address has spent its
+/// allowance (`APISettings.anonymousRateLimit`) such requests are answered 429, and a bearer token
+/// is looked up only if it was checked before. `GET /v1/console/me` without credentials is never
+/// charged (the console asks it first, to show its sign-in form). A console session is checked
+/// again against the credential it was made from on every request. Refusals go to `RefusalLog`, a
+/// count per interval (never a secret).
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
     let access: AccessControl
     let routes: RouteTable
     let limiter: RateLimiter
     let refusals: RefusalLog
+    /// Who the client is behind a trusted proxy.
+    let clients: ClientAddresses
 
     func handle(
         _ request: Request, context: DeskRequestContext,
@@ -35,22 +41,26 @@ struct AccessMiddleware: RouterMiddleware {
                 }
                 principal = try await access.principal(uid: credentials.uid, gid: credentials.gid)
             case .tcp, .internalSource:
-                let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+                let address = clients.client(request, context)
                 let authorization = request.headers[.authorization]
+                // The console asks who it is signed in as before showing anything: never charged or
+                // throttled without credentials, so a busy address still gets its sign-in form.
+                let free = request.method == .get && path == ConsoleRoutes.mePath && authorization == nil
                 do {
                     if authorization == nil, let secret = ConsoleCookie.secret(in: request.headers) {
-                        let session = try consoleSession(secret, request)
-                        try await access.checkStillActive(session.principal)
+                        var session = try consoleSession(secret, request)
+                        session.principal = try await sessionPrincipal(session, secret: secret)
                         context.consoleSession = session
                         principal = session.principal
                     } else {
-                        // Nothing to check: an address over its allowance is refused before any work.
-                        if authorization?.isEmpty ?? true, let wait = limiter.anonymousWait(address: address) {
+                        // An address over its allowance is refused before any work: no token is looked
+                        // up unless it was checked before (so a guessed token costs no database read).
+                        if !free, let wait = limiter.anonymousWait(address: address), !isRemembered(authorization) {
                             throw Self.throttled(address, wait)
                         }
                         principal = try await access.principal(authorization: authorization)
                     }
-                } catch let error as DeskError where error.isUnauthenticated {
+                } catch let error as DeskError where error.isUnauthenticated && !free {
                     if let wait = limiter.chargeAnonymous(address: address) { throw Self.throttled(address, wait) }
                     throw error
                 }
@@ -60,7 +70,7 @@ struct AccessMiddleware: RouterMiddleware {
             throw error
         } catch let problem as APIProblem {
             refusals.record(
-                status: Int(problem.status.code), peer: "\(await context.peerActor())", reason: problem.detail)
+                status: Int(problem.status.code), peer: await peer(request, context), reason: problem.detail)
             throw problem
         }
         if let route = routes.route(method: request.method, path: path) {
@@ -93,8 +103,27 @@ struct AccessMiddleware: RouterMiddleware {
         return session
     }
 
+    /// Who a console session acts for now (`AccessControl.principal(of:)`): a session whose
+    /// credential is refused ends at once, with the refusal as the answer.
+    private func sessionPrincipal(_ session: ConsoleSessions.Session, secret: String) async throws -> Principal {
+        do {
+            return try await access.principal(of: session.credential)
+        } catch let error as DeskError where error.isRefusal {
+            access.console.end(secret: secret)
+            throw error
+        }
+    }
+
+    /// Whether `Authorization: Bearer …` carries a token checked since tokens last changed.
+    private func isRemembered(_ authorization: String?) -> Bool {
+        guard let authorization else { return false }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        return access.tokens.isRemembered(String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+
     /// 429 for an address over its allowance of requests without valid credentials.
-    private static func throttled(_ address: String, _ wait: Double) -> APIProblem {
+    static func throttled(_ address: String, _ wait: Double) -> APIProblem {
         let seconds = max(1, Int(wait.rounded(.up)))
         return APIProblem(
             status: .tooManyRequests, slug: "rate-limited", title: "Too many requests",
@@ -112,15 +141,31 @@ struct AccessMiddleware: RouterMiddleware {
         default: return  // not a refusal (the store did not answer): the problem middleware logs it
         }
         refusals.record(
-            status: status, peer: "\(await context.actor())",
+            status: status, peer: await peer(request, context),
             reason: "\(request.method.rawValue) \(request.uri.path): \(error)")
+    }
+
+    /// Who is refused: the principal, else the Unix user or the TCP client (behind a trusted proxy,
+    /// the address it forwards, so that the count of addresses means something).
+    private func peer(_ request: Request, _ context: DeskRequestContext) async -> String {
+        if let principal = context.principal { return principal.actor.rawValue }
+        guard context.transport == .unix else { return Actor.tcpPeer(clients.client(request, context)).rawValue }
+        return await context.peerActor().rawValue
     }
 }
 
 extension DeskError {
     /// A request without valid credentials (what the anonymous allowance counts).
-    fileprivate var isUnauthenticated: Bool {
+    var isUnauthenticated: Bool {
         if case .unauthenticated = self { return true }
         return false
+    }
+
+    /// A refusal of the credentials or their role (401 or 403), not a failure to check them.
+    var isRefusal: Bool {
+        switch self {
+        case .unauthenticated, .forbidden: return true
+        default: return false
+        }
     }
 }

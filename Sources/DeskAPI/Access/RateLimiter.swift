@@ -16,6 +16,7 @@ final class RateLimiter: Sendable {
 
     private let limits: [AccessRole: APISettings.RateLimit]
     private let anonymousLimit: APISettings.RateLimit
+    private let signInLimit: APISettings.RateLimit
     private let buckets = Mutex<[String: Bucket]>([:])
     /// Buckets kept at most; the fullest (idle) ones are dropped first, so memory stays bounded.
     private let maxBuckets = 10_000
@@ -24,10 +25,12 @@ final class RateLimiter: Sendable {
     init(
         limits: [AccessRole: APISettings.RateLimit],
         anonymous: APISettings.RateLimit = APISettings.defaultAnonymousRateLimit,
+        signIn: APISettings.RateLimit = APISettings.defaultSignInRateLimit,
         now: @escaping @Sendable () -> TimeInterval = { ProcessInfo.processInfo.systemUptime }
     ) {
         self.limits = limits
         self.anonymousLimit = anonymous
+        self.signInLimit = signIn
         self.now = now
     }
 
@@ -48,6 +51,16 @@ final class RateLimiter: Sendable {
     /// allowance, else the seconds until the address has one again.
     func chargeAnonymous(address: String) -> TimeInterval? {
         take(key: "anonymous:\(address)", limit: anonymousLimit, consume: true)
+    }
+
+    /// Counts one console sign-in by `principal` from `address`, against both their allowances:
+    /// nil when both had one (both are spent), else the seconds until both have one again (neither is).
+    func chargeSignIn(address: String, principal: Principal) -> TimeInterval? {
+        let keys = ["sign-in-from:\(address)", "sign-in-as:\(principal.actor.rawValue)"]
+        let waits = keys.compactMap { take(key: $0, limit: signInLimit, consume: false) }
+        if let longest = waits.max() { return longest }
+        for key in keys { _ = take(key: key, limit: signInLimit, consume: true) }
+        return nil
     }
 
     private func take(key: String, limit: APISettings.RateLimit, consume: Bool) -> TimeInterval? {

@@ -69,19 +69,38 @@ public final class TokenAuthority: Sendable {
     /// revoked or expired one, or one bound to a deactivated responder (the reason never repeats the
     /// secret).
     public func authenticate(_ presented: String) async throws -> Principal {
-        let parts = presented.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "desk", parts[1].count == 8 else {
-            throw DeskError.unauthenticated("the bearer token is not a deskd token (desk_…)")
-        }
-        let digest = Self.digest(presented)
+        try await check(presented).principal
+    }
+
+    /// A token checked: who it stands for now, how to check it again, and when it expires.
+    public struct Checked: Sendable {
+        /// Who the token stands for.
+        public var principal: Principal
+        /// What a console session made from it checks on every request.
+        public var credential: SessionCredential
+        /// When the token stops working by itself (nil: never).
+        public var expiresAt: Date?
+    }
+
+    /// Checks a presented bearer token as `authenticate` does, keeping what a session needs.
+    public func check(_ presented: String) async throws -> Checked {
+        let id = try Self.tokenID(presented)
+        return try await check(id: id, digest: Self.digest(presented))
+    }
+
+    /// Whether a presented token was checked since the last change to tokens or responders (so
+    /// answering for it costs no database read).
+    func isRemembered(_ presented: String) -> Bool { cache.value(for: Self.digest(presented)) != nil }
+
+    /// Checks the token with `id` whose secret has SHA-256 `digest` (a session's credential), as
+    /// `authenticate` checks a presented one: revoked, expired or deactivated tokens are refused.
+    func check(id: String, digest: String) async throws -> Checked {
         let checked: CachedToken
         if let known = cache.value(for: digest) {
             checked = known
         } else {
             let generation = cache.generation
-            guard let token = try await store.token(id: String(parts[1])),
-                Self.constantTimeEqual(digest, token.secretHash)
-            else {
+            guard let token = try await store.token(id: id), Self.constantTimeEqual(digest, token.secretHash) else {
                 throw DeskError.unauthenticated("the bearer token is not known to this desk")
             }
             var active: Bool?
@@ -99,8 +118,19 @@ public final class TokenAuthority: Sendable {
             throw DeskError.unauthenticated(
                 "token \(token.name) is bound to responder \(responder), who is deactivated or removed")
         }
-        return Principal(
-            actor: Actor(rawValue: "token:\(token.name)"), role: token.role, responderID: token.responderID)
+        return Checked(
+            principal: Principal(
+                actor: Actor(rawValue: "token:\(token.name)"), role: token.role, responderID: token.responderID),
+            credential: .token(id: token.id, digest: digest), expiresAt: token.expiresAt)
+    }
+
+    /// The id part of `desk_<id>_<secret>`; `unauthenticated` for anything else.
+    private static func tokenID(_ presented: String) throws(DeskError) -> String {
+        let parts = presented.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "desk", parts[1].count == 8 else {
+            throw DeskError.unauthenticated("the bearer token is not a deskd token (desk_…)")
+        }
+        return String(parts[1])
     }
 
     /// Every token (hashes only).

@@ -31,12 +31,6 @@ enum ConsoleCookie {
         "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 
-    /// Whether the browser reached deskd over TLS (through the proxy, which says so).
-    static func isSecure(_ headers: HTTPFields) -> Bool {
-        guard let name = HTTPField.Name("X-Forwarded-Proto"), let proto = headers[name] else { return false }
-        return proto.lowercased() == "https"
-    }
-
     /// Headers of every console page and asset: the strict CSP and friends.
     static func pageHeaders(contentType: String, cache: String = "no-cache") -> HTTPFields {
         var headers: HTTPFields = [

@@ -10,6 +10,10 @@ struct ConsoleRoutes {
     let desk: Desk
     let access: AccessControl
     let body: JSONBody
+    let gate: SignInGate
+
+    /// Who the console is signed in as (what the page asks first).
+    static let mePath = "/v1/console/me"
 
     /// Paths served without a principal: the page, its assets, sign-in and sign-out.
     static func isPublic(method: HTTPRequest.Method, path: String) -> Bool {
@@ -31,38 +35,63 @@ struct ConsoleRoutes {
         router.get("/console/assets/{file}", allow: everyone) { _, context in
             try Self.asset(try context.parameters.require("file"), cache: "no-cache")
         }
-        router.get("/console/sign-in", allow: everyone) { request, _ in
+        router.get("/console/sign-in", allow: everyone) { request, context in
             let query = try QueryParameters(request, allowed: ["code"])
-            let secure = ConsoleCookie.isSecure(request.headers)
-            guard let code = query.string("code"), let redeemed = sessions.redeem(code: code) else {
-                // Used, expired or unknown: back to the page, which says so (and shows the code nowhere).
-                return Self.redirect("/?signin=refused", cookie: nil)
+            let secure = gate.isSecure(request, context)
+            let address = try gate.admit(request, context)
+            guard let code = query.string("code"), let redeemed = try sessions.redeem(code: code) else {
+                // Used, expired or unknown: counted as a failed attempt, then back to the page, which
+                // says so (and shows the code nowhere).
+                do {
+                    try gate.refused(
+                        request, address: address, DeskError.unauthenticated("unknown, used or expired sign-in code"))
+                } catch let error as DeskError where error.isUnauthenticated {
+                    return Self.redirect("/?signin=refused", cookie: nil)
+                }
             }
-            let cookie = ConsoleCookie.setting(
-                redeemed.secret, maxAge: Int(redeemed.session.expiresAt.timeIntervalSinceNow.rounded(.down)),
-                secure: secure)
-            return Self.redirect("/", cookie: cookie)
+            do {
+                try gate.signingIn(redeemed.session.principal, address: address)
+            } catch {
+                sessions.end(secret: redeemed.secret)
+                throw error
+            }
+            return Self.redirect("/", cookie: Self.cookie(redeemed, secure: secure))
         }
-        router.on(.post, "/console/sign-in", allow: everyone) { request, _ in
+        router.on(.post, "/console/sign-in", allow: everyone) { request, context in
             let input = try await body.decode(
                 ConsoleTokenSignInRequest.self, from: request,
                 allowedMembers: ConsoleTokenSignInRequest.allowedMembers)
-            let principal = try await access.principal(authorization: "Bearer \(input.token)")
-            let (secret, session) = sessions.start(for: principal, method: "token")
+            let address = try gate.admit(request, context, remembered: access.tokens.isRemembered(input.token))
+            let checked: TokenAuthority.Checked
+            do {
+                checked = try await access.tokens.check(input.token)
+                guard checked.principal.role != .metrics else {
+                    throw DeskError.forbidden(
+                        "token \(checked.principal.actor) has the role metrics, which reads /metrics and /readyz only; "
+                            + "it cannot sign in to the console")
+                }
+            } catch let error as DeskError where error.isRefusal {
+                try gate.refused(request, address: address, error)
+            }
+            try gate.signingIn(checked.principal, address: address)
+            let started = try sessions.start(
+                for: checked.principal, credential: checked.credential, method: "token", notAfter: checked.expiresAt)
             var headers: HTTPFields = [:]
-            headers[.setCookie] = ConsoleCookie.setting(
-                secret, maxAge: Int(sessions.sessionLifetime), secure: ConsoleCookie.isSecure(request.headers))
-            return try JSONResponse.make(Self.me(session.principal, session), status: .ok, headers: headers)
+            headers[.setCookie] = Self.cookie(started, secure: gate.isSecure(request, context))
+            return try JSONResponse.make(
+                Self.me(started.session.principal, started.session), status: .ok, headers: headers)
         }
-        router.on(.post, "/console/sign-out", allow: everyone) { request, _ in
+        router.on(.post, "/console/sign-out", allow: everyone) { request, context in
             if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
-                guard let name = ConsoleCookie.csrfHeader, request.headers[name] == session.csrfToken else {
+                guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
+                    TokenAuthority.constantTimeEqual(presented, session.csrfToken)
+                else {
                     throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
                 }
                 sessions.end(secret: secret)
             }
             var headers: HTTPFields = [:]
-            headers[.setCookie] = ConsoleCookie.clearing(secure: ConsoleCookie.isSecure(request.headers))
+            headers[.setCookie] = ConsoleCookie.clearing(secure: gate.isSecure(request, context))
             return Response(status: .noContent, headers: headers)
         }
         // deskctl console hands out codes over the Unix socket only.
@@ -80,14 +109,19 @@ struct ConsoleRoutes {
                 throw DeskError.unavailable(
                     "deskd has no TCP listener for browsers; set [server] http in deskd.toml to serve the console")
             }
-            let (code, expiresAt) = sessions.issueCode(for: principal)
+            guard let peer = await PeerCredentials.credentials(of: context.channel) else {
+                throw DeskError.forbidden("the peer's credentials could not be read")
+            }
+            // The session checks this local user's role again on every request it makes.
+            let (code, expiresAt) = sessions.issueCode(
+                for: principal, credential: .localPeer(uid: peer.uid, gid: peer.gid))
             return try JSONResponse.make(
                 ConsoleCodeBody(
                     url: "\(base)/console/sign-in?code=\(code)", expiresAt: expiresAt,
                     actor: principal.actor.rawValue, role: principal.role.rawValue),
                 status: .created)
         }
-        router.get("/v1/console/me", allow: DeskRouter.readers) { _, context in
+        router.get(RouterPath(Self.mePath), allow: DeskRouter.readers) { _, context in
             guard let principal = context.principal else { throw DeskError.unauthenticated("not signed in") }
             return try JSONResponse.make(Self.me(principal, context.consoleSession))
         }
@@ -113,6 +147,12 @@ struct ConsoleRoutes {
         ConsoleMeBody(
             actor: principal.actor.rawValue, role: principal.role.rawValue, responder: principal.responderID,
             csrfToken: session?.csrfToken, sessionExpiresAt: session?.expiresAt)
+    }
+
+    /// `Set-Cookie` for a new session, lasting as long as the session.
+    private static func cookie(_ started: (secret: String, session: ConsoleSessions.Session), secure: Bool) -> String {
+        let lifetime = started.session.expiresAt.timeIntervalSince(started.session.createdAt)
+        return ConsoleCookie.setting(started.secret, maxAge: max(0, Int(lifetime.rounded(.down))), secure: secure)
     }
 
     private static func listed(_ session: ConsoleSessions.Session) -> ConsoleSessionBody {

@@ -10,8 +10,10 @@ struct DeskRouter {
     /// Collects every registration, with its roles.
     let table: RouteRegistrations
 
-    /// Everyone with a role: viewers, responders, officers, admins.
+    /// Everyone who reads the desk: viewers, responders, officers, admins (not `metrics`).
     static let readers: Set<AccessRole> = [.viewer, .responder, .officer, .admin]
+    /// Readers and the `metrics` role: what a scraper or a load balancer's check reads.
+    static let monitors: Set<AccessRole> = readers.union([.metrics])
     static let officers = CommandPolicy.officers.roles
     static let admins = CommandPolicy.admins.roles
 

@@ -59,7 +59,7 @@ struct DeskRoutes {
         router.get("/healthz", allow: Set(AccessRole.allCases)) { _, _ in
             try JSONResponse.make(HealthBody(status: "ok"))
         }
-        router.get("/readyz", allow: DeskRouter.readers) { _, _ in
+        router.get("/readyz", allow: DeskRouter.monitors) { _, _ in
             do {
                 try await desk.incidents.ping()
             } catch {
@@ -67,7 +67,7 @@ struct DeskRoutes {
             }
             return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": "ok"]))
         }
-        router.get("/metrics", allow: DeskRouter.readers) { _, _ in
+        router.get("/metrics", allow: DeskRouter.monitors) { _, _ in
             metrics.refresh(try await desk.incidents.openIncidentSummary())
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

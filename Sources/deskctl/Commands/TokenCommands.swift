@@ -25,7 +25,7 @@ struct TokenCreate: DeskCommand {
     @Option(help: "A name for the token, e.g. the system or person using it.")
     var name: String
 
-    @Option(help: "viewer, responder, officer or admin.")
+    @Option(help: "metrics (reads /metrics and /readyz only), viewer, responder, officer or admin.")
     var role: AccessRole
 
     @Option(help: "The responder the holder is (for --mine and answering call-outs).")
