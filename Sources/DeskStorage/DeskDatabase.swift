@@ -57,7 +57,9 @@ public final class DeskDatabase: Sendable {
         } catch let error as StorageFailure {
             throw error
         } catch let error as DatabaseError {
-            throw StorageFailure("cannot open database \(path): \(error.message ?? error.description)")
+            throw StorageFailure(
+                "cannot open database \(path): \(error.message ?? error.description)",
+                isDamaged: [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode))
         }
         self.path = path
         let state = WriterState()
@@ -148,6 +150,12 @@ public final class DeskDatabase: Sendable {
 /// A failure to open or prepare the database, with a message for the operator.
 public struct StorageFailure: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// Whether SQLite found the file damaged or not a database (`SQLITE_CORRUPT`, `SQLITE_NOTADB`):
+    /// deskd must not start on it, nor "repair" it by starting over.
+    public let isDamaged: Bool
 
-    init(_ description: String) { self.description = description }
+    init(_ description: String, isDamaged: Bool = false) {
+        self.description = description
+        self.isDamaged = isDamaged
+    }
 }

@@ -61,6 +61,15 @@ extension SQLiteDeskStore: DutyStore {
             [Timestamp.format(now), limit], DutyRows.callOut)
     }
 
+    public func callOutsAwaitingAnswer() async throws -> Int {
+        // From the partial index callout_open_by_due alone (its WHERE is this one).
+        try await guarded {
+            try await pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM callout WHERE state IN ('pending', 'notified')") ?? 0
+            }
+        }
+    }
+
     public func callOutsOfClosedIncidents(limit: Int) async throws -> [CallOut] {
         try await fetch(
             """

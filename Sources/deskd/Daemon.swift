@@ -75,7 +75,7 @@ struct Daemon {
             return database
         } catch {
             let text = "\(error)"
-            if text.contains("not a database") || text.contains("malformed") || text.contains("corrupt") {
+            if (error as? StorageFailure)?.isDamaged == true {
                 // Never "repair" by starting over: the file is evidence. Stop, say what to do.
                 throw StartupFailure(
                     description:
@@ -196,9 +196,7 @@ struct Daemon {
         // call-outs still waiting for an answer, for `systemctl status deskd`.
         let statusLine: @Sendable () async -> String? = {
             guard let summary = try? await desk.incidents.openIncidentSummary() else { return nil }
-            let waiting =
-                (try? await desk.duty.callOuts(CallOutQuery(states: [.pending, .notified], limit: 10_000), mine: nil))?
-                .count
+            let waiting = try? await desk.duty.callOutsAwaitingAnswer()
             return "Serving; \(summary.description)" + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
         }
         let services: [any Service]
@@ -214,20 +212,14 @@ struct Daemon {
                     case .inherited(_, _, let address): console.listening(address: address)
                     case .unix: break
                     }
-                    if ready.arrive() {
-                        // Database open, migrations done, every listener accepting: tell systemd.
-                        Task {
-                            notifier.ready(status: await statusLine() ?? "Serving; incident count unavailable")
-                            logger.notice(
-                                "deskd ready",
-                                metadata: ["listeners": "\(expected)", "MESSAGE_ID": "\(JournalMessage.ready.id)"])
-                        }
-                    }
+                    ready.arrive()
                 }
             )
         } catch {
             throw StartupFailure(description: "\(error)")
         }
+        let readiness = ReadinessService(
+            latch: ready, notifier: notifier, status: statusLine, listeners: expected, logger: logger)
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
             status: statusLine)
@@ -241,7 +233,7 @@ struct Daemon {
             configuration: ServiceGroupConfiguration(
                 // The event hub last: shut down first, so open live streams end before the listeners stop.
                 services: (services + [
-                    supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
+                    readiness, supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
                     EventHubService(hub: events),
                 ]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)

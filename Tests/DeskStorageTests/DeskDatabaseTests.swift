@@ -51,7 +51,14 @@ let testAreas = [
         let directory = try TemporaryDirectory()
         let path = directory.path + "/deskd.sqlite"
         try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StorageFailure.self) { _ = try DeskDatabase(path: path) }
+        // Told apart by SQLite's result code (SQLITE_NOTADB), not by the words of its message.
+        let failure = #expect(throws: StorageFailure.self) { _ = try DeskDatabase(path: path) }
+        #expect(failure?.isDamaged == true, "\(String(describing: failure))")
+        // A directory where the file should be is no damage: deskd says what is wrong instead.
+        let occupied = directory.path + "/occupied.sqlite"
+        try FileManager.default.createDirectory(atPath: occupied, withIntermediateDirectories: false)
+        let other = #expect(throws: (any Error).self) { _ = try DeskDatabase(path: occupied) }
+        #expect((other as? StorageFailure)?.isDamaged != true, "\(String(describing: other))")
     }
 
     @Test func areaSyncAddsUpdatesAndDeactivates() async throws {

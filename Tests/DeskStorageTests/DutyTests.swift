@@ -104,6 +104,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(firstAid[0].source == "rotation:bredang-fa/0" && firstAid[1].source == "next-in-rotation:bredang-fa")
         #expect(firstAid[0].dueAt == dutyStart.addingTimeInterval(300))
         #expect(try await fixture.callOuts(incident, role: .psychosocial).map(\.responderID) == ["ps1"])
+        // The STATUS= line counts the call-outs waiting for an answer without fetching them.
+        #expect(try await fixture.duty.duty.callOutsAwaitingAnswer() == 3)
         // Running again does nothing more: the phase is staffed once.
         #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
         #expect(try await fixture.kinds(incident).filter { $0 == "callout.created" }.count == 3)
@@ -123,6 +125,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
                 try await fixture.callOuts(incident).filter { $0.state.isOpen }.map(\.responderID).sorted())
         }
         #expect(called == [["fa3", "sfa1"], ["co1", "nat"], [], []])
+        // The STATUS= line's count, from the database's count: none waits any longer.
+        #expect(try await fixture.duty.duty.callOutsAwaitingAnswer() == 0)
         let all = try await fixture.callOuts(incident)
         #expect(all.map(\.responderID) == ["fa1", "fa2", "fa3", "sfa1", "co1", "nat"])
         #expect(all.filter { $0.state == .escalated }.count == 4)

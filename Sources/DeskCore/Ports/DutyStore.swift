@@ -35,6 +35,9 @@ public protocol DutyStore: Sendable {
 
     /// Pending deliveries whose next attempt is due by `now`, oldest first.
     func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery]
+
+    /// How many call-outs wait for an answer (pending or notified), counted, not fetched.
+    func callOutsAwaitingAnswer() async throws -> Int
 }
 
 /// Which call-outs to list.

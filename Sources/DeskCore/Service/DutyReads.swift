@@ -53,6 +53,9 @@ public struct DutyReads: Sendable {
         return try await store.callOuts(query)
     }
 
+    /// How many call-outs wait for an answer (pending or notified), for the `STATUS=` line.
+    public func callOutsAwaitingAnswer() async throws -> Int { try await store.callOutsAwaitingAnswer() }
+
     /// Follow-ups matching `query`; with `mine`, those that principal's responder owns or was escalated.
     public func followUps(_ query: FollowUpQuery, mine principal: Principal? = nil) async throws -> [FollowUp] {
         var query = query
