@@ -14,7 +14,7 @@ public enum DeskClientError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unreachable: return true
         case .problem(let problem):
-            return problem.status == 503 || problem.type.hasSuffix(":idempotency-key-in-use")
+            return problem.status == 503
         case .badResponse(let status, _): return status == 502 || status == 503 || status == 504
         }
     }

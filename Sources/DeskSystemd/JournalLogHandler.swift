@@ -78,6 +78,9 @@ public struct JournalLogHandler: LogHandler {
 }
 
 /// The queue between logging callers and the one thread that talks to journald.
+///
+/// `@unchecked Sendable`: every stored property but the immutable `capacity` is read and written
+/// only while `condition` is locked (`enqueue`, `flush`, and `drain` on the sink's own thread).
 public final class JournalSink: @unchecked Sendable {
     /// The process-wide sink.
     public static let shared = JournalSink()

@@ -235,6 +235,9 @@ enum Workload {
 }
 
 /// A release deskd on a temporary database (no rate limits for the bench token: it is an admin).
+///
+/// `@unchecked Sendable`: every property is a `let`; the one that is not itself Sendable,
+/// Foundation's `Process`, is only asked to terminate and to wait, which it allows from any thread.
 final class Daemon: @unchecked Sendable {
     let directory: String
     let process: Process

@@ -111,11 +111,6 @@ enum ProblemMapping {
                 status: .conflict, slug: "backup-exists", title: "Backup exists",
                 detail: "a backup named \"\(name)\" exists already; choose another name (backups are never overwritten)"
             )
-        case .idempotencyKeyTaken(let key):
-            return APIProblem(
-                status: .conflict, slug: "idempotency-key-in-use", title: "Idempotency key in use",
-                detail: "a request with Idempotency-Key \"\(key)\" is being stored; retry it"
-            )
         case .onlyReport(let id):
             return APIProblem(
                 status: .conflict, slug: "only-report", title: "Cannot split the only report",

@@ -32,7 +32,8 @@ struct DeskRoutes {
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
         router.on(.post, "/v1/backups", allow: DeskRouter.admins) { request, context in
-            // Until access control exists, only local users (the Unix socket) may make deskd write files.
+            // Only local users (the Unix socket) may make deskd write files: a backup is a file on the
+            // desk's host, whoever asks, and a token travels further than a local account.
             guard context.transport == .unix else {
                 throw APIProblem(
                     status: .forbidden, slug: "forbidden", title: "Forbidden",

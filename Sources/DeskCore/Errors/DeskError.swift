@@ -23,8 +23,6 @@ public enum Conflict: Sendable, Hashable {
     case onlyReport(DeskID)
     /// A backup of this name exists already.
     case backupExists(String)
-    /// Another request with this idempotency key was stored first (a concurrent retry).
-    case idempotencyKeyTaken(String)
     /// The call-out (id, state) was already answered, escalated or cancelled.
     case callOutClosed(String, String)
     /// The follow-up (id, state) was already done or cancelled.
