@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DeskAPI
 import DeskAPIModels
 import DeskCore
+import DeskTestSupport
 import Foundation
 import GRDB
 import NIOHTTP1
@@ -100,7 +101,8 @@ import Testing
     }
 
     @Test func tokensAreHashedExpireAndCanBeRevoked() async throws {
-        try await TestServer.with { server in
+        let clock = ManualClock()
+        try await TestServer.with(clock: clock) { server in
             // Made over the Unix socket (root is an admin there); the secret is shown once.
             let made = try await server.send(
                 .unix, .POST, "/v1/tokens", body: #"{"name": "dispatch-board", "role": "viewer"}"#)
@@ -136,19 +138,19 @@ import Testing
             #expect(after.status == 401 && after.text.contains("revoked"))
 
             let (_, short) = try await server.access.tokens.create(
-                name: "short", role: .viewer, responderID: nil, expiresAt: Date().addingTimeInterval(1), by: .desk)
+                name: "short", role: .viewer, responderID: nil, expiresAt: clock.now().addingTimeInterval(1), by: .desk)
             #expect(
                 try await server.send(.tcp, .GET, "/v1/areas", headers: [("Authorization", "Bearer \(short)")]).status
                     == 200)
-            try await Task.sleep(for: .milliseconds(1200))
+            clock.advance(seconds: 1.2)
             let expired = try await server.send(
                 .tcp, .GET, "/v1/areas", headers: [("Authorization", "Bearer \(short)")])
             #expect(expired.status == 401 && expired.text.contains("expired"))
         }
     }
 
-    @Test func localUsersGetTheRoleTheirUserOrGroupIsMappedTo() async throws {
-        guard getuid() == 0 else { return }  // running a client as another uid needs root
+    @Test(.enabled(if: getuid() == 0, "running a client as another uid needs root"))
+    func localUsersGetTheRoleTheirUserOrGroupIsMappedTo() async throws {
         try await TestServer.with { server in
             // Let any local user reach the socket; the desk still decides by peer credentials.
             chmod(server.socketPath, 0o666)

@@ -1,4 +1,5 @@
 import DeskCore
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -54,13 +55,15 @@ import Testing
     }
 
     @Test func randomHistoriesDecideAsWithoutTheCache() {
-        var random = SeededRandom(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let words = [
             "brand", "källaren", "rökutveckling", "trapphuset", "polisen", "ungdomar", "stenkastning", "skolan",
             "vattenläcka", "elavbrott", "centrum", "tunnelbanan", "oroliga", "föräldrar", "fire", "basement",
             "smoke", "school", "parents", "worried", "Café", "Cafe\u{301}",
         ]
-        func sentence() -> String { (0..<5).map { _ in words[random.next(words.count)] }.joined(separator: " ") }
+        func sentence() -> String {
+            (0..<5).map { _ in words[Int.random(in: 0..<words.count, using: &random)] }.joined(separator: " ")
+        }
         let generator = IDGenerator(clock: SystemWallClock())
         let ids = (0..<6).map { _ in generator.next() }
         var candidates = ids.map { candidate($0, title: sentence(), texts: [sentence()]) }
@@ -68,9 +71,9 @@ import Testing
         let cached = Correlator(policy: policy, cache: cache)
         let plain = Correlator(policy: policy)
         for _ in 0..<2000 {
-            let which = random.next(candidates.count)
+            let which = Int.random(in: 0..<candidates.count, using: &random)
             var texts = candidates[which].reportTexts
-            switch random.next(6) {
+            switch Int.random(in: 0..<6, using: &random) {
             case 0: texts.insert(sentence(), at: 0)
             case 1 where !texts.isEmpty: texts.removeLast()
             case 2:
@@ -79,12 +82,12 @@ import Testing
                 if texts.count > CorrelationCandidate.textsPerCandidate { texts.removeLast() }
             case 3 where !texts.isEmpty:
                 // One report split off from the middle, or the same text reported twice.
-                if random.next(2) == 0 {
-                    texts.remove(at: random.next(texts.count))
+                if Int.random(in: 0..<2, using: &random) == 0 {
+                    texts.remove(at: Int.random(in: 0..<texts.count, using: &random))
                 } else {
-                    texts.insert(texts[random.next(texts.count)], at: 0)
+                    texts.insert(texts[Int.random(in: 0..<texts.count, using: &random)], at: 0)
                 }
-            case 4: texts = (0..<random.next(4)).map { _ in sentence() }
+            case 4: texts = (0..<Int.random(in: 0..<4, using: &random)).map { _ in sentence() }
             default: candidates[which].incident.title = sentence()
             }
             candidates[which].reportTexts = texts
@@ -97,18 +100,5 @@ import Testing
             let b = plain.match(area: "bredang", stems: report, category: .other, candidates: candidates, now: now)
             #expect(a == b)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible histories.
-private struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }
