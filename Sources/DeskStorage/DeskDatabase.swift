@@ -128,13 +128,21 @@ public final class DeskDatabase: Sendable {
         try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM incident") ?? 0 }
     }
 
-    /// Rows per table (`area`, `incident`, `report`, `event`): for diagnostics and for proving
-    /// that a refused request wrote nothing.
+    /// Rows per table, for every table of the schema (as `sqlite_master` lists them, GRDB's own
+    /// migration table and SQLite's internal ones aside): for diagnostics and for proving that a
+    /// refused request wrote nothing anywhere.
     public func rowCounts() throws -> [String: Int] {
         try pool.read { db in
+            let tables = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table'
+                    AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name
+                    """)
             var counts: [String: Int] = [:]
-            for table in ["area", "incident", "report", "event"] {
-                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            for table in tables {
+                // The name comes from the schema itself, quoted as an identifier.
+                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0
             }
             return counts
         }
