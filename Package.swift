@@ -134,7 +134,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore", "DeskTestSupport"]),
-        .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"]),
+        .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"], exclude: ["Helpers"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
         .testTarget(
             name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig", "DeskTestSupport"],

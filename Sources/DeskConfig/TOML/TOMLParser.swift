@@ -86,6 +86,8 @@ public struct TOMLParser {
                 return element
             }
             if let elements = node.arrays[part], let lastElement = elements.last {
+                // [a.b] under [[a]] goes into a's last element; [a] itself would redefine the array.
+                if last { throw error("\(part) is already defined as an array of tables") }
                 node = lastElement
                 continue
             }
@@ -195,7 +197,7 @@ public struct TOMLParser {
         default: break
         }
         if let value = Self.integer(token) { return .integer(value) }
-        if Self.looksLikeDateTime(token) { return .datetime(token) }
+        if Self.isDateTime(token) { return .datetime(token) }
         if let value = Self.float(token) { return .float(value) }
         index = start
         throw error("invalid value \(token); strings need quotes")
@@ -223,11 +225,63 @@ public struct TOMLParser {
         return Double(clean)
     }
 
-    static func looksLikeDateTime(_ token: String) -> Bool {
-        let scalars = Array(token.unicodeScalars)
-        if scalars.count >= 10, scalars[4] == "-", scalars[7] == "-" { return true }
-        if scalars.count >= 8, scalars[2] == ":", scalars[5] == ":" { return true }
-        return false
+    /// Whether `token` is a TOML date-time, date or time (RFC 3339 with TOML's relaxations: `T`,
+    /// `t` or one space between date and time; local forms without an offset), with every field in
+    /// range: a month of 1-12, a day that the month has, hours 0-23, minutes and seconds 0-59.
+    static func isDateTime(_ token: String) -> Bool {
+        let text = Array(token.utf8)
+        var at = 0
+        func digits(_ count: Int) -> Int? {
+            guard at + count <= text.count else { return nil }
+            var value = 0
+            for byte in text[at..<at + count] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            at += count
+            return value
+        }
+        func take(_ character: Character) -> Bool {
+            guard at < text.count, text[at] == character.asciiValue else { return false }
+            at += 1
+            return true
+        }
+        func time() -> Bool {
+            guard let hour = digits(2), hour < 24, take(":"), let minute = digits(2), minute < 60, take(":"),
+                let second = digits(2), second < 60
+            else { return false }
+            if take(".") {
+                let start = at
+                while at < text.count, text[at] >= UInt8(ascii: "0"), text[at] <= UInt8(ascii: "9") { at += 1 }
+                if at == start { return false }
+            }
+            return true
+        }
+        // A local time alone.
+        if text.count >= 3, text[2] == UInt8(ascii: ":") { return time() && at == text.count }
+        guard let year = digits(4), take("-"), let month = digits(2), (1...12).contains(month), take("-"),
+            let day = digits(2), day >= 1, day <= Self.days(inMonth: month, of: year)
+        else { return false }
+        if at == text.count { return true }
+        guard at < text.count, [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(text[at]) else {
+            return false
+        }
+        at += 1
+        guard time() else { return false }
+        if at == text.count { return true }
+        if take("Z") || take("z") { return at == text.count }
+        guard take("+") || take("-"), let hours = digits(2), hours < 24, take(":"), let minutes = digits(2),
+            minutes < 60
+        else { return false }
+        return at == text.count
+    }
+
+    private static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     private static func validUnderscores(_ token: String) -> Bool {
