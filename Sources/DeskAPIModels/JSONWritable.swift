@@ -3,7 +3,7 @@ import Foundation
 
 /// A body the server writes with `JSONWriter` rather than `JSONEncoder`: the answers of the hot
 /// paths (reports, incident lists and pages, timelines). Its `Codable` conformance stays what
-/// clients decode with; `JSONWritableTests` checks that both give the same JSON.
+/// clients decode with; `FastJSONTests` checks that both give the same JSON, for every such type.
 public protocol JSONWritable {
     /// Writes the body as one JSON value.
     func write(to json: inout JSONWriter)

@@ -51,6 +51,56 @@ import Testing
         }
     }
 
+    /// A split's answer: an incident of two reports, one split off.
+    @Test func aSplitAnswerIsWhatCodableSays() async throws {
+        try await TestServer.with(correlation: CorrelationPolicy(window: 3600)) { server in
+            let body =
+                #"{"area":"bredang","text":"Brand i trapphuset på Ålgrytevägen","category":"fire","phase":"during"}"#
+            let first = try await server.send(.tcp, .POST, "/v1/reports", body: body).decode(ReportCreatedBody.self)
+            let second = try await server.send(.tcp, .POST, "/v1/reports", body: body).decode(ReportCreatedBody.self)
+            #expect(second.incident.id == first.incident.id, "the second report joins the first one's incident")
+            let split = try await server.send(
+                .tcp, .POST, "/v1/incidents/\(first.incident.id)/split",
+                body: #"{"report_id":"\#(second.report.id)","reason":"Två olika trapphus"}"#)
+            try Self.check(SplitBody.self, split)
+        }
+    }
+
+    /// Every type the fast writer writes, and the test above that checks it against its Codable
+    /// form: a new `JSONWritable` body fails here until it is checked too.
+    static let covered: [String: String] = [
+        "IncidentBody": "everyBodyTheWriterServesIsWhatCodableSays (GET /v1/incidents/{id})",
+        "ReportBody": "everyBodyTheWriterServesIsWhatCodableSays (inside IncidentBody and ReportCreatedBody)",
+        "EventBody": "everyBodyTheWriterServesIsWhatCodableSays (the timelines)",
+        "AreaBody": "everyBodyTheWriterServesIsWhatCodableSays (GET /v1/areas)",
+        "ReportCreatedBody": "everyBodyTheWriterServesIsWhatCodableSays (POST /v1/reports)",
+        "IncidentChangeBody": "everyBodyTheWriterServesIsWhatCodableSays (a note)",
+        "SplitBody": "aSplitAnswerIsWhatCodableSays",
+        "PageBody": "everyBodyTheWriterServesIsWhatCodableSays (every list)",
+        "HealthBody": "everyBodyTheWriterServesIsWhatCodableSays (GET /healthz)",
+        "EmbeddedJSON":
+            "everyBodyTheWriterServesIsWhatCodableSays (the classification inside IncidentBody and ReportBody)",
+    ]
+
+    @Test func everyWritableBodyIsCheckedAgainstItsCodableForm() throws {
+        let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/DeskAPIModels")
+        var declared: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: models.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: models.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("JSONWritable") {
+                let words = line.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+                if let at = words.firstIndex(where: { $0 == "struct" || $0 == "extension" }), at + 1 < words.count,
+                    words[at + 1] != "JSONWritable"
+                {
+                    declared.insert(String(words[at + 1]))
+                }
+            }
+        }
+        #expect(
+            declared == Set(Self.covered.keys), "declared \(declared.sorted()), checked \(Self.covered.keys.sorted())")
+    }
+
     @Test func stringsWithEveryEscapeRoundTrip() throws {
         var text = "\"\\/\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}\u{2028}\u{2029} åäö 🚒 \u{202E}"
         for scalar in 0..<0x20 { text.unicodeScalars.append(Unicode.Scalar(UInt8(scalar))) }
