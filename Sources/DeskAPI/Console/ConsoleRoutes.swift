@@ -56,7 +56,9 @@ struct ConsoleRoutes {
         }
         router.on(.post, "/console/sign-out", allow: everyone) { request, _ in
             if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
-                guard let name = ConsoleCookie.csrfHeader, request.headers[name] == session.csrfToken else {
+                guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
+                    TokenAuthority.constantTimeEqual(presented, session.csrfToken)
+                else {
                     throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
                 }
                 sessions.end(secret: secret)
