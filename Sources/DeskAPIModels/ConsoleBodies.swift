@@ -138,13 +138,19 @@ public struct LiveEventBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `POST /console/sign-in`: sign the console in with a pasted API token.
-public struct ConsoleTokenSignInRequest: Codable, Sendable, Hashable {
+/// `POST /console/sign-in`: sign the console in with a one-time code from `deskctl console` (which
+/// the page reads from its address's fragment) or with a pasted API token; exactly one of them.
+public struct ConsoleSignInRequest: Codable, Sendable, Hashable {
+    /// The one-time sign-in code.
+    public var code: String?
     /// The API token (`desk_…`).
-    public var token: String
+    public var token: String?
     /// The members the body may have.
-    public static let allowedMembers: [String: Set<String>] = ["": ["token"]]
+    public static let allowedMembers: [String: Set<String>] = ["": ["code", "token"]]
 
     /// Creates the request.
-    public init(token: String) { self.token = token }
+    public init(code: String? = nil, token: String? = nil) {
+        self.code = code
+        self.token = token
+    }
 }

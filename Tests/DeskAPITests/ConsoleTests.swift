@@ -44,14 +44,27 @@ import Testing
             status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
     }
 
-    /// A fresh sign-in URL's path and query, made over the Unix socket (the test runs as deskd's user: admin).
-    static func signInPath(_ server: TestServer) async throws -> String {
+    /// A fresh one-time sign-in code and the URL it came in, made over the Unix socket (the test
+    /// runs as deskd's user: admin).
+    static func signInCode(_ server: TestServer) async throws -> (code: String, url: String) {
         let made = try await server.send(.unix, .POST, "/v1/console/codes", body: "{}")
         #expect(made.status == 201, "\(made.text)")
-        let code = try made.decode(ConsoleCodeBody.self)
-        #expect(code.url.hasPrefix("http://127.0.0.1:\(server.tcpPort)/console/sign-in?code="))
-        #expect(code.role == "admin")
-        return String(code.url.dropFirst("http://127.0.0.1:\(server.tcpPort)".count))
+        let body = try made.decode(ConsoleCodeBody.self)
+        #expect(body.role == "admin")
+        let code = try #require(body.url.components(separatedBy: "code=").last)
+        return (code, body.url)
+    }
+
+    /// Signs in as the page does (the code POSTed as JSON): the cookie (`desk_session=…`) and the
+    /// session's secret for `X-Desk-CSRF`, from the answer.
+    static func signIn(
+        _ client: HTTPClient, _ server: TestServer, headers: [(String, String)] = []
+    ) async throws -> (cookie: String, secret: String) {
+        let code = try await signInCode(server).code
+        let answer = try await send(
+            client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#, headers: headers)
+        #expect(answer.status == 200, "\(answer.text)")
+        return (try cookie(answer), try #require(try answer.decode(ConsoleMeBody.self).csrfToken))
     }
 
     /// The session cookie (`desk_session=…`) of a `Set-Cookie` answer.
@@ -60,39 +73,62 @@ import Testing
         return String(header.split(separator: ";")[0])
     }
 
-    @Test func aSignInCodeWorksOnceAndSetsAStrictSessionCookie() async throws {
+    /// Security review L3: the code travels in the URL's fragment, which a browser never sends (so it
+    /// is in no proxy log and no link preview's request), and only the page's POST redeems it, once.
+    @Test func aSignInCodeIsRedeemedByThePagesPostOnlyAndOnce() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let path = try await Self.signInPath(server)
-                let first = try await Self.send(client, server, .GET, path)
-                #expect(first.status == 303)
-                // No secret stays in the address: the page is plain /.
-                #expect(first.headers.first(name: "Location") == "/")
-                let setCookie = try #require(first.headers.first(name: "Set-Cookie"))
+                let (code, url) = try await Self.signInCode(server)
+                #expect(url == "http://127.0.0.1:\(server.tcpPort)/#code=\(code)")
+                // A GET with the code (a chat's link preview, a mail scanner, an old link) gets
+                // nothing, and the code stays unused.
+                let fetched = try await Self.send(client, server, .GET, "/console/sign-in?code=\(code)")
+                #expect(fetched.status == 303)
+                #expect(fetched.headers.first(name: "Set-Cookie") == nil)
+                #expect(fetched.headers.first(name: "Location") == "/?signin=link")
+                #expect(server.access.console.list().isEmpty)
+
+                // The page's POST redeems it: a strict session cookie, and the session's secret.
+                let signedIn = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
+                #expect(signedIn.status == 200, "\(signedIn.text)")
+                let setCookie = try #require(signedIn.headers.first(name: "Set-Cookie"))
                 #expect(setCookie.hasPrefix("desk_session="))
                 for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
                     #expect(setCookie.contains(attribute), "\(setCookie)")
                 }
                 #expect(!setCookie.contains("Secure"), "plain HTTP on loopback")
-                let cookie = try Self.cookie(first)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
-                #expect(me.status == 200, "\(me.text)")
-                let body = try me.decode(ConsoleMeBody.self)
+                let body = try signedIn.decode(ConsoleMeBody.self)
                 #expect(body.role == "admin" && body.actor.hasPrefix("unix:") && body.csrfToken != nil)
+                #expect(server.access.console.list().map(\.method) == ["code"])
 
-                // The same code again: refused, no cookie.
-                let again = try await Self.send(client, server, .GET, path)
-                #expect(again.status == 303)
-                #expect(again.headers.first(name: "Location") == "/?signin=refused")
+                // Once: the same code again is refused as a problem, with no cookie.
+                let again = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
+                #expect(again.status == 401, "\(again.text)")
+                #expect(again.contentType == "application/problem+json")
+                #expect(again.text.contains("deskctl console"), "\(again.text)")
                 #expect(again.headers.first(name: "Set-Cookie") == nil)
-                // A made-up code, and none: refused the same way.
-                for bad in ["/console/sign-in?code=made-up", "/console/sign-in"] {
-                    let refused = try await Self.send(client, server, .GET, bad)
-                    #expect(refused.headers.first(name: "Location") == "/?signin=refused")
+                #expect(server.access.console.list().count == 1)
+                // Neither or both of code and token: the body is wrong.
+                for bad in ["{}", #"{"code": "x", "token": "y"}"#] {
+                    let refused = try await Self.send(client, server, .POST, "/console/sign-in", body: bad)
+                    #expect(refused.status == 422, "\(bad): \(refused.text)")
+                    #expect(refused.contentType == "application/problem+json")
                 }
-                // Behind a TLS proxy the cookie is Secure.
+            }
+        }
+    }
+
+    /// Behind a TLS proxy (which says so in `X-Forwarded-Proto`) the cookie is Secure.
+    @Test func behindATLSProxyTheCookieIsSecure() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let code = try await Self.signInCode(server).code
                 let proxied = try await Self.send(
-                    client, server, .GET, try await Self.signInPath(server), headers: [("X-Forwarded-Proto", "https")])
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#,
+                    headers: [("X-Forwarded-Proto", "https")])
+                #expect(proxied.status == 200, "\(proxied.text)")
                 #expect(proxied.headers.first(name: "Set-Cookie")?.contains("; Secure") == true)
             }
         }
@@ -144,10 +180,7 @@ import Testing
     @Test func cookieWritesNeedTheCSRFTokenAndSignOutEndsTheSession() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let signedIn = try await Self.send(client, server, .GET, try await Self.signInPath(server))
-                let cookie = try Self.cookie(signedIn)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
-                let csrf = try #require(try me.decode(ConsoleMeBody.self).csrfToken)
+                let (cookie, csrf) = try await Self.signIn(client, server)
                 let report = #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#
                 for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
                     let refused = try await Self.send(
@@ -180,8 +213,7 @@ import Testing
     @Test func sessionsAreListedAndRevocableByAdmins() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let cookie = try Self.cookie(
-                    try await Self.send(client, server, .GET, try await Self.signInPath(server)))
+                let (cookie, _) = try await Self.signIn(client, server)
                 let listed = try await server.send(.tcp, .GET, "/v1/console/sessions")
                 #expect(listed.status == 200)
                 let sessions = try listed.decode(ItemsBody<ConsoleSessionBody>.self).items

@@ -103,7 +103,8 @@ target = "stderr"
 
     def sign_in_url(self):
         url = self.deskctl("console").splitlines()[0]
-        assert url.startswith(self.base + "/console/sign-in?code="), url
+        # The code is in the fragment, which the browser never sends: only the page's POST redeems it.
+        assert url.startswith(self.base + "/#code="), url
         return url
 
     def api(self, method, path, body=None, token=None, headers=None):
@@ -130,6 +131,13 @@ target = "stderr"
             self.process.wait(timeout=10)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Shows a redirect as it is (an HTTPError with the 3xx status) instead of following it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -321,6 +329,13 @@ def test_report_text_renders_as_text(desk, browser, shots):
 
 def test_reused_code_and_signed_out_session_are_refused(desk, browser, shots):
     url = desk.sign_in_url()
+    # A link preview (or a mail scanner) that fetches the old GET form gets no session, and the
+    # code still works in the browser afterwards.
+    code = url.split("#code=")[1]
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as preview:
+        opener.open(desk.base + "/console/sign-in?code=" + code, timeout=30)
+    assert preview.value.code == 303 and preview.value.headers.get("Set-Cookie") is None
     browser.get(url)
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
     cookie = browser.get_cookie("desk_session")

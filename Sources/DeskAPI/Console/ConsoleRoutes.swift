@@ -31,27 +31,37 @@ struct ConsoleRoutes {
         router.get("/console/assets/{file}", allow: everyone) { _, context in
             try Self.asset(try context.parameters.require("file"), cache: "no-cache")
         }
-        router.get("/console/sign-in", allow: everyone) { request, _ in
-            let query = try QueryParameters(request, allowed: ["code"])
-            let secure = ConsoleCookie.isSecure(request.headers)
-            guard let code = query.string("code"), let redeemed = sessions.redeem(code: code) else {
-                // Used, expired or unknown: back to the page, which says so (and shows the code nowhere).
-                return Self.redirect("/?signin=refused", cookie: nil)
-            }
-            let cookie = ConsoleCookie.setting(
-                redeemed.secret, maxAge: Int(redeemed.session.expiresAt.timeIntervalSinceNow.rounded(.down)),
-                secure: secure)
-            return Self.redirect("/", cookie: cookie)
-        }
+        // A GET never signs in (security review L3): a chat's link preview or a mail scanner would
+        // redeem the code, and a code in a query ends up in proxy logs and history. The code travels
+        // in the URL's fragment, which browsers never send; the page POSTs it. Old links (a code in
+        // the query) get the page, which says to run deskctl console again; the code stays unused.
+        router.get("/console/sign-in", allow: everyone) { _, _ in Self.redirect("/?signin=link", cookie: nil) }
         router.on(.post, "/console/sign-in", allow: everyone) { request, _ in
             let input = try await body.decode(
-                ConsoleTokenSignInRequest.self, from: request,
-                allowedMembers: ConsoleTokenSignInRequest.allowedMembers)
-            let principal = try await access.principal(authorization: "Bearer \(input.token)")
-            let (secret, session) = sessions.start(for: principal, method: "token")
+                ConsoleSignInRequest.self, from: request, allowedMembers: ConsoleSignInRequest.allowedMembers)
+            let secret: String
+            let session: ConsoleSessions.Session
+            switch (input.code, input.token) {
+            case (let code?, nil):
+                guard let redeemed = sessions.redeem(code: code) else {
+                    throw DeskError.unauthenticated(
+                        "this sign-in code has already been used or has expired; run deskctl console again")
+                }
+                (secret, session) = redeemed
+            case (nil, let token?):
+                let principal = try await access.principal(authorization: "Bearer \(token)")
+                (secret, session) = sessions.start(for: principal, method: "token")
+            default:
+                throw DeskError.invalid([
+                    FieldIssue(
+                        pointer: "",
+                        detail: "send either code (from deskctl console) or token (an API token), one of them")
+                ])
+            }
             var headers: HTTPFields = [:]
             headers[.setCookie] = ConsoleCookie.setting(
-                secret, maxAge: Int(sessions.sessionLifetime), secure: ConsoleCookie.isSecure(request.headers))
+                secret, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded(.down)),
+                secure: ConsoleCookie.isSecure(request.headers))
             return try JSONResponse.make(Self.me(session.principal, session), status: .ok, headers: headers)
         }
         router.on(.post, "/console/sign-out", allow: everyone) { request, _ in
@@ -85,7 +95,7 @@ struct ConsoleRoutes {
             let (code, expiresAt) = sessions.issueCode(for: principal)
             return try JSONResponse.make(
                 ConsoleCodeBody(
-                    url: "\(base)/console/sign-in?code=\(code)", expiresAt: expiresAt,
+                    url: "\(base)/#code=\(code)", expiresAt: expiresAt,
                     actor: principal.actor.rawValue, role: principal.role.rawValue),
                 status: .created)
         }

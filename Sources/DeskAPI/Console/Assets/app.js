@@ -169,16 +169,32 @@ async function render() {
   main.focus({ preventScroll: true });
 }
 
+/** A sign-in code from `deskctl console`, in the address's fragment (`#code=…`), if any. */
+function codeInAddress() {
+  return new URLSearchParams(location.hash.replace(/^#/, '')).get('code');
+}
+
 async function start() {
-  const params = new URLSearchParams(location.search);
-  const refused = params.get('signin') === 'refused';
-  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  const note = new URLSearchParams(location.search).get('signin');
+  const code = codeInAddress();
+  // Neither the code nor a note stays in the address (or in the history).
+  if (location.search || code) history.replaceState(null, '', location.pathname + (code ? '' : location.hash));
+  if (code) {
+    // The fragment never reaches a server: the page alone redeems the code, by POST.
+    try {
+      await post('/console/sign-in', { code });
+    } catch (error) {
+      closeStream();
+      state.me = null;
+      return showSignIn(error instanceof ApiError && error.status === 401 ? t('signin.refused') : error.message);
+    }
+  }
   try {
     state.me = await get('/v1/console/me');
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
       state.me = null;
-      return showSignIn(refused ? t('signin.refused') : '');
+      return showSignIn(note === 'link' ? t('signin.link') : '');
     }
     replace(main, h('h1', {}, t('error.generic')), h('p', { role: 'alert' }, error.message));
     return;
@@ -189,6 +205,7 @@ async function start() {
   await render();
 }
 
-window.addEventListener('hashchange', () => state.me && render());
+// A sign-in link opened in a tab that shows the console already changes only the fragment.
+window.addEventListener('hashchange', () => (codeInAddress() ? start() : state.me && render()));
 document.documentElement.lang = lang();
 start();
