@@ -8,6 +8,9 @@ import Foundation
 public struct DeskConfiguration: Sendable, Hashable {
     /// TCP listener as `host:port`; nil disables TCP.
     public var http: HostPort?
+    /// Whether `http` may listen off loopback in plain HTTP (`[server] insecure_http`): tokens and
+    /// console cookies would then cross the network in clear, so the default is to refuse it.
+    public var insecureHTTP = false
     /// Unix socket path; nil disables the socket.
     public var unixSocket: String?
     /// Largest request body in bytes.
@@ -131,6 +134,15 @@ public struct DeskConfiguration: Sendable, Hashable {
             }
             http = parsed
         }
+        // Tokens and console cookies in clear text only on this host, unless told (as for receivers).
+        let insecureHTTP = try server.boolean("insecure_http") ?? false
+        if let http, !insecureHTTP, !DutyConfiguration.isLoopback(http.host) {
+            throw server.error(
+                "http",
+                "\"\(httpText)\" would carry tokens and console sessions unencrypted over the network; listen on "
+                    + "loopback (127.0.0.1, ::1, localhost) behind a TLS proxy, or set insecure_http = true in [server]"
+            )
+        }
         let unixSocket = try server.string("unix_socket") ?? "/run/deskd/deskd.sock"
         if unixSocket.utf8.count >= 108 {
             throw server.error("unix_socket", "path is longer than the 107 bytes a Unix socket allows")
@@ -220,6 +232,7 @@ public struct DeskConfiguration: Sendable, Hashable {
             demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, logTarget: target, classifierRules: rules,
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
+        configuration.insecureHTTP = insecureHTTP
         configuration.duty = duty
         configuration.access = access
         configuration.limits = limits
