@@ -34,7 +34,8 @@ public struct ConsoleMeBody: Codable, Sendable, Hashable {
     public var role: String
     /// The responder it is bound to, when a token says so.
     public var responder: String?
-    /// The token the console sends in `X-Desk-CSRF` with every write (nil without a console session).
+    /// The session's second secret, which the console sends in `X-Desk-CSRF` with every request:
+    /// only in the answer to `POST /console/sign-in` (nil from `GET /v1/console/me`).
     public var csrfToken: String?
     /// When the console session ends (nil without one).
     public var sessionExpiresAt: Date?

@@ -134,6 +134,127 @@ import Testing
         }
     }
 
+    /// Signs in with a pasted API token of `role`: the answer (cookie and the session's secret).
+    static func signIn(
+        _ client: HTTPClient, _ server: TestServer, role: AccessRole, name: String, headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        let token = try await server.access.tokens.create(
+            name: name, role: role, responderID: nil, expiresAt: nil, by: .desk
+        ).secret
+        let answer = try await send(
+            client, server, .POST, "/console/sign-in", body: #"{"token": "\#(token)"}"#, headers: headers)
+        #expect(answer.status == 200, "\(answer.text)")
+        return answer
+    }
+
+    /// A request whose answer may be an endless stream: its status and content type, and its body
+    /// only when it is not a 200 (the stream is dropped after its first bytes).
+    static func opening(
+        _ client: HTTPClient, _ server: TestServer, _ path: String, headers: [(String, String)]
+    ) async throws -> (status: Int, contentType: String?, text: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)\(path)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var text = ""
+        for try await chunk in response.body {
+            text += String(buffer: chunk)
+            if response.status == .ok { break }
+        }
+        return (Int(response.status.code), response.headers.first(name: "Content-Type"), text)
+    }
+
+    /// Security review M1: cookies ignore ports, so a listener on any other loopback port receives
+    /// the session cookie. The cookie alone opens nothing: every request, reads and the live stream
+    /// included, must also bring the session's secret in `X-Desk-CSRF`, which only the answer to
+    /// sign-in hands out (the page keeps it in its own origin's storage).
+    @Test func theCookieAloneOpensNothing() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let signedIn = try await Self.signIn(client, server, role: .viewer, name: "wall")
+                let cookie = try Self.cookie(signedIn)
+                let secret = try #require(try signedIn.decode(ConsoleMeBody.self).csrfToken)
+                for path in ["/v1/console/me", "/v1/incidents", "/v1/console/board"] {
+                    for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
+                        let refused = try await Self.send(client, server, .GET, path, headers: headers)
+                        #expect(refused.status == 401, "\(path): \(refused.text)")
+                        #expect(refused.contentType == "application/problem+json", "\(path)")
+                        #expect(refused.text.contains("X-Desk-CSRF"), "\(path): \(refused.text)")
+                        #expect(!refused.text.contains(secret))
+                    }
+                    let proven = try await Self.send(
+                        client, server, .GET, path, headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                    #expect(proven.status == 200, "\(path): \(proven.text)")
+                    // Whoever already shows the secret is never sent it again.
+                    #expect(!proven.text.contains(secret), "\(path)")
+                }
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                #expect(try me.decode(ConsoleMeBody.self).role == "viewer")
+                #expect(try me.decode(ConsoleMeBody.self).csrfToken == nil)
+
+                // The live stream too.
+                let alone = try await Self.opening(client, server, "/v1/events", headers: [("Cookie", cookie)])
+                #expect(alone.status == 401, "\(alone.text)")
+                #expect(alone.text.contains("X-Desk-CSRF"))
+                let live = try await Self.opening(
+                    client, server, "/v1/events", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                #expect(live.status == 200)
+                #expect(live.contentType == "text/event-stream; charset=utf-8")
+            }
+        }
+    }
+
+    /// Several session cookies in one request (one planted by a listener on another port of this
+    /// host, whose cookies reach deskd too; a plain one beside `__Host-` behind TLS): the one whose
+    /// session the page's secret proves wins, and behind TLS only the `__Host-` cookie counts.
+    @Test func thePagesOwnCookieWinsOverAPlantedOne() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let planted = try Self.cookie(try await Self.signIn(client, server, role: .viewer, name: "planted"))
+                let mine = try await Self.signIn(client, server, role: .officer, name: "mine")
+                let (cookie, secret) = (
+                    try Self.cookie(mine), try #require(try mine.decode(ConsoleMeBody.self).csrfToken)
+                )
+                // The planted cookie comes first (a longer Path is sent first).
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "\(planted); \(cookie)"), ("X-Desk-CSRF", secret)])
+                #expect(me.status == 200, "\(me.text)")
+                #expect(try me.decode(ConsoleMeBody.self).role == "officer")
+
+                // Behind TLS: `__Host-desk_session`, Secure, Path=/ and no Domain.
+                let https = ("X-Forwarded-Proto", "https")
+                let secure = try await Self.signIn(client, server, role: .officer, name: "tls", headers: [https])
+                let setCookie = try #require(secure.headers.first(name: "Set-Cookie"))
+                #expect(setCookie.hasPrefix("__Host-desk_session="), "\(setCookie)")
+                for attribute in ["; Secure", "; Path=/;", "; HttpOnly", "; SameSite=Strict"] {
+                    #expect(setCookie.contains(attribute), "\(setCookie)")
+                }
+                #expect(!setCookie.contains("Domain"))
+                let hostCookie = try Self.cookie(secure)
+                let value = String(hostCookie.dropFirst("__Host-desk_session=".count))
+                let secureSecret = try #require(try secure.decode(ConsoleMeBody.self).csrfToken)
+                let proof = ("X-Desk-CSRF", secureSecret)
+                // The same value under the plain name (tossed from a sibling host, or set over HTTP) counts not behind TLS.
+                let tossed = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "desk_session=\(value)"), proof, https])
+                #expect(tossed.status == 401, "\(tossed.text)")
+                let both = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "\(planted); \(hostCookie)"), proof, https])
+                #expect(both.status == 200, "\(both.text)")
+                // Sign-out clears the cookie of the same name.
+                let out = try await Self.send(
+                    client, server, .POST, "/console/sign-out", headers: [("Cookie", hostCookie), proof, https])
+                #expect(out.status == 204, "\(out.text)")
+                let cleared = try #require(out.headers.first(name: "Set-Cookie"))
+                #expect(cleared.hasPrefix("__Host-desk_session=;") && cleared.contains("Max-Age=0"), "\(cleared)")
+                #expect(cleared.contains("; Secure"))
+            }
+        }
+    }
+
     /// The sign-in URL names deskd's TCP listener: configured, or inherited from systemd (whose
     /// address reads as `SocketActivation` prints it).
     @Test func theSignInURLNamesTheTCPListener() {
@@ -185,7 +306,7 @@ import Testing
                 for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
                     let refused = try await Self.send(
                         client, server, .POST, "/v1/reports", body: report, headers: headers)
-                    #expect(refused.status == 403, "\(refused.text)")
+                    #expect(refused.status == 401, "\(refused.text)")
                     #expect(refused.text.contains("X-Desk-CSRF"))
                 }
                 #expect(try await server.desk.incidents.incidents(IncidentQuery(page: try PageRequest())).items.isEmpty)
@@ -202,7 +323,8 @@ import Testing
                     client, server, .POST, "/console/sign-out", headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
                 #expect(out.status == 204)
                 #expect(out.headers.first(name: "Set-Cookie")?.contains("Max-Age=0") == true)
-                let after = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                let after = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
                 #expect(after.status == 401)
                 #expect(
                     try after.json()["detail"] as? String == "the console session has ended or expired; sign in again")
@@ -213,7 +335,9 @@ import Testing
     @Test func sessionsAreListedAndRevocableByAdmins() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let (cookie, _) = try await Self.signIn(client, server)
+                let (cookie, secret) = try await Self.signIn(client, server)
+                let proof = [("Cookie", cookie), ("X-Desk-CSRF", secret)]
+                #expect(try await Self.send(client, server, .GET, "/v1/console/me", headers: proof).status == 200)
                 let listed = try await server.send(.tcp, .GET, "/v1/console/sessions")
                 #expect(listed.status == 200)
                 let sessions = try listed.decode(ItemsBody<ConsoleSessionBody>.self).items
@@ -221,9 +345,7 @@ import Testing
                 #expect(!listed.text.contains(String(cookie.dropFirst("desk_session=".count))))
                 let revoked = try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)")
                 #expect(revoked.status == 200, "\(revoked.text)")
-                #expect(
-                    try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)]).status
-                        == 401)
+                #expect(try await Self.send(client, server, .GET, "/v1/console/me", headers: proof).status == 401)
                 #expect(try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)").status == 404)
             }
         }
@@ -250,7 +372,9 @@ import Testing
                     client, server, .POST, "/console/sign-in", body: #"{"token": "\#(viewer)"}"#)
                 #expect(signed.status == 200, "\(signed.text)")
                 let cookie = try Self.cookie(signed)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                let secret = try #require(try signed.decode(ConsoleMeBody.self).csrfToken)
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
                 #expect(try me.decode(ConsoleMeBody.self).role == "viewer")
                 let bad = try await Self.send(
                     client, server, .POST, "/console/sign-in", body: #"{"token": "desk_00000000_nope"}"#)

@@ -327,6 +327,45 @@ def test_report_text_renders_as_text(desk, browser, shots):
     browser.save_screenshot(str(shots / "incident-xss.png"))
 
 
+def me_with(desk, headers):
+    """GET /v1/console/me with exactly `headers` (no token): the status and the decoded body."""
+    request = urllib.request.Request(desk.base + "/v1/console/me", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def test_the_cookie_alone_opens_nothing_and_the_page_keeps_the_secret(desk, browser):
+    # Review M1: any listener on another port of this host receives the cookie (cookies ignore ports).
+    sign_in(browser, desk)
+    cookie = browser.get_cookie("desk_session")["value"]
+    secret = browser.execute_script("return localStorage.getItem('desk.session')")
+    assert secret and browser.execute_script("return document.cookie") == ""
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie}"})
+    assert status == 401 and secret not in json.dumps(body), body
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie}", "X-Desk-CSRF": secret})
+    assert status == 200 and body.get("csrf_token") is None, body
+    # The page's own requests carry it, the live stream (fetch, not EventSource) included.
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    # A reload, and another tab of the same origin, stay signed in (localStorage is the origin's).
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(desk.base + "/#/duty")
+    wait(browser, EC.presence_of_element_located((By.ID, "now-title")))
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    # Sign-out in one tab forgets the secret; the other tab's next request finds the session over.
+    browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+    assert browser.execute_script("return localStorage.getItem('desk.session')") is None
+    browser.switch_to.window(first)
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+
+
 def test_reused_code_and_signed_out_session_are_refused(desk, browser, shots):
     url = desk.sign_in_url()
     # A link preview (or a mail scanner) that fetches the old GET form gets no session, and the
@@ -341,13 +380,12 @@ def test_reused_code_and_signed_out_session_are_refused(desk, browser, shots):
     cookie = browser.get_cookie("desk_session")
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert browser.execute_script("return document.cookie") == ""
+    secret = browser.execute_script("return localStorage.getItem('desk.session')")
     # Sign out: the session ends on the server too.
     browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
-    request = urllib.request.Request(desk.base + "/v1/console/me", headers={"Cookie": f"desk_session={cookie['value']}"})
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, timeout=30)
-    assert refused.value.code == 401
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie['value']}", "X-Desk-CSRF": secret})
+    assert status == 401, body
     # The same code again: refused, and the page says so.
     browser.delete_all_cookies()
     browser.get(url)

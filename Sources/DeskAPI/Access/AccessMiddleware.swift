@@ -78,19 +78,20 @@ struct AccessMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The live session of a console cookie; a write must also carry the session's CSRF token.
-    private func consoleSession(_ secret: String, _ request: Request) throws(DeskError) -> ConsoleSessions.Session {
-        guard let session = access.console.session(secret: secret) else {
+    /// The live session of the request's console cookies (`_`: the first of them; each is tried),
+    /// proven on every request, reads and the live stream included, by the session's second secret
+    /// in `X-Desk-CSRF` (security review M1): cookies ignore ports, so the cookie alone may come from
+    /// any listener on this host.
+    private func consoleSession(_: String, _ request: Request) throws(DeskError) -> ConsoleSessions.Session {
+        switch access.console.proof(request.headers) {
+        case .proven(_, let session):
+            return session
+        case .unproven:
+            throw DeskError.unauthenticated(
+                "a console request must carry its session's X-Desk-CSRF header (the page sends it); sign in again")
+        case .ended:
             throw DeskError.unauthenticated("the console session has ended or expired; sign in again")
         }
-        if ![.get, .head].contains(request.method) {
-            guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
-                TokenAuthority.constantTimeEqual(presented, session.csrfToken)
-            else {
-                throw DeskError.forbidden("a write from the console must carry its X-Desk-CSRF header")
-            }
-        }
-        return session
     }
 
     /// 429 for an address over its allowance of requests without valid credentials.

@@ -62,16 +62,15 @@ struct ConsoleRoutes {
             headers[.setCookie] = ConsoleCookie.setting(
                 secret, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded(.down)),
                 secure: ConsoleCookie.isSecure(request.headers))
-            return try JSONResponse.make(Self.me(session.principal, session), status: .ok, headers: headers)
+            // The only answer that hands out the session's second secret (never a cookie-only request).
+            return try JSONResponse.make(
+                Self.me(session.principal, session, secret: session.csrfToken), status: .ok, headers: headers)
         }
         router.on(.post, "/console/sign-out", allow: everyone) { request, _ in
-            if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
-                guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
-                    TokenAuthority.constantTimeEqual(presented, session.csrfToken)
-                else {
-                    throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
-                }
-                sessions.end(secret: secret)
+            switch sessions.proof(request.headers) {
+            case .proven(let secret, _): sessions.end(secret: secret)
+            case .unproven: throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
+            case .ended: break
             }
             var headers: HTTPFields = [:]
             headers[.setCookie] = ConsoleCookie.clearing(secure: ConsoleCookie.isSecure(request.headers))
@@ -101,7 +100,8 @@ struct ConsoleRoutes {
         }
         router.get("/v1/console/me", allow: DeskRouter.readers) { _, context in
             guard let principal = context.principal else { throw DeskError.unauthenticated("not signed in") }
-            return try JSONResponse.make(Self.me(principal, context.consoleSession))
+            // Never the session's second secret: whoever shows it has it already.
+            return try JSONResponse.make(Self.me(principal, context.consoleSession, secret: nil))
         }
         router.get("/v1/console/board", allow: DeskRouter.readers) { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -121,10 +121,12 @@ struct ConsoleRoutes {
         }
     }
 
-    private static func me(_ principal: Principal, _ session: ConsoleSessions.Session?) -> ConsoleMeBody {
+    private static func me(
+        _ principal: Principal, _ session: ConsoleSessions.Session?, secret: String?
+    ) -> ConsoleMeBody {
         ConsoleMeBody(
             actor: principal.actor.rawValue, role: principal.role.rawValue, responder: principal.responderID,
-            csrfToken: session?.csrfToken, sessionExpiresAt: session?.expiresAt)
+            csrfToken: secret, sessionExpiresAt: session?.expiresAt)
     }
 
     private static func listed(_ session: ConsoleSessions.Session) -> ConsoleSessionBody {

@@ -1,6 +1,7 @@
 // The duty console: signs in, draws the header, routes by the address's #fragment, keeps the
 // current page live from the server-sent event stream (or by polling while it is down).
-import { ApiError, get, post, setCsrf } from './api.js';
+import { ApiError, get, post, secret, setSecret } from './api.js';
+import { follow } from './live.js';
 import { h, replace, field, select } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import * as board from './board.js';
@@ -84,11 +85,16 @@ async function signOut() {
   try {
     await post('/console/sign-out');
   } finally {
-    closeStream();
-    state.me = null;
-    setCsrf(null);
-    showSignIn(t('signin.ended'));
+    signedOut(t('signin.ended'));
   }
+}
+
+/** Back to the sign-in form, forgetting the session's secret. */
+function signedOut(message) {
+  closeStream();
+  state.me = null;
+  setSecret(null);
+  showSignIn(message);
 }
 
 function showSignIn(message) {
@@ -102,7 +108,7 @@ function showSignIn(message) {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          await post('/console/sign-in', { token: token.value.trim() });
+          setSecret((await post('/console/sign-in', { token: token.value.trim() })).csrf_token);
           token.value = '';
           await start();
         } catch (failure) {
@@ -123,38 +129,44 @@ function changed() {
   refreshTimer = setTimeout(() => state.view?.refresh?.(), 150);
 }
 
+function parsed(data) {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return null;
+  }
+}
+
 let stream = null;
 let pollTimer = null;
-let reopenTimer = null;
 function closeStream() {
-  stream?.close();
+  stream?.stop();
   stream = null;
   clearInterval(pollTimer);
   pollTimer = null;
-  clearTimeout(reopenTimer);
 }
 
 function openStream() {
   // Polling, once started, goes on until a stream is open again.
-  stream?.close();
-  stream = new EventSource('/v1/events');
-  stream.addEventListener('open', () => {
-    setLive('stream');
-    clearInterval(pollTimer);
-    pollTimer = null;
-    changed();
-  });
-  stream.addEventListener('timeline', changed);
-  stream.addEventListener('reset', changed);
-  stream.addEventListener('error', () => {
-    // The browser reconnects by itself (with Last-Event-ID) unless the stream failed for good;
-    // meanwhile, poll.
-    setLive('polling');
-    if (!pollTimer) pollTimer = setInterval(changed, 2000);
-    if (stream && stream.readyState === EventSource.CLOSED) {
-      clearTimeout(reopenTimer);
-      reopenTimer = setTimeout(() => state.me && openStream(), 5000);
-    }
+  stream?.stop();
+  stream = follow('/v1/events', {
+    onOpen: () => {
+      setLive('stream');
+      clearInterval(pollTimer);
+      pollTimer = null;
+      changed(null);
+    },
+    onEvent: (type, data) => {
+      if (type === 'timeline') changed(parsed(data));
+      else if (type === 'reset') changed(null);
+    },
+    onDown: () => {
+      // The stream reconnects by itself (with Last-Event-ID); meanwhile, poll.
+      setLive('polling');
+      if (!pollTimer) pollTimer = setInterval(() => changed(null), 2000);
+    },
+    // The session ended (signed out elsewhere, expired, ended by an admin).
+    onRefused: () => signedOut(t('signin.expired')),
   });
 }
 
@@ -182,24 +194,27 @@ async function start() {
   if (code) {
     // The fragment never reaches a server: the page alone redeems the code, by POST.
     try {
-      await post('/console/sign-in', { code });
+      setSecret((await post('/console/sign-in', { code })).csrf_token);
     } catch (error) {
       closeStream();
       state.me = null;
       return showSignIn(error instanceof ApiError && error.status === 401 ? t('signin.refused') : error.message);
     }
   }
+  // Without the session's secret the cookie opens nothing: no need to ask.
+  if (!secret()) {
+    state.me = null;
+    return showSignIn(note === 'link' ? t('signin.link') : '');
+  }
   try {
     state.me = await get('/v1/console/me');
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      state.me = null;
-      return showSignIn(note === 'link' ? t('signin.link') : '');
+      return signedOut('');
     }
     replace(main, h('h1', {}, t('error.generic')), h('p', { role: 'alert' }, error.message));
     return;
   }
-  setCsrf(state.me.csrf_token);
   await loadAreas();
   openStream();
   await render();
