@@ -495,6 +495,37 @@ def test_the_board_falls_back_to_polling_when_the_stream_is_blocked(desk, browse
     assert browser.execute_script("return document.body.dataset.live") == "polling"
 
 
+def test_a_busy_desk_still_shows_the_sign_in_form(shots):
+    # Review M2: once an address has spent its allowance of requests without valid credentials,
+    # GET /v1/console/me answers 429; the console then shows its sign-in form and when to try
+    # again, not an error page. A desk of its own: the allowance is per address and this one is spent.
+    busy_desk = Desk()
+    browser = make_browser()
+    try:
+        sign_in(browser, busy_desk)
+        # The session ends (an admin ended it); the page still holds its secret.
+        listed = json.loads(busy_desk.deskctl("console", "sessions", "--json"))["items"]
+        for session in listed:
+            busy_desk.deskctl("console", "end", session["id"])
+        statuses = []
+        for _ in range(40):
+            try:
+                urllib.request.urlopen(busy_desk.base + "/v1/incidents", timeout=30)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+                if error.code == 429:
+                    break
+        assert statuses[-1] == 429, statuses
+        browser.refresh()
+        message = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "main .error").text)
+        assert "busy" in message and re.search(r"Try again in \d+ s", message), message
+        assert browser.find_elements(By.CSS_SELECTOR, "input[name='token']")
+        browser.save_screenshot(str(shots / "sign-in-busy.png"))
+    finally:
+        browser.quit()
+        busy_desk.stop()
+
+
 def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
     status, body = desk.api("GET", "/v1/callouts?status=pending&limit=500")
     assert status == 200 and body["items"], "no pending call-out left in the demo data"

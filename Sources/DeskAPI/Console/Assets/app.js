@@ -97,6 +97,11 @@ function signedOut(message) {
   showSignIn(message);
 }
 
+/** The note for a 429: the desk is busy, try again in N s. */
+function busy(error) {
+  return t('signin.busy', { n: error.retryAfter ?? 10 });
+}
+
 function showSignIn(message) {
   document.title = `${t('signin.title')} · ${t('app.name')}`;
   drawHeader();
@@ -112,7 +117,7 @@ function showSignIn(message) {
           token.value = '';
           await start();
         } catch (failure) {
-          error.textContent = failure.message;
+          error.textContent = failure instanceof ApiError && failure.status === 429 ? busy(failure) : failure.message;
         }
       },
     },
@@ -198,6 +203,7 @@ async function start() {
     } catch (error) {
       closeStream();
       state.me = null;
+      if (error instanceof ApiError && error.status === 429) return showSignIn(busy(error));
       return showSignIn(error instanceof ApiError && error.status === 401 ? t('signin.refused') : error.message);
     }
   }
@@ -211,6 +217,11 @@ async function start() {
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
       return signedOut('');
+    }
+    if (error instanceof ApiError && error.status === 429) {
+      // The desk refuses this address for now: the form, and when to try again.
+      state.me = null;
+      return showSignIn(busy(error));
     }
     replace(main, h('h1', {}, t('error.generic')), h('p', { role: 'alert' }, error.message));
     return;
