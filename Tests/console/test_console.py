@@ -258,6 +258,38 @@ def test_sign_in_board_live_update_and_accessibility(desk, browser, shots):
     browser.save_screenshot(str(shots / "board-live.png"))
 
 
+# The console refreshes its page at most once per this many seconds however many events arrive (app.js).
+REFRESH_INTERVAL = 2.0
+
+
+def test_a_burst_of_events_costs_at_most_one_board_fetch_per_interval(desk, browser):
+    # Review M5: every event used to reload the whole board in every console.
+    sign_in(browser, desk)
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    browser.execute_script("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings()")
+    texts_sent = [f"Brand i soprum nummer {n}, pågår nu" for n in range(10)]
+    areas = ["rinkeby", "tensta", "husby", "fittja", "skarholmen"]
+    started = time.monotonic()
+    incidents = []
+    for n, text in enumerate(texts_sent):
+        status, created = desk.api("POST", "/v1/reports", {"area": areas[n % len(areas)], "text": text})
+        assert status == 201, created
+        incidents.append(created["incident"]["id"])
+        time.sleep(0.3)  # apart by more than the old 150 ms debounce: each event its own reload before
+    burst = time.monotonic() - started
+    for incident in incidents:
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
+    time.sleep(REFRESH_INTERVAL + 0.5)  # the trailing refresh, if one is due
+    starts = browser.execute_script(
+        "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/v1/console/board'))"
+        ".map((e) => e.startTime / 1000)")
+    gaps = [round(b - a, 2) for a, b in zip(starts, starts[1:])]
+    print(f"burst of {len(incidents)} reports over {burst:.1f} s: {len(starts)} board fetches, {gaps} s apart")
+    assert 1 <= len(starts) < len(incidents), starts
+    assert all(gap >= REFRESH_INTERVAL - 0.1 for gap in gaps), gaps
+    assert sorted(attributes(browser, "li.card", "data-incident")) == sorted(i["incident"]["id"] for i in open_incidents(desk))
+
+
 def test_report_form_classifies_while_typing_and_stores_once(desk, browser, shots):
     sign_in(browser, desk)
     browser.get(desk.base + "/#/report")

@@ -127,11 +127,44 @@ function showSignIn(message) {
   replace(main, h('h1', {}, t('signin.title')), h('p', {}, t('signin.how')), error, form);
 }
 
-/** Re-draws the current page after a change elsewhere (debounced). */
+// Live changes, coalesced (security review M5): a refresh of the current page starts SETTLE ms
+// after a change at the earliest and REFRESH_INTERVAL ms after the previous refresh at the
+// earliest, however many events arrive: a burst costs one board fetch per interval per console,
+// not one per event. (Fetching only the incident an event names would not do: a board card's
+// call-out counts come from /v1/console/board alone, and an event may close or reorder incidents.)
+// An incident's page ignores the events of other incidents.
+const SETTLE = 150;
+const REFRESH_INTERVAL = 2000;
 let refreshTimer = null;
-function changed() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => state.view?.refresh?.(), 150);
+let refreshing = false;
+let dirty = false;
+let lastRefresh = 0;
+
+/** Something changed: `event` is the live event (or null: anything may have changed). */
+function changed(event) {
+  const where = route();
+  if (event && event.incident_id && where.page === 'incident' && event.incident_id !== where.id) return;
+  dirty = true;
+  scheduleRefresh();
+}
+
+function scheduleRefresh() {
+  if (refreshTimer || refreshing) return;
+  refreshTimer = setTimeout(runRefresh, Math.max(SETTLE, lastRefresh + REFRESH_INTERVAL - Date.now()));
+}
+
+async function runRefresh() {
+  refreshTimer = null;
+  if (!dirty) return;
+  dirty = false;
+  refreshing = true;
+  lastRefresh = Date.now();
+  try {
+    await state.view?.refresh?.();
+  } finally {
+    refreshing = false;
+    if (dirty) scheduleRefresh();
+  }
 }
 
 function parsed(data) {
