@@ -86,6 +86,9 @@ public struct DeskConfiguration: Sendable, Hashable {
 
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+        /// Whether the host is this machine only: `localhost`, `127.0.0.0/8` or `::1`.
+        public var isLoopback: Bool { DutyConfiguration.isLoopback(host) }
+
         /// Parses `127.0.0.1:8440`, `localhost:8440` or `[::1]:8440`.
         public init?(_ text: String) {
             let hostPart: Substring
@@ -136,7 +139,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         }
         // Tokens and console cookies in clear text only on this host, unless told (as for receivers).
         let insecureHTTP = try server.boolean("insecure_http") ?? false
-        if let http, !insecureHTTP, !DutyConfiguration.isLoopback(http.host) {
+        if let http, !insecureHTTP, !http.isLoopback {
             throw server.error(
                 "http",
                 "\"\(httpText)\" would carry tokens and console sessions unencrypted over the network; listen on "
