@@ -79,6 +79,7 @@ let package = Package(
                 .embedInCode("Console/Assets/style.css"),
                 .embedInCode("Console/Assets/app.js"),
                 .embedInCode("Console/Assets/api.js"),
+                .embedInCode("Console/Assets/live.js"),
                 .embedInCode("Console/Assets/dom.js"),
                 .embedInCode("Console/Assets/i18n.js"),
                 .embedInCode("Console/Assets/board.js"),

@@ -34,7 +34,8 @@ public struct ConsoleMeBody: Codable, Sendable, Hashable {
     public var role: String
     /// The responder it is bound to, when a token says so.
     public var responder: String?
-    /// The token the console sends in `X-Desk-CSRF` with every write (nil without a console session).
+    /// The session's second secret, which the console sends in `X-Desk-CSRF` with every request:
+    /// only in the answer to `POST /console/sign-in` (nil from `GET /v1/console/me`).
     public var csrfToken: String?
     /// When the console session ends (nil without one).
     public var sessionExpiresAt: Date?
@@ -138,13 +139,19 @@ public struct LiveEventBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `POST /console/sign-in`: sign the console in with a pasted API token.
-public struct ConsoleTokenSignInRequest: Codable, Sendable, Hashable {
+/// `POST /console/sign-in`: sign the console in with a one-time code from `deskctl console` (which
+/// the page reads from its address's fragment) or with a pasted API token; exactly one of them.
+public struct ConsoleSignInRequest: Codable, Sendable, Hashable {
+    /// The one-time sign-in code.
+    public var code: String?
     /// The API token (`desk_…`).
-    public var token: String
+    public var token: String?
     /// The members the body may have.
-    public static let allowedMembers: [String: Set<String>] = ["": ["token"]]
+    public static let allowedMembers: [String: Set<String>] = ["": ["code", "token"]]
 
     /// Creates the request.
-    public init(token: String) { self.token = token }
+    public init(code: String? = nil, token: String? = nil) {
+        self.code = code
+        self.token = token
+    }
 }

@@ -8,6 +8,9 @@ import Foundation
 public struct DeskConfiguration: Sendable, Hashable {
     /// TCP listener as `host:port`; nil disables TCP.
     public var http: HostPort?
+    /// Whether `http` may listen off loopback in plain HTTP (`[server] insecure_http`): tokens and
+    /// console cookies would then cross the network in clear, so the default is to refuse it.
+    public var insecureHTTP = false
     /// Unix socket path; nil disables the socket.
     public var unixSocket: String?
     /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`[server] trusted_proxies`):
@@ -86,6 +89,9 @@ public struct DeskConfiguration: Sendable, Hashable {
 
         public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
+        /// Whether the host is this machine only: `localhost`, `127.0.0.0/8` or `::1`.
+        public var isLoopback: Bool { DutyConfiguration.isLoopback(host) }
+
         /// Parses `127.0.0.1:8440`, `localhost:8440` or `[::1]:8440`.
         public init?(_ text: String) {
             let hostPart: Substring
@@ -140,6 +146,15 @@ public struct DeskConfiguration: Sendable, Hashable {
                     "http", "\"\(httpText)\" is not host:port (e.g. 127.0.0.1:8440), or \"\" to disable TCP")
             }
             http = parsed
+        }
+        // Tokens and console cookies in clear text only on this host, unless told (as for receivers).
+        let insecureHTTP = try server.boolean("insecure_http") ?? false
+        if let http, !insecureHTTP, !http.isLoopback {
+            throw server.error(
+                "http",
+                "\"\(httpText)\" would carry tokens and console sessions unencrypted over the network; listen on "
+                    + "loopback (127.0.0.1, ::1, localhost) behind a TLS proxy, or set insecure_http = true in [server]"
+            )
         }
         let unixSocket = try server.string("unix_socket") ?? "/run/deskd/deskd.sock"
         if unixSocket.utf8.count >= 108 {
@@ -236,6 +251,7 @@ public struct DeskConfiguration: Sendable, Hashable {
             demoFile: (demo?.isEmpty ?? true) ? nil : demo, logLevel: level, logTarget: target, classifierRules: rules,
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
+        configuration.insecureHTTP = insecureHTTP
         configuration.duty = duty
         configuration.access = access
         configuration.trustedProxies = proxies

@@ -150,6 +150,18 @@ struct Daemon {
             throw StartupFailure(description: "\(error)")
         }
         if !inherited.isEmpty {
+            // Plain HTTP off loopback only when the configuration says so, as for [server] http (review L5).
+            for socket in inherited where !socket.isUnix && !configuration.insecureHTTP {
+                let bare = socket.address.hasPrefix("http://") ? String(socket.address.dropFirst(7)) : socket.address
+                if let address = DeskConfiguration.HostPort(bare), !address.isLoopback {
+                    throw StartupFailure(
+                        description:
+                            "the inherited listener \(bare) (\(socket.name)) is plain HTTP off loopback: tokens "
+                            + "and console sessions would cross the network unencrypted; make the socket unit's "
+                            + "ListenStream= a loopback address behind a TLS proxy, or set insecure_http = true in [server]",
+                        isConfiguration: true)
+                }
+            }
             logger.notice(
                 "socket-activated: serving on the listeners systemd passed; [server] http and unix_socket are not used",
                 metadata: ["listeners": "\(inherited.map(\.address).joined(separator: ", "))"])

@@ -44,14 +44,27 @@ import Testing
             status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
     }
 
-    /// A fresh sign-in URL's path and query, made over the Unix socket (the test runs as deskd's user: admin).
-    static func signInPath(_ server: TestServer) async throws -> String {
+    /// A fresh one-time sign-in code and the URL it came in, made over the Unix socket (the test
+    /// runs as deskd's user: admin).
+    static func signInCode(_ server: TestServer) async throws -> (code: String, url: String) {
         let made = try await server.send(.unix, .POST, "/v1/console/codes", body: "{}")
         #expect(made.status == 201, "\(made.text)")
-        let code = try made.decode(ConsoleCodeBody.self)
-        #expect(code.url.hasPrefix("http://127.0.0.1:\(server.tcpPort)/console/sign-in?code="))
-        #expect(code.role == "admin")
-        return String(code.url.dropFirst("http://127.0.0.1:\(server.tcpPort)".count))
+        let body = try made.decode(ConsoleCodeBody.self)
+        #expect(body.role == "admin")
+        let code = try #require(body.url.components(separatedBy: "code=").last)
+        return (code, body.url)
+    }
+
+    /// Signs in as the page does (the code POSTed as JSON): the cookie (`desk_session=…`) and the
+    /// session's secret for `X-Desk-CSRF`, from the answer.
+    static func signIn(
+        _ client: HTTPClient, _ server: TestServer, headers: [(String, String)] = []
+    ) async throws -> (cookie: String, secret: String) {
+        let code = try await signInCode(server).code
+        let answer = try await send(
+            client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#, headers: headers)
+        #expect(answer.status == 200, "\(answer.text)")
+        return (try cookie(answer), try #require(try answer.decode(ConsoleMeBody.self).csrfToken))
     }
 
     /// The session cookie (`desk_session=…`) of a `Set-Cookie` answer.
@@ -60,41 +73,188 @@ import Testing
         return String(header.split(separator: ";")[0])
     }
 
-    @Test func aSignInCodeWorksOnceAndSetsAStrictSessionCookie() async throws {
+    /// Security review L3: the code travels in the URL's fragment, which a browser never sends (so it
+    /// is in no proxy log and no link preview's request), and only the page's POST redeems it, once.
+    @Test func aSignInCodeIsRedeemedByThePagesPostOnlyAndOnce() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let path = try await Self.signInPath(server)
-                let first = try await Self.send(client, server, .GET, path)
-                #expect(first.status == 303)
-                // No secret stays in the address: the page is plain /.
-                #expect(first.headers.first(name: "Location") == "/")
-                let setCookie = try #require(first.headers.first(name: "Set-Cookie"))
+                let (code, url) = try await Self.signInCode(server)
+                #expect(url == "http://127.0.0.1:\(server.tcpPort)/#code=\(code)")
+                // A GET with the code (a chat's link preview, a mail scanner, an old link) gets
+                // nothing, and the code stays unused.
+                let fetched = try await Self.send(client, server, .GET, "/console/sign-in?code=\(code)")
+                #expect(fetched.status == 303)
+                #expect(fetched.headers.first(name: "Set-Cookie") == nil)
+                #expect(fetched.headers.first(name: "Location") == "/?signin=link")
+                #expect(server.access.console.list().isEmpty)
+
+                // The page's POST redeems it: a strict session cookie, and the session's secret.
+                let signedIn = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
+                #expect(signedIn.status == 200, "\(signedIn.text)")
+                let setCookie = try #require(signedIn.headers.first(name: "Set-Cookie"))
                 #expect(setCookie.hasPrefix("desk_session="))
                 for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
                     #expect(setCookie.contains(attribute), "\(setCookie)")
                 }
                 #expect(!setCookie.contains("Secure"), "plain HTTP on loopback")
-                let cookie = try Self.cookie(first)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
-                #expect(me.status == 200, "\(me.text)")
-                let body = try me.decode(ConsoleMeBody.self)
+                let body = try signedIn.decode(ConsoleMeBody.self)
                 #expect(body.role == "admin" && body.actor.hasPrefix("unix:") && body.csrfToken != nil)
+                #expect(server.access.console.list().map(\.method) == ["code"])
 
-                // The same code again: refused, no cookie.
-                let again = try await Self.send(client, server, .GET, path)
-                #expect(again.status == 303)
-                #expect(again.headers.first(name: "Location") == "/?signin=refused")
+                // Once: the same code again is refused as a problem, with no cookie.
+                let again = try await Self.send(
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
+                #expect(again.status == 401, "\(again.text)")
+                #expect(again.contentType == "application/problem+json")
+                #expect(again.text.contains("deskctl console"), "\(again.text)")
                 #expect(again.headers.first(name: "Set-Cookie") == nil)
-                // A made-up code, and none: refused the same way.
-                for bad in ["/console/sign-in?code=made-up", "/console/sign-in"] {
-                    let refused = try await Self.send(client, server, .GET, bad)
-                    #expect(refused.headers.first(name: "Location") == "/?signin=refused")
+                #expect(server.access.console.list().count == 1)
+                // Neither or both of code and token: the body is wrong.
+                for bad in ["{}", #"{"code": "x", "token": "y"}"#] {
+                    let refused = try await Self.send(client, server, .POST, "/console/sign-in", body: bad)
+                    #expect(refused.status == 422, "\(bad): \(refused.text)")
+                    #expect(refused.contentType == "application/problem+json")
                 }
-                // X-Forwarded-Proto from a peer that is not a trusted proxy means nothing (a trusted
-                // one makes the cookie Secure: SessionLimitsTests).
+            }
+        }
+    }
+
+    /// Behind a trusted TLS proxy (which says so in `X-Forwarded-Proto`) the cookie is Secure and
+    /// named `__Host-`; from any other peer the header means nothing.
+    @Test(arguments: [true, false]) func behindATLSProxyTheCookieIsSecure(trusted: Bool) async throws {
+        try await TestServer.with(settings: APISettings(trustedProxies: trusted ? ["127.0.0.1"] : [])) { server in
+            try await Self.withClient { client in
+                let code = try await Self.signInCode(server).code
                 let proxied = try await Self.send(
-                    client, server, .GET, try await Self.signInPath(server), headers: [("X-Forwarded-Proto", "https")])
-                #expect(proxied.headers.first(name: "Set-Cookie")?.contains("; Secure") == false)
+                    client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#,
+                    headers: [("X-Forwarded-Proto", "https")])
+                #expect(proxied.status == 200, "\(proxied.text)")
+                let setCookie = proxied.headers.first(name: "Set-Cookie")
+                #expect(setCookie?.contains("; Secure") == trusted, "\(setCookie ?? "")")
+                #expect(setCookie?.hasPrefix("__Host-desk_session=") == trusted, "\(setCookie ?? "")")
+            }
+        }
+    }
+
+    /// Signs in with a pasted API token of `role`: the answer (cookie and the session's secret).
+    static func signIn(
+        _ client: HTTPClient, _ server: TestServer, role: AccessRole, name: String, headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        let token = try await server.access.tokens.create(
+            name: name, role: role, responderID: nil, expiresAt: nil, by: .desk
+        ).secret
+        let answer = try await send(
+            client, server, .POST, "/console/sign-in", body: #"{"token": "\#(token)"}"#, headers: headers)
+        #expect(answer.status == 200, "\(answer.text)")
+        return answer
+    }
+
+    /// A request whose answer may be an endless stream: its status and content type, and its body
+    /// only when it is not a 200 (the stream is dropped after its first bytes).
+    static func opening(
+        _ client: HTTPClient, _ server: TestServer, _ path: String, headers: [(String, String)]
+    ) async throws -> (status: Int, contentType: String?, text: String) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)\(path)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        var text = ""
+        for try await chunk in response.body {
+            text += String(buffer: chunk)
+            if response.status == .ok { break }
+        }
+        return (Int(response.status.code), response.headers.first(name: "Content-Type"), text)
+    }
+
+    /// Security review M1: cookies ignore ports, so a listener on any other loopback port receives
+    /// the session cookie. The cookie alone opens nothing: every request, reads and the live stream
+    /// included, must also bring the session's secret in `X-Desk-CSRF`, which only the answer to
+    /// sign-in hands out (the page keeps it in its own origin's storage).
+    @Test func theCookieAloneOpensNothing() async throws {
+        try await TestServer.with { server in
+            try await Self.withClient { client in
+                let signedIn = try await Self.signIn(client, server, role: .viewer, name: "wall")
+                let cookie = try Self.cookie(signedIn)
+                let secret = try #require(try signedIn.decode(ConsoleMeBody.self).csrfToken)
+                for path in ["/v1/console/me", "/v1/incidents", "/v1/console/board"] {
+                    for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
+                        let refused = try await Self.send(client, server, .GET, path, headers: headers)
+                        #expect(refused.status == 401, "\(path): \(refused.text)")
+                        #expect(refused.contentType == "application/problem+json", "\(path)")
+                        #expect(refused.text.contains("X-Desk-CSRF"), "\(path): \(refused.text)")
+                        #expect(!refused.text.contains(secret))
+                    }
+                    let proven = try await Self.send(
+                        client, server, .GET, path, headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                    #expect(proven.status == 200, "\(path): \(proven.text)")
+                    // Whoever already shows the secret is never sent it again.
+                    #expect(!proven.text.contains(secret), "\(path)")
+                }
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                #expect(try me.decode(ConsoleMeBody.self).role == "viewer")
+                #expect(try me.decode(ConsoleMeBody.self).csrfToken == nil)
+
+                // The live stream too.
+                let alone = try await Self.opening(client, server, "/v1/events", headers: [("Cookie", cookie)])
+                #expect(alone.status == 401, "\(alone.text)")
+                #expect(alone.text.contains("X-Desk-CSRF"))
+                let live = try await Self.opening(
+                    client, server, "/v1/events", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
+                #expect(live.status == 200)
+                #expect(live.contentType == "text/event-stream; charset=utf-8")
+            }
+        }
+    }
+
+    /// Several session cookies in one request (one planted by a listener on another port of this
+    /// host, whose cookies reach deskd too; a plain one beside `__Host-` behind TLS): the one whose
+    /// session the page's secret proves wins, and behind TLS only the `__Host-` cookie counts.
+    @Test func thePagesOwnCookieWinsOverAPlantedOne() async throws {
+        // The loopback peer is the TLS proxy here (its X-Forwarded-Proto counts).
+        try await TestServer.with(settings: APISettings(trustedProxies: ["127.0.0.1"])) { server in
+            try await Self.withClient { client in
+                let planted = try Self.cookie(try await Self.signIn(client, server, role: .viewer, name: "planted"))
+                let mine = try await Self.signIn(client, server, role: .officer, name: "mine")
+                let (cookie, secret) = (
+                    try Self.cookie(mine), try #require(try mine.decode(ConsoleMeBody.self).csrfToken)
+                )
+                // The planted cookie comes first (a longer Path is sent first).
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "\(planted); \(cookie)"), ("X-Desk-CSRF", secret)])
+                #expect(me.status == 200, "\(me.text)")
+                #expect(try me.decode(ConsoleMeBody.self).role == "officer")
+
+                // Behind TLS: `__Host-desk_session`, Secure, Path=/ and no Domain.
+                let https = ("X-Forwarded-Proto", "https")
+                let secure = try await Self.signIn(client, server, role: .officer, name: "tls", headers: [https])
+                let setCookie = try #require(secure.headers.first(name: "Set-Cookie"))
+                #expect(setCookie.hasPrefix("__Host-desk_session="), "\(setCookie)")
+                for attribute in ["; Secure", "; Path=/;", "; HttpOnly", "; SameSite=Strict"] {
+                    #expect(setCookie.contains(attribute), "\(setCookie)")
+                }
+                #expect(!setCookie.contains("Domain"))
+                let hostCookie = try Self.cookie(secure)
+                let value = String(hostCookie.dropFirst("__Host-desk_session=".count))
+                let secureSecret = try #require(try secure.decode(ConsoleMeBody.self).csrfToken)
+                let proof = ("X-Desk-CSRF", secureSecret)
+                // The same value under the plain name (tossed from a sibling host, or set over HTTP) counts not behind TLS.
+                let tossed = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "desk_session=\(value)"), proof, https])
+                #expect(tossed.status == 401, "\(tossed.text)")
+                let both = try await Self.send(
+                    client, server, .GET, "/v1/console/me",
+                    headers: [("Cookie", "\(planted); \(hostCookie)"), proof, https])
+                #expect(both.status == 200, "\(both.text)")
+                // Sign-out clears the cookie of the same name.
+                let out = try await Self.send(
+                    client, server, .POST, "/console/sign-out", headers: [("Cookie", hostCookie), proof, https])
+                #expect(out.status == 204, "\(out.text)")
+                let cleared = try #require(out.headers.first(name: "Set-Cookie"))
+                #expect(cleared.hasPrefix("__Host-desk_session=;") && cleared.contains("Max-Age=0"), "\(cleared)")
+                #expect(cleared.contains("; Secure"))
             }
         }
     }
@@ -148,15 +308,12 @@ import Testing
     @Test func cookieWritesNeedTheCSRFTokenAndSignOutEndsTheSession() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let signedIn = try await Self.send(client, server, .GET, try await Self.signInPath(server))
-                let cookie = try Self.cookie(signedIn)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
-                let csrf = try #require(try me.decode(ConsoleMeBody.self).csrfToken)
+                let (cookie, csrf) = try await Self.signIn(client, server)
                 let report = #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#
                 for headers in [[("Cookie", cookie)], [("Cookie", cookie), ("X-Desk-CSRF", "wrong")]] {
                     let refused = try await Self.send(
                         client, server, .POST, "/v1/reports", body: report, headers: headers)
-                    #expect(refused.status == 403, "\(refused.text)")
+                    #expect(refused.status == 401, "\(refused.text)")
                     #expect(refused.text.contains("X-Desk-CSRF"))
                 }
                 #expect(try await server.desk.incidents.incidents(IncidentQuery(page: try PageRequest())).items.isEmpty)
@@ -173,7 +330,8 @@ import Testing
                     client, server, .POST, "/console/sign-out", headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
                 #expect(out.status == 204)
                 #expect(out.headers.first(name: "Set-Cookie")?.contains("Max-Age=0") == true)
-                let after = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                let after = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", csrf)])
                 #expect(after.status == 401)
                 #expect(
                     try after.json()["detail"] as? String == "the console session has ended or expired; sign in again")
@@ -184,8 +342,9 @@ import Testing
     @Test func sessionsAreListedAndRevocableByAdmins() async throws {
         try await TestServer.with { server in
             try await Self.withClient { client in
-                let cookie = try Self.cookie(
-                    try await Self.send(client, server, .GET, try await Self.signInPath(server)))
+                let (cookie, secret) = try await Self.signIn(client, server)
+                let proof = [("Cookie", cookie), ("X-Desk-CSRF", secret)]
+                #expect(try await Self.send(client, server, .GET, "/v1/console/me", headers: proof).status == 200)
                 let listed = try await server.send(.tcp, .GET, "/v1/console/sessions")
                 #expect(listed.status == 200)
                 let sessions = try listed.decode(ItemsBody<ConsoleSessionBody>.self).items
@@ -193,9 +352,7 @@ import Testing
                 #expect(!listed.text.contains(String(cookie.dropFirst("desk_session=".count))))
                 let revoked = try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)")
                 #expect(revoked.status == 200, "\(revoked.text)")
-                #expect(
-                    try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)]).status
-                        == 401)
+                #expect(try await Self.send(client, server, .GET, "/v1/console/me", headers: proof).status == 401)
                 #expect(try await server.send(.tcp, .DELETE, "/v1/console/sessions/\(sessions[0].id)").status == 404)
             }
         }
@@ -222,7 +379,9 @@ import Testing
                     client, server, .POST, "/console/sign-in", body: #"{"token": "\#(viewer)"}"#)
                 #expect(signed.status == 200, "\(signed.text)")
                 let cookie = try Self.cookie(signed)
-                let me = try await Self.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
+                let secret = try #require(try signed.decode(ConsoleMeBody.self).csrfToken)
+                let me = try await Self.send(
+                    client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie), ("X-Desk-CSRF", secret)])
                 #expect(try me.decode(ConsoleMeBody.self).role == "viewer")
                 let bad = try await Self.send(
                     client, server, .POST, "/console/sign-in", body: #"{"token": "desk_00000000_nope"}"#)

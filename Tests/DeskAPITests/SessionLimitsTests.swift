@@ -180,15 +180,7 @@ import Testing
                 chmod(server.socketPath, 0o666)
                 chmod((server.socketPath as NSString).deletingLastPathComponent, 0o755)
                 server.access.replaceLocalMap(LocalAccessMap(users: ["nobody": .officer]))
-                let code = try Self.codeAsNobody(server)
-                let url = String(code.dropFirst("http://127.0.0.1:\(server.tcpPort)".count))
-                let signedIn = try await ConsoleTests.send(client, server, .GET, url)
-                #expect(signedIn.status == 303, "\(url) \(signedIn.text)")
-                let cookie = try ConsoleTests.cookie(signedIn)
-                let csrf = try #require(
-                    try await ConsoleTests.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie)])
-                        .decode(ConsoleMeBody.self).csrfToken)
-                let browser = Browser(cookie: cookie, csrf: csrf)
+                let browser = try await Self.signInAsNobody(client, server)
                 func me() async throws -> TestResponse {
                     try await ConsoleTests.send(client, server, .GET, "/v1/console/me", headers: browser.headers)
                 }
@@ -214,14 +206,7 @@ import Testing
 
                 // A fresh session, then [access] without nobody: no role, the session ends.
                 _ = try await server.send(.unix, .PATCH, "/v1/responders/fa1", body: #"{"active": true}"#)
-                let again = try Self.codeAsNobody(server)
-                let second = try await ConsoleTests.send(
-                    client, server, .GET, String(again.dropFirst("http://127.0.0.1:\(server.tcpPort)".count)))
-                let cookie2 = try ConsoleTests.cookie(second)
-                let csrf2 = try #require(
-                    try await ConsoleTests.send(client, server, .GET, "/v1/console/me", headers: [("Cookie", cookie2)])
-                        .decode(ConsoleMeBody.self).csrfToken)
-                let headers2 = [("Cookie", cookie2), ("X-Desk-CSRF", csrf2)]
+                let headers2 = try await Self.signInAsNobody(client, server).headers
                 server.access.replaceLocalMap(LocalAccessMap())
                 let noRole = try await ConsoleTests.send(client, server, .GET, "/v1/console/me", headers: headers2)
                 #expect(noRole.status == 403, "\(noRole.status) \(noRole.text)")
@@ -230,6 +215,18 @@ import Testing
                 )
             }
         }
+    }
+
+    /// Signs a browser in as the user nobody: their `deskctl console` code, POSTed as the page does.
+    static func signInAsNobody(_ client: HTTPClient, _ server: TestServer) async throws -> Browser {
+        let url = try Self.codeAsNobody(server)
+        let code = try #require(url.split(separator: "#code=").last.map(String.init))
+        let signed = try await ConsoleTests.send(
+            client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
+        #expect(signed.status == 200, "\(signed.text)")
+        return Browser(
+            cookie: try ConsoleTests.cookie(signed),
+            csrf: try #require(try signed.decode(ConsoleMeBody.self).csrfToken))
     }
 
     /// `deskctl console`'s request, made as the user nobody over the Unix socket: the sign-in URL.

@@ -39,6 +39,27 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: socket))
     }
 
+    /// Security review L5: an inherited TCP listener off loopback is plain HTTP across the network,
+    /// refused as `[server] http` is unless `insecure_http = true`.
+    @Test func anInheritedListenerOffLoopbackIsRefusedUnlessInsecureHTTPIsSet() throws {
+        let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
+        for insecure in [false, true] {
+            let daemon = try DaemonProcess(extraConfig: insecure ? "insecure_http = true" : "")
+            let port = try freePort()
+            let launcher = ["/usr/bin/python3", helper, "--tcp", "0.0.0.0:\(port)", "--names", "http", "--"]
+            if insecure {
+                try daemon.start(launcher: launcher)
+                let health = try runProgram("/usr/bin/curl", ["-s", "http://127.0.0.1:\(port)/healthz"])
+                #expect(health.stdout.contains("ok"))
+                #expect(try daemon.stop() == 0)
+            } else {
+                #expect(throws: HarnessError.self) { try daemon.start(launcher: launcher) }
+                #expect(daemon.log(contains: "is plain HTTP off loopback"), "\(daemon.logText)")
+                #expect(daemon.log(contains: "insecure_http = true"))
+            }
+        }
+    }
+
     @Test func withoutInheritedListenersDeskdBindsItsOwn() throws {
         let daemon = try DaemonProcess()
         try daemon.start()

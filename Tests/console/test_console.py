@@ -103,7 +103,8 @@ target = "stderr"
 
     def sign_in_url(self):
         url = self.deskctl("console").splitlines()[0]
-        assert url.startswith(self.base + "/console/sign-in?code="), url
+        # The code is in the fragment, which the browser never sends: only the page's POST redeems it.
+        assert url.startswith(self.base + "/#code="), url
         return url
 
     def api(self, method, path, body=None, token=None, headers=None):
@@ -130,6 +131,13 @@ target = "stderr"
             self.process.wait(timeout=10)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Shows a redirect as it is (an HTTPError with the 3xx status) instead of following it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 @pytest.fixture(scope="module")
@@ -250,6 +258,38 @@ def test_sign_in_board_live_update_and_accessibility(desk, browser, shots):
     browser.save_screenshot(str(shots / "board-live.png"))
 
 
+# The console refreshes its page at most once per this many seconds however many events arrive (app.js).
+REFRESH_INTERVAL = 2.0
+
+
+def test_a_burst_of_events_costs_at_most_one_board_fetch_per_interval(desk, browser):
+    # Review M5: every event used to reload the whole board in every console.
+    sign_in(browser, desk)
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    browser.execute_script("performance.setResourceTimingBufferSize(100000); performance.clearResourceTimings()")
+    texts_sent = [f"Brand i soprum nummer {n}, pågår nu" for n in range(10)]
+    areas = ["rinkeby", "tensta", "husby", "fittja", "skarholmen"]
+    started = time.monotonic()
+    incidents = []
+    for n, text in enumerate(texts_sent):
+        status, created = desk.api("POST", "/v1/reports", {"area": areas[n % len(areas)], "text": text})
+        assert status == 201, created
+        incidents.append(created["incident"]["id"])
+        time.sleep(0.3)  # apart by more than the old 150 ms debounce: each event its own reload before
+    burst = time.monotonic() - started
+    for incident in incidents:
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
+    time.sleep(REFRESH_INTERVAL + 0.5)  # the trailing refresh, if one is due
+    starts = browser.execute_script(
+        "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/v1/console/board'))"
+        ".map((e) => e.startTime / 1000)")
+    gaps = [round(b - a, 2) for a, b in zip(starts, starts[1:])]
+    print(f"burst of {len(incidents)} reports over {burst:.1f} s: {len(starts)} board fetches, {gaps} s apart")
+    assert 1 <= len(starts) < len(incidents), starts
+    assert all(gap >= REFRESH_INTERVAL - 0.1 for gap in gaps), gaps
+    assert sorted(attributes(browser, "li.card", "data-incident")) == sorted(i["incident"]["id"] for i in open_incidents(desk))
+
+
 def test_report_form_classifies_while_typing_and_stores_once(desk, browser, shots):
     sign_in(browser, desk)
     browser.get(desk.base + "/#/report")
@@ -319,20 +359,65 @@ def test_report_text_renders_as_text(desk, browser, shots):
     browser.save_screenshot(str(shots / "incident-xss.png"))
 
 
+def me_with(desk, headers):
+    """GET /v1/console/me with exactly `headers` (no token): the status and the decoded body."""
+    request = urllib.request.Request(desk.base + "/v1/console/me", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def test_the_cookie_alone_opens_nothing_and_the_page_keeps_the_secret(desk, browser):
+    # Review M1: any listener on another port of this host receives the cookie (cookies ignore ports).
+    sign_in(browser, desk)
+    cookie = browser.get_cookie("desk_session")["value"]
+    secret = browser.execute_script("return localStorage.getItem('desk.session')")
+    assert secret and browser.execute_script("return document.cookie") == ""
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie}"})
+    assert status == 401 and secret not in json.dumps(body), body
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie}", "X-Desk-CSRF": secret})
+    assert status == 200 and body.get("csrf_token") is None, body
+    # The page's own requests carry it, the live stream (fetch, not EventSource) included.
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    # A reload, and another tab of the same origin, stay signed in (localStorage is the origin's).
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(desk.base + "/#/duty")
+    wait(browser, EC.presence_of_element_located((By.ID, "now-title")))
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.live") == "stream")
+    # Sign-out in one tab forgets the secret; the other tab's next request finds the session over.
+    browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+    assert browser.execute_script("return localStorage.getItem('desk.session')") is None
+    browser.switch_to.window(first)
+    browser.refresh()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+
+
 def test_reused_code_and_signed_out_session_are_refused(desk, browser, shots):
     url = desk.sign_in_url()
+    # A link preview (or a mail scanner) that fetches the old GET form gets no session, and the
+    # code still works in the browser afterwards.
+    code = url.split("#code=")[1]
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as preview:
+        opener.open(desk.base + "/console/sign-in?code=" + code, timeout=30)
+    assert preview.value.code == 303 and preview.value.headers.get("Set-Cookie") is None
     browser.get(url)
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "nav a[href='#/board']")))
     cookie = browser.get_cookie("desk_session")
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert browser.execute_script("return document.cookie") == ""
+    secret = browser.execute_script("return localStorage.getItem('desk.session')")
     # Sign out: the session ends on the server too.
     browser.find_element(By.XPATH, "//button[text()='Sign out']").click()
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
-    request = urllib.request.Request(desk.base + "/v1/console/me", headers={"Cookie": f"desk_session={cookie['value']}"})
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(request, timeout=30)
-    assert refused.value.code == 401
+    status, body = me_with(desk, {"Cookie": f"desk_session={cookie['value']}", "X-Desk-CSRF": secret})
+    assert status == 401, body
     # The same code again: refused, and the page says so.
     browser.delete_all_cookies()
     browser.get(url)
@@ -440,6 +525,37 @@ def test_the_board_falls_back_to_polling_when_the_stream_is_blocked(desk, browse
     wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f"li.card[data-incident='{incident}']")))
     assert browser.execute_script("return window.__sameDocument") is True
     assert browser.execute_script("return document.body.dataset.live") == "polling"
+
+
+def test_a_busy_desk_still_shows_the_sign_in_form(shots):
+    # Review M2: once an address has spent its allowance of requests without valid credentials,
+    # GET /v1/console/me answers 429; the console then shows its sign-in form and when to try
+    # again, not an error page. A desk of its own: the allowance is per address and this one is spent.
+    busy_desk = Desk()
+    browser = make_browser()
+    try:
+        sign_in(browser, busy_desk)
+        # The session ends (an admin ended it); the page still holds its secret.
+        listed = json.loads(busy_desk.deskctl("console", "sessions", "--json"))["items"]
+        for session in listed:
+            busy_desk.deskctl("console", "end", session["id"])
+        statuses = []
+        for _ in range(40):
+            try:
+                urllib.request.urlopen(busy_desk.base + "/v1/incidents", timeout=30)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+                if error.code == 429:
+                    break
+        assert statuses[-1] == 429, statuses
+        browser.refresh()
+        message = wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, "main .error").text)
+        assert "busy" in message and re.search(r"Try again in \d+ s", message), message
+        assert browser.find_elements(By.CSS_SELECTOR, "input[name='token']")
+        browser.save_screenshot(str(shots / "sign-in-busy.png"))
+    finally:
+        browser.quit()
+        busy_desk.stop()
 
 
 def test_responder_declines_with_a_reason_by_keyboard(desk, shots):

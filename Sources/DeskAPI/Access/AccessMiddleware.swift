@@ -47,8 +47,9 @@ struct AccessMiddleware: RouterMiddleware {
                 // throttled without credentials, so a busy address still gets its sign-in form.
                 let free = request.method == .get && path == ConsoleRoutes.mePath && authorization == nil
                 do {
-                    if authorization == nil, let secret = ConsoleCookie.secret(in: request.headers) {
-                        var session = try consoleSession(secret, request)
+                    let secure = clients.isSecure(peer: context.peerAddress, headers: request.headers)
+                    if authorization == nil, ConsoleCookie.secret(in: request.headers, secure: secure) != nil {
+                        var (secret, session) = try consoleSession(request, secure: secure)
                         session.principal = try await sessionPrincipal(session, secret: secret)
                         context.consoleSession = session
                         principal = session.principal
@@ -88,19 +89,22 @@ struct AccessMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The live session of a console cookie; a write must also carry the session's CSRF token.
-    private func consoleSession(_ secret: String, _ request: Request) throws(DeskError) -> ConsoleSessions.Session {
-        guard let session = access.console.session(secret: secret) else {
+    /// The live session of the request's console cookies (each is tried) and its secret, proven on
+    /// every request, reads and the live stream included, by the session's second secret in
+    /// `X-Desk-CSRF` (security review M1): cookies ignore ports, so the cookie alone may come from
+    /// any listener on this host.
+    private func consoleSession(
+        _ request: Request, secure: Bool
+    ) throws(DeskError) -> (secret: String, session: ConsoleSessions.Session) {
+        switch access.console.proof(request.headers, secure: secure) {
+        case .proven(let secret, let session):
+            return (secret, session)
+        case .unproven:
+            throw DeskError.unauthenticated(
+                "a console request must carry its session's X-Desk-CSRF header (the page sends it); sign in again")
+        case .ended:
             throw DeskError.unauthenticated("the console session has ended or expired; sign in again")
         }
-        if ![.get, .head].contains(request.method) {
-            guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
-                TokenAuthority.constantTimeEqual(presented, session.csrfToken)
-            else {
-                throw DeskError.forbidden("a write from the console must carry its X-Desk-CSRF header")
-            }
-        }
-        return session
     }
 
     /// Who a console session acts for now (`AccessControl.principal(of:)`): a session whose

@@ -35,6 +35,6 @@ struct ClientAddresses: Sendable {
 
     /// The client address of a request on its context's connection ("unknown" off TCP).
     func client(_ request: Request, _ context: DeskRequestContext) -> String {
-        client(peer: context.channel.remoteAddress?.ipAddress ?? "unknown", headers: request.headers)
+        client(peer: context.peerAddress, headers: request.headers)
     }
 }

@@ -15,6 +15,7 @@ public enum ConsoleAssets {
         "style.css": File(bytes: PackageResources.style_css, contentType: "text/css; charset=utf-8"),
         "app.js": File(bytes: PackageResources.app_js, contentType: "text/javascript; charset=utf-8"),
         "api.js": File(bytes: PackageResources.api_js, contentType: "text/javascript; charset=utf-8"),
+        "live.js": File(bytes: PackageResources.live_js, contentType: "text/javascript; charset=utf-8"),
         "dom.js": File(bytes: PackageResources.dom_js, contentType: "text/javascript; charset=utf-8"),
         "i18n.js": File(bytes: PackageResources.i18n_js, contentType: "text/javascript; charset=utf-8"),
         "board.js": File(bytes: PackageResources.board_js, contentType: "text/javascript; charset=utf-8"),

@@ -35,60 +35,69 @@ struct ConsoleRoutes {
         router.get("/console/assets/{file}", allow: everyone) { _, context in
             try Self.asset(try context.parameters.require("file"), cache: "no-cache")
         }
-        router.get("/console/sign-in", allow: everyone) { request, context in
-            let query = try QueryParameters(request, allowed: ["code"])
-            let secure = gate.isSecure(request, context)
-            let address = try gate.admit(request, context)
-            guard let code = query.string("code"), let redeemed = try sessions.redeem(code: code) else {
-                // Used, expired or unknown: counted as a failed attempt, then back to the page, which
-                // says so (and shows the code nowhere).
-                do {
-                    try gate.refused(
-                        request, address: address, DeskError.unauthenticated("unknown, used or expired sign-in code"))
-                } catch let error as DeskError where error.isUnauthenticated {
-                    return Self.redirect("/?signin=refused", cookie: nil)
-                }
-            }
-            do {
-                try gate.signingIn(redeemed.session.principal, address: address)
-            } catch {
-                sessions.end(secret: redeemed.secret)
-                throw error
-            }
-            return Self.redirect("/", cookie: Self.cookie(redeemed, secure: secure))
-        }
+        // A GET never signs in (security review L3): a chat's link preview or a mail scanner would
+        // redeem the code, and a code in a query ends up in proxy logs and history. The code travels
+        // in the URL's fragment, which browsers never send; the page POSTs it. Old links (a code in
+        // the query) get the page, which says to run deskctl console again; the code stays unused.
+        router.get("/console/sign-in", allow: everyone) { _, _ in Self.redirect("/?signin=link", cookie: nil) }
+        // Every sign-in passes the gate: failed attempts spend the address's anonymous allowance,
+        // successful ones the sign-in allowance of the address and of the principal (review L1, M3).
         router.on(.post, "/console/sign-in", allow: everyone) { request, context in
             let input = try await body.decode(
-                ConsoleTokenSignInRequest.self, from: request,
-                allowedMembers: ConsoleTokenSignInRequest.allowedMembers)
-            let address = try gate.admit(request, context, remembered: access.tokens.isRemembered(input.token))
-            let checked: TokenAuthority.Checked
-            do {
-                checked = try await access.tokens.check(input.token)
-                guard checked.principal.role != .metrics else {
-                    throw DeskError.forbidden(
-                        "token \(checked.principal.actor) has the role metrics, which reads /metrics and /readyz only; "
-                            + "it cannot sign in to the console")
+                ConsoleSignInRequest.self, from: request, allowedMembers: ConsoleSignInRequest.allowedMembers)
+            let started: (secret: String, session: ConsoleSessions.Session)
+            switch (input.code, input.token) {
+            case (let code?, nil):
+                let address = try gate.admit(request, context)
+                guard let redeemed = try sessions.redeem(code: code) else {
+                    try gate.refused(
+                        request, address: address,
+                        DeskError.unauthenticated(
+                            "this sign-in code has already been used or has expired; run deskctl console again"))
                 }
-            } catch let error as DeskError where error.isRefusal {
-                try gate.refused(request, address: address, error)
+                do {
+                    try gate.signingIn(redeemed.session.principal, address: address)
+                } catch {
+                    sessions.end(secret: redeemed.secret)
+                    throw error
+                }
+                started = redeemed
+            case (nil, let token?):
+                let address = try gate.admit(request, context, remembered: access.tokens.isRemembered(token))
+                let checked: TokenAuthority.Checked
+                do {
+                    checked = try await access.tokens.check(token)
+                    guard checked.principal.role != .metrics else {
+                        throw DeskError.forbidden(
+                            "token \(checked.principal.actor) has the role metrics, which reads /metrics and /readyz "
+                                + "only; it cannot sign in to the console")
+                    }
+                } catch let error as DeskError where error.isRefusal {
+                    try gate.refused(request, address: address, error)
+                }
+                try gate.signingIn(checked.principal, address: address)
+                started = try sessions.start(
+                    for: checked.principal, credential: checked.credential, method: "token",
+                    notAfter: checked.expiresAt)
+            default:
+                throw DeskError.invalid([
+                    FieldIssue(
+                        pointer: "",
+                        detail: "send either code (from deskctl console) or token (an API token), one of them")
+                ])
             }
-            try gate.signingIn(checked.principal, address: address)
-            let started = try sessions.start(
-                for: checked.principal, credential: checked.credential, method: "token", notAfter: checked.expiresAt)
             var headers: HTTPFields = [:]
             headers[.setCookie] = Self.cookie(started, secure: gate.isSecure(request, context))
+            // The only answer that hands out the session's second secret (never a cookie-only request).
             return try JSONResponse.make(
-                Self.me(started.session.principal, started.session), status: .ok, headers: headers)
+                Self.me(started.session.principal, started.session, secret: started.session.csrfToken), status: .ok,
+                headers: headers)
         }
         router.on(.post, "/console/sign-out", allow: everyone) { request, context in
-            if let secret = ConsoleCookie.secret(in: request.headers), let session = sessions.session(secret: secret) {
-                guard let name = ConsoleCookie.csrfHeader, let presented = request.headers[name],
-                    TokenAuthority.constantTimeEqual(presented, session.csrfToken)
-                else {
-                    throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
-                }
-                sessions.end(secret: secret)
+            switch sessions.proof(request.headers, secure: gate.isSecure(request, context)) {
+            case .proven(let secret, _): sessions.end(secret: secret)
+            case .unproven: throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
+            case .ended: break
             }
             var headers: HTTPFields = [:]
             headers[.setCookie] = ConsoleCookie.clearing(secure: gate.isSecure(request, context))
@@ -117,13 +126,14 @@ struct ConsoleRoutes {
                 for: principal, credential: .localPeer(uid: peer.uid, gid: peer.gid))
             return try JSONResponse.make(
                 ConsoleCodeBody(
-                    url: "\(base)/console/sign-in?code=\(code)", expiresAt: expiresAt,
+                    url: "\(base)/#code=\(code)", expiresAt: expiresAt,
                     actor: principal.actor.rawValue, role: principal.role.rawValue),
                 status: .created)
         }
         router.get(RouterPath(Self.mePath), allow: DeskRouter.readers) { _, context in
             guard let principal = context.principal else { throw DeskError.unauthenticated("not signed in") }
-            return try JSONResponse.make(Self.me(principal, context.consoleSession))
+            // Never the session's second secret: whoever shows it has it already.
+            return try JSONResponse.make(Self.me(principal, context.consoleSession, secret: nil))
         }
         router.get("/v1/console/board", allow: DeskRouter.readers) { request, context in
             _ = try QueryParameters(request, allowed: [])
@@ -143,10 +153,12 @@ struct ConsoleRoutes {
         }
     }
 
-    private static func me(_ principal: Principal, _ session: ConsoleSessions.Session?) -> ConsoleMeBody {
+    private static func me(
+        _ principal: Principal, _ session: ConsoleSessions.Session?, secret: String?
+    ) -> ConsoleMeBody {
         ConsoleMeBody(
             actor: principal.actor.rawValue, role: principal.role.rawValue, responder: principal.responderID,
-            csrfToken: session?.csrfToken, sessionExpiresAt: session?.expiresAt)
+            csrfToken: secret, sessionExpiresAt: session?.expiresAt)
     }
 
     /// `Set-Cookie` for a new session, lasting as long as the session.

@@ -12,7 +12,7 @@ struct SignInGate: Sendable {
 
     /// Whether the browser reached deskd over TLS: `X-Forwarded-Proto: https` from a trusted proxy.
     func isSecure(_ request: Request, _ context: DeskRequestContext) -> Bool {
-        clients.isSecure(peer: context.channel.remoteAddress?.ipAddress ?? "unknown", headers: request.headers)
+        clients.isSecure(peer: context.peerAddress, headers: request.headers)
     }
 
     /// Lets a sign-in attempt from the request's client be checked; 429 when the address has spent

@@ -30,6 +30,9 @@ public struct DeskRequestContext: RequestContext {
         return await peerActor()
     }
 
+    /// The TCP peer's address ("unknown" off TCP): who connected, before any proxy header is read.
+    var peerAddress: String { channel.remoteAddress?.ipAddress ?? "unknown" }
+
     /// The Unix user behind the socket (peer credentials), or the TCP peer's address.
     func peerActor() async -> Actor {
         switch transport {

@@ -19,8 +19,11 @@ struct ConsoleSignIn: DeskCommand {
         abstract: "Print a one-time URL that signs a browser in to the duty console as you.",
         discussion: """
             Asks deskd over its Unix socket, so your local user's role (and responder binding) \
-            applies. Open the URL within a few minutes; it works once. The browser keeps a session \
-            cookie until it signs out, an admin ends the session, or it expires.
+            applies. Open the URL within a few minutes; it works once. The code is in the URL's \
+            fragment (#code=…), which the browser never sends to a server: the console page reads \
+            it, removes it from the address bar and sends it to deskd itself, so a link preview \
+            or a proxy log never sees it. The browser keeps a session cookie until it signs out, \
+            an admin ends the session, or it expires.
             """
     )
 

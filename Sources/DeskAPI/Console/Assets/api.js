@@ -1,18 +1,47 @@
-// Talking to deskd: same origin, the session cookie, the CSRF header on writes, problem+json as errors.
+// Talking to deskd: same origin, the session cookie plus the session's secret in X-Desk-CSRF on
+// every request (reads and the live stream too), problem+json as errors.
+//
+// The cookie alone opens nothing: cookies ignore ports, so any other listener on the desk's host
+// receives it. The secret comes only in the answer to sign-in and is kept in localStorage, which
+// belongs to this origin (scheme, host and port) alone; all tabs of the console share it, and
+// sign-out or a refused session removes it.
 
-let csrfToken = null;
+const SECRET_KEY = 'desk.session';
 
-/** Remembers the session's CSRF token (from /v1/console/me) for later writes. */
-export function setCsrf(token) {
-  csrfToken = token;
+/** The session's secret, if this browser holds one. */
+export function secret() {
+  try {
+    return localStorage.getItem(SECRET_KEY);
+  } catch {
+    return null;
+  }
 }
 
-/** An API refusal: the problem's title and detail, as readable text. */
+/** Keeps the secret from a sign-in answer; null forgets it. */
+export function setSecret(value) {
+  try {
+    if (value) localStorage.setItem(SECRET_KEY, value);
+    else localStorage.removeItem(SECRET_KEY);
+  } catch {
+    // Storage refused (a locked-down browser): the session then works for no request.
+  }
+}
+
+/** Headers every request carries: the session's secret, when there is one. */
+export function sessionHeaders(extra = {}) {
+  const headers = { ...extra };
+  const value = secret();
+  if (value) headers['X-Desk-CSRF'] = value;
+  return headers;
+}
+
+/** An API refusal: the problem's title and detail, as readable text; `retryAfter` in seconds, if given. */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super(problem && problem.title ? `${problem.title}: ${problem.detail || ''}` : `HTTP ${status}`);
     this.status = status;
     this.problem = problem || null;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -25,9 +54,8 @@ export function newKey() {
 
 /** Sends a request; resolves to the decoded JSON (or null), rejects with ApiError. */
 export async function api(method, path, body, { key } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = sessionHeaders({ Accept: 'application/json' });
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-Desk-CSRF'] = csrfToken;
   if (key) headers['Idempotency-Key'] = key;
   let response;
   try {
@@ -50,7 +78,10 @@ export async function api(method, path, body, { key } = {}) {
       data = null;
     }
   }
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    const retry = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+    throw new ApiError(response.status, data, Number.isFinite(retry) ? retry : null);
+  }
   return data;
 }
 

@@ -1,6 +1,7 @@
 // The duty console: signs in, draws the header, routes by the address's #fragment, keeps the
 // current page live from the server-sent event stream (or by polling while it is down).
-import { ApiError, get, post, setCsrf } from './api.js';
+import { ApiError, get, post, secret, setSecret } from './api.js';
+import { follow } from './live.js';
 import { h, replace, field, select } from './dom.js';
 import { lang, setLang, t } from './i18n.js';
 import * as board from './board.js';
@@ -84,11 +85,21 @@ async function signOut() {
   try {
     await post('/console/sign-out');
   } finally {
-    closeStream();
-    state.me = null;
-    setCsrf(null);
-    showSignIn(t('signin.ended'));
+    signedOut(t('signin.ended'));
   }
+}
+
+/** Back to the sign-in form, forgetting the session's secret. */
+function signedOut(message) {
+  closeStream();
+  state.me = null;
+  setSecret(null);
+  showSignIn(message);
+}
+
+/** The note for a 429: the desk is busy, try again in N s. */
+function busy(error) {
+  return t('signin.busy', { n: error.retryAfter ?? 10 });
 }
 
 function showSignIn(message) {
@@ -102,11 +113,11 @@ function showSignIn(message) {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          await post('/console/sign-in', { token: token.value.trim() });
+          setSecret((await post('/console/sign-in', { token: token.value.trim() })).csrf_token);
           token.value = '';
           await start();
         } catch (failure) {
-          error.textContent = failure.message;
+          error.textContent = failure instanceof ApiError && failure.status === 429 ? busy(failure) : failure.message;
         }
       },
     },
@@ -116,45 +127,84 @@ function showSignIn(message) {
   replace(main, h('h1', {}, t('signin.title')), h('p', {}, t('signin.how')), error, form);
 }
 
-/** Re-draws the current page after a change elsewhere (debounced). */
+// Live changes, coalesced (security review M5): a refresh of the current page starts SETTLE ms
+// after a change at the earliest and REFRESH_INTERVAL ms after the previous refresh at the
+// earliest, however many events arrive: a burst costs one board fetch per interval per console,
+// not one per event. (Fetching only the incident an event names would not do: a board card's
+// call-out counts come from /v1/console/board alone, and an event may close or reorder incidents.)
+// An incident's page ignores the events of other incidents.
+const SETTLE = 150;
+const REFRESH_INTERVAL = 2000;
 let refreshTimer = null;
-function changed() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => state.view?.refresh?.(), 150);
+let refreshing = false;
+let dirty = false;
+let lastRefresh = 0;
+
+/** Something changed: `event` is the live event (or null: anything may have changed). */
+function changed(event) {
+  const where = route();
+  if (event && event.incident_id && where.page === 'incident' && event.incident_id !== where.id) return;
+  dirty = true;
+  scheduleRefresh();
+}
+
+function scheduleRefresh() {
+  if (refreshTimer || refreshing) return;
+  refreshTimer = setTimeout(runRefresh, Math.max(SETTLE, lastRefresh + REFRESH_INTERVAL - Date.now()));
+}
+
+async function runRefresh() {
+  refreshTimer = null;
+  if (!dirty) return;
+  dirty = false;
+  refreshing = true;
+  lastRefresh = Date.now();
+  try {
+    await state.view?.refresh?.();
+  } finally {
+    refreshing = false;
+    if (dirty) scheduleRefresh();
+  }
+}
+
+function parsed(data) {
+  try {
+    return JSON.parse(data);
+  } catch {
+    return null;
+  }
 }
 
 let stream = null;
 let pollTimer = null;
-let reopenTimer = null;
 function closeStream() {
-  stream?.close();
+  stream?.stop();
   stream = null;
   clearInterval(pollTimer);
   pollTimer = null;
-  clearTimeout(reopenTimer);
 }
 
 function openStream() {
   // Polling, once started, goes on until a stream is open again.
-  stream?.close();
-  stream = new EventSource('/v1/events');
-  stream.addEventListener('open', () => {
-    setLive('stream');
-    clearInterval(pollTimer);
-    pollTimer = null;
-    changed();
-  });
-  stream.addEventListener('timeline', changed);
-  stream.addEventListener('reset', changed);
-  stream.addEventListener('error', () => {
-    // The browser reconnects by itself (with Last-Event-ID) unless the stream failed for good;
-    // meanwhile, poll.
-    setLive('polling');
-    if (!pollTimer) pollTimer = setInterval(changed, 2000);
-    if (stream && stream.readyState === EventSource.CLOSED) {
-      clearTimeout(reopenTimer);
-      reopenTimer = setTimeout(() => state.me && openStream(), 5000);
-    }
+  stream?.stop();
+  stream = follow('/v1/events', {
+    onOpen: () => {
+      setLive('stream');
+      clearInterval(pollTimer);
+      pollTimer = null;
+      changed(null);
+    },
+    onEvent: (type, data) => {
+      if (type === 'timeline') changed(parsed(data));
+      else if (type === 'reset') changed(null);
+    },
+    onDown: () => {
+      // The stream reconnects by itself (with Last-Event-ID); meanwhile, poll.
+      setLive('polling');
+      if (!pollTimer) pollTimer = setInterval(() => changed(null), 2000);
+    },
+    // The session ended (signed out elsewhere, expired, ended by an admin).
+    onRefused: () => signedOut(t('signin.expired')),
   });
 }
 
@@ -169,26 +219,52 @@ async function render() {
   main.focus({ preventScroll: true });
 }
 
+/** A sign-in code from `deskctl console`, in the address's fragment (`#code=…`), if any. */
+function codeInAddress() {
+  return new URLSearchParams(location.hash.replace(/^#/, '')).get('code');
+}
+
 async function start() {
-  const params = new URLSearchParams(location.search);
-  const refused = params.get('signin') === 'refused';
-  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  const note = new URLSearchParams(location.search).get('signin');
+  const code = codeInAddress();
+  // Neither the code nor a note stays in the address (or in the history).
+  if (location.search || code) history.replaceState(null, '', location.pathname + (code ? '' : location.hash));
+  if (code) {
+    // The fragment never reaches a server: the page alone redeems the code, by POST.
+    try {
+      setSecret((await post('/console/sign-in', { code })).csrf_token);
+    } catch (error) {
+      closeStream();
+      state.me = null;
+      if (error instanceof ApiError && error.status === 429) return showSignIn(busy(error));
+      return showSignIn(error instanceof ApiError && error.status === 401 ? t('signin.refused') : error.message);
+    }
+  }
+  // Without the session's secret the cookie opens nothing: no need to ask.
+  if (!secret()) {
+    state.me = null;
+    return showSignIn(note === 'link' ? t('signin.link') : '');
+  }
   try {
     state.me = await get('/v1/console/me');
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      return signedOut('');
+    }
+    if (error instanceof ApiError && error.status === 429) {
+      // The desk refuses this address for now: the form, and when to try again.
       state.me = null;
-      return showSignIn(refused ? t('signin.refused') : '');
+      return showSignIn(busy(error));
     }
     replace(main, h('h1', {}, t('error.generic')), h('p', { role: 'alert' }, error.message));
     return;
   }
-  setCsrf(state.me.csrf_token);
   await loadAreas();
   openStream();
   await render();
 }
 
-window.addEventListener('hashchange', () => state.me && render());
+// A sign-in link opened in a tab that shows the console already changes only the fragment.
+window.addEventListener('hashchange', () => (codeInAddress() ? start() : state.me && render()));
 document.documentElement.lang = lang();
 start();
