@@ -46,7 +46,14 @@ public enum DeskServer {
                     case .tcp(let host, _):
                         await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0))
                     case .unix(let path):
-                        UnixSocketFile.setMode(path, 0o660)
+                        do {
+                            try UnixSocketFile.setMode(path, 0o660)
+                        } catch {
+                            // Serving with modes nobody chose is worse than not serving: stop this listener.
+                            logger.critical("not serving on \(path): \(error)")
+                            try? await channel.close()
+                            return
+                        }
                         await onListening(listener)
                     case .inherited:
                         await onListening(listener)
