@@ -46,6 +46,8 @@ public struct DeskConfiguration: Sendable, Hashable {
         public var bodyTimeoutSeconds = 30
         public var idleTimeoutSeconds = 90
         public var maxConnections = 1024
+        /// Open connections of one peer (a client address, a local uid) per listener (`max_connections_per_peer`).
+        public var maxConnectionsPerPeer = 64
         /// Sustained requests per second and burst, by role (`"20/100"`); admins and local peers are not limited.
         public var rates: [AccessRole: (perSecond: Double, burst: Double)] = [
             .officer: (20, 100), .responder: (10, 100), .viewer: (10, 100),
@@ -55,7 +57,7 @@ public struct DeskConfiguration: Sendable, Hashable {
             lhs.maxHeaderCount == rhs.maxHeaderCount && lhs.maxHeaderBytes == rhs.maxHeaderBytes
                 && lhs.headerTimeoutSeconds == rhs.headerTimeoutSeconds
                 && lhs.bodyTimeoutSeconds == rhs.bodyTimeoutSeconds && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
-                && lhs.maxConnections == rhs.maxConnections
+                && lhs.maxConnections == rhs.maxConnections && lhs.maxConnectionsPerPeer == rhs.maxConnectionsPerPeer
                 && lhs.rates.mapValues { [$0.perSecond, $0.burst] } == rhs.rates.mapValues { [$0.perSecond, $0.burst] }
         }
 
@@ -198,6 +200,8 @@ public struct DeskConfiguration: Sendable, Hashable {
         limits.idleTimeoutSeconds =
             try limitsTable.integer("idle_timeout_seconds", in: 1...3600) ?? limits.idleTimeoutSeconds
         limits.maxConnections = try limitsTable.integer("max_connections", in: 1...100_000) ?? limits.maxConnections
+        limits.maxConnectionsPerPeer =
+            try limitsTable.integer("max_connections_per_peer", in: 1...100_000) ?? limits.maxConnectionsPerPeer
         for role in [AccessRole.officer, .responder, .viewer] {
             guard let text = try limitsTable.string("\(role.rawValue)_rate") else { continue }
             let parts = text.split(separator: "/").compactMap { Double($0) }

@@ -180,13 +180,14 @@ struct Daemon {
             tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
         api.attach(access)
         let limits = configuration.limits
-        let settings = APISettings(
+        var settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
             maxHeaderCount: limits.maxHeaderCount, maxHeaderBytes: limits.maxHeaderBytes,
             headerTimeout: TimeInterval(limits.headerTimeoutSeconds),
             bodyTimeout: TimeInterval(limits.bodyTimeoutSeconds),
             idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
             rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) })
+        settings.maxConnectionsPerPeer = limits.maxConnectionsPerPeer
         let logger = logger
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)
