@@ -46,6 +46,8 @@ public enum DeskHTTP {
         let router = Router(context: DeskRequestContext.self)
         // Outermost, so refused requests are measured too (a no-op until deskd bootstraps swift-metrics).
         router.add(middleware: MetricsMiddleware())
+        // Outside the problem middleware, so problems are not cached either.
+        router.add(middleware: NoStoreMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
         let limiter = RateLimiter(limits: settings.rateLimits, anonymous: settings.anonymousRateLimit)
