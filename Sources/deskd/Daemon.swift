@@ -28,7 +28,7 @@ struct Daemon {
         let store = SQLiteDeskStore(database: database)
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
-        let events = EventHub()
+        let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
         let api = APIEffects(metrics: metrics, events: events)
         let observer = EffectsObserver(logger: logger, api: api, nudge: nudge)
         let desk = Desk(

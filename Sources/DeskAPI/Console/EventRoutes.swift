@@ -9,7 +9,8 @@ import Hummingbird
 /// Each event says what changed (sequence, kind, incident), not its content: clients fetch what
 /// they show through the ordinary endpoints. A responder's stream carries only the events of
 /// incidents in their areas. A stream lasts at most `maxLifetime` (the browser reconnects with
-/// `Last-Event-ID` and misses nothing) and ends when deskd shuts down.
+/// `Last-Event-ID` and misses nothing) and ends when deskd shuts down. One principal holds at most
+/// `EventHub.maxPerOwner` streams (security review 2026-12-06, M5).
 struct EventRoutes {
     let desk: Desk
     let hub: EventHub
@@ -26,9 +27,19 @@ struct EventRoutes {
         router.get("/v1/events", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["after"])
             let after = try Self.resumePoint(request, query)
+            let principal = try context.requirePrincipal()
             let scope = try await ReadScope.of(context, duty: desk.duty)
             // Subscribe before replaying, so nothing stored in between is lost (duplicates are skipped by sequence).
-            let subscription = try hub.subscribe()
+            let subscription: EventHub.Subscription
+            do {
+                subscription = try hub.subscribe(owner: principal.actor.rawValue)
+            } catch let limit as EventHub.OwnerLimitReached {
+                // A stream whose client went away is noticed at its next heartbeat.
+                throw APIProblem(
+                    status: .tooManyRequests, slug: "too-many-streams", title: "Too many live streams",
+                    detail: "\(limit); close one (another console tab?), or try again shortly"
+                ).retrying(after: Int(heartbeat.components.seconds))
+            }
             var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
             if let name = HTTPField.Name("X-Accel-Buffering") { headers[name] = "no" }
             return Response(
