@@ -19,17 +19,19 @@ import Testing
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)/v1/events")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
-        let text = Mutex("")
+        let text = Collected()
         var ended = false
         if response.status == .ok {
             try await whileOpen()
             // The client's deadline covers the head only: the body is bounded here.
+            let body = response.body
             ended = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     var chunks = 0
-                    for try await chunk in response.body {
-                        let now = text.withLock {
-                            $0 += String(buffer: chunk); return $0
+                    for try await chunk in body {
+                        let now = text.value.withLock { collected in
+                            collected += String(buffer: chunk)
+                            return collected
                         }
                         chunks += 1
                         if done(now) || chunks >= maxChunks { return false }
@@ -45,9 +47,16 @@ import Testing
                 return first
             }
         } else {
-            for try await chunk in response.body { text.withLock { $0 += String(buffer: chunk) } }
+            for try await chunk in response.body { text.value.withLock { $0 += String(buffer: chunk) } }
         }
-        return (Int(response.status.code), response.headers.first(name: "Content-Type"), text.withLock { $0 }, ended)
+        return (
+            Int(response.status.code), response.headers.first(name: "Content-Type"), text.value.withLock { $0 }, ended
+        )
+    }
+
+    /// The text of a stream read so far, shared with the task reading it.
+    final class Collected: Sendable {
+        let value = Mutex("")
     }
 
     @Test func aStoredReportArrivesOnAnOpenStream() async throws {

@@ -17,11 +17,11 @@ import Testing
             var held: [PeerSocket] = []
             for _ in 0..<4 {
                 let connection = try PeerSocket(tcpPort: server.tcpPort)
-                let head = try connection.get("/v1/events", headers: ["Authorization: Bearer \(tokens[0])"])
+                let head = try await connection.get("/v1/events", headers: ["Authorization: Bearer \(tokens[0])"])
                 #expect(head.hasPrefix("HTTP/1.1 200"), "\(head)")
                 held.append(connection)
             }
-            let fifth = try PeerSocket(tcpPort: server.tcpPort).get(
+            let fifth = try await PeerSocket(tcpPort: server.tcpPort).get(
                 "/v1/events", headers: ["Authorization: Bearer \(tokens[0])"])
             #expect(fifth.hasPrefix("HTTP/1.1 429"), "\(fifth)")
             #expect(fifth.contains("urn:incident-desk:problem:too-many-streams"), "\(fifth)")
@@ -29,7 +29,8 @@ import Testing
             #expect(fifth.lowercased().contains("retry-after:"))
             let other = try PeerSocket(tcpPort: server.tcpPort)
             #expect(
-                try other.get("/v1/events", headers: ["Authorization: Bearer \(tokens[1])"]).hasPrefix("HTTP/1.1 200"))
+                try await other.get("/v1/events", headers: ["Authorization: Bearer \(tokens[1])"]).hasPrefix(
+                    "HTTP/1.1 200"))
             #expect(server.events.subscriberCount == 5 && held.count == 4)
         }
     }

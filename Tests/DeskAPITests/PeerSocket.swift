@@ -4,9 +4,13 @@ import Foundation
     import Glibc
 #endif
 
-/// A plain blocking socket (Unix or TCP from a chosen source address), for tests that hold connections open, choose their source address, or
+/// A plain socket (Unix or TCP from a chosen source address), for tests that hold connections open, choose their source address, or
 /// need to see the server close a connection.
-final class PeerSocket {
+///
+/// Its reads block, so they run on a Dispatch thread (`offPool`): blocking the test's task would
+/// take a thread of Swift's small cooperative pool from the server under test.
+final class PeerSocket: @unchecked Sendable {
+    // @unchecked Sendable: the descriptor never changes; each test uses a socket from one task at a time.
     private let descriptor: Int32
 
     /// Connects to `127.0.0.1:port` from `source` (any 127.x.y.z address is local on Linux).
@@ -56,7 +60,11 @@ final class PeerSocket {
     deinit { close(descriptor) }
 
     /// Sends `GET path` (keep-alive) with `headers` and reads the one response, at most `timeout` seconds.
-    func get(_ path: String, headers: [String] = [], timeout: TimeInterval = 5) throws -> String {
+    func get(_ path: String, headers: [String] = [], timeout: TimeInterval = 5) async throws -> String {
+        try await offPool { try self.getBlocking(path, headers: headers, timeout: timeout) }
+    }
+
+    private func getBlocking(_ path: String, headers: [String], timeout: TimeInterval) throws -> String {
         let head = (["GET \(path) HTTP/1.1", "Host: deskd"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
         let sent = head.utf8.withContiguousStorageIfAvailable { send(descriptor, $0.baseAddress, $0.count, 0) } ?? -1
         guard sent == head.utf8.count else { throw TestFailure("send failed: errno \(errno)") }
@@ -64,7 +72,7 @@ final class PeerSocket {
     }
 
     /// Reads one whole response (head and a `Content-Length` body).
-    func response(timeout: TimeInterval = 5) throws -> String {
+    private func response(timeout: TimeInterval = 5) throws -> String {
         var bytes: [UInt8] = []
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -84,7 +92,11 @@ final class PeerSocket {
     }
 
     /// Whether the server closes the connection within `timeout` seconds (reads and drops any bytes).
-    func isClosedByServer(within timeout: TimeInterval) -> Bool {
+    func isClosedByServer(within timeout: TimeInterval) async -> Bool {
+        (try? await offPool { self.isClosedBlocking(within: timeout) }) ?? false
+    }
+
+    private func isClosedBlocking(within timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             guard let chunk = read(until: deadline) else { return false }
@@ -101,5 +113,12 @@ final class PeerSocket {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = recv(descriptor, &buffer, buffer.count, 0)
         return count > 0 ? Array(buffer[..<count]) : []
+    }
+}
+
+/// Runs blocking `work` on a Dispatch thread, off Swift's cooperative pool.
+func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
