@@ -18,7 +18,7 @@ user would, following the README's install section:
 - `kill -9` of the main PID: systemd restarts deskd and every acknowledged report is there;
 - `kill -STOP`: the watchdog restarts deskd;
 - socket activation: the first connection to a stopped desk starts it;
-- removal (apt purge, make uninstall) leaves no unit, binary or state behind.
+- removal (apt purge, make uninstall) leaves no unit, binary or state behind, but a purge keeps the backups.
 
 Every wait is bounded. Prints one line per check and a closing "N passed, N failed" line; exits 1
 if any check failed. Where the container cannot boot (no systemd-nspawn, no overlayfs, not root)
@@ -466,18 +466,26 @@ def scenario_deb(results, deb):
             return
         scenario = Scenario(container, results, "deb", "/usr")
         scenario.run_all()
+        # A backup to outlive the purge (security review 2026-12-06, L8).
+        backup = container.run("deskctl backup before-purge", check=False, timeout=60)
         purged = container.run("apt-get purge -y deskd", check=False, timeout=300)
         leftovers = container.run(
             "ls -d /usr/bin/deskd /usr/bin/deskctl /lib/systemd/system/deskd.service /lib/systemd/system/deskd.socket "
-            "/etc/deskd /var/lib/deskd /usr/lib/sysusers.d/deskd.conf /usr/lib/tmpfiles.d/deskd.conf 2>/dev/null",
-            check=False).stdout.split()
+            "/etc/deskd /var/lib/deskd/deskd.sqlite /usr/lib/sysusers.d/deskd.conf /usr/lib/tmpfiles.d/deskd.conf "
+            "2>/dev/null", check=False).stdout.split()
         # The operator's own file (the receiver's secret the test added) stays, as dpkg keeps files
-        # it did not install; everything the package installed or deskd wrote is gone.
+        # it did not install; everything the package installed or deskd wrote is gone but the backups.
         kept = container.run("ls -A /etc/deskd 2>/dev/null", check=False).stdout.split()
+        state = container.run("ls -A /var/lib/deskd /var/lib/deskd/backups 2>/dev/null", check=False).stdout.split()
         results.check("[deb] apt purge removes the package, its configuration and state (keeps the operator's own file)",
                       purged.returncode == 0 and [p for p in leftovers if p != "/etc/deskd"] == []
                       and kept in ([], ["ops.secret"]),
                       f"{purged.stdout[-500:]}{purged.stderr[-500:]} left: {leftovers} in /etc/deskd: {kept}")
+        results.check("[deb] apt purge keeps the backups and says where",
+                      backup.returncode == 0 and "backups" in state and "before-purge.sqlite" in state
+                      and "deskd.sqlite" not in state and "kept the backups in /var/lib/deskd/backups"
+                      in purged.stdout + purged.stderr,
+                      f"backup: {backup.stderr[-300:]} /var/lib/deskd: {state} purge: {purged.stderr[-500:]}")
         results.check("[deb] nothing of deskd is running or listening after the purge",
                       container.run("systemctl is-active deskd.service deskd.socket", check=False).stdout.split()
                       == ["inactive", "inactive"])

@@ -20,6 +20,10 @@ public struct APISettings: Sendable, Hashable {
     public var idleTimeout: TimeInterval
     /// Most open connections per listener; more are answered 503 and closed.
     public var maxConnections: Int
+    /// Most open connections of one peer per listener: one client address over TCP, one local
+    /// user (uid) on the Unix socket; more are answered 503 and closed. Root and deskd's own user
+    /// are not capped on the socket (they are admins, and the operator's way in).
+    public var maxConnectionsPerPeer: Int = 64
     /// Sustained requests per second and burst, per principal, by role; a role not listed
     /// (admins) and local peers on the Unix socket are not limited.
     public var rateLimits: [AccessRole: RateLimit]

@@ -19,7 +19,7 @@ public enum DeskHTTP {
         TokenRoutes(tokens: access.tokens, body: body).register(on: router)
         RecordRoutes(desk: desk, writes: writes, body: body).register(on: router)
         ConsoleRoutes(desk: desk, access: access, body: body, gate: gate).register(on: router)
-        EventRoutes(desk: desk, hub: events).register(on: router)
+        EventRoutes(desk: desk, hub: events, access: access).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters.
@@ -51,6 +51,8 @@ public enum DeskHTTP {
         let router = Router(context: DeskRequestContext.self)
         // Outermost, so refused requests are measured too (a no-op until deskd bootstraps swift-metrics).
         router.add(middleware: MetricsMiddleware())
+        // Outside the problem middleware, so problems are not cached either.
+        router.add(middleware: NoStoreMiddleware())
         router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
         let limiter = RateLimiter(

@@ -52,6 +52,10 @@ public struct DeskConfiguration: Sendable, Hashable {
         public var bodyTimeoutSeconds = 30
         public var idleTimeoutSeconds = 90
         public var maxConnections = 1024
+        /// Open connections of one peer (a client address, a local uid) per listener (`max_connections_per_peer`).
+        public var maxConnectionsPerPeer = 64
+        /// Live event streams one principal may hold open at once (`max_streams_per_principal`).
+        public var maxStreamsPerPrincipal = 4
         /// Sustained requests per second and burst, by role (`"20/100"`); admins and local peers are not limited.
         public var rates: [AccessRole: (perSecond: Double, burst: Double)] = [
             .officer: (20, 100), .responder: (10, 100), .viewer: (10, 100),
@@ -61,7 +65,8 @@ public struct DeskConfiguration: Sendable, Hashable {
             lhs.maxHeaderCount == rhs.maxHeaderCount && lhs.maxHeaderBytes == rhs.maxHeaderBytes
                 && lhs.headerTimeoutSeconds == rhs.headerTimeoutSeconds
                 && lhs.bodyTimeoutSeconds == rhs.bodyTimeoutSeconds && lhs.idleTimeoutSeconds == rhs.idleTimeoutSeconds
-                && lhs.maxConnections == rhs.maxConnections
+                && lhs.maxConnections == rhs.maxConnections && lhs.maxConnectionsPerPeer == rhs.maxConnectionsPerPeer
+                && lhs.maxStreamsPerPrincipal == rhs.maxStreamsPerPrincipal
                 && lhs.rates.mapValues { [$0.perSecond, $0.burst] } == rhs.rates.mapValues { [$0.perSecond, $0.burst] }
         }
 
@@ -229,6 +234,10 @@ public struct DeskConfiguration: Sendable, Hashable {
         limits.idleTimeoutSeconds =
             try limitsTable.integer("idle_timeout_seconds", in: 1...3600) ?? limits.idleTimeoutSeconds
         limits.maxConnections = try limitsTable.integer("max_connections", in: 1...100_000) ?? limits.maxConnections
+        limits.maxConnectionsPerPeer =
+            try limitsTable.integer("max_connections_per_peer", in: 1...100_000) ?? limits.maxConnectionsPerPeer
+        limits.maxStreamsPerPrincipal =
+            try limitsTable.integer("max_streams_per_principal", in: 1...256) ?? limits.maxStreamsPerPrincipal
         for role in [AccessRole.officer, .responder, .viewer] {
             guard let text = try limitsTable.string("\(role.rawValue)_rate") else { continue }
             let parts = text.split(separator: "/").compactMap { Double($0) }

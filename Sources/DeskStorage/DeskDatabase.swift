@@ -26,9 +26,12 @@ public final class DeskDatabase: Sendable {
     ///
     /// Fails, without serving anything, when the file is not a database, cannot be opened, or
     /// durability cannot be set to `synchronous=FULL`.
+    /// - Parameter statementObserver: sees the SQL of every statement any connection runs, e.g.
+    ///   to count a read's queries in a test; nil (the default) traces nothing.
     public init(
         path: String, writeQueueCapacity: Int = DeskDatabase.defaultWriteQueueCapacity,
-        logger: Logger = Logger(label: "deskd.storage")
+        logger: Logger = Logger(label: "deskd.storage"),
+        statementObserver: (@Sendable (String) -> Void)? = nil
     ) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
@@ -37,6 +40,7 @@ public final class DeskDatabase: Sendable {
         configuration.prepareDatabase { db in
             // Keep the WAL from growing without bound between checkpoints.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            if let statementObserver { db.trace(options: .statement) { statementObserver($0.description) } }
         }
         try PrivateFiles.prepareDatabase(at: path)
         do {

@@ -36,6 +36,43 @@ extension SQLiteDeskStore: DutyStore {
         }
     }
 
+    /// Two grouped queries for any number of incidents (the ids go in as one JSON array): call-outs
+    /// counted by incident and state through the `(incident_id, responder_id)` unique index, and
+    /// the incidents flagged unstaffed in their current phase.
+    public func callOutProgress(of incidents: [DeskID]) async throws -> [DeskID: CallOutProgress] {
+        guard !incidents.isEmpty else { return [:] }
+        let byText = Dictionary(incidents.map { ($0.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        let ids = String(decoding: try JSONEncoder().encode(Array(byText.keys)), as: UTF8.self)
+        return try await guarded {
+            try await pool.read { db in
+                var progress: [DeskID: CallOutProgress] = [:]
+                let counts = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT incident_id, state, count(*) FROM callout
+                            WHERE incident_id IN (SELECT value FROM json_each(?)) GROUP BY incident_id, state
+                            """), arguments: [ids])
+                for row in counts {
+                    guard let id = byText[row[0] as String], let state = CallOut.State(rawValue: row[1]) else {
+                        continue
+                    }
+                    progress[id, default: CallOutProgress()].byState[state] = row[2]
+                }
+                let unstaffed = try String.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT s.incident_id FROM staffing s JOIN incident i ON i.id = s.incident_id
+                            WHERE s.incident_id IN (SELECT value FROM json_each(?)) AND s.phase = i.phase
+                              AND s.unstaffed_at IS NOT NULL
+                            """), arguments: [ids])
+                for text in unstaffed {
+                    if let id = byText[text] { progress[id, default: CallOutProgress()].unstaffed = true }
+                }
+                return progress
+            }
+        }
+    }
+
     /// Open incidents whose trigger policy has not run for their phase, found through the partial
     /// index `incident_to_staff` (an incident leaves it when staffed), not by checking every open one.
     public func incidentsToStaff(limit: Int) async throws -> [Incident] {

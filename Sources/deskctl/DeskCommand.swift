@@ -13,9 +13,12 @@ protocol DeskCommand: AsyncParsableCommand {
 extension DeskCommand {
     func run() async throws {
         do {
-            let client = connection.client
+            let client = try connection.client()
             try await client.probe()
             try await execute(client)
+        } catch let error as TokenFileError {
+            Output.error("\(error.title): \(error.detail)")
+            throw ExitCode(64)
         } catch let error as DeskClientError {
             switch error {
             case .problem(let problem):

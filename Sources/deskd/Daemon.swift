@@ -28,7 +28,7 @@ struct Daemon {
         let store = SQLiteDeskStore(database: database)
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
-        let events = EventHub()
+        let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
         let api = APIEffects(metrics: metrics, events: events)
         let observer = EffectsObserver(logger: logger, api: api, nudge: nudge)
         let desk = Desk(
@@ -192,7 +192,7 @@ struct Daemon {
             tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
         api.attach(access)
         let limits = configuration.limits
-        let settings = APISettings(
+        var settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
             maxHeaderCount: limits.maxHeaderCount, maxHeaderBytes: limits.maxHeaderBytes,
             headerTimeout: TimeInterval(limits.headerTimeoutSeconds),
@@ -200,6 +200,7 @@ struct Daemon {
             idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
             rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) },
             trustedProxies: Set(configuration.trustedProxies))
+        settings.maxConnectionsPerPeer = limits.maxConnectionsPerPeer
         let logger = logger
         let expected = listeners.count
         let ready = ReadyLatch(expected: expected)

@@ -5,31 +5,58 @@ import DeskCore
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 /// `GET /v1/events`: live, resumable, filtered by what the principal may see, bounded.
 @Suite(.serialized) struct EventStreamTests {
-    /// Reads an event stream until `done` says so or `maxChunks` chunks came; then drops it.
+    /// Reads an event stream until `done` says so, `maxChunks` chunks came, the server ends it
+    /// (`ended`) or `timeout` seconds pass; then drops it.
     static func read(
-        _ server: TestServer, headers: [(String, String)], maxChunks: Int = 200,
-        whileOpen: @Sendable () async throws -> Void = {}, until done: (String) -> Bool
-    ) async throws -> (status: Int, contentType: String?, text: String) {
+        _ server: TestServer, headers: [(String, String)], maxChunks: Int = 200, timeout: Int64 = 30,
+        whileOpen: @Sendable () async throws -> Void = {}, until done: @escaping @Sendable (String) -> Bool
+    ) async throws -> (status: Int, contentType: String?, text: String, ended: Bool) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.tcpPort)/v1/events")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        var text = ""
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+        let text = Collected()
+        var ended = false
         if response.status == .ok {
             try await whileOpen()
-            var chunks = 0
-            for try await chunk in response.body {
-                text += String(buffer: chunk)
-                chunks += 1
-                if done(text) || chunks >= maxChunks { break }
+            // The client's deadline covers the head only: the body is bounded here.
+            let body = response.body
+            ended = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    var chunks = 0
+                    for try await chunk in body {
+                        let now = text.value.withLock { collected in
+                            collected += String(buffer: chunk)
+                            return collected
+                        }
+                        chunks += 1
+                        if done(now) || chunks >= maxChunks { return false }
+                    }
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
             }
         } else {
-            for try await chunk in response.body { text += String(buffer: chunk) }
+            for try await chunk in response.body { text.value.withLock { $0 += String(buffer: chunk) } }
         }
-        return (Int(response.status.code), response.headers.first(name: "Content-Type"), text)
+        return (
+            Int(response.status.code), response.headers.first(name: "Content-Type"), text.value.withLock { $0 }, ended
+        )
+    }
+
+    /// The text of a stream read so far, shared with the task reading it.
+    final class Collected: Sendable {
+        let value = Mutex("")
     }
 
     @Test func aStoredReportArrivesOnAnOpenStream() async throws {
@@ -123,5 +150,79 @@ import Testing
         for await _ in first.signals { count += 1 }
         #expect(count == 0)
         #expect(throws: DeskError.self) { try hub.subscribe() }
+    }
+
+    // MARK: Security review 2026-12-06, L2: a stream follows its principal
+
+    /// L2: deactivating the streaming responder ends their stream; nothing after it reaches them.
+    @Test func aStreamEndsWhenItsResponderIsDeactivated() async throws {
+        try await TestServer.with { server in
+            let responder = try await server.bredangResponderToken()
+            let result = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(responder)")], timeout: 10,
+                whileOpen: {
+                    let patched = try await server.send(
+                        .unix, .PATCH, "/v1/responders/r-b", body: #"{"active": false}"#)
+                    #expect(patched.status == 200)
+                    _ = try await server.send(
+                        .tcp, .POST, "/v1/reports", body: #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#)
+                }, until: { $0.contains("report.received") })
+            #expect(result.status == 200 && result.ended)
+            #expect(!result.text.contains("report.received"), "\(result.text)")
+            #expect(result.text.contains("event: end"), "\(result.text)")
+        }
+    }
+
+    /// L2: revoking the streaming token ends the stream.
+    @Test func aStreamEndsWhenItsTokenIsRevoked() async throws {
+        try await TestServer.with { server in
+            let responder = try await server.bredangResponderToken()
+            let result = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(responder)")], timeout: 10,
+                whileOpen: {
+                    #expect(try await server.send(.unix, .DELETE, "/v1/tokens/r-b").status == 200)
+                    _ = try await server.send(
+                        .tcp, .POST, "/v1/reports", body: #"{"area": "bredang", "text": "Brand i trapphuset, pågår"}"#)
+                }, until: { $0.contains("report.received") })
+            #expect(result.ended && !result.text.contains("report.received"), "\(result.text)")
+            #expect(result.text.contains("event: end"), "\(result.text)")
+        }
+    }
+
+    /// L2: a responder newly called from a neighbouring area gets that incident's events live;
+    /// once their call-out is closed, the incident's later events no longer reach them.
+    @Test func aCallOutNamingTheStreamingResponderRecomputesWhatTheStreamCarries() async throws {
+        try await TestServer.with(policy: CallOutAccessTests.policy) { server in
+            let setup = try await CallOutAccessTests.Setup(server)
+            let first = try #require(try await setup.callOuts("fa1").first)
+            let sfa1 = try #require(setup.tokens["sfa1"])
+            // Sätra's first-aider streams; Bredäng's declines, so they are called.
+            let called = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(sfa1)")], timeout: 10,
+                whileOpen: {
+                    let declined = try await setup.post(
+                        "/v1/callouts/\(first.id)/decline", #"{"reason": "sjuk"}"#, as: "fa1")
+                    #expect(declined.status == 200)
+                }, until: { $0.contains("callout.created") })
+            #expect(called.text.contains(#""kind":"callout.created""#), "\(called.text)")
+            #expect(called.text.contains(setup.incident))
+            // They decline too: the officer's later note on that incident is not theirs to see, while
+            // a report in their own area still is.
+            let theirs = try #require(try await setup.callOuts("sfa1").first)
+            let after = try await Self.read(
+                server, headers: [("Authorization", "Bearer \(sfa1)")], timeout: 10,
+                whileOpen: {
+                    let declined = try await setup.post(
+                        "/v1/callouts/\(theirs.id)/decline", #"{"reason": "på semester"}"#, as: "sfa1")
+                    #expect(declined.status == 200)
+                    let note = try await server.send(
+                        .unix, .POST, "/v1/incidents/\(setup.incident)/notes", body: #"{"text": "Ambulans på plats"}"#)
+                    #expect(note.status == 200 || note.status == 201, "\(note.text)")
+                    _ = try await server.send(
+                        .unix, .POST, "/v1/reports", body: #"{"area": "satra", "text": "Strömavbrott i Sätra nu"}"#)
+                }, until: { $0.contains("report.received") })
+            #expect(after.text.contains("report.received"), "\(after.text)")
+            #expect(!after.text.contains("note.added"), "\(after.text)")
+        }
     }
 }

@@ -4,8 +4,9 @@ import Hummingbird
 import Logging
 
 /// Authenticates every request but `GET /healthz` and checks the principal's role against the
-/// route's policy (declared where the route is registered: a write's by its command); the
-/// principal is left in the context for the routes and the timeline.
+/// route's policy (declared where the route is registered: a write's by its command); a request
+/// no registered route matches is denied. The principal is left in the context for the routes and
+/// the timeline.
 ///
 /// Over TCP, requests without valid credentials are limited per client address (behind a trusted
 /// proxy, the address it forwards) before any authentication work: once an address has spent its
@@ -52,6 +53,7 @@ struct AccessMiddleware: RouterMiddleware {
                         var (secret, session) = try consoleSession(request, secure: secure)
                         session.principal = try await sessionPrincipal(session, secret: secret)
                         context.consoleSession = session
+                        context.consoleSecret = secret
                         principal = session.principal
                     } else {
                         // An address over its allowance is refused before any work: no token is looked
@@ -74,16 +76,16 @@ struct AccessMiddleware: RouterMiddleware {
                 status: Int(problem.status.code), peer: await peer(request, context), reason: problem.detail)
             throw problem
         }
-        if let route = routes.route(method: request.method, path: path) {
-            let allowed = route.roles
-            guard allowed.contains(principal.role) else {
-                let who = AccessRole.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
-                let error = DeskError.forbidden(
-                    "\(principal.actor) has the role \(principal.role.rawValue); \(request.method.rawValue) "
-                        + "\(route.pattern) needs one of: \(who.isEmpty ? "none" : who)")
-                await refuse(request, context, error)
-                throw error
-            }
+        // No registered route, no policy saying who may call it: denied (404, or 405 for another method).
+        guard let route = routes.route(method: request.method, path: path) else { throw HTTPError(.notFound) }
+        let allowed = route.roles
+        guard allowed.contains(principal.role) else {
+            let who = AccessRole.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")
+            let error = DeskError.forbidden(
+                "\(principal.actor) has the role \(principal.role.rawValue); \(request.method.rawValue) "
+                    + "\(route.pattern) needs one of: \(who.isEmpty ? "none" : who)")
+            await refuse(request, context, error)
+            throw error
         }
         context.principal = principal
         return try await next(request, context)

@@ -14,7 +14,13 @@ struct ReadScope: Sendable {
 
     /// The caller's scope, or nil when they may read everything.
     static func of(_ context: DeskRequestContext, duty: DutyReads) async throws -> ReadScope? {
-        guard let principal = context.principal, principal.role == .responder else { return nil }
+        guard let principal = context.principal else { return nil }
+        return try await of(principal, duty: duty)
+    }
+
+    /// `principal`'s scope, or nil when they may read everything.
+    static func of(_ principal: Principal, duty: DutyReads) async throws -> ReadScope? {
+        guard principal.role == .responder else { return nil }
         let responder = try await duty.responder(for: principal)
         return ReadScope(
             areas: Set(responder.areas), responderID: responder.id,

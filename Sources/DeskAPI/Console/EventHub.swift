@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Fed by the desks' observers (the one place stored events are seen). Each subscriber has a
 /// bounded buffer: a client too slow to keep up loses its stream (never memory) and resumes
-/// from the database with `Last-Event-ID`. `close()` ends every stream, for shutdown.
+/// from the database with `Last-Event-ID`. `close()` ends every stream, for shutdown. Streams are
+/// capped in total and per owner (a principal), so that one viewer cannot take them all.
 public final class EventHub: Sendable {
     /// What a stream receives.
     public enum Signal: Sendable, Hashable {
@@ -27,8 +28,21 @@ public final class EventHub: Sendable {
         public let feed: AsyncStream<Signal>.Continuation
     }
 
+    /// Refused: `owner` already holds `limit` streams.
+    public struct OwnerLimitReached: Error, Sendable, CustomStringConvertible {
+        /// Whose streams (a principal's actor, e.g. `token:board`).
+        public let owner: String
+        /// Streams one owner may hold.
+        public let limit: Int
+
+        public var description: String {
+            "\(owner) already has \(limit) live event streams open (at most \(limit) per principal)"
+        }
+    }
+
     private struct State {
-        var subscribers: [Int: AsyncStream<Signal>.Continuation] = [:]
+        var subscribers: [Int: (continuation: AsyncStream<Signal>.Continuation, owner: String?)] = [:]
+        var perOwner: [String: Int] = [:]
         var nextID = 0
         var closed = false
     }
@@ -38,11 +52,14 @@ public final class EventHub: Sendable {
     public let bufferLimit: Int
     /// Streams open at once; more are refused with 503.
     public let maxSubscribers: Int
+    /// Streams one owner may hold at once; more are refused (`OwnerLimitReached`, 429).
+    public let maxPerOwner: Int
 
     /// Creates an empty hub.
-    public init(bufferLimit: Int = 512, maxSubscribers: Int = 256) {
+    public init(bufferLimit: Int = 512, maxSubscribers: Int = 256, maxPerOwner: Int = 4) {
         self.bufferLimit = bufferLimit
         self.maxSubscribers = maxSubscribers
+        self.maxPerOwner = maxPerOwner
     }
 
     /// Streams open now.
@@ -51,7 +68,7 @@ public final class EventHub: Sendable {
     /// Hands stored events to every stream.
     public func publish(_ events: [TimelineEvent], area: String?) {
         guard !events.isEmpty else { return }
-        let targets = state.withLock { Array($0.subscribers.values) }
+        let targets = state.withLock { $0.subscribers.values.map(\.continuation) }
         for continuation in targets {
             for event in events {
                 if case .dropped = continuation.yield(.event(event, area: area)) {
@@ -63,36 +80,52 @@ public final class EventHub: Sendable {
         }
     }
 
-    /// Opens a stream; `unavailable` when the hub is full or closed.
-    public func subscribe() throws(DeskError) -> Subscription {
+    /// Opens a stream for `owner` (nil: counted only in the total); throws `DeskError.unavailable`
+    /// when the hub is full or closed, `OwnerLimitReached` when the owner holds `maxPerOwner`.
+    public func subscribe(owner: String? = nil) throws -> Subscription {
         let (signals, continuation) = AsyncStream.makeStream(
             of: Signal.self, bufferingPolicy: .bufferingOldest(bufferLimit))
-        let id: Int? = state.withLock { state in
-            guard !state.closed, state.subscribers.count < maxSubscribers else { return nil }
+        let id: Result<Int, any Error> = state.withLock { state in
+            guard !state.closed, state.subscribers.count < maxSubscribers else {
+                return .failure(
+                    DeskError.unavailable(
+                        "too many live event streams are open (at most \(maxSubscribers)); try again shortly"))
+            }
+            if let owner {
+                guard state.perOwner[owner, default: 0] < maxPerOwner else {
+                    return .failure(OwnerLimitReached(owner: owner, limit: maxPerOwner))
+                }
+                state.perOwner[owner, default: 0] += 1
+            }
             state.nextID += 1
-            state.subscribers[state.nextID] = continuation
-            return state.nextID
+            state.subscribers[state.nextID] = (continuation, owner)
+            return .success(state.nextID)
         }
-        guard let id else {
+        switch id {
+        case .failure(let error):
             continuation.finish()
-            throw DeskError.unavailable(
-                "too many live event streams are open (at most \(maxSubscribers)); try again shortly")
+            throw error
+        case .success(let id):
+            continuation.onTermination = { [weak self] _ in self?.remove(id) }
+            return Subscription(id: id, signals: signals, feed: continuation)
         }
-        continuation.onTermination = { [weak self] _ in self?.remove(id) }
-        return Subscription(id: id, signals: signals, feed: continuation)
     }
 
     /// Ends every stream and refuses new ones.
     public func close() {
         let targets = state.withLock { state in
             state.closed = true
-            return Array(state.subscribers.values)
+            return state.subscribers.values.map(\.continuation)
         }
         for continuation in targets { continuation.finish() }
     }
 
     private func remove(_ id: Int) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        state.withLock { state in
+            guard let owner = state.subscribers.removeValue(forKey: id)?.owner else { return }
+            let left = state.perOwner[owner, default: 1] - 1
+            state.perOwner[owner] = left > 0 ? left : nil
+        }
     }
 }
 

@@ -8,11 +8,19 @@ import Hummingbird
 ///
 /// Each event says what changed (sequence, kind, incident), not its content: clients fetch what
 /// they show through the ordinary endpoints. A responder's stream carries only the events of
-/// incidents in their areas. A stream lasts at most `maxLifetime` (the browser reconnects with
-/// `Last-Event-ID` and misses nothing) and ends when deskd shuts down.
+/// incidents in their areas and of those they are called to now. A stream lasts at most
+/// `maxLifetime` (the browser reconnects with `Last-Event-ID` and misses nothing) and ends when
+/// deskd shuts down.
+///
+/// A stream follows its principal (security review 2026-12-06, L2): after a token or responder
+/// change, and at every heartbeat, the principal is checked again as a new request would be
+/// (`StreamAccess`); once refused, the stream says `event: end` and ends. A call-out event naming
+/// the streaming responder recomputes what the stream carries. One principal holds at most
+/// `EventHub.maxPerOwner` streams (M5).
 struct EventRoutes {
     let desk: Desk
     let hub: EventHub
+    let access: AccessControl
     /// Seconds between keep-alive comments.
     var heartbeat: Duration = .seconds(15)
     /// A stream is ended after this long; the client reconnects and resumes.
@@ -26,9 +34,20 @@ struct EventRoutes {
         router.get("/v1/events", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["after"])
             let after = try Self.resumePoint(request, query)
+            let principal = try context.requirePrincipal()
             let scope = try await ReadScope.of(context, duty: desk.duty)
+            let credential = await StreamAccess(request, context, access: access)
             // Subscribe before replaying, so nothing stored in between is lost (duplicates are skipped by sequence).
-            let subscription = try hub.subscribe()
+            let subscription: EventHub.Subscription
+            do {
+                subscription = try hub.subscribe(owner: principal.actor.rawValue)
+            } catch let limit as EventHub.OwnerLimitReached {
+                // A stream whose client went away is noticed at its next heartbeat.
+                throw APIProblem(
+                    status: .tooManyRequests, slug: "too-many-streams", title: "Too many live streams",
+                    detail: "\(limit); close one (another console tab?), or try again shortly"
+                ).retrying(after: Int(heartbeat.components.seconds))
+            }
             var headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store"]
             if let name = HTTPField.Name("X-Accel-Buffering") { headers[name] = "no" }
             return Response(
@@ -56,13 +75,42 @@ struct EventRoutes {
                         }
                     }
                     let started = ContinuousClock.now
-                    for await signal in subscription.signals {
+                    var current = principal
+                    stream: for await signal in subscription.signals {
                         switch signal {
                         case .event(let event, let area):
                             guard event.sequence > last else { continue }
                             last = event.sequence
-                            if try await filter.allows(event, area: area) { try await writer.write(Self.frame(event)) }
+                            if StreamAccess.recheckKinds.contains(event.kind) {
+                                switch await Self.recheck(credential) {
+                                case .ended(let reason):
+                                    try await writer.write(Self.endFrame(reason))
+                                    break stream
+                                case .still(let now):
+                                    current = now
+                                    filter.scope = try await ReadScope.of(now, duty: desk.duty)
+                                case .unknown:
+                                    break
+                                }
+                            }
+                            var allowed = try await filter.allows(event, area: area)
+                            if filter.names(event) {
+                                // Called, or no longer: what the stream carries changes from this event on.
+                                filter.scope = try await ReadScope.of(current, duty: desk.duty)
+                                allowed = try await filter.allows(event, area: area) || allowed
+                            }
+                            if allowed { try await writer.write(Self.frame(event)) }
                         case .heartbeat:
+                            switch await Self.recheck(credential) {
+                            case .ended(let reason):
+                                try await writer.write(Self.endFrame(reason))
+                                break stream
+                            case .still(let now) where now != current:
+                                current = now
+                                filter.scope = try await ReadScope.of(now, duty: desk.duty)
+                            case .still, .unknown:
+                                break
+                            }
                             try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                         }
                         if ContinuousClock.now - started > maxLifetime { break }
@@ -104,6 +152,35 @@ struct EventRoutes {
         return (events, last, true)
     }
 
+    /// What checking a stream's principal again found.
+    enum Recheck {
+        /// Still allowed, as this principal.
+        case still(Principal)
+        /// Refused now, for this reason.
+        case ended(String)
+        /// Not known (e.g. the database did not answer): the stream goes on.
+        case unknown
+    }
+
+    static func recheck(_ credential: StreamAccess) async -> Recheck {
+        do {
+            return .still(try await credential.principal())
+        } catch let error as DeskError {
+            switch error {
+            case .unauthenticated(let reason), .forbidden(let reason): return .ended(reason)
+            default: return .unknown
+            }
+        } catch {
+            return .unknown
+        }
+    }
+
+    /// The last frame of a stream whose principal no longer counts (the browser's reconnect is then refused).
+    static func endFrame(_ reason: String) throws -> ByteBuffer {
+        let json = String(decoding: try DeskJSON.encoder().encode(["reason": reason]), as: UTF8.self)
+        return ByteBuffer(string: "event: end\ndata: \(json)\n\n")
+    }
+
     static func frame(_ event: TimelineEvent) throws -> ByteBuffer {
         let body = LiveEventBody(
             seq: event.sequence, kind: event.kind.rawValue, incidentID: event.incidentID?.rawValue, at: event.at)
@@ -113,16 +190,23 @@ struct EventRoutes {
 }
 
 /// Which events a stream may carry: all, or (for a responder) those of incidents in their areas
-/// and of incidents they were called to when the stream opened.
+/// and of incidents they are called to (`scope`, recomputed when a call-out names them).
 struct AreaFilter {
     let incidents: IncidentReads
-    let scope: ReadScope?
+    var scope: ReadScope?
     /// Incident areas already looked up, bounded.
     private var known: [DeskID: String] = [:]
 
     init(incidents: IncidentReads, scope: ReadScope?) {
         self.incidents = incidents
         self.scope = scope
+    }
+
+    /// Whether `event` is a call-out event naming the streaming responder: it may call them to an
+    /// incident outside their areas, or end such a call.
+    func names(_ event: TimelineEvent) -> Bool {
+        guard let scope, event.kind.rawValue.hasPrefix("callout.") else { return false }
+        return event.data.values.values.contains(.string(scope.responderID))
     }
 
     mutating func allows(_ event: TimelineEvent, area: String?) async throws -> Bool {

@@ -13,6 +13,8 @@ public struct DeskRequestContext: RequestContext {
     public var principal: Principal?
     /// The console session the request came with (its cookie), when it was authenticated so.
     public var consoleSession: ConsoleSessions.Session?
+    /// The secret of that session's cookie (the one the page proved), for a live stream's re-checks.
+    var consoleSecret: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

@@ -24,7 +24,7 @@ public enum DeskServer {
             desk: desk, access: access, settings: settings, metrics: metrics, refusals: refusals,
             events: events)
         let servers = try listeners.map { listener -> any Service in
-            let channelConfiguration = Self.channelConfiguration(settings)
+            let channelConfiguration = Self.channelConfiguration(settings, logger: logger)
             let address: BindAddress
             switch listener {
             case .inherited(let descriptor, _, _):
@@ -46,7 +46,14 @@ public enum DeskServer {
                     case .tcp(let host, _):
                         await onListening(.tcp(host: host, port: channel.localAddress?.port ?? 0))
                     case .unix(let path):
-                        UnixSocketFile.setMode(path, 0o660)
+                        do {
+                            try UnixSocketFile.setMode(path, 0o660)
+                        } catch {
+                            // Serving with modes nobody chose is worse than not serving: stop this listener.
+                            logger.critical("not serving on \(path): \(error)")
+                            try? await channel.close()
+                            return
+                        }
                         await onListening(listener)
                     case .inherited:
                         await onListening(listener)
@@ -59,12 +66,15 @@ public enum DeskServer {
     }
 
     /// HTTP/1 settings of one listener: a connection guard (head and body deadlines, header
-    /// limits, the connection cap) and the idle timeout; the codec's own limits sit above ours as
-    /// a backstop.
-    static func channelConfiguration(_ settings: APISettings) -> HTTP1Channel.Configuration {
+    /// limits, the connection caps of the listener and of each peer) and the idle timeout; the
+    /// codec's own limits sit above ours as a backstop.
+    static func channelConfiguration(_ settings: APISettings, logger: Logger) -> HTTP1Channel.Configuration {
         let counter = ConnectionCounter()
+        let peers = PeerConnections()
         var configuration = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionGuard(settings: settings, counter: counter)],
+            additionalChannelHandlers: [
+                ConnectionGuard(settings: settings, counter: counter, peers: peers, logger: logger)
+            ],
             idleTimeout: .milliseconds(Int64(settings.idleTimeout * 1000)))
         configuration.httpDecoder = .init(
             maxHeaderFieldSize: max(settings.maxHeaderBytes * 2, 16_384),

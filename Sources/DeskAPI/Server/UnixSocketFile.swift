@@ -34,10 +34,34 @@ public enum UnixSocketFile {
         unlink(path)
     }
 
-    /// Sets the socket file's permission bits.
-    static func setMode(_ path: String, _ mode: mode_t) {
-        chmod(path, mode)
+    /// Sets the socket file's permission bits, never following a symlink: the path itself is opened
+    /// with `O_PATH | O_NOFOLLOW`, must be a socket, and is changed through that descriptor
+    /// (`/proc/self/fd/N`: Linux cannot `fchmod` an `O_PATH` descriptor, and `fchmodat` with
+    /// `AT_SYMLINK_NOFOLLOW` is not supported on every file system). Throws when the path is gone,
+    /// is no socket (replaced after the bind), or the change fails.
+    static func setMode(_ path: String, _ mode: mode_t) throws {
+        let octal = String(mode, radix: 8)
+        let descriptor = open(path, openPath | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw Problem(description: "cannot set mode \(octal) on \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw Problem(description: "cannot set mode \(octal) on \(path): \(String(cString: strerror(errno)))")
+        }
+        guard info.st_mode & S_IFMT == S_IFSOCK else {
+            throw Problem(
+                description: "\(path) is not a socket (a symlink or file replaced it after the bind); its mode is left "
+                    + "alone")
+        }
+        guard chmod("/proc/self/fd/\(descriptor)", mode) == 0 else {
+            throw Problem(description: "cannot set mode \(octal) on \(path): \(String(cString: strerror(errno)))")
+        }
     }
+
+    /// `O_PATH` (Linux; not exported by Swift's Glibc module): a descriptor naming the file itself.
+    private static let openPath: Int32 = 0o10_000_000
 
     /// Removes the socket file; used at shutdown.
     public static func remove(_ path: String) {

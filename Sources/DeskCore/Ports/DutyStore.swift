@@ -21,6 +21,10 @@ public protocol DutyStore: Sendable {
     /// Whether an incident was flagged unstaffed in its current phase.
     func isUnstaffed(_ incident: DeskID) async throws -> Bool
 
+    /// The call-out progress of each of `incidents` (absent: no call-outs and not unstaffed), read
+    /// in a fixed number of queries however many incidents are asked for.
+    func callOutProgress(of incidents: [DeskID]) async throws -> [DeskID: CallOutProgress]
+
     /// Open incidents whose current phase has not been staffed yet (oldest first, at most `limit`).
     func incidentsToStaff(limit: Int) async throws -> [Incident]
 

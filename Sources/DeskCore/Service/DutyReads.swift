@@ -87,4 +87,10 @@ public struct DutyReads: Sendable {
 
     /// Whether the incident was flagged unstaffed in its current phase.
     public func isUnstaffed(_ incident: DeskID) async throws -> Bool { try await store.isUnstaffed(incident) }
+
+    /// The call-out progress of each of `incidents` (absent: none, and not unstaffed), in a fixed
+    /// number of queries.
+    public func callOutProgress(of incidents: [DeskID]) async throws -> [DeskID: CallOutProgress] {
+        try await store.callOutProgress(of: incidents)
+    }
 }
