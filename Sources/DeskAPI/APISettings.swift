@@ -20,6 +20,9 @@ public struct APISettings: Sendable, Hashable {
     public var idleTimeout: TimeInterval
     /// Most open connections per listener; more are answered 503 and closed.
     public var maxConnections: Int
+    /// Seconds between a live stream's keep-alive comments; at each, the stream's principal is
+    /// checked again (an ended console session or a lost role ends the stream).
+    public var streamHeartbeat: TimeInterval = 15
     /// Most open connections of one peer per listener: one client address over TCP, one local
     /// user (uid) on the Unix socket; more are answered 503 and closed. Root and deskd's own user
     /// are not capped on the socket (they are admins, and the operator's way in).

@@ -19,7 +19,10 @@ public enum DeskHTTP {
         TokenRoutes(tokens: access.tokens, body: body).register(on: router)
         RecordRoutes(desk: desk, writes: writes, body: body).register(on: router)
         ConsoleRoutes(desk: desk, access: access, body: body, gate: gate).register(on: router)
-        EventRoutes(desk: desk, hub: events, access: access).register(on: router)
+        EventRoutes(
+            desk: desk, hub: events, access: access,
+            heartbeat: .milliseconds(Int64(settings.streamHeartbeat * 1000))
+        ).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters.

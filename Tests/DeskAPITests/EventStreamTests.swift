@@ -189,6 +189,26 @@ import Testing
         }
     }
 
+    /// L2: a console session ended by an admin ends its stream at the stream's next heartbeat.
+    @Test func aStreamEndsWhenItsConsoleSessionEnds() async throws {
+        var settings = APISettings()
+        settings.streamHeartbeat = 0.2
+        try await TestServer.with(settings: settings) { server in
+            // A session as `deskctl console` makes it for the user running the test (deskd's own: admin).
+            let principal = Principal(actor: .unixUser("sara"), role: .officer)
+            let (secret, session) = try server.access.console.start(
+                for: principal, credential: .localPeer(uid: getuid(), gid: getgid()), method: "code")
+            let result = try await Self.read(
+                server, headers: [("Cookie", "desk_session=\(secret)"), ("X-Desk-CSRF", session.csrfToken)],
+                timeout: 10,
+                whileOpen: { #expect(server.access.console.revoke(id: session.id) != nil) },
+                until: { $0.contains("event: end") })
+            #expect(result.status == 200)
+            #expect(result.text.contains("event: end"), "\(result.text)")
+            #expect(result.text.contains("console session has ended"), "\(result.text)")
+        }
+    }
+
     /// L2: a responder newly called from a neighbouring area gets that incident's events live;
     /// once their call-out is closed, the incident's later events no longer reach them.
     @Test func aCallOutNamingTheStreamingResponderRecomputesWhatTheStreamCarries() async throws {
