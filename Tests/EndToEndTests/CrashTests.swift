@@ -60,20 +60,14 @@ import Testing
         try daemon.start()
         #expect(try daemon.ctl("verify").status == 0)
         #expect(try daemon.stop() == 0)
-        let check = """
-            import json, sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            texts = json.load(open(sys.argv[2]))
-            counts = {t: db.execute("SELECT count(*) FROM report WHERE text = ?", (t,)).fetchone()[0] for t in texts}
-            print(json.dumps({"integrity": db.execute("PRAGMA integrity_check").fetchone()[0], "counts": counts}))
-            """
+        let check = repositoryRoot + "/Tests/EndToEndTests/Helpers/count-reports.py"
         let ackedFile = daemon.directory + "/acked.json"
         let triedFile = daemon.directory + "/tried.json"
         try JSONSerialization.data(withJSONObject: ledger.acked).write(to: URL(fileURLWithPath: ackedFile))
         try JSONSerialization.data(withJSONObject: ledger.tried).write(to: URL(fileURLWithPath: triedFile))
         let database = daemon.directory + "/state/deskd.sqlite"
         for (file, mustExist) in [(ackedFile, true), (triedFile, false)] {
-            let output = try runProgram("/usr/bin/python3", ["-c", check, database, file])
+            let output = try runProgram("/usr/bin/python3", [check, database, file])
             let result = try #require(
                 try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any], "\(output.stderr)")
             #expect(result["integrity"] as? String == "ok")

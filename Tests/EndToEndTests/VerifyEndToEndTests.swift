@@ -13,14 +13,12 @@ import Testing
 
         // Someone with access to the file rewrites history, going around the triggers.
         let database = daemon.directory + "/state/deskd.sqlite"
-        let script = """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.executescript("DROP TRIGGER event_is_append_only_update;"
-                             "UPDATE event SET actor = 'unix:mallory' WHERE seq = 3;")
-            db.commit()
-            """
-        let edit = try runProgram("/usr/bin/python3", ["-c", script, database])
+        let edit = try runProgram(
+            "/usr/bin/python3",
+            [
+                repositoryRoot + "/Tests/EndToEndTests/Helpers/sqlite-exec.py", database,
+                "DROP TRIGGER event_is_append_only_update; UPDATE event SET actor = 'unix:mallory' WHERE seq = 3;",
+            ])
         #expect(edit.status == 0, "\(edit.stderr)")
 
         try daemon.start()
@@ -52,14 +50,12 @@ import Testing
 
         // Someone with access to the file removes the newest events, going around the triggers.
         let database = daemon.directory + "/state/deskd.sqlite"
-        let script = """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.executescript("DROP TRIGGER event_is_append_only_delete;"
-                             "DELETE FROM event WHERE seq > (SELECT max(seq) - 3 FROM event);")
-            db.commit()
-            """
-        let edit = try runProgram("/usr/bin/python3", ["-c", script, database])
+        let edit = try runProgram(
+            "/usr/bin/python3",
+            [
+                repositoryRoot + "/Tests/EndToEndTests/Helpers/sqlite-exec.py", database,
+                "DROP TRIGGER event_is_append_only_delete; DELETE FROM event WHERE seq > (SELECT max(seq) - 3 FROM event);",
+            ])
         #expect(edit.status == 0, "\(edit.stderr)")
 
         try daemon.start()
