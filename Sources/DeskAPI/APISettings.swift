@@ -26,6 +26,8 @@ public struct APISettings: Sendable, Hashable {
     /// Requests without valid credentials per TCP client address, counted before authentication:
     /// once the burst is spent, such requests are answered 429 without being authenticated.
     public var anonymousRateLimit: RateLimit
+    /// The inbound SMS endpoints' settings (none: both answer 404).
+    public var texts: TextInbox
 
     /// A token bucket: `perSecond` sustained, `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -55,8 +57,9 @@ public struct APISettings: Sendable, Hashable {
         maxBodyBytes: Int = 65_536, maxJSONDepth: Int = 32, maxHeaderCount: Int = 100, maxHeaderBytes: Int = 16_384,
         headerTimeout: TimeInterval = 10, bodyTimeout: TimeInterval = 30, idleTimeout: TimeInterval = 90,
         maxConnections: Int = 1024, rateLimits: [AccessRole: RateLimit] = APISettings.defaultRateLimits,
-        anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit
+        anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit, texts: TextInbox = TextInbox()
     ) {
+        self.texts = texts
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
         self.maxHeaderCount = maxHeaderCount

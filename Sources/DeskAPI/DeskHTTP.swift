@@ -19,6 +19,7 @@ public enum DeskHTTP {
         RecordRoutes(desk: desk, writes: writes, body: body).register(on: router)
         ConsoleRoutes(desk: desk, access: access, body: body).register(on: router)
         EventRoutes(desk: desk, hub: events).register(on: router)
+        SMSRoutes(desk: desk, inbox: settings.texts, maxBytes: settings.maxBodyBytes).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters.

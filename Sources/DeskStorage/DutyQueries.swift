@@ -137,12 +137,12 @@ enum DutyQueries {
         for delivery in change.deliveryUpdates {
             try db.execute(
                 sql: """
-                    UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+                    UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, gateway_ref = ?
                     WHERE id = ? AND state = 'pending'
                     """,
                 arguments: [
                     delivery.state.rawValue, delivery.attempts, Timestamp.format(delivery.nextAttemptAt),
-                    delivery.lastError, delivery.id.rawValue,
+                    delivery.lastError, delivery.gatewayReference, delivery.id.rawValue,
                 ])
         }
         return events + change.events

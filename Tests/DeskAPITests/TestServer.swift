@@ -54,9 +54,10 @@ final class TestServer: Sendable {
     /// Starts a server, runs `body` with it and always stops it.
     static func with<Result>(
         settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-        policy: TriggerPolicy = .standard, _ body: (TestServer) async throws -> Result
+        policy: TriggerPolicy = .standard, textReceiver: String? = nil, _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
-        let server = try await start(settings: settings, correlation: correlation, policy: policy)
+        let server = try await start(
+            settings: settings, correlation: correlation, policy: policy, textReceiver: textReceiver)
         do {
             let result = try await body(server)
             try await server.stop()
@@ -69,7 +70,7 @@ final class TestServer: Sendable {
 
     static func start(
         settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
-        policy: TriggerPolicy = .standard
+        policy: TriggerPolicy = .standard, textReceiver: String? = nil
     ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
@@ -81,7 +82,8 @@ final class TestServer: Sendable {
         let effects = APIEffects(metrics: metrics, events: hub)
         let store = SQLiteDeskStore(database: database)
         let duty = DutySettings(
-            policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
+            policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
+            textReceiver: textReceiver)
         let desk = Desk(
             store: store, clock: SystemWallClock(),
             settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,

@@ -217,6 +217,13 @@ public enum DutyRules {
                 "responder": target.map { responderJSON($0.responder) } ?? .null,
             ])
         enqueue(body, kind: "followup.escalated", incident: incident.id, callOut: nil, into: &change, context: context)
+        text(
+            to: target?.responder, notice: "followup.escalated", incident: incident.id, callOut: nil, into: &change,
+            context: context
+        ) {
+            TextNotices.followUpHandedOn(
+                escalated, incident: incident, areaName: areaName(incident.areaID, context), in: $0)
+        }
         return change
     }
 
@@ -274,10 +281,12 @@ public enum DutyRules {
         let kind: EventKind
         let outcome: DeliveryAttempt.Outcome
         switch result {
-        case .delivered(let status):
+        case .delivered(let status, let reference):
             updated.state = .delivered
             updated.lastError = nil
+            updated.gatewayReference = reference
             data["status"] = .int(Int64(status))
+            if let reference { data["gateway_id"] = .string(reference) }
             kind = .notificationDelivered
             outcome = .delivered(status: status)
         case .failed(let error):
@@ -375,6 +384,10 @@ public enum DutyRules {
             ])
         enqueue(
             body, kind: "callout.created", incident: incident.id, callOut: callOut.id, into: &change, context: context)
+        text(
+            to: responder, notice: "callout.created", incident: incident.id, callOut: callOut.id, into: &change,
+            context: context
+        ) { TextNotices.callOut(callOut, incident: incident, areaName: areaName(incident.areaID, context), in: $0) }
     }
 
     private static func enqueue(

@@ -155,6 +155,7 @@ enum DutyRows {
         delivery.attempts = row["attempts"]
         delivery.nextAttemptAt = try StoredValue.time(row["next_attempt_at"])
         delivery.lastError = row["last_error"]
+        delivery.gatewayReference = row["gateway_ref"]
         return delivery
     }
 
