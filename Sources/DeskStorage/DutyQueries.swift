@@ -102,10 +102,13 @@ enum DutyQueries {
         for transition in change.callOutTransitions {
             let callOut = transition.callOut
             try db.execute(
-                sql: "UPDATE callout SET state = ?, updated_at = ?, reason = ? WHERE id = ? AND state = ?",
+                sql: """
+                    UPDATE callout SET state = ?, updated_at = ?, reason = ?, sent_via = ?, answered_via = ?
+                    WHERE id = ? AND state = ?
+                    """,
                 arguments: [
-                    callOut.state.rawValue, Timestamp.format(callOut.updatedAt), callOut.reason,
-                    callOut.id.rawValue, transition.from.rawValue,
+                    callOut.state.rawValue, Timestamp.format(callOut.updatedAt), callOut.reason, callOut.sentVia,
+                    callOut.answeredVia, callOut.id.rawValue, transition.from.rawValue,
                 ])
             if db.changesCount == 1 {
                 events += transition.events

@@ -385,6 +385,15 @@ enum Migrations {
                     CREATE INDEX sms_inbound_by_time ON sms_inbound(received_at);
                     """)
         }
+        migrator.registerMigration("v13-callout-channels") { db in
+            try db.execute(
+                sql: """
+                    -- How each call-out reached its responder and how they answered, for the lists.
+                    ALTER TABLE callout ADD COLUMN sent_via TEXT CHECK (sent_via IN ('sms', 'webhook'));
+                    ALTER TABLE callout ADD COLUMN answered_via TEXT
+                        CHECK (answered_via IN ('sms', 'cli', 'api', 'desk'));
+                    """)
+        }
         return migrator
     }
 }

@@ -143,6 +143,7 @@ import Testing
             #expect(retry.status == 200)
             let callOuts = try await server.duty.callOuts(CallOutQuery(), mine: nil)
             #expect(callOuts.map(\.state) == [.acknowledged])
+            #expect(callOuts.map(\.answeredVia) == ["sms"])
             let events = try await server.desk.incidents.timeline(since: nil, page: try PageRequest(limit: 200)).items
             let acknowledged = events.filter { $0.kind == .callOutAcknowledged }
             #expect(acknowledged.count == 1)
@@ -192,6 +193,7 @@ import Testing
             #expect(callOuts.count == 2 && next != called.number)
             #expect(callOuts.map(\.state) == [.declined, .pending])
             #expect(callOuts.first?.reason == "declined by text")
+            #expect(callOuts.map(\.answeredVia) == ["sms", nil])
             // The next person's call-out is a text, queued in the same transaction.
             let texts = try await server.database.pool.read { db in
                 try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE kind = 'callout.created' ORDER BY id")

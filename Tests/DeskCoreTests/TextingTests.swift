@@ -79,3 +79,14 @@ import Testing
         #expect(TextCommand(text) == command)
     }
 }
+
+/// How a call-out's answer is said to have come (issue 33: the lists show SMS, CLI, API).
+@Suite struct AnswerChannelTests {
+    @Test(arguments: [
+        ("sms:+46701740605", "sms"), ("unix:anna", "cli"), ("token:anna-phone", "api"), ("tcp:127.0.0.1", "api"),
+        ("system", "desk"),
+    ])
+    func theActorNamesTheChannel(actor: String, channel: String) {
+        #expect(Actor(rawValue: actor).channel == channel)
+    }
+}

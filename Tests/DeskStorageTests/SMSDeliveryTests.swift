@@ -46,6 +46,7 @@ let textRoster: Roster = {
         let callOuts = try await fixture.callOuts(incident)
         #expect(callOuts.map(\.responderID) == ["fa1", "fa2"])
         #expect(callOuts.map(\.state) == [.notified, .notified])
+        #expect(callOuts.map(\.sentVia) == ["sms", "sms"])
         let texts = gateway.texts
         #expect(texts.count == 2)
         let (to, body, from) = provider == .elks46 ? ("to", "message", "from") : ("To", "Body", "From")

@@ -130,6 +130,17 @@ import Testing
         let acknowledged = timeline.items.filter { $0.kind == "callout.acknowledged" }
         #expect(acknowledged.count == 1)
         #expect(acknowledged.first?.actor == "sms:\(firstNumber)")
+        // The lists say how each call-out was sent and answered.
+        var answered: CallOutBody?
+        for _ in 0..<100 where answered?.sentVia == nil {
+            let listed = try decodeJSON(
+                ItemsBody<CallOutBody>.self, try daemon.ctl("callout", "list", "--incident", incident, "--json").stdout)
+            answered = listed.items.first { $0.state == "acknowledged" }
+            if answered?.sentVia == nil { usleep(50_000) }
+        }
+        #expect(answered?.sentVia == "sms" && answered?.answeredVia == "sms", "\(String(describing: answered))")
+        let table = try daemon.ctl("callout", "list", "--incident", incident).stdout
+        #expect(table.contains("SENT") && table.contains("ANSWERED") && table.contains("SMS"), "\(table)")
         _ = try gateway.wait(for: "the confirmation text") {
             $0.contains {
                 $0["to"] == firstNumber && $0["message"]?.hasPrefix("Tack! Du är anmäld till \(firstReference)") == true

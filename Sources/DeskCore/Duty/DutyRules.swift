@@ -84,6 +84,7 @@ public enum DutyRules {
         case .declined(let text):
             old.state = .declined
             old.reason = text
+            old.answeredVia = context.stamp.actor.channel
             data["reason"] = .string(text)
             kind = .callOutDeclined
         case .noAnswer:
@@ -137,6 +138,7 @@ public enum DutyRules {
         acknowledged.state = .acknowledged
         acknowledged.updatedAt = context.now
         acknowledged.reason = note
+        acknowledged.answeredVia = context.stamp.actor.channel
         var change = DutyChange()
         change.callOutTransitions.append(
             CallOutTransition(
@@ -312,10 +314,12 @@ public enum DutyRules {
             DeliveryAttempt(
                 delivery: delivery.id, receiver: delivery.receiver, notice: delivery.kind,
                 incidentID: delivery.incidentID, number: updated.attempts, outcome: outcome, onTimeline: onTimeline))
+        let channel = delivery.receiver == context.textReceiver ? "sms" : "webhook"
         if updated.state == .delivered, let callOut, callOut.state == .pending {
             var notified = callOut
             notified.state = .notified
             notified.updatedAt = context.now
+            notified.sentVia = channel
             change.callOutTransitions.append(
                 CallOutTransition(
                     callOut: notified, from: .pending, required: false,
@@ -327,6 +331,11 @@ public enum DutyRules {
                                 "receiver": .string(delivery.receiver), "delivery": .string(delivery.id.rawValue),
                             ])
                     ]))
+        } else if updated.state == .delivered, var reached = callOut, reached.sentVia == nil {
+            // Answered before the delivery was recorded: still say how it reached them.
+            reached.sentVia = channel
+            change.callOutTransitions.append(
+                CallOutTransition(callOut: reached, from: reached.state, required: false, events: []))
         }
         return change
     }

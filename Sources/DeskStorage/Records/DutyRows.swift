@@ -101,6 +101,8 @@ enum DutyRows {
             dueAt: try StoredValue.time(row["due_at"]), ackWithin: row["ack_seconds"],
             escalatedFrom: try from.map(StoredValue.id), reason: row["reason"])
         callOut.updatedAt = try StoredValue.time(row["updated_at"])
+        callOut.sentVia = row["sent_via"]
+        callOut.answeredVia = row["answered_via"]
         return callOut
     }
 
