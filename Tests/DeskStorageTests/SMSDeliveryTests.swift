@@ -178,3 +178,55 @@ let textRoster: Roster = {
             helpBody?.contains("+46701000000") == false && helpBody?.contains("[erased]") == true, "\(helpBody ?? "")")
     }
 }
+
+/// Issue 33: what a responder's text does, decided in the writer.
+@Suite struct TextAnswerTests {
+    static func principal(_ number: PhoneNumber) -> Principal {
+        Principal(actor: Actor(rawValue: "sms:\(number.e164)"), role: .responder)
+    }
+
+    @Test func klarWithTheReferenceCompletesTheFollowUp() async throws {
+        let policy = TriggerPolicy(rules: [
+            .init(phase: .after, role: .psychosocial, count: 1, ackWithin: 604_800, followUps: [86_400, 604_800])
+        ])
+        let fixture = try await DutyFixture(policy: policy, textReceiver: "sms", roster: textRoster)
+        let incident = try await fixture.report("Oro och sorg efter branden, minnesstund", phase: .after)
+        try await fixture.duty.timers.runDueWork()
+        let followUps = try await fixture.desk.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil)
+        #expect(followUps.map(\.ownerID) == ["ps1", "ps1"])
+        let week = try #require(followUps.last)
+        let ps1 = try #require(PhoneNumber("+46 70 100 00 03"))
+        // Two open: a KLAR without a reference asks which.
+        let unclear = try await fixture.desk.commands.run(
+            ReceiveText(provider: "twilio", messageID: "SM1", sender: ps1, text: "KLAR"), by: Self.principal(ps1))
+        #expect(unclear.outcome == .ambiguous)
+        let done = try await fixture.desk.commands.run(
+            ReceiveText(
+                provider: "twilio", messageID: "SM2", sender: ps1,
+                text: "klar \(ShortReference.of(week.id)) samtal gjort, mår bättre"),
+            by: Self.principal(ps1))
+        #expect(done.outcome == .completed && done.reply == .completed(reference: ShortReference.of(week.id)))
+        let after = try #require(try await fixture.desk.duty.followUp(week.id))
+        #expect(after.state == .done && after.outcome == "samtal gjort, mår bättre" && after.completedBy == "ps1")
+        #expect(try await fixture.kinds(incident).contains("followup.completed"))
+    }
+
+    @Test func aPhoneSharedByTwoRespondersAnswersForTheOneItNames() async throws {
+        var roster = textRoster
+        // fa2 shares fa1's phone (and comes after fa1 in the roster).
+        for index in roster.responders.indices where roster.responders[index].id == "fa2" {
+            roster.responders[index].contact = "+46 70 100 00 00"
+        }
+        let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: roster)
+        let incident = try await fixture.report("Brand i trapphuset", phase: .during)
+        try await fixture.duty.timers.runDueWork()
+        let fa2 = try #require(try await fixture.callOuts(incident).first { $0.responderID == "fa2" })
+        let phone = try #require(PhoneNumber("070-100 00 00"))
+        let answer = try await fixture.desk.commands.run(
+            ReceiveText(provider: "46elks", messageID: "s9", sender: phone, text: "JA \(ShortReference.of(fa2.id))"),
+            by: Self.principal(phone))
+        #expect(answer.outcome == .acknowledged && answer.responderID == "fa2")
+        let states = try await fixture.callOuts(incident).map { ($0.responderID, $0.state) }
+        #expect(states.map(\.0) == ["fa1", "fa2"] && states.map(\.1) == [.pending, .acknowledged])
+    }
+}
