@@ -39,6 +39,8 @@ public struct APISettings: Sendable, Hashable {
     /// Peers whose `X-Forwarded-For` (the client's address) and `X-Forwarded-Proto` are believed:
     /// the TLS proxy in front of deskd. Empty: every TCP peer is the client.
     public var trustedProxies: Set<String>
+    /// The inbound SMS endpoints' settings (none: both answer 404).
+    public var texts: TextInbox
 
     /// A token bucket: `perSecond` sustained, `burst` at once.
     public struct RateLimit: Sendable, Hashable {
@@ -72,8 +74,10 @@ public struct APISettings: Sendable, Hashable {
         headerTimeout: TimeInterval = 10, bodyTimeout: TimeInterval = 30, idleTimeout: TimeInterval = 90,
         maxConnections: Int = 1024, rateLimits: [AccessRole: RateLimit] = APISettings.defaultRateLimits,
         anonymousRateLimit: RateLimit = APISettings.defaultAnonymousRateLimit,
-        signInRateLimit: RateLimit = APISettings.defaultSignInRateLimit, trustedProxies: Set<String> = []
+        signInRateLimit: RateLimit = APISettings.defaultSignInRateLimit, trustedProxies: Set<String> = [],
+        texts: TextInbox = TextInbox()
     ) {
+        self.texts = texts
         self.maxBodyBytes = maxBodyBytes
         self.maxJSONDepth = maxJSONDepth
         self.maxHeaderCount = maxHeaderCount

@@ -23,6 +23,7 @@ public enum DeskHTTP {
             desk: desk, hub: events, access: access,
             heartbeat: .milliseconds(Int64(settings.streamHeartbeat * 1000))
         ).register(on: router)
+        SMSRoutes(desk: desk, inbox: settings.texts, maxBytes: settings.maxBodyBytes).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters.

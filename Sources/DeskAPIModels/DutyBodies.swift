@@ -173,9 +173,15 @@ public struct CallOutBody: Codable, Sendable, Hashable {
     public var dueAt: Date
     public var escalatedFrom: String?
     public var reason: String?
+    /// How it reached the responder: `sms` or `webhook`.
+    public var sentVia: String?
+    /// How the responder answered: `sms`, `cli`, `api` or `desk`.
+    public var answeredVia: String?
 
     enum CodingKeys: String, CodingKey {
         case id, area, role, responder, state, step, source, task, reason
+        case sentVia = "sent_via"
+        case answeredVia = "answered_via"
         case incidentID = "incident_id"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -199,6 +205,8 @@ public struct CallOutBody: Codable, Sendable, Hashable {
         dueAt = callOut.dueAt
         escalatedFrom = callOut.escalatedFrom?.rawValue
         reason = callOut.reason
+        sentVia = callOut.sentVia
+        answeredVia = callOut.answeredVia
     }
 }
 

@@ -8,6 +8,8 @@ public struct DutyConfiguration: Sendable, Hashable {
     public var timeZone: String
     public var policy: TriggerPolicy
     public var receivers: [Receiver]
+    /// The SMS receiver (`kind = "sms"`), at most one.
+    public var sms: SMSReceiver?
     public var delivery: DeliveryPolicy
 
     /// A webhook that gets call-outs, escalations and unstaffed incidents as signed JSON POSTs.
@@ -31,7 +33,9 @@ public struct DutyConfiguration: Sendable, Hashable {
 
     /// The settings the duty desk runs with.
     public var settings: DutySettings {
-        DutySettings(policy: policy, calendar: calendar, receivers: receivers.map(\.name), delivery: delivery)
+        DutySettings(
+            policy: policy, calendar: calendar, receivers: receivers.map(\.name), textReceiver: sms?.name,
+            delivery: delivery)
     }
 
     static func parse(_ document: inout ConfigTable) throws(ConfigError) -> DutyConfiguration {
@@ -53,12 +57,26 @@ public struct DutyConfiguration: Sendable, Hashable {
         policy.nationalDutyOfficers = national
 
         var receivers: [Receiver] = []
+        var sms: SMSReceiver?
         for var table in try document.tables("receiver") {
-            let receiver = try Self.receiver(&table)
-            if receivers.contains(where: { $0.name == receiver.name }) {
-                throw table.error("name", "another receiver is named \"\(receiver.name)\"")
+            guard let name = try table.string("name"), !name.isEmpty, Roster.isValidKey(name) else {
+                throw table.error("name", "every receiver needs a name of letters, digits, '-' or '_'")
             }
-            receivers.append(receiver)
+            if receivers.contains(where: { $0.name == name }) || sms?.name == name {
+                throw table.error("name", "another receiver is named \"\(name)\"")
+            }
+            switch try table.string("kind") ?? "webhook" {
+            case "webhook":
+                receivers.append(try Self.receiver(&table, name: name))
+            case "sms":
+                if let sms {
+                    throw table.error(
+                        "kind", "receiver \"\(sms.name)\" already texts responders; one SMS receiver at most")
+                }
+                sms = try SMSReceiver.parse(&table, name: name)
+            case let other:
+                throw table.error("kind", "must be \"webhook\" or \"sms\" (got \"\(other)\")")
+            }
         }
 
         var notifications = try document.table("notifications")
@@ -67,7 +85,7 @@ public struct DutyConfiguration: Sendable, Hashable {
         let giveUp = try notifications.integer("give_up_after_hours", in: 1...720) ?? 24
         try notifications.rejectUnknownKeys()
         return DutyConfiguration(
-            timeZone: zone, policy: policy, receivers: receivers,
+            timeZone: zone, policy: policy, receivers: receivers, sms: sms,
             delivery: DeliveryPolicy(
                 firstRetry: TimeInterval(first), maxBackoff: TimeInterval(maxBackoff),
                 giveUpAfter: TimeInterval(giveUp * 3600)))
@@ -106,10 +124,7 @@ public struct DutyConfiguration: Sendable, Hashable {
             ackWithin: TimeInterval(ack * 60), followUps: followUps, task: task)
     }
 
-    private static func receiver(_ table: inout ConfigTable) throws(ConfigError) -> Receiver {
-        guard let name = try table.string("name"), !name.isEmpty, Roster.isValidKey(name) else {
-            throw table.error("name", "every receiver needs a name of letters, digits, '-' or '_'")
-        }
+    private static func receiver(_ table: inout ConfigTable, name: String) throws(ConfigError) -> Receiver {
         guard let text = try table.string("url"), let url = URL(string: text),
             ["http", "https"].contains(url.scheme ?? ""), let host = url.host
         else {

@@ -102,10 +102,13 @@ enum DutyQueries {
         for transition in change.callOutTransitions {
             let callOut = transition.callOut
             try db.execute(
-                sql: "UPDATE callout SET state = ?, updated_at = ?, reason = ? WHERE id = ? AND state = ?",
+                sql: """
+                    UPDATE callout SET state = ?, updated_at = ?, reason = ?, sent_via = ?, answered_via = ?
+                    WHERE id = ? AND state = ?
+                    """,
                 arguments: [
-                    callOut.state.rawValue, Timestamp.format(callOut.updatedAt), callOut.reason,
-                    callOut.id.rawValue, transition.from.rawValue,
+                    callOut.state.rawValue, Timestamp.format(callOut.updatedAt), callOut.reason, callOut.sentVia,
+                    callOut.answeredVia, callOut.id.rawValue, transition.from.rawValue,
                 ])
             if db.changesCount == 1 {
                 events += transition.events
@@ -137,12 +140,12 @@ enum DutyQueries {
         for delivery in change.deliveryUpdates {
             try db.execute(
                 sql: """
-                    UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?
+                    UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, gateway_ref = ?
                     WHERE id = ? AND state = 'pending'
                     """,
                 arguments: [
                     delivery.state.rawValue, delivery.attempts, Timestamp.format(delivery.nextAttemptAt),
-                    delivery.lastError, delivery.id.rawValue,
+                    delivery.lastError, delivery.gatewayReference, delivery.id.rawValue,
                 ])
         }
         return events + change.events

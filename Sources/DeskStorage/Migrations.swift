@@ -377,6 +377,45 @@ enum Migrations {
                     ALTER TABLE api_token_new RENAME TO api_token;
                     """)
         }
+        migrator.registerMigration("v12-gateway-message-ids") { db in
+            try db.execute(
+                sql: """
+                    -- The id an SMS gateway gave a text it accepted, for tracing it in the gateway's records.
+                    ALTER TABLE outbox ADD COLUMN gateway_ref TEXT;
+                    """)
+        }
+        migrator.registerMigration("v13-inbound-texts") { db in
+            try db.execute(
+                sql: """
+                    -- Responders' texts, kept once per gateway message id: a gateway's retry is the same row.
+                    -- Texts from numbers no responder has are never stored.
+                    CREATE TABLE sms_inbound (
+                        provider TEXT NOT NULL CHECK (provider IN ('46elks', 'twilio')),
+                        message_id TEXT NOT NULL CHECK (length(message_id) BETWEEN 1 AND 200),
+                        sender TEXT NOT NULL CHECK (sender GLOB '+[1-9]*'),
+                        responder_id TEXT NOT NULL REFERENCES responder(id),
+                        text TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN
+                            ('acknowledged', 'declined', 'completed', 'nothing_open', 'ambiguous', 'help', 'ignored')),
+                        callout_id TEXT REFERENCES callout(id),
+                        followup_id TEXT REFERENCES followup(id),
+                        erased_at TEXT,
+                        PRIMARY KEY (provider, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX sms_inbound_by_sender ON sms_inbound(sender, received_at);
+                    CREATE INDEX sms_inbound_by_time ON sms_inbound(received_at);
+                    """)
+        }
+        migrator.registerMigration("v14-callout-channels") { db in
+            try db.execute(
+                sql: """
+                    -- How each call-out reached its responder and how they answered, for the lists.
+                    ALTER TABLE callout ADD COLUMN sent_via TEXT CHECK (sent_via IN ('sms', 'webhook'));
+                    ALTER TABLE callout ADD COLUMN answered_via TEXT
+                        CHECK (answered_via IN ('sms', 'cli', 'api', 'desk'));
+                    """)
+        }
         return migrator
     }
 }

@@ -141,6 +141,27 @@ struct Daemon {
         duty.receivers.map { .init(name: $0.name, url: $0.url, secret: $0.secret, timeout: $0.timeout) }
     }
 
+    /// The SMS receiver of the configuration, as the text sender takes it.
+    static func gateway(_ duty: DutyConfiguration) -> SMSGateway? {
+        duty.sms.map {
+            SMSGateway(
+                name: $0.name, provider: $0.provider, url: $0.url, username: $0.username, password: $0.password,
+                from: $0.from, timeout: $0.timeout)
+        }
+    }
+
+    /// The inbound SMS endpoint's settings of the configuration's SMS receiver.
+    static func inbound(_ duty: DutyConfiguration) -> [TextInbox.Gateway] {
+        guard let sms = duty.sms else { return [] }
+        // 46elks authenticates with the inbound password; Twilio signs with the auth token.
+        let secret = sms.provider == .elks46 ? sms.inboundPassword : sms.password
+        guard let secret else { return [] }
+        return [
+            TextInbox.Gateway(
+                provider: sms.provider, secret: secret, allowedSources: sms.allowedSources, publicURL: sms.inboundURL)
+        ]
+    }
+
     /// The listeners: those systemd passed in (socket activation), else the configured ones.
     private func listeners() throws -> (listeners: [Listener], inherited: Bool) {
         let inherited: [InheritedSocket]
@@ -192,6 +213,13 @@ struct Daemon {
             tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
         api.attach(access)
         let limits = configuration.limits
+        let sender = DeliverySenders(
+            webhooks: WebhookSender(targets: Self.targets(configuration.duty)),
+            texts: TextSender(gateway: Self.gateway(configuration.duty)))
+        let texts = TextInbox(gateways: Self.inbound(configuration.duty)) { [sender] number, message in
+            // Not stored, so not retried: a number no responder has gets one attempt.
+            _ = await sender.texts.sendNow(to: number, message: message)
+        }
         var settings = APISettings(
             maxBodyBytes: configuration.maxBodyBytes, maxJSONDepth: configuration.maxJSONDepth,
             maxHeaderCount: limits.maxHeaderCount, maxHeaderBytes: limits.maxHeaderBytes,
@@ -199,7 +227,7 @@ struct Daemon {
             bodyTimeout: TimeInterval(limits.bodyTimeoutSeconds),
             idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
             rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) },
-            trustedProxies: Set(configuration.trustedProxies))
+            trustedProxies: Set(configuration.trustedProxies), texts: texts)
         settings.maxConnectionsPerPeer = limits.maxConnectionsPerPeer
         let logger = logger
         let expected = listeners.count
@@ -229,6 +257,8 @@ struct Daemon {
                 }
             )
         } catch {
+            // The senders' HTTP clients must be shut down before they go (a listener in use ends here).
+            await sender.shutdown()
             throw StartupFailure(description: "\(error)")
         }
         let readiness = ReadinessService(
@@ -236,11 +266,10 @@ struct Daemon {
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
             status: statusLine)
-        let sender = WebhookSender(targets: Self.targets(configuration.duty))
         let timers = DutyTimerService(desk: desk, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
-            configPath: configPath, running: configuration, desk: desk, sender: sender, access: access,
+            configPath: configPath, running: configuration, desk: desk, sender: sender, texts: texts, access: access,
             database: database, notifier: notifier, status: statusLine, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -258,6 +287,8 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
+            // The timers shut the senders down when they end; a failed group may not have run them.
+            await sender.shutdown()
             if !inherited { removeSocket() }
             throw StartupFailure(description: "serving failed: \(error)")
         }

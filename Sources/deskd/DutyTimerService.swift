@@ -10,14 +10,14 @@ import Synchronization
 /// Wakes at once when nudged (a report or a change was stored) and at least every second
 /// otherwise; all state is in the database, so stopping it at any point loses nothing.
 final class DutyTimerService: Service {
-    private let sender: WebhookSender
+    private let sender: DeliverySenders
     private let logger: Logger
     private let wakeup = Wakeup()
     private let deliveries = Wakeup()
 
     private let desk: Desk
 
-    init(desk: Desk, sender: WebhookSender, logger: Logger) {
+    init(desk: Desk, sender: DeliverySenders, logger: Logger) {
         self.desk = desk
         self.sender = sender
         self.logger = logger
@@ -44,6 +44,8 @@ final class DutyTimerService: Service {
                         let expired = try await self.desk.timers.expireIdempotencyKeys()
                         if expired > 0 { self.logger.info("forgot \(expired) expired idempotency keys") }
                         guard self.desk.settings.current.retention.closedIncidentDays != nil else { return }
+                        let texts = try await self.desk.timers.forgetOldTexts()
+                        if texts > 0 { self.logger.info("retention forgot \(texts) texts (numbers and messages)") }
                         let summary = try await self.desk.retention.purge(dryRun: false, by: .desk)
                         if !summary.incidents.isEmpty {
                             self.logger.notice(

@@ -17,7 +17,8 @@ struct Reloader: Service {
     let configPath: String
     let running: DeskConfiguration
     let desk: Desk
-    let sender: WebhookSender
+    let sender: DeliverySenders
+    let texts: TextInbox
     let access: AccessControl
     let database: DeskDatabase
     let notifier: SystemdNotifier
@@ -51,7 +52,9 @@ struct Reloader: Service {
         desk.settings.update { settings in settings = Daemon.settings(next, areas: settings.areas) }
         try await desk.incidents.reloadAreas()
         desk.intake.replaceClassifier(classifier)
-        sender.replaceTargets(Daemon.targets(next.duty))
+        sender.webhooks.replaceTargets(Daemon.targets(next.duty))
+        sender.texts.replaceGateway(Daemon.gateway(next.duty))
+        texts.replace(Daemon.inbound(next.duty))
         access.replaceLocalMap(next.access)
         var needRestart: [String] = []
         if next.http != current.http { needRestart.append("server.http") }

@@ -94,14 +94,14 @@ import Testing
                     return s.recv(4096).decode()
                 held = []
                 for i in range(3):
-                    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path); held.append(s)
+                    s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path); held.append(s)
                     print("held", get(s, "/healthz").split("\\r\\n")[0])
-                extra = socket.socket(socket.AF_UNIX); extra.settimeout(5); extra.connect(path)
+                extra = socket.socket(socket.AF_UNIX); extra.settimeout(30); extra.connect(path)
                 print("extra", get(extra, "/healthz").split("\\r\\n")[0])
                 sys.stdout.flush()
                 time.sleep(1.5)
-                held.pop().close(); time.sleep(0.3)
-                s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
+                held.pop().close(); time.sleep(1.0)
+                s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path)
                 reply = get(s, "/v1/incidents")
                 print("norole", reply.split("\\r\\n")[0], "close" if "connection: close" in reply.lower() else "open")
                 try:
@@ -111,7 +111,7 @@ import Testing
                 """
             try script.write(toFile: server.directory + "/hold.py", atomically: true, encoding: .utf8)
             let other =
-                "import socket,sys; s=socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1]); "
+                "import socket,sys; s=socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(sys.argv[1]); "
                 + "s.sendall(b'GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'); print('other', s.recv(200).decode().split('\\r\\n')[0])"
             let shell = """
                 setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 \(server.directory)/hold.py \(server.socketPath) &

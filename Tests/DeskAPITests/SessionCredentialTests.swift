@@ -8,6 +8,11 @@ import Testing
 /// Security review 2026-12-06, H1, L1, L4, M2, M3: a console session follows the credential it was
 /// made from, and signing in is throttled like any other attempt — through real HTTP on loopback.
 @Suite(.serialized) struct SessionCredentialTests {
+    /// The default allowances, refilled so slowly that no machine's speed can change what a test sees.
+    static let settings = APISettings(
+        anonymousRateLimit: .init(perSecond: 0.0001, burst: APISettings.defaultAnonymousRateLimit.burst),
+        signInRateLimit: .init(perSecond: 0.0001, burst: APISettings.defaultSignInRateLimit.burst))
+
     /// A browser signed in with a pasted token: its cookie and the header the page sends with it.
     struct Browser {
         var cookie: String
@@ -83,7 +88,7 @@ import Testing
     /// L1: wrong tokens at the sign-in page spend the address's allowance like any request
     /// without valid credentials: 20 answered 401, the rest 429 with Retry-After.
     @Test func wrongTokensAtSignInAreThrottled() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(settings: Self.settings) { server in
             try await ConsoleTests.withClient { client in
                 var statuses: [Int] = []
                 for _ in 0..<60 {
@@ -101,7 +106,7 @@ import Testing
     /// M3: one token signing in over and over is held back after a burst of 10, and signs nobody
     /// else out; the officer's session made before goes on working.
     @Test func oneTokenSigningInOverAndOverSignsNobodyElseOut() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(settings: Self.settings) { server in
             try await ConsoleTests.withClient { client in
                 let officer = try await Self.signIn(
                     client, server, token: try await Self.token(server, "desk", .officer))
@@ -125,7 +130,7 @@ import Testing
     /// M2: an address that has spent its allowance still gets 401 (the console's sign-in form)
     /// from `GET /v1/console/me`, which is never charged.
     @Test func whoAmIIsNeverChargedOrThrottled() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(settings: Self.settings) { server in
             try await ConsoleTests.withClient { client in
                 // 30 anonymous "who am I" leave the allowance whole.
                 for _ in 0..<30 {
@@ -146,7 +151,7 @@ import Testing
     /// L1: once an address has spent its allowance, a token never checked before is not looked up
     /// (429); one checked before (remembered) still works.
     @Test func aBusyAddressCannotMakeTheDeskLookUpTokens() async throws {
-        try await TestServer.with { server in
+        try await TestServer.with(settings: Self.settings) { server in
             try await ConsoleTests.withClient { client in
                 let known = try await Self.token(server, "known", .viewer)
                 let fresh = try await Self.token(server, "fresh", .viewer)

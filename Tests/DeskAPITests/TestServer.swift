@@ -55,11 +55,12 @@ final class TestServer: Sendable {
     static func with<Result>(
         settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
         policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
-        sessions: ((any WallClock) -> ConsoleSessions)? = nil, _ body: (TestServer) async throws -> Result
+        sessions: ((any WallClock) -> ConsoleSessions)? = nil, textReceiver: String? = nil,
+        _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
         let server = try await start(
             settings: settings, correlation: correlation, policy: policy, clock: clock,
-            sessions: sessions?(clock) ?? ConsoleSessions(now: { clock.now() }))
+            sessions: sessions?(clock) ?? ConsoleSessions(now: { clock.now() }), textReceiver: textReceiver)
         do {
             let result = try await body(server)
             try await server.stop()
@@ -74,7 +75,7 @@ final class TestServer: Sendable {
     static func start(
         settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
         policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
-        sessions: ConsoleSessions = ConsoleSessions()
+        sessions: ConsoleSessions = ConsoleSessions(), textReceiver: String? = nil
     ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
@@ -86,7 +87,8 @@ final class TestServer: Sendable {
         let effects = APIEffects(metrics: metrics, events: hub)
         let store = SQLiteDeskStore(database: database)
         let duty = DutySettings(
-            policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
+            policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
+            textReceiver: textReceiver)
         let desk = Desk(
             store: store, clock: clock,
             settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,

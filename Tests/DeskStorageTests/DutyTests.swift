@@ -55,7 +55,8 @@ struct DutyFixture {
     let clock: DutyClock
 
     init(
-        policy: TriggerPolicy = .standard, receivers: [String] = [], reopening other: DutyFixture? = nil,
+        policy: TriggerPolicy = .standard, receivers: [String] = [], textReceiver: String? = nil,
+        roster: Roster = dutyRoster, reopening other: DutyFixture? = nil,
         attempts: @escaping @Sendable ([DeliveryAttempt]) -> Void = { _ in }
     ) async throws {
         directory = try other?.directory ?? TemporaryDirectory()
@@ -68,9 +69,9 @@ struct DutyFixture {
             database, clock: clock,
             duty: DutySettings(
                 policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
-                receivers: receivers),
+                receivers: receivers, textReceiver: textReceiver),
             observers: [{ effects in if !effects.attempts.isEmpty { attempts(effects.attempts) } }])
-        if other == nil { _ = try await desk.importRoster(dutyRoster, actor: .system) }
+        if other == nil { _ = try await desk.importRoster(roster, actor: .system) }
     }
 
     func report(_ text: String, area: String = "bredang", phase: Phase? = nil) async throws -> Incident {

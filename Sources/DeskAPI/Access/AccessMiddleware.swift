@@ -32,6 +32,8 @@ struct AccessMiddleware: RouterMiddleware {
         if request.method == .get && path == "/healthz" { return try await next(request, context) }
         // The console's page, assets, sign-in and sign-out decide for themselves.
         if ConsoleRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
+        // The inbound SMS endpoints authenticate the gateway themselves (basic auth or signature).
+        if SMSRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
         var context = context
         let principal: Principal
         do {

@@ -28,7 +28,7 @@ public struct CommandContext: Sendable {
         let duty = settings.duty
         return DutyContext(
             roster: roster, areas: settings.areas, policy: duty.policy, calendar: duty.calendar,
-            receivers: duty.receivers, stamp: stamp)
+            receivers: duty.receivers, textReceiver: duty.textReceiver, stamp: stamp)
     }
 }
 

@@ -32,6 +32,11 @@ public struct CallOut: Sendable, Hashable, Codable {
     public var escalatedFrom: DeskID?
     /// The reason given when declining.
     public var reason: String?
+    /// How it first reached the responder: `sms` or `webhook` (nil until a delivery succeeded).
+    public var sentVia: String?
+    /// How the responder answered: `sms`, `cli` (deskctl on the desk's host), `api` (a token: the
+    /// console or another client) or `desk`.
+    public var answeredVia: String?
 
     /// Creates a call-out.
     public init(
@@ -106,4 +111,14 @@ public struct FollowUp: Sendable, Hashable, Codable {
 
     /// Whether `responder` may complete it: its owner or the coordinator it was escalated to.
     public func isAssigned(to responder: String) -> Bool { ownerID == responder || escalatedTo == responder }
+}
+
+extension Actor {
+    /// The channel a request from this actor came over, as `CallOut.answeredVia` records it.
+    public var channel: String {
+        if rawValue.hasPrefix("sms:") { return "sms" }
+        if rawValue.hasPrefix("unix:") { return "cli" }
+        if rawValue.hasPrefix("token:") || rawValue.hasPrefix("tcp:") { return "api" }
+        return "desk"
+    }
 }

@@ -84,6 +84,7 @@ public enum DutyRules {
         case .declined(let text):
             old.state = .declined
             old.reason = text
+            old.answeredVia = context.stamp.actor.channel
             data["reason"] = .string(text)
             kind = .callOutDeclined
         case .noAnswer:
@@ -137,6 +138,7 @@ public enum DutyRules {
         acknowledged.state = .acknowledged
         acknowledged.updatedAt = context.now
         acknowledged.reason = note
+        acknowledged.answeredVia = context.stamp.actor.channel
         var change = DutyChange()
         change.callOutTransitions.append(
             CallOutTransition(
@@ -217,6 +219,13 @@ public enum DutyRules {
                 "responder": target.map { responderJSON($0.responder) } ?? .null,
             ])
         enqueue(body, kind: "followup.escalated", incident: incident.id, callOut: nil, into: &change, context: context)
+        text(
+            to: target?.responder, notice: "followup.escalated", incident: incident.id, callOut: nil, into: &change,
+            context: context
+        ) {
+            TextNotices.followUpHandedOn(
+                escalated, incident: incident, areaName: areaName(incident.areaID, context), in: $0)
+        }
         return change
     }
 
@@ -274,10 +283,12 @@ public enum DutyRules {
         let kind: EventKind
         let outcome: DeliveryAttempt.Outcome
         switch result {
-        case .delivered(let status):
+        case .delivered(let status, let reference):
             updated.state = .delivered
             updated.lastError = nil
+            updated.gatewayReference = reference
             data["status"] = .int(Int64(status))
+            if let reference { data["gateway_id"] = .string(reference) }
             kind = .notificationDelivered
             outcome = .delivered(status: status)
         case .failed(let error):
@@ -303,10 +314,12 @@ public enum DutyRules {
             DeliveryAttempt(
                 delivery: delivery.id, receiver: delivery.receiver, notice: delivery.kind,
                 incidentID: delivery.incidentID, number: updated.attempts, outcome: outcome, onTimeline: onTimeline))
+        let channel = delivery.receiver == context.textReceiver ? "sms" : "webhook"
         if updated.state == .delivered, let callOut, callOut.state == .pending {
             var notified = callOut
             notified.state = .notified
             notified.updatedAt = context.now
+            notified.sentVia = channel
             change.callOutTransitions.append(
                 CallOutTransition(
                     callOut: notified, from: .pending, required: false,
@@ -318,6 +331,11 @@ public enum DutyRules {
                                 "receiver": .string(delivery.receiver), "delivery": .string(delivery.id.rawValue),
                             ])
                     ]))
+        } else if updated.state == .delivered, var reached = callOut, reached.sentVia == nil {
+            // Answered before the delivery was recorded: still say how it reached them.
+            reached.sentVia = channel
+            change.callOutTransitions.append(
+                CallOutTransition(callOut: reached, from: reached.state, required: false, events: []))
         }
         return change
     }
@@ -375,6 +393,10 @@ public enum DutyRules {
             ])
         enqueue(
             body, kind: "callout.created", incident: incident.id, callOut: callOut.id, into: &change, context: context)
+        text(
+            to: responder, notice: "callout.created", incident: incident.id, callOut: callOut.id, into: &change,
+            context: context
+        ) { TextNotices.callOut(callOut, incident: incident, areaName: areaName(incident.areaID, context), in: $0) }
     }
 
     private static func enqueue(

@@ -6,13 +6,16 @@ public struct DutySettings: Sendable {
     public var calendar: LocalCalendar
     /// Names of the webhook receivers every notice goes to.
     public var receivers: [String]
+    /// The SMS receiver texts to responders go through, if one is configured.
+    public var textReceiver: String?
     public var delivery: DeliveryPolicy
 
     /// Creates settings.
     public init(
         policy: TriggerPolicy = .standard, calendar: LocalCalendar, receivers: [String] = [],
-        delivery: DeliveryPolicy = DeliveryPolicy()
+        textReceiver: String? = nil, delivery: DeliveryPolicy = DeliveryPolicy()
     ) {
+        self.textReceiver = textReceiver
         self.policy = policy
         self.calendar = calendar
         self.receivers = receivers

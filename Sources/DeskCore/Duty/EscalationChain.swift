@@ -8,13 +8,16 @@ public struct DutyContext: Sendable {
     public var calendar: LocalCalendar
     /// Names of the configured webhook receivers; each notice goes to each of them.
     public var receivers: [String]
+    /// The SMS receiver texts to responders go through, if any.
+    public var textReceiver: String?
     public var stamp: EventStamp
 
     /// Creates a context.
     public init(
         roster: Roster, areas: AreaDirectory, policy: TriggerPolicy, calendar: LocalCalendar, receivers: [String],
-        stamp: EventStamp
+        textReceiver: String? = nil, stamp: EventStamp
     ) {
+        self.textReceiver = textReceiver
         self.roster = roster
         self.areas = areas
         self.policy = policy

@@ -27,6 +27,8 @@ public struct Delivery: Sendable, Hashable {
     public var attempts: Int
     public var nextAttemptAt: Date
     public var lastError: String?
+    /// The id the receiver gave the message (an SMS gateway's message id), once delivered.
+    public var gatewayReference: String?
 
     /// Creates a pending delivery.
     public init(
@@ -44,6 +46,7 @@ public struct Delivery: Sendable, Hashable {
         self.attempts = 0
         self.nextAttemptAt = createdAt
         self.lastError = nil
+        self.gatewayReference = nil
     }
 }
 
@@ -69,8 +72,8 @@ public struct DeliveryPolicy: Sendable, Hashable {
 
 /// What one attempt to deliver gave.
 public enum DeliveryResult: Sendable, Hashable {
-    /// The receiver answered 2xx.
-    case delivered(status: Int)
+    /// The receiver answered 2xx; `reference` is the id it gave the message, if any (an SMS gateway's).
+    case delivered(status: Int, reference: String? = nil)
     /// Another status, a timeout or a connection failure, described.
     case failed(String)
 }

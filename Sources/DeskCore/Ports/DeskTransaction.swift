@@ -52,6 +52,9 @@ public protocol DeskTransaction {
     /// The follow-up with this id, if any.
     func followUp(_ id: DeskID) throws -> FollowUp?
 
+    /// Follow-ups matching `query`, soonest due first.
+    func followUps(_ query: FollowUpQuery) throws -> [FollowUp]
+
     /// Writes a duty change whole (see `DutyChange`): call-out transitions only from their expected
     /// state (a required one that lost fails the change with `conflict(.callOutClosed)`, another is
     /// dropped with its events), a staffing mark at most once. Returns the events as stored.
@@ -65,6 +68,22 @@ public protocol DeskTransaction {
 
     /// Adds an override.
     func insert(_ override: RosterOverride) throws
+
+    // MARK: Texts
+
+    /// Whether the text `messageID` of `provider` was received before (a gateway's retry).
+    func inboundTextSeen(provider: String, messageID: String) throws -> Bool
+
+    /// Whether `sender` was sent the help text since `since`.
+    func helpTextSent(to sender: PhoneNumber, since: Date) throws -> Bool
+
+    /// Keeps a responder's text; a second with the same provider and message id is refused.
+    func insert(_ text: InboundText) throws
+
+    /// Deletes the texts received before `cutoff`, and erases the number and message of texts sent
+    /// before it that belong to no incident (answers, help texts) and are no longer waiting; returns
+    /// how many rows it changed.
+    func forgetTexts(before cutoff: Date) throws -> Int
 
     // MARK: Tokens
 

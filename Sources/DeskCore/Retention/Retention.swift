@@ -16,8 +16,9 @@ public struct RetentionPolicy: Sendable, Hashable {
     ]
 
     /// The members of a webhook notice (at any depth) that hold free text or personal details: the
-    /// incident's title, the responder's name and contact, reasons and outcomes.
-    public static let erasedNoticeMembers: Set<String> = erasedEventMembers.union(["name", "contact"])
+    /// incident's title, the responder's name and contact, reasons and outcomes, and a text's number
+    /// and message.
+    public static let erasedNoticeMembers: Set<String> = erasedEventMembers.union(["name", "contact", "to", "message"])
 
     /// What replaces erased text.
     public static let erased = "[erased]"

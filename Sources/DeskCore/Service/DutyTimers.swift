@@ -77,6 +77,15 @@ public struct DutyTimers: Sendable {
         return results.count
     }
 
+    /// Forgets texts older than the retention policy's `closedIncidentDays` (none without one);
+    /// returns how many rows went.
+    @discardableResult
+    public func forgetOldTexts() async throws -> Int {
+        guard let days = runner.settings.current.retention.closedIncidentDays else { return 0 }
+        let cutoff = clock.now().addingTimeInterval(-TimeInterval(days) * 86_400)
+        return try await runner.run(ForgetOldTexts(before: cutoff), by: .desk)
+    }
+
     /// Forgets idempotency keys older than their lifetime; returns how many.
     @discardableResult
     public func expireIdempotencyKeys() async throws -> Int {

@@ -119,6 +119,20 @@ final class SQLiteTransaction: DeskTransaction {
 
     func followUp(_ id: DeskID) throws -> FollowUp? { try DutyQueries.followUp(id, in: db) }
 
+    func followUps(_ query: FollowUpQuery) throws -> [FollowUp] { try DutyQueries.followUps(query, in: db) }
+
+    func inboundTextSeen(provider: String, messageID: String) throws -> Bool {
+        try TextRows.seen(provider: provider, messageID: messageID, in: db)
+    }
+
+    func helpTextSent(to sender: PhoneNumber, since: Date) throws -> Bool {
+        try TextRows.helpSent(to: sender, since: since, in: db)
+    }
+
+    func insert(_ text: InboundText) throws { try TextRows.insert(text, in: db) }
+
+    func forgetTexts(before cutoff: Date) throws -> Int { try TextRows.forget(before: cutoff, in: db) }
+
     func apply(_ change: DutyChange) throws -> [TimelineEvent] {
         let events = try DutyQueries.apply(change, in: db)
         effects.attempts += change.attempts

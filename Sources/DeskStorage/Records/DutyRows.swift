@@ -101,6 +101,8 @@ enum DutyRows {
             dueAt: try StoredValue.time(row["due_at"]), ackWithin: row["ack_seconds"],
             escalatedFrom: try from.map(StoredValue.id), reason: row["reason"])
         callOut.updatedAt = try StoredValue.time(row["updated_at"])
+        callOut.sentVia = row["sent_via"]
+        callOut.answeredVia = row["answered_via"]
         return callOut
     }
 
@@ -155,6 +157,7 @@ enum DutyRows {
         delivery.attempts = row["attempts"]
         delivery.nextAttemptAt = try StoredValue.time(row["next_attempt_at"])
         delivery.lastError = row["last_error"]
+        delivery.gatewayReference = row["gateway_ref"]
         return delivery
     }
 

@@ -32,14 +32,26 @@ struct CallOutList: DeskCommand {
             query: [("mine", mine ? "true" : nil), ("status", status?.rawValue), ("incident", incident)])
         if connection.json { return try printJSON(body) }
         if body.items.isEmpty { return Output.line(mine ? "No call-outs for you." : "No call-outs.") }
-        var table = Table("ID", "STATE", "INCIDENT", "AREA", "ROLE", "RESPONDER", "ANSWER BY", "TASK")
+        var table = Table(
+            "ID", "STATE", "INCIDENT", "AREA", "ROLE", "RESPONDER", "ANSWER BY", "SENT", "ANSWERED", "TASK")
         for callOut in body.items {
             table.add(
                 callOut.id, callOut.state, callOut.incidentID, callOut.area, callOut.role, callOut.responder,
                 ["pending", "notified"].contains(callOut.state) ? Describe.time(callOut.dueAt) : "-",
-                callOut.task ?? "-")
+                Self.channel(callOut.sentVia), Self.channel(callOut.answeredVia), callOut.task ?? "-")
         }
         Output.line(table.render())
+    }
+
+    /// `SMS`, `webhook`, `CLI`, `API`, `desk`; `-` when none yet.
+    static func channel(_ name: String?) -> String {
+        switch name {
+        case "sms": return "SMS"
+        case "cli": return "CLI"
+        case "api": return "API"
+        case let other?: return other
+        case nil: return "-"
+        }
     }
 }
 

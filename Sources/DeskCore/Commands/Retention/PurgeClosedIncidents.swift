@@ -39,3 +39,18 @@ public struct ExpireIdempotencyKeys: DeskCommand {
         try transaction.expireIdempotencyKeys(before: before)
     }
 }
+
+/// Forgets responders' texts received before `before`, and the numbers and messages of answers
+/// sent before it that belong to no incident (those of an incident go with its purge).
+public struct ForgetOldTexts: DeskCommand {
+    public static let policy = CommandPolicy.system
+    public let before: Date
+
+    /// Forgets texts older than `before`.
+    public init(before: Date) { self.before = before }
+
+    /// How many rows were deleted or erased.
+    public func execute(in transaction: any DeskTransaction, _ context: CommandContext) throws -> Int {
+        try transaction.forgetTexts(before: before)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A text from a phone, as the SMS gateway posted it: a responder's yes, no or done (answered
+/// by text through the outbox), once per gateway message id.
+///
+/// Run by the principal `sms:+46…` (the sender's number). The number is matched to an active
+/// responder's contact here, in the writer; a number no responder has writes nothing and is
+/// answered `unknownSender` (the API answers it without storing anything).
+public struct ReceiveText: DeskCommand {
+    public static let policy = CommandPolicy.responders
+    /// `46elks` or `twilio`.
+    public let provider: String
+    public let messageID: String
+    public let sender: PhoneNumber
+    public let text: String
+
+    /// A text `messageID` from `sender` through `provider`.
+    public init(provider: String, messageID: String, sender: PhoneNumber, text: String) {
+        self.provider = provider
+        self.messageID = messageID
+        self.sender = sender
+        self.text = text
+    }
+
+    public func execute(in transaction: any DeskTransaction, _ context: CommandContext) throws -> TextAnswer {
+        if try transaction.inboundTextSeen(provider: provider, messageID: messageID) { return TextAnswer(.duplicate) }
+        let roster = try transaction.roster()
+        // Usually one; a phone shared by two responders answers for whichever of them it names.
+        let senders = roster.responders.filter { $0.active && PhoneNumber($0.contact) == sender }
+        guard let first = senders.first else { return TextAnswer(.unknownSender) }
+        let duty = context.duty(roster)
+        var decision = try TextDecision.decide(TextCommand(text), from: senders, in: transaction, duty: duty)
+        let me = decision.responder ?? first
+        if decision.outcome == .help,
+            try transaction.helpTextSent(to: sender, since: context.now.addingTimeInterval(-86_400))
+        {
+            decision.outcome = .ignored
+            decision.reply = nil
+        }
+        if let reply = decision.reply, let receiver = duty.textReceiver {
+            decision.change.newDeliveries.append(
+                TextDelivery.make(
+                    id: context.stamp.ids.next(), receiver: receiver, notice: "sms.reply", to: sender,
+                    message: TextNotices.reply(reply, in: sender.language), incidentID: decision.incidentID,
+                    calloutID: nil, createdAt: context.now))
+        }
+        try transaction.insert(
+            InboundText(
+                provider: provider, messageID: messageID, sender: sender, responderID: me.id,
+                text: String(text.prefix(1600)), receivedAt: context.now, outcome: decision.outcome,
+                callOutID: decision.callOut?.id, followUpID: decision.followUpID))
+        let events = try transaction.apply(decision.change)
+        var answer = TextAnswer(.answered)
+        answer.responderID = me.id
+        answer.outcome = decision.outcome
+        answer.reply = decision.reply
+        answer.callOut = decision.callOut
+        answer.events = events
+        return answer
+    }
+}
+
+/// What the desk made of a text.
+public struct TextAnswer: Sendable {
+    /// Whether the text was new, a gateway's retry, or from a number no responder has.
+    public enum Status: Sendable, Hashable {
+        case answered, duplicate, unknownSender
+    }
+
+    public var status: Status
+    public var responderID: String?
+    public var outcome: InboundText.Outcome?
+    /// The answer queued for the sender, if any.
+    public var reply: TextReply?
+    /// The call-out it answered, as it was before.
+    public var callOut: CallOut?
+    public var events: [TimelineEvent] = []
+
+    init(_ status: Status) { self.status = status }
+}
