@@ -60,6 +60,12 @@ public struct DeskConfiguration: Sendable, Hashable {
         public var rates: [AccessRole: (perSecond: Double, burst: Double)] = [
             .officer: (20, 100), .responder: (10, 100), .viewer: (10, 100),
         ]
+        /// Console sign-ins that succeed, per client address and per principal (`"0.0167/10"`:
+        /// a burst of 10, then about one a minute).
+        public var signInRate: (perSecond: Double, burst: Double) = (1.0 / 60, 10)
+        /// Requests without valid credentials per client address (`"0.1/20"`: a burst of 20, then one
+        /// per 10 seconds), failed sign-ins included.
+        public var anonymousRate: (perSecond: Double, burst: Double) = (0.1, 20)
 
         public static func == (lhs: Limits, rhs: Limits) -> Bool {
             lhs.maxHeaderCount == rhs.maxHeaderCount && lhs.maxHeaderBytes == rhs.maxHeaderBytes
@@ -68,6 +74,9 @@ public struct DeskConfiguration: Sendable, Hashable {
                 && lhs.maxConnections == rhs.maxConnections && lhs.maxConnectionsPerPeer == rhs.maxConnectionsPerPeer
                 && lhs.maxStreamsPerPrincipal == rhs.maxStreamsPerPrincipal
                 && lhs.rates.mapValues { [$0.perSecond, $0.burst] } == rhs.rates.mapValues { [$0.perSecond, $0.burst] }
+                && [lhs.signInRate.perSecond, lhs.signInRate.burst] == [rhs.signInRate.perSecond, rhs.signInRate.burst]
+                && [lhs.anonymousRate.perSecond, lhs.anonymousRate.burst]
+                    == [rhs.anonymousRate.perSecond, rhs.anonymousRate.burst]
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -247,6 +256,16 @@ public struct DeskConfiguration: Sendable, Hashable {
                     "\"\(text)\" is not PER_SECOND/BURST, e.g. \"20/100\" (\"0/1\" turns it off)")
             }
             limits.rates[role] = parts[0] == 0 ? nil : (parts[0], parts[1])
+        }
+        for key in ["sign_in_rate", "anonymous_rate"] {
+            guard let text = try limitsTable.string(key) else { continue }
+            let parts = text.split(separator: "/").compactMap { Double($0) }
+            guard parts.count == 2, parts[0] > 0, parts[1] >= 1 else {
+                throw limitsTable.error(
+                    key, "\"\(text)\" is not PER_SECOND/BURST with both above zero, e.g. \"0.1/20\"")
+            }
+            if key == "sign_in_rate" { limits.signInRate = (parts[0], parts[1]) }
+            if key == "anonymous_rate" { limits.anonymousRate = (parts[0], parts[1]) }
         }
         try limitsTable.rejectUnknownKeys()
         var retentionTable = try document.table("retention")

@@ -227,6 +227,10 @@ struct Daemon {
             bodyTimeout: TimeInterval(limits.bodyTimeoutSeconds),
             idleTimeout: TimeInterval(limits.idleTimeoutSeconds), maxConnections: limits.maxConnections,
             rateLimits: limits.rates.mapValues { APISettings.RateLimit(perSecond: $0.perSecond, burst: $0.burst) },
+            anonymousRateLimit: APISettings.RateLimit(
+                perSecond: limits.anonymousRate.perSecond, burst: limits.anonymousRate.burst),
+            signInRateLimit: APISettings.RateLimit(
+                perSecond: limits.signInRate.perSecond, burst: limits.signInRate.burst),
             trustedProxies: Set(configuration.trustedProxies), texts: texts)
         settings.maxConnectionsPerPeer = limits.maxConnectionsPerPeer
         let logger = logger

@@ -35,6 +35,16 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(configuration.trustedProxies == ["127.0.0.1", "::1"])
     }
 
+    /// Security review M3: console sign-ins per address and per principal, a person's pace by default.
+    @Test func theSignInRateIsABurstAndAPace() throws {
+        let defaults = try DeskConfiguration.parse("[areas]\nfile = \"a\"\n", file: "d.toml")
+        #expect(defaults.limits.signInRate.burst == 10 && abs(defaults.limits.signInRate.perSecond - 1.0 / 60) < 1e-9)
+        let set = try DeskConfiguration.parse(
+            "[limits]\nsign_in_rate = \"1/100\"\n[areas]\nfile = \"a\"\n", file: "s.toml")
+        #expect(set.limits.signInRate.perSecond == 1 && set.limits.signInRate.burst == 100)
+        #expect(defaults.limits.anonymousRate.perSecond == 0.1 && defaults.limits.anonymousRate.burst == 20)
+    }
+
     @Test(arguments: [
         (
             "[server]\nhttp = \"localhost\"\n[areas]\nfile = \"a\"\n",
@@ -63,6 +73,14 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             "x.toml:1: both http and unix_socket are disabled"
         ),
         ("[server\n", "x.toml:1: expected ']'"),
+        (
+            "[limits]\nsign_in_rate = \"0/10\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: limits.sign_in_rate: \"0/10\" is not PER_SECOND/BURST"
+        ),
+        (
+            "[limits]\nanonymous_rate = \"fast\"\n[areas]\nfile = \"a\"\n",
+            "x.toml:2: limits.anonymous_rate: \"fast\" is not PER_SECOND/BURST"
+        ),
         (
             "[server]\ntrusted_proxies = [\"nginx.local\"]\n[areas]\nfile = \"a\"\n",
             "x.toml:2: server.trusted_proxies: \"nginx.local\" is not an IP address"
