@@ -6,7 +6,8 @@ import Synchronization
 /// One-time sign-in codes and the console's browser sessions.
 ///
 /// A code is handed to a local user by `deskctl console` (over the Unix socket, so their role
-/// applies); opening the sign-in URL once turns it into a session for the same principal. Only
+/// applies); the page POSTs it once (it travels in the URL's fragment) and it becomes a session
+/// for the same principal. Only
 /// SHA-256 digests of codes and session secrets are kept, in memory: a restart of deskd ends
 /// every session (people sign in again).
 ///
@@ -17,7 +18,7 @@ import Synchronization
 /// refused rather than anyone signed out. Expired entries are dropped at most once a minute, on a
 /// sign-in, never on the lookup every request makes.
 public final class ConsoleSessions: Sendable {
-    /// A signed-in browser: who, until when, and the token its writes must carry (CSRF).
+    /// A signed-in browser: who, until when, and the second secret every request of it must carry.
     public struct Session: Sendable, Hashable {
         /// Public id, for listing and revoking (never the secret).
         public var id: String
@@ -27,7 +28,8 @@ public final class ConsoleSessions: Sendable {
         public var createdAt: Date
         /// When it ends by itself.
         public var expiresAt: Date
-        /// Sent back by the console in `X-Desk-CSRF` on every write.
+        /// The session's second secret: handed out only by sign-in, sent back by the page in
+        /// `X-Desk-CSRF` on every request (the cookie alone opens nothing).
         public var csrfToken: String
         /// How it began: `code` (deskctl console) or `token` (a pasted API token).
         public var method: String
