@@ -53,6 +53,31 @@ import Testing
         }
     }
 
+    /// The TLS proxy in front of deskd (`[server] trusted_proxies`) carries every remote client's
+    /// connections: it is not capped as one peer (each client has its own allowances by its
+    /// forwarded address instead).
+    @Test func aTrustedProxyIsNotCappedAsOnePeer() async throws {
+        var settings = Self.settings(cap: 2)
+        settings.trustedProxies = ["127.0.0.1"]
+        try await TestServer.with(settings: settings) { server in
+            var held: [PeerSocket] = []
+            for _ in 0..<5 {
+                let connection = try PeerSocket(tcpPort: server.tcpPort)
+                let answer = try await connection.get("/healthz")
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+                held.append(connection)
+            }
+            // Another address, not a proxy, is still capped.
+            let first = try PeerSocket(tcpPort: server.tcpPort, from: "127.0.0.2")
+            let second = try PeerSocket(tcpPort: server.tcpPort, from: "127.0.0.2")
+            #expect(try await first.get("/healthz").hasPrefix("HTTP/1.1 200"))
+            #expect(try await second.get("/healthz").hasPrefix("HTTP/1.1 200"))
+            let third = try await PeerSocket(tcpPort: server.tcpPort, from: "127.0.0.2").get("/healthz")
+            #expect(third.hasPrefix("HTTP/1.1 503"), "\(third)")
+            #expect(held.count == 5)
+        }
+    }
+
     @Test func aRefusedRequestEndsItsConnectionAndAnAllowedOneKeepsIt() async throws {
         try await TestServer.with { server in
             let viewer = try await server.access.tokens.create(

@@ -66,8 +66,8 @@ final class PeerConnections: Sendable {
 /// connection opening, each body within `bodyTimeout` of its head, and the next request within
 /// `idleTimeout` of a response; too many or too
 /// large headers are answered 431 and a connection over the listener's cap, or over its peer's
-/// (`APISettings.maxConnectionsPerPeer`: per client address over TCP, per uid on the Unix socket,
-/// root and deskd's own user exempt), 503, each as problem+json, and the connection is closed. A
+/// (`APISettings.maxConnectionsPerPeer`: per client address over TCP, a trusted proxy exempt, per
+/// uid on the Unix socket, root and deskd's own user exempt), 503, each as problem+json, and the connection is closed. A
 /// request refused 401 or 403 ends its connection too (`Connection: close`): a peer without a
 /// role cannot keep connections by being refused. Sits after Hummingbird's HTTP/1 codec.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
@@ -113,9 +113,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         peer = nil
     }
 
-    /// Counts the connection for its peer: the client address over TCP; over the Unix socket the
-    /// uid (`SO_PEERCRED`), except root's and deskd's own, which are admins and how an operator
-    /// gets in when everything else is full.
+    /// Counts the connection for its peer: the client address over TCP (not a trusted proxy's,
+    /// which carries everyone); over the Unix socket the uid (`SO_PEERCRED`), except root's and
+    /// deskd's own, which are admins and how an operator gets in when everything else is full.
     private func countPeer(_ context: ChannelHandlerContext) {
         if case .unixDomainSocket = context.channel.localAddress {
             #if os(Linux)
@@ -128,7 +128,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                     self.count(peer: "local user uid \(credentials.uid)")
                 }
             #endif
-        } else if let address = context.channel.remoteAddress?.ipAddress {
+        } else if let address = context.channel.remoteAddress?.ipAddress,
+            !settings.trustedProxies.contains(address)
+        {
+            // A trusted proxy carries every remote client: its clients have their own allowances.
             count(peer: address)
         }
     }
