@@ -2,20 +2,37 @@ import DeskConfig
 import Foundation
 import Testing
 
-/// `[limits] max_connections_per_peer` (security review 2026-12-06, M4).
+/// `[limits] max_connections_per_peer` (security review 2026-12-06, M4) and
+/// `max_streams_per_principal` (M5): defaults, read, range-checked, and stated in both shipped
+/// configurations.
 @Suite struct PeerConnectionLimitConfigTests {
     static let minimal = "[areas]\nfile = \"a\"\n"
 
-    @Test func sixtyFourByDefaultReadAndChecked() throws {
-        #expect(try DeskConfiguration.parse(Self.minimal, file: "x.toml").limits.maxConnectionsPerPeer == 64)
+    /// One cap: its key, its default, a value to set, and how to read it back.
+    struct Cap: Sendable, CustomStringConvertible {
+        var key: String
+        var byDefault: Int
+        var set: Int
+        var read: @Sendable (DeskConfiguration.Limits) -> Int
+        var description: String { key }
+    }
+
+    static let caps = [
+        Cap(key: "max_connections_per_peer", byDefault: 64, set: 16, read: { $0.maxConnectionsPerPeer }),
+        Cap(key: "max_streams_per_principal", byDefault: 4, set: 2, read: { $0.maxStreamsPerPrincipal }),
+    ]
+
+    @Test(arguments: caps) func aCapHasItsDefaultIsReadAndChecked(cap: Cap) throws {
+        let defaults = try DeskConfiguration.parse(Self.minimal, file: "x.toml").limits
+        #expect(cap.read(defaults) == cap.byDefault)
         let limits = try DeskConfiguration.parse(
-            Self.minimal + "[limits]\nmax_connections_per_peer = 16\n", file: "x.toml"
+            Self.minimal + "[limits]\n\(cap.key) = \(cap.set)\n", file: "x.toml"
         ).limits
-        #expect(limits.maxConnectionsPerPeer == 16)
-        #expect(limits != (try DeskConfiguration.parse(Self.minimal, file: "x.toml").limits))
+        #expect(cap.read(limits) == cap.set)
+        #expect(limits != defaults)
         for (line, expected) in [
-            ("max_connections_per_peer = 0", "x.toml:4: limits.max_connections_per_peer: 0 is out of range"),
-            ("max_connections_per_peer = \"64\"", "limits.max_connections_per_peer: expected an integer, got a string"),
+            ("\(cap.key) = 0", "x.toml:4: limits.\(cap.key): 0 is out of range"),
+            ("\(cap.key) = \"\(cap.byDefault)\"", "limits.\(cap.key): expected an integer, got a string"),
         ] {
             #expect {
                 _ = try DeskConfiguration.parse(Self.minimal + "[limits]\n" + line + "\n", file: "x.toml")
@@ -25,12 +42,12 @@ import Testing
         }
     }
 
-    @Test func theShippedConfigurationsStateIt() throws {
+    @Test(arguments: caps) func theShippedConfigurationsStateIt(cap: Cap) throws {
         for file in ["/config/deskd.toml", "/config/deskd.installed.toml"] {
             let text = try String(contentsOfFile: repositoryRoot + file, encoding: .utf8)
-            #expect(text.contains("\nmax_connections_per_peer = 64\n"), "\(file)")
+            #expect(text.contains("\n\(cap.key) = \(cap.byDefault)\n"), "\(file)")
         }
         #expect(
-            try DeskConfiguration.load(path: repositoryRoot + "/config/deskd.toml").limits.maxConnectionsPerPeer == 64)
+            cap.read(try DeskConfiguration.load(path: repositoryRoot + "/config/deskd.toml").limits) == cap.byDefault)
     }
 }
