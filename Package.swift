@@ -20,17 +20,22 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Domain: incidents, reports, timeline, validation. No I/O.
         .target(name: "DeskCore"),
         // Configuration: a TOML reader with line numbers and the daemon's typed configuration.
         .target(name: "DeskConfig", dependencies: ["DeskCore"]),
-        // Storage: GRDB over the system SQLite.
+        // Storage: GRDB over the system SQLite (the embedded default), or PostgreSQL through postgres-nio.
         .target(
             name: "DeskStorage",
             dependencies: [
                 "DeskCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -10,7 +10,7 @@ import Logging
 /// The desk's SQLite database: one `DatabasePool` per file, WAL, `synchronous=FULL`.
 ///
 /// Opening creates the file if needed and runs every pending migration.
-public final class DeskDatabase: Sendable {
+public final class DeskDatabase: SQLEngine {
     /// The pool; exposed inside the module only.
     let pool: DatabasePool
     /// Where the database lives.
@@ -69,16 +69,28 @@ public final class DeskDatabase: Sendable {
         let state = WriterState()
         self.state = state
         writer = GroupCommitWriter(
-            pool: pool, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
+            transact: { [pool] body in try pool.write { db in try body(db) } }, capacity: writeQueueCapacity,
+            logger: logger, onBatchFailure: { state.reset() })
     }
 
     /// Writes allowed to wait for the disk unless configured otherwise (`[storage] write_queue`).
     public static let defaultWriteQueueCapacity = 4096
 
     /// Runs `work` in the next group-commit transaction; see `GroupCommitWriter`.
-    func write<Value: Sendable>(_ work: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+    func write<Value: Sendable>(
+        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
+    ) async throws -> Value {
         try await writer.write(work)
     }
+
+    /// Runs `work` in a read transaction of the pool.
+    func read<Value: Sendable>(
+        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
+    ) async throws -> Value {
+        try await pool.read { db in try work(db) }
+    }
+
+    var dialect: SQLDialect { .sqlite }
 
     /// What the write queue has done so far: batches, writes committed and refused, writes waiting.
     public func writeQueueStats() -> WriteQueueStats { writer.counters }
@@ -112,7 +124,7 @@ public final class DeskDatabase: Sendable {
             let copy = try DatabaseQueue(path: target)
             try pool.backup(to: copy)
             let integrity = try await copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "" }
-            let timeline = try await TimelineChain.verify(reading: copy, anchor: nil)
+            let timeline = try await TimelineChain.verify(reading: GRDBReader(reader: copy), anchor: nil)
             try copy.close()
             let bytes = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
             return BackupSummary(path: target, bytes: bytes, integrity: integrity, timeline: timeline)

@@ -1,12 +1,13 @@
 import DeskCore
 import Foundation
 import GRDB
+import PostgresNIO
 
-extension SQLiteDeskStore {
+extension SQLDeskStore {
     public func purgeCandidates(closedBefore cutoff: Date) async throws -> [DeskID] {
         try await guarded {
             // A read transaction: looking at every old closed incident never holds the writer.
-            try await pool.read { db in try Erasure.candidates(closedBefore: cutoff, in: db).map(StoredValue.id) }
+            try await engine.read { db in try Erasure.candidates(closedBefore: cutoff, in: db).map(StoredValue.id) }
         }
     }
 }
@@ -19,7 +20,7 @@ enum Erasure {
     /// keeps the others from being erased. Returns the summary and, unless nothing was erased (or
     /// `dryRun`), the `retention.purged` event to append.
     static func erase(
-        _ ids: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp, in db: Database
+        _ ids: [DeskID], closedBefore cutoff: Date, dryRun: Bool, stamp: EventStamp, in db: any SQLConnection
     ) throws -> (PurgeSummary, TimelineEvent?) {
         var summary = PurgeSummary(
             cutoff: cutoff, dryRun: dryRun, incidents: [], reports: 0, events: 0, callOuts: 0, followUps: 0)
@@ -28,9 +29,9 @@ enum Erasure {
         for id in ids {
             do {
                 var erased: IncidentErasure?
-                try db.inSavepoint {
+                try db.savepoint {
                     erased = try Self.erase(id.rawValue, closedBefore: cutoff, now: now, dryRun: dryRun, in: db)
-                    return dryRun ? .rollback : .commit
+                    return !dryRun
                 }
                 guard let erased else { continue }
                 summary.incidents.append(id)
@@ -59,29 +60,29 @@ enum Erasure {
     /// Closed before `cutoff` and holding personal data: never erased, or holding text added after
     /// an erasure (a follow-up done since; an earlier version let erased incidents be reopened,
     /// annotated or split), or webhook copies written since (or left by a purge before this version).
-    static func candidates(closedBefore cutoff: Date, in db: Database) throws -> [String] {
+    static func candidates(closedBefore cutoff: Date, in db: any SQLConnection) throws -> [String] {
         let erased = "'\(RetentionPolicy.erased)'"
         let members = RetentionPolicy.erasedEventMembers.sorted()
-            .map { "json_extract(e.data, '$.\($0)') IS NOT NULL" }.joined(separator: " OR ")
+            .map { "\(SQLJSON.member("e.data", $0, db.dialect)) IS NOT NULL" }.joined(separator: " OR ")
         let old = "i.status = 'closed' AND i.closed_at < ?"
         // The outbox has no index by incident: joined once, not searched once per incident.
-        return try String.fetchAll(
-            db,
-            sql: """
-                SELECT i.id FROM incident i WHERE \(old) AND (
-                    i.erased_at IS NULL
-                    OR EXISTS (SELECT 1 FROM report WHERE incident_id = i.id AND erased_at IS NULL)
-                    OR EXISTS (SELECT 1 FROM callout WHERE incident_id = i.id AND reason <> \(erased))
-                    OR EXISTS (SELECT 1 FROM followup WHERE incident_id = i.id AND outcome <> \(erased))
-                    OR EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.redacted_at IS NULL
-                               AND e.at >= i.erased_at AND (\(members))))
-                UNION
-                SELECT i.id FROM outbox o JOIN incident i ON i.id = o.incident_id
-                WHERE \(old) AND i.erased_at IS NOT NULL
-                    AND (o.created_at >= i.erased_at OR json_extract(o.body, '$.incident.title') IS NOT \(erased))
-                ORDER BY 1
-                """,
-            arguments: [Timestamp.format(cutoff), Timestamp.format(cutoff)])
+        return try db.values(
+            String.self,
+            """
+            SELECT i.id FROM incident i WHERE \(old) AND (
+                i.erased_at IS NULL
+                OR EXISTS (SELECT 1 FROM report WHERE incident_id = i.id AND erased_at IS NULL)
+                OR EXISTS (SELECT 1 FROM callout WHERE incident_id = i.id AND reason <> \(erased))
+                OR EXISTS (SELECT 1 FROM followup WHERE incident_id = i.id AND outcome <> \(erased))
+                OR EXISTS (SELECT 1 FROM event e WHERE e.incident_id = i.id AND e.redacted_at IS NULL
+                           AND e.at >= i.erased_at AND (\(members))))
+            UNION
+            SELECT i.id FROM outbox o JOIN incident i ON i.id = o.incident_id
+            WHERE \(old) AND i.erased_at IS NOT NULL
+                AND (o.created_at >= i.erased_at
+                    OR \(SQLJSON.member("o.body", "incident.title", db.dialect)) IS DISTINCT FROM \(erased))
+            ORDER BY 1
+            """, [Timestamp.format(cutoff), Timestamp.format(cutoff)])
     }
 
     /// What erasing one incident erased.
@@ -96,65 +97,62 @@ enum Erasure {
     /// Erases what is left of one incident's personal data (with `dryRun`, only counts it); nil
     /// when it is no longer closed before `cutoff` (reopened since the candidates were read).
     static func erase(
-        _ id: String, closedBefore cutoff: Date, now: String, dryRun: Bool, in db: Database
+        _ id: String, closedBefore cutoff: Date, now: String, dryRun: Bool, in db: any SQLConnection
     ) throws -> IncidentErasure? {
         guard
-            try Bool.fetchOne(
-                db, sql: "SELECT status = 'closed' AND closed_at < ? FROM incident WHERE id = ?",
-                arguments: [Timestamp.format(cutoff), id]) == true
+            try db.exists(
+                "SELECT 1 FROM incident WHERE id = ? AND status = 'closed' AND closed_at < ?",
+                [id, Timestamp.format(cutoff)])
         else { return nil }
         let erased = RetentionPolicy.erased
         var result = IncidentErasure()
         result.reports =
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM report WHERE incident_id = ? AND erased_at IS NULL", arguments: [id])
+            try db.value(Int.self, "SELECT count(*) FROM report WHERE incident_id = ? AND erased_at IS NULL", [id])
             ?? 0
         result.callOuts =
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM callout WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
-                arguments: [id, erased]) ?? 0
+            try db.value(
+                Int.self, "SELECT count(*) FROM callout WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
+                [id, erased]) ?? 0
         result.followUps =
-            try Int.fetchOne(
-                db,
-                sql: "SELECT count(*) FROM followup WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
-                arguments: [id, erased]) ?? 0
+            try db.value(
+                Int.self,
+                "SELECT count(*) FROM followup WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
+                [id, erased]) ?? 0
         var redactions: [(seq: Int64, data: String)] = []
-        for row in try Row.fetchAll(
-            db, sql: "SELECT seq, data FROM event WHERE incident_id = ? AND redacted_at IS NULL", arguments: [id])
-        {
+        for row in try db.rows("SELECT seq, data FROM event WHERE incident_id = ? AND redacted_at IS NULL", [id]) {
             if let redacted = redact(row["data"]) { redactions.append((row["seq"], redacted)) }
         }
         result.events = redactions.map(\.seq)
         if dryRun { return result }
         // Only reports not erased yet: the immutability trigger allows one erasure per report.
         try db.execute(
-            sql: """
-                UPDATE report SET text = ?, title = NULL, location = NULL, reporter_name = NULL,
-                    reporter_contact = NULL, erased_at = ?
-                WHERE incident_id = ? AND erased_at IS NULL
-                """, arguments: [erased, now, id])
+            """
+            UPDATE report SET text = ?, title = NULL, location = NULL, reporter_name = NULL,
+                reporter_contact = NULL, erased_at = ?
+            WHERE incident_id = ? AND erased_at IS NULL
+            """, [erased, now, id])
         try db.execute(
-            sql: """
-                UPDATE incident SET title = ?, outcome = CASE WHEN outcome IS NULL THEN NULL ELSE ? END,
-                    erased_at = ?
-                WHERE id = ?
-                """, arguments: [erased, erased, now, id])
+            """
+            UPDATE incident SET title = ?, outcome = CASE WHEN outcome IS NULL THEN NULL ELSE ? END,
+                erased_at = ?
+            WHERE id = ?
+            """, [erased, erased, now, id])
         try db.execute(
-            sql: "UPDATE callout SET reason = ? WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
-            arguments: [erased, id, erased])
+            "UPDATE callout SET reason = ? WHERE incident_id = ? AND reason IS NOT NULL AND reason <> ?",
+            [erased, id, erased])
         try db.execute(
-            sql: "UPDATE followup SET outcome = ? WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
-            arguments: [erased, id, erased])
-        for row in try Row.fetchAll(db, sql: "SELECT id, body FROM outbox WHERE incident_id = ?", arguments: [id]) {
+            "UPDATE followup SET outcome = ? WHERE incident_id = ? AND outcome IS NOT NULL AND outcome <> ?",
+            [erased, id, erased])
+        for row in try db.rows("SELECT id, body FROM outbox WHERE incident_id = ?", [id]) {
             let body: String = row["body"]
             if let redacted = redact(body, members: RetentionPolicy.erasedNoticeMembers, deep: true) {
-                try db.execute(sql: "UPDATE outbox SET body = ? WHERE id = ?", arguments: [redacted, row["id"]])
+                try db.execute(
+                    "UPDATE outbox SET body = ? WHERE id = ?", [redacted, row["id"] as String])
             }
         }
         for redaction in redactions {
             try db.execute(
-                sql: "UPDATE event SET data = ?, redacted_at = ? WHERE seq = ?",
-                arguments: [redaction.data, now, redaction.seq])
+                "UPDATE event SET data = ?, redacted_at = ? WHERE seq = ?", [redaction.data, now, redaction.seq])
         }
         return result
     }
@@ -193,6 +191,7 @@ enum Erasure {
 
     private static func describe(_ error: any Error) -> String {
         if let error = error as? DatabaseError { return StorageErrorText.describe(error) }
+        if let error = error as? PSQLError { return PostgresErrorText.describe(error) }
         return "\(error)"
     }
 }

@@ -6,13 +6,14 @@ import Synchronization
 
 /// Group commit: every write of the desk (reports with their timeline events, notes, call-out
 /// changes, roster edits) waits in one bounded queue; a single writer takes whatever is waiting
-/// into one transaction and answers each caller only after `COMMIT` returned (with
-/// `synchronous=FULL`, after the fsync). Under load many writes share one fsync; alone, a write
+/// into one transaction and answers each caller only after `COMMIT` returned (on SQLite with
+/// `synchronous=FULL`, after the fsync; on PostgreSQL with `synchronous_commit` on, after the WAL
+/// flush). Under load many writes share one fsync; alone, a write
 /// commits at once.
 ///
 /// Each write runs in its own savepoint, so one that fails (a conflict, a refused change) rolls
-/// back only itself. If the transaction as a whole fails — `COMMIT` cannot reach the disk, or
-/// SQLite aborted it — every write of the batch fails with that error: nothing is acknowledged
+/// back only itself. If the transaction as a whole fails — `COMMIT` cannot reach the disk, the
+/// engine aborted it, or the connection to the server was lost — every write of the batch fails with that error: nothing is acknowledged
 /// that is not on disk.
 ///
 /// When `capacity` writes are already waiting, new ones are refused at once with
@@ -27,7 +28,7 @@ final class GroupCommitWriter: Sendable {
         var refusedThisEpisode: Int?
     }
 
-    private let pool: DatabasePool
+    private let transact: BatchTransaction
     private let capacity: Int
     private let maximumBatch: Int
     private let logger: Logger
@@ -39,14 +40,15 @@ final class GroupCommitWriter: Sendable {
     /// thread only while writes are waiting.
     private let drainQueue = DispatchQueue(label: "deskd.group-commit")
 
+    /// `transact`: runs a batch in one transaction of the engine's writer connection and commits it;
     /// `capacity`: writes allowed to wait; `maximumBatch`: writes taken into one transaction;
     /// `onBatchFailure`: called when a transaction fails as a whole (nothing of it was written), so
     /// that memory mirroring the rows can be dropped.
     init(
-        pool: DatabasePool, capacity: Int, maximumBatch: Int = 512, logger: Logger,
+        transact: @escaping BatchTransaction, capacity: Int, maximumBatch: Int = 512, logger: Logger,
         onBatchFailure: @escaping @Sendable () -> Void = {}
     ) {
-        self.pool = pool
+        self.transact = transact
         self.capacity = max(1, capacity)
         self.maximumBatch = max(1, maximumBatch)
         self.logger = logger
@@ -65,7 +67,9 @@ final class GroupCommitWriter: Sendable {
     /// Runs `work` in the next batch's transaction and returns its value once that batch is
     /// committed. Throws `work`'s own error (its changes rolled back), the batch's storage error,
     /// or `DeskError.overloaded` when the queue is full.
-    func write<Value: Sendable>(_ work: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+    func write<Value: Sendable>(
+        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
+    ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
             let pending = Write(work: work, continuation: continuation)
             var firstRefusal = false
@@ -116,11 +120,12 @@ final class GroupCommitWriter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try pool.write { db in
+                try transact { db in
                     for pending in batch {
                         pending.run(in: db)
                         // SQLite rolls a transaction back by itself after some errors (a full
-                        // disk, an I/O error): the earlier writes of the batch are gone too.
+                        // disk, an I/O error), and a lost server connection takes its transaction
+                        // with it: the earlier writes of the batch are gone too.
                         guard db.isInsideTransaction else {
                             throw pending.failure ?? StorageFailure("the transaction was rolled back")
                         }
@@ -140,10 +145,14 @@ final class GroupCommitWriter: Sendable {
     }
 }
 
+/// Runs `body` in one transaction on an engine's writer connection and commits it; throws when
+/// the transaction as a whole fails (nothing of it was written).
+typealias BatchTransaction = @Sendable (_ body: (any SQLConnection) throws -> Void) throws -> Void
+
 /// One queued write, its value type erased.
 private protocol PendingWrite: Sendable {
     /// Runs the work in a savepoint of the batch's transaction.
-    func run(in db: Database)
+    func run(in db: any SQLConnection)
     /// The work's own error, if it failed.
     var failure: (any Error)? { get }
     /// Answers the caller: the work's outcome, or the batch's failure.
@@ -155,21 +164,24 @@ private protocol PendingWrite: Sendable {
 /// `@unchecked Sendable`: `outcome` is written by `run` and read by `failure`/`finish`, all
 /// called by the single draining task one after the other, never concurrently.
 private final class Write<Value: Sendable>: PendingWrite, @unchecked Sendable {
-    private let work: @Sendable (Database) throws -> Value
+    private let work: @Sendable (any SQLConnection) throws -> Value
     private let continuation: CheckedContinuation<Value, any Error>
     private var outcome: Result<Value, any Error>?
 
-    init(work: @escaping @Sendable (Database) throws -> Value, continuation: CheckedContinuation<Value, any Error>) {
+    init(
+        work: @escaping @Sendable (any SQLConnection) throws -> Value,
+        continuation: CheckedContinuation<Value, any Error>
+    ) {
         self.work = work
         self.continuation = continuation
     }
 
-    func run(in db: Database) {
+    func run(in db: any SQLConnection) {
         do {
             var value: Value?
-            try db.inSavepoint {
+            try db.savepoint {
                 value = try work(db)
-                return .commit
+                return true
             }
             guard let value else { throw StorageFailure("a write returned no value") }
             outcome = .success(value)

@@ -48,8 +48,8 @@ enum TimelineChain {
     }
 
     /// The chain hash of the newest event, or `genesis` on an empty timeline.
-    static func head(in db: Database) throws -> String {
-        try String.fetchOne(db, sql: "SELECT chain_hash FROM event ORDER BY seq DESC LIMIT 1") ?? genesis
+    static func head(in db: any SQLConnection) throws -> String {
+        try db.value(String.self, "SELECT chain_hash FROM event ORDER BY seq DESC LIMIT 1") ?? genesis
     }
 
     /// Fills in a record's hashes as the successor of `previous`.
@@ -69,9 +69,9 @@ enum TimelineChain {
     /// earlier), also checks that the event it names is still there with that chain hash: removing
     /// the newest events leaves a chain that verifies, but not past the anchor.
     static func verify(
-        reading pool: any DatabaseReader, anchor: ChainHead?, chunk: Int = verificationChunk
+        reading reader: any SQLReader, anchor: ChainHead?, chunk: Int = verificationChunk
     ) async throws -> TimelineVerification {
-        var purged = try await pool.read { db in try purgedSequences(in: db) }
+        var purged = try await reader.read { db in try purgedSequences(in: db) }
         var previous = genesis
         var count = 0
         var last: Int64 = 0
@@ -83,19 +83,19 @@ enum TimelineChain {
         }
         while true {
             let after = last
-            let rows = try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT seq, id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash, "
-                        + "redacted_at FROM event WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, chunk])
+            let rows = try await reader.read { db in
+                try db.rows(
+                    "SELECT seq, id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash, "
+                        + "redacted_at FROM event WHERE seq > ? ORDER BY seq LIMIT ?", [after, chunk]
+                ).map(EventRecord.init(row:))
             }
             if rows.isEmpty { break }
             for row in rows {
-                let seq: Int64 = row["seq"]
-                let id: String = row["id"]
-                let contentHash: String = row["content_hash"]
-                let chainHash: String = row["chain_hash"]
-                let redacted = (row["redacted_at"] as String?) != nil
+                let seq = row.seq ?? 0
+                let id = row.id
+                let contentHash = row.contentHash
+                let chainHash = row.chainHash
+                let redacted = row.redactedAt != nil
                 func broken(_ reason: String) -> TimelineVerification {
                     TimelineVerification(
                         events: count, head: previous, headSequence: last,
@@ -103,19 +103,16 @@ enum TimelineChain {
                         anchor: anchorCheck
                             ?? anchor.map { .init(head: $0, onChain: false, reason: "the chain breaks before it") })
                 }
-                if (row["prev_hash"] as String) != previous {
+                if row.prevHash != previous {
                     return broken("does not follow the event before it (an event was removed, inserted or reordered)")
                 }
                 if redacted {
                     // A purge may have committed since the list was read.
-                    if !purged.contains(seq) { purged = try await pool.read { db in try purgedSequences(in: db) } }
+                    if !purged.contains(seq) { purged = try await reader.read { db in try purgedSequences(in: db) } }
                     if !purged.contains(seq) {
                         return broken("it is marked redacted but no retention purge lists it")
                     }
-                } else if Self.contentHash(
-                    id: id, at: row["at"], incidentID: row["incident_id"], actor: row["actor"], kind: row["kind"],
-                    data: row["data"]) != contentHash
-                {
+                } else if Self.contentHash(of: row) != contentHash {
                     return broken("its content differs from what was stored (the event was edited)")
                 }
                 if link(previous: previous, content: contentHash) != chainHash {
@@ -148,9 +145,9 @@ enum TimelineChain {
     }
 
     /// The sequence numbers every `retention.purged` event says it redacted.
-    private static func purgedSequences(in db: Database) throws -> Set<Int64> {
+    private static func purgedSequences(in db: any SQLConnection) throws -> Set<Int64> {
         var sequences: Set<Int64> = []
-        for data in try String.fetchAll(db, sql: "SELECT data FROM event WHERE kind = 'retention.purged'") {
+        for data in try db.values(String.self, "SELECT data FROM event WHERE kind = 'retention.purged'") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any],
                 let list = object["redacted_events"] as? [NSNumber]
             else { continue }

@@ -55,7 +55,7 @@ struct PipelineBench {
         let areas = try SeedFiles.areas(path: root + "/seeds/areas.json")
         _ = try database.syncAreas(areas)
         let desk = Desk(
-            store: SQLiteDeskStore(database: database), clock: SystemWallClock(),
+            store: SQLDeskStore(database: database), clock: SystemWallClock(),
             settings: LiveSettings(
                 DeskSettings(
                     correlation: CorrelationPolicy(),

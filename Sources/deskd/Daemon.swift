@@ -25,7 +25,7 @@ struct Daemon {
             writeQueue: { [database] in database.writeQueueStats() })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
-        let store = SQLiteDeskStore(database: database)
+        let store = SQLDeskStore(database: database)
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
         let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
@@ -203,7 +203,7 @@ struct Daemon {
     }
 
     private func serve(
-        _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLiteDeskStore,
+        _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLDeskStore,
         _ database: DeskDatabase, _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()

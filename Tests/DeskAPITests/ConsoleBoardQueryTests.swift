@@ -61,7 +61,7 @@ import Testing
         defer { try? database.close() }
         _ = try database.syncAreas(TestServer.areas)
         let desk = Desk(
-            store: SQLiteDeskStore(database: database), clock: SystemWallClock(),
+            store: SQLDeskStore(database: database), clock: SystemWallClock(),
             settings: LiveSettings(
                 DeskSettings(
                     correlation: CorrelationPolicy(window: 0),

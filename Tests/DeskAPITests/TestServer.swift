@@ -85,7 +85,7 @@ final class TestServer: Sendable {
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let hub = EventHub()
         let effects = APIEffects(metrics: metrics, events: hub)
-        let store = SQLiteDeskStore(database: database)
+        let store = SQLDeskStore(database: database)
         let duty = DutySettings(
             policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
             textReceiver: textReceiver)

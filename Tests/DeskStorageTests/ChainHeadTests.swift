@@ -32,12 +32,12 @@ import Testing
 
     @Test func verificationReadsInPiecesAndGetsTheSameAnswer() async throws {
         let desk = try await TimelineChainTests.filledDesk()
-        let whole = try await TimelineChain.verify(reading: desk.database.pool, anchor: nil)
+        let whole = try await TimelineChain.verify(reading: desk.database, anchor: nil)
         for chunk in [1, 2, 4, 9, 10] {
-            #expect(try await TimelineChain.verify(reading: desk.database.pool, anchor: nil, chunk: chunk) == whole)
+            #expect(try await TimelineChain.verify(reading: desk.database, anchor: nil, chunk: chunk) == whole)
         }
         try TimelineChainTests.tamper(desk, "UPDATE event SET actor = 'unix:mallory' WHERE seq = 5")
-        let broken = try await TimelineChain.verify(reading: desk.database.pool, anchor: nil, chunk: 2)
+        let broken = try await TimelineChain.verify(reading: desk.database, anchor: nil, chunk: 2)
         #expect(broken.broken?.sequence == 5 && broken.events == 4)
     }
 

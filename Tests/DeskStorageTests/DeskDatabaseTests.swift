@@ -79,7 +79,7 @@ let testAreas = [
         let second = try database.syncAreas(renamed)
         #expect(second.updated == ["bredang"])
         #expect(second.deactivated == ["rinkeby"])
-        let stored = try await SQLiteDeskStore(database: database).areas()
+        let stored = try await SQLDeskStore(database: database).areas()
         #expect(stored.first { $0.id == "rinkeby" }?.active == false)
         #expect(stored.first { $0.id == "bredang" }?.name == "Bredäng C")
         #expect(stored.first { $0.id == "bredang" }?.neighbours == ["satra"])
@@ -90,7 +90,7 @@ let testAreas = [
     }
 }
 
-@Suite struct SQLiteDeskStoreTests {
+@Suite struct SQLDeskStoreTests {
     let directory: TemporaryDirectory
     let database: DeskDatabase
     let desk: Desk

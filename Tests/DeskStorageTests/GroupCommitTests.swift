@@ -35,11 +35,11 @@ import Testing
     }
 
     static func makeTable(_ database: DeskDatabase) async throws {
-        try await database.write { db in try db.execute(sql: "CREATE TABLE scratch (n INTEGER NOT NULL)") }
+        try await database.write { db in try db.execute("CREATE TABLE scratch (n INTEGER NOT NULL)", []) }
     }
 
     static func insert(_ n: Int, into database: DeskDatabase) async throws {
-        try await database.write { db in try db.execute(sql: "INSERT INTO scratch (n) VALUES (?)", arguments: [n]) }
+        try await database.write { db in try db.execute("INSERT INTO scratch (n) VALUES (?)", [n]) }
     }
 
     static func count(_ database: DeskDatabase) throws -> Int {
@@ -79,7 +79,7 @@ import Testing
         let writes = (0..<50).map { n in
             Task {
                 try await database.write { db in
-                    try db.execute(sql: "INSERT INTO scratch (n) VALUES (?)", arguments: [n])
+                    try db.execute("INSERT INTO scratch (n) VALUES (?)", [n])
                     if n % 5 == 0 { throw Refused(n: n) }
                     return n
                 }
@@ -117,7 +117,7 @@ import Testing
         }
         #expect(database.writeQueueStats().waiting == 4)
         await #expect(throws: DeskError.overloaded("4 writes are already waiting for the disk")) {
-            try await database.write { db in try db.execute(sql: "INSERT INTO scratch (n) VALUES (99)") }
+            try await database.write { db in try db.execute("INSERT INTO scratch (n) VALUES (99)", []) }
         }
         gate.release()
         try await blocker.value
@@ -125,7 +125,7 @@ import Testing
         #expect(try Self.count(database) == 4)
         #expect(database.writeQueueStats().refused == 1)
         // Room again: the next write is taken.
-        try await database.write { db in try db.execute(sql: "INSERT INTO scratch (n) VALUES (5)") }
+        try await database.write { db in try db.execute("INSERT INTO scratch (n) VALUES (5)", []) }
         #expect(try Self.count(database) == 5)
     }
 
@@ -140,7 +140,7 @@ import Testing
         }
         // A write that ends the batch's transaction behind the writer's back, as SQLite does
         // itself after a full disk or an I/O error: the writes before it are gone too.
-        let breaker = Task { try await database.write { db in try db.execute(sql: "ROLLBACK") } }
+        let breaker = Task { try await database.write { db in try db.execute("ROLLBACK", []) } }
         for _ in 0..<1000 where database.writeQueueStats().waiting < 4 {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -150,7 +150,7 @@ import Testing
         await #expect(throws: (any Error).self) { try await breaker.value }
         #expect(try Self.count(database) == 0)
         // The writer carries on with the next batch.
-        try await database.write { db in try db.execute(sql: "INSERT INTO scratch (n) VALUES (7)") }
+        try await database.write { db in try db.execute("INSERT INTO scratch (n) VALUES (7)", []) }
         #expect(try Self.count(database) == 1)
     }
 }

@@ -51,7 +51,7 @@ import Testing
         var next = stored
         change(&next)
         let changed = next
-        let statements = try await database.write { db in
+        let statements = try await database.pool.write { db in
             var sql: [String] = []
             db.trace { event in
                 if case .statement(let statement) = event, statement.sql.hasPrefix("UPDATE incident") {
@@ -72,7 +72,7 @@ import Testing
 
     @Test func anUnchangedIncidentWritesNothing() async throws {
         let stored = try await storedIncident()
-        let changes = try await database.write { db in
+        let changes = try await database.pool.write { db in
             let before = db.totalChangesCount
             try IncidentRows.update(stored, from: stored, in: db)
             return db.totalChangesCount - before
@@ -88,7 +88,7 @@ import Testing
         next.reportCount += 1
         let (changed, previous) = (next, other)
         await #expect(throws: DeskError.incidentNotFound(other.id.rawValue)) {
-            try await database.write { db in try IncidentRows.update(changed, from: previous, in: db) }
+            try await database.pool.write { db in try IncidentRows.update(changed, from: previous, in: db) }
         }
     }
 

@@ -40,9 +40,9 @@ import Testing
                 classification: StoredClassification(storedJSON: #"{"phase":"during"}"#), fields: Self.fields[index])
         }
         let (first, second) = (report(viaGRDB), report(viaCache))
-        let rows: [[String: DatabaseValue]] = try await database.write { db in
+        let rows: [[String: DatabaseValue]] = try await database.pool.write { db in
             try ReportRecord(first).insert(db)
-            try ReportRecord(second).insertFromCache(db)
+            try ReportRecord(second).insert(in: db)
             return try [viaGRDB, viaCache].map { id in
                 let row = try #require(
                     try Row.fetchOne(db, sql: "SELECT * FROM report WHERE id = ?", arguments: [id.rawValue]))
@@ -54,7 +54,7 @@ import Testing
         for (column, value) in rows[0] where column != "id" {
             #expect(value == rows[1][column], "column \(column)")
         }
-        #expect(try await database.write { db in try ReportRecord.fetch(viaCache, in: db) } == second)
+        #expect(try await database.pool.write { db in try ReportRecord.fetch(viaCache, in: db) } == second)
     }
 
     /// A value that is not a column (an object or an array) is refused, not flattened or dropped.

@@ -13,7 +13,7 @@ import Testing
 @Suite struct StaffingIndexTests {
     @Test func staffedIncidentsLeaveTheIndexAndAPhaseChangeBringsThemBack() async throws {
         let fixture = try await DutyFixture()
-        let store = SQLiteDeskStore(database: fixture.database)
+        let store = SQLDeskStore(database: fixture.database)
         var incidents: [Incident] = []
         for index in 0..<12 {
             incidents.append(try await fixture.report("Brand i trapphuset nummer \(index), rök", phase: .during))
@@ -39,8 +39,10 @@ import Testing
         let directory = try TemporaryDirectory()
         let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         let plan = try database.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteDeskStore.incidentsToStaffQuery, arguments: [10])
-                .map { $0["detail"] as String? ?? "" }
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + SQLDeskStore.incidentsToStaffQuery(.sqlite), arguments: [10]
+            )
+            .map { $0["detail"] as String? ?? "" }
         }
         #expect(plan.contains { $0.contains("incident_to_staff") }, "\(plan)")
     }
@@ -49,7 +51,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
         let plan = try database.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteDeskStore.openIncidentSummaryQuery)
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLDeskStore.openIncidentSummaryQuery)
                 .map { $0["detail"] as String? ?? "" }
         }
         #expect(plan.contains { $0.contains("COVERING INDEX incident_open_by_phase") }, "\(plan)")

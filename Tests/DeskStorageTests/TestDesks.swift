@@ -12,7 +12,7 @@ func makeDesk(
     observers: [CommandObserver] = []
 ) async throws -> Desk {
     let desk = Desk(
-        store: SQLiteDeskStore(database: database), clock: clock,
+        store: SQLDeskStore(database: database), clock: clock,
         settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
         observers: observers)
     try await desk.incidents.reloadAreas()

@@ -116,7 +116,7 @@ import Testing
         }
         try queue.close()
         let database = try DeskDatabase(path: path)
-        let result = try await TimelineChain.verify(reading: database.pool, anchor: nil)
+        let result = try await TimelineChain.verify(reading: database, anchor: nil)
         #expect(result.intact)
         #expect(result.events == 3)
         try database.close()

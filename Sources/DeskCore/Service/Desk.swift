@@ -16,7 +16,7 @@ public struct Desk: Sendable {
     /// The duty timers' work.
     public let timers: DutyTimers
 
-    /// Puts together a desk over its stores (SQLite's `SQLiteDeskStore` is all of them).
+    /// Puts together a desk over its stores (SQLite's `SQLDeskStore` is all of them).
     public init(
         store: any DeskStore & DutyStore & CommandPipeline, clock: any WallClock, settings: LiveSettings,
         classifier: Classifier, observers: [CommandObserver] = []

@@ -30,15 +30,15 @@ enum DutyRows {
             unixUser: row["unix_user"], active: row["active"])
     }
 
-    static func save(_ responder: Responder, in db: Database) throws {
+    static func save(_ responder: Responder, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO responder (id, name, contact, roles, areas, unix_user, active) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
-                    roles = excluded.roles, areas = excluded.areas, unix_user = excluded.unix_user,
-                    active = excluded.active
-                """,
-            arguments: [
+            """
+            INSERT INTO responder (id, name, contact, roles, areas, unix_user, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
+                roles = excluded.roles, areas = excluded.areas, unix_user = excluded.unix_user,
+                active = excluded.active
+            """,
+            [
                 responder.id, responder.name, responder.contact, try json(responder.roles), try json(responder.areas),
                 responder.unixUser, responder.active,
             ])
@@ -53,13 +53,13 @@ enum DutyRows {
             ends: try ends.map(localDate), participants: try decode([String].self, row["participants"]))
     }
 
-    static func insert(_ rotation: Rotation, in db: Database) throws {
+    static func insert(_ rotation: Rotation, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO rotation (id, area_id, role, layer, shift_days, handoff, starts, ends, participants)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO rotation (id, area_id, role, layer, shift_days, handoff, starts, ends, participants)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 rotation.id, rotation.area, rotation.role.rawValue, rotation.layer, rotation.shiftDays,
                 rotation.handoff.description, rotation.starts.description, rotation.ends?.description,
                 try json(rotation.participants),
@@ -73,13 +73,13 @@ enum DutyRows {
             ends: try StoredValue.time(row["ends_at"]), reason: row["reason"])
     }
 
-    static func insert(_ override: RosterOverride, in db: Database) throws {
+    static func insert(_ override: RosterOverride, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO roster_override (id, area_id, role, responder_id, starts_at, ends_at, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO roster_override (id, area_id, role, responder_id, starts_at, ends_at, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 override.id, override.area, override.role.rawValue, override.responder,
                 Timestamp.format(override.starts), Timestamp.format(override.ends), override.reason,
             ])
@@ -106,14 +106,14 @@ enum DutyRows {
         return callOut
     }
 
-    static func insert(_ callOut: CallOut, in db: Database) throws {
+    static func insert(_ callOut: CallOut, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO callout (id, incident_id, area_id, role, responder_id, state, step, source, task,
-                    created_at, updated_at, due_at, ack_seconds, escalated_from, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO callout (id, incident_id, area_id, role, responder_id, state, step, source, task,
+                created_at, updated_at, due_at, ack_seconds, escalated_from, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 callOut.id.rawValue, callOut.incidentID.rawValue, callOut.area, callOut.role.rawValue,
                 callOut.responderID, callOut.state.rawValue, callOut.step, callOut.source, callOut.task,
                 Timestamp.format(callOut.createdAt), Timestamp.format(callOut.updatedAt),
@@ -132,14 +132,14 @@ enum DutyRows {
         return followUp
     }
 
-    static func insert(_ followUp: FollowUp, in db: Database) throws {
+    static func insert(_ followUp: FollowUp, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO followup (id, incident_id, area_id, owner_id, label, due_at, state, created_at,
-                    updated_at, escalated_to, outcome, completed_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO followup (id, incident_id, area_id, owner_id, label, due_at, state, created_at,
+                updated_at, escalated_to, outcome, completed_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 followUp.id.rawValue, followUp.incidentID.rawValue, followUp.area, followUp.ownerID, followUp.label,
                 Timestamp.format(followUp.dueAt), followUp.state.rawValue, Timestamp.format(followUp.createdAt),
                 Timestamp.format(followUp.updatedAt), followUp.escalatedTo, followUp.outcome, followUp.completedBy,
@@ -161,14 +161,14 @@ enum DutyRows {
         return delivery
     }
 
-    static func insert(_ delivery: Delivery, in db: Database) throws {
+    static func insert(_ delivery: Delivery, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO outbox (id, receiver, kind, body, incident_id, callout_id, created_at, state, attempts,
-                    next_attempt_at, last_error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO outbox (id, receiver, kind, body, incident_id, callout_id, created_at, state, attempts,
+                next_attempt_at, last_error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 delivery.id.rawValue, delivery.receiver, delivery.kind, delivery.body, delivery.incidentID?.rawValue,
                 delivery.calloutID?.rawValue, Timestamp.format(delivery.createdAt), delivery.state.rawValue,
                 delivery.attempts, Timestamp.format(delivery.nextAttemptAt), delivery.lastError,

@@ -21,6 +21,8 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var prevHash: String = ""
     /// SHA-256 of `prevHash` and `contentHash`: the link the next event points to.
     var chainHash: String = ""
+    /// When a retention purge redacted the event's data (its content hash stays).
+    var redactedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case seq, id, at, actor, kind, data
@@ -28,6 +30,7 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
         case contentHash = "content_hash"
         case prevHash = "prev_hash"
         case chainHash = "chain_hash"
+        case redactedAt = "redacted_at"
     }
 
     enum Columns {

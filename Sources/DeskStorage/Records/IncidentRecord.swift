@@ -2,7 +2,7 @@ import DeskCore
 import Foundation
 import GRDB
 
-/// Rows of `incident`, read and written column by column with cached statements: incidents are
+/// Rows of `incident`, read and written column by column with cached statements (on either engine): incidents are
 /// listed by the page and written by every report, so neither goes through Codable. The stored
 /// classification stays the canonical JSON text it was written as.
 enum IncidentRows {
@@ -17,38 +17,39 @@ enum IncidentRows {
             .joined(separator: ", ")
     }
 
-    /// The incident a row of `columns` holds; throws when it holds what the schema's checks should have refused.
+    /// The incident a row of `columns` holds (read by name: rows of both engines); throws when it
+    /// holds what the schema's checks should have refused.
     static func incident(_ row: Row) throws -> Incident {
-        let category: String? = row[4]
-        let closedAt: String? = row[9]
-        let classification: String? = row[13]
-        let erasedAt: String? = row[15]
+        let category: String? = row["category"]
+        let closedAt: String? = row["closed_at"]
+        let classification: String? = row["classification"]
+        let erasedAt: String? = row["erased_at"]
         return Incident(
-            id: try StoredValue.id(row[0]), areaID: row[1], title: row[2], phase: try StoredValue.enumeration(row[3]),
-            category: try category.map { try StoredValue.enumeration($0) }, severity: row[5],
-            status: try StoredValue.enumeration(row[6]), openedAt: try StoredValue.time(row[7]),
-            updatedAt: try StoredValue.time(row[8]), closedAt: try closedAt.map(StoredValue.time), outcome: row[10],
-            reportCount: row[11], needsReview: row[12],
+            id: try StoredValue.id(row["id"]), areaID: row["area_id"], title: row["title"],
+            phase: try StoredValue.enumeration(row["phase"]),
+            category: try category.map { try StoredValue.enumeration($0) }, severity: row["severity"],
+            status: try StoredValue.enumeration(row["status"]), openedAt: try StoredValue.time(row["opened_at"]),
+            updatedAt: try StoredValue.time(row["updated_at"]), closedAt: try closedAt.map(StoredValue.time),
+            outcome: row["outcome"], reportCount: row["report_count"], needsReview: row["needs_review"],
             classification: classification.map(StoredClassification.init(storedJSON:)),
-            lastReportAt: try StoredValue.time(row[14]), erasedAt: try erasedAt.map(StoredValue.time))
+            lastReportAt: try StoredValue.time(row["last_report_at"]), erasedAt: try erasedAt.map(StoredValue.time))
     }
 
     /// The incident with this id, if any.
-    static func fetch(_ id: DeskID, in db: Database) throws -> Incident? {
-        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM incident WHERE id = ?")
-        return try Row.fetchOne(statement, arguments: [id.rawValue]).map(incident)
+    static func fetch(_ id: DeskID, in db: any SQLConnection) throws -> Incident? {
+        try db.row("SELECT \(columns) FROM incident WHERE id = ?", [id.rawValue]).map(incident)
     }
 
     /// Incidents a query selects, decoded.
-    static func fetchAll(_ sql: String, _ arguments: StatementArguments, in db: Database) throws -> [Incident] {
-        // A cursor's row is read in place, not copied: each is decoded before the next step.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchAll(
+        _ sql: String, _ arguments: SQLArguments, cached: Bool = true, in db: any SQLConnection
+    ) throws -> [Incident] {
         var incidents: [Incident] = []
-        while let row = try rows.next() { incidents.append(try incident(row)) }
+        try db.forEach(sql, arguments, cached: cached) { incidents.append(try incident($0)) }
         return incidents
     }
 
-    private static func arguments(_ incident: Incident) -> StatementArguments {
+    private static func arguments(_ incident: Incident) -> SQLArguments {
         [
             incident.areaID, incident.title, incident.phase.rawValue, incident.category?.rawValue, incident.severity,
             incident.status.rawValue, Timestamp.format(incident.openedAt), Timestamp.format(incident.updatedAt),
@@ -59,32 +60,31 @@ enum IncidentRows {
     }
 
     /// Writes a new incident.
-    static func insert(_ incident: Incident, in db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO incident (area_id, title, phase, category, severity, status, opened_at, updated_at,
-                    closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: arguments(incident))
+    static func insert(_ incident: Incident, in db: any SQLConnection) throws {
+        try db.execute(
+            """
+            INSERT INTO incident (area_id, title, phase, category, severity, status, opened_at, updated_at,
+                closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments(incident))
     }
 
     /// Writes an incident's new state: only the columns that differ from `previous`, the state the
     /// command read in this transaction. A report joining an incident changes three or four of its
     /// sixteen columns; naming only those lets SQLite leave alone the indexes of the others (eight
     /// on this table), which a full-row update rewrites every time.
-    static func update(_ incident: Incident, from previous: Incident, in db: Database) throws {
+    static func update(_ incident: Incident, from previous: Incident, in db: any SQLConnection) throws {
         guard incident.id == previous.id else {
             throw DeskError.unavailable("an update of \(incident.id) named \(previous.id) as its previous state")
         }
         let changed = updatable.filter { $0.differs(incident, previous) }
         guard !changed.isEmpty else { return }
         let assignments = changed.map { "\($0.name) = ?" }.joined(separator: ", ")
-        var values = changed.map { $0.value(incident) }
-        values.append(incident.id.rawValue.databaseValue)
-        try db.cachedStatement(sql: "UPDATE incident SET \(assignments) WHERE id = ?")
-            .execute(arguments: StatementArguments(values))
-        guard db.changesCount == 1 else { throw DeskError.incidentNotFound(incident.id.rawValue) }
+        var values: SQLArguments = changed.map { $0.value(incident) }
+        values.append(incident.id.rawValue)
+        guard try db.execute("UPDATE incident SET \(assignments) WHERE id = ?", values) == 1 else {
+            throw DeskError.incidentNotFound(incident.id.rawValue)
+        }
     }
 
     /// A column an update may write: how to tell whether it changed, and its stored value.

@@ -143,9 +143,9 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// Inserts the row from a cached statement: what `insert(_:)` stores, for the writer, which
     /// inserts thousands of rows of this one shape (`ColumnValues`).
-    func insertFromCache(_ db: Database) throws {
+    func insert(in db: any SQLConnection) throws {
         let row = try ColumnValues.encode(self)
-        try db.cachedStatement(sql: Self.insertSQL(for: row)).execute(arguments: StatementArguments(row.values))
+        try db.execute(Self.insertSQL(for: row), row.values.map { $0 })
     }
 
     /// The insert statement's text for the last shape of row seen (there is one).
@@ -159,8 +159,15 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     /// The report with this id, if any.
-    static func fetch(_ id: DeskID, in db: Database) throws -> Report? {
-        try ReportRecord.fetchOne(db, key: id.rawValue)?.report()
+    static func fetch(_ id: DeskID, in db: any SQLConnection) throws -> Report? {
+        try db.row("SELECT * FROM report WHERE id = ?", [id.rawValue]).map { try ReportRecord(row: $0).report() }
+    }
+
+    /// The reports of an incident, oldest first.
+    static func fetchAll(of incident: DeskID, in db: any SQLConnection) throws -> [Report] {
+        try db.rows("SELECT * FROM report WHERE incident_id = ? ORDER BY id", [incident.rawValue]).map {
+            try ReportRecord(row: $0).report()
+        }
     }
 }
 

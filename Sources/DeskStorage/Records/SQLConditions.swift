@@ -12,19 +12,19 @@ import GRDB
 struct SQLConditions {
     private var terms: [String] = []
     /// The arguments of every term, in the order of the terms.
-    private(set) var arguments: StatementArguments = []
+    private(set) var arguments: SQLArguments = []
 
     /// Adds a term with one `?` per argument.
-    mutating func add(_ term: String, _ values: any DatabaseValueConvertible...) {
+    mutating func add(_ term: String, _ values: (any DatabaseValueConvertible & Sendable)...) {
         terms.append(term)
-        arguments += StatementArguments(values)
+        arguments += values.map { $0 }
     }
 
     /// Adds `column IN (?, …)` for `values`; no values match nothing.
-    mutating func add(oneOf column: String, _ values: [some DatabaseValueConvertible]) {
-        guard !values.isEmpty else { return add("0") }
+    mutating func add(oneOf column: String, _ values: [some DatabaseValueConvertible & Sendable]) {
+        guard !values.isEmpty else { return add("1 = 0") }
         add("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
-        arguments += StatementArguments(values)
+        arguments += values.map { $0 }
     }
 
     /// Adds `(a OR b …)`: each alternative's terms (joined by `AND`), with their arguments.

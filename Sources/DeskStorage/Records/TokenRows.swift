@@ -16,28 +16,27 @@ enum TokenRows {
     }
 
     /// The token named `name`, if any.
-    static func token(named name: String, in db: Database) throws -> APIToken? {
-        try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE name = ?", arguments: [name]).map(token)
+    static func token(named name: String, in db: any SQLConnection) throws -> APIToken? {
+        try db.row("SELECT * FROM api_token WHERE name = ?", [name]).map(token)
     }
 
     /// Stores a new token.
-    static func insert(_ token: APIToken, in db: Database) throws {
+    static func insert(_ token: APIToken, in db: any SQLConnection) throws {
         try db.execute(
-            sql: """
-                INSERT INTO api_token (id, name, role, responder_id, secret_hash, created_at, created_by,
-                    expires_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
-                """,
-            arguments: [
+            """
+            INSERT INTO api_token (id, name, role, responder_id, secret_hash, created_at, created_by,
+                expires_at, revoked_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            """,
+            [
                 token.id, token.name, token.role.rawValue, token.responderID, token.secretHash,
                 Timestamp.format(token.createdAt), token.createdBy, token.expiresAt.map(Timestamp.format),
             ])
     }
 
     /// Marks the token named `name` revoked.
-    static func revoke(named name: String, at: Date, in db: Database) throws {
+    static func revoke(named name: String, at: Date, in db: any SQLConnection) throws {
         try db.execute(
-            sql: "UPDATE api_token SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
-            arguments: [Timestamp.format(at), name])
+            "UPDATE api_token SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", [Timestamp.format(at), name])
     }
 }

@@ -2,18 +2,18 @@ import DeskCore
 import Foundation
 import GRDB
 
-/// The write pipeline on SQLite: every command in the group-commit writer's transaction, with its
+/// The write pipeline on either engine: every command in the group-commit writer's transaction, with its
 /// idempotency key claimed and its answer kept in the same transaction.
-extension SQLiteDeskStore: CommandPipeline {
+extension SQLDeskStore: CommandPipeline {
     public func run<Command: DeskCommand>(
         _ command: Command, context: CommandContext, key: IdempotencyClaim?,
         answer: (@Sendable (Command.Outcome) throws -> StoredResponse)?
     ) async throws -> Executed<Command.Outcome> {
-        let state = database.state
+        let state = engine.state
         return try await guarded {
-            try await database.write { db in
+            try await engine.write { db in
                 if let key, let kept = try IdempotencyRows.answer(for: key, in: db) { return .replayed(kept) }
-                let transaction = SQLiteTransaction(db, state: state)
+                let transaction = SQLTransaction(db, state: state)
                 do {
                     let outcome = try command.execute(in: transaction, context)
                     var kept: StoredResponse?

@@ -1,53 +1,44 @@
 import DeskCore
 import Foundation
 import GRDB
+import PostgresNIO
 
-/// The `DeskStore` port on the SQLite database.
-public struct SQLiteDeskStore: DeskStore {
-    let database: DeskDatabase
+/// The desk's storage ports — `DeskStore`, `DutyStore`, `AccessStore` and the write pipeline
+/// (`CommandPipeline`) — on an SQL database: SQLite (`DeskDatabase`, the embedded default) or
+/// PostgreSQL (`PostgresDeskDatabase`). One implementation, one set of queries: where the two
+/// engines' SQL differs, the query says so by `dialect`.
+public struct SQLDeskStore: DeskStore {
+    let engine: any SQLEngine
 
-    /// Creates the store over an opened database.
+    /// The store over an opened SQLite database.
     public init(database: DeskDatabase) {
-        self.database = database
+        engine = database
     }
 
-    var pool: DatabasePool { database.pool }
+    /// The store over an opened PostgreSQL database.
+    public init(database: PostgresDeskDatabase) {
+        engine = database
+    }
+
+    /// Runs a read on a connection of its own, its errors turned into `DeskError`s.
+    func read<Value: Sendable>(_ work: @escaping @Sendable (any SQLConnection) throws -> Value) async throws -> Value {
+        try await guarded { try await engine.read(work) }
+    }
 
     public func areas() async throws -> [Area] {
-        try await guarded {
-            try await pool.read { db in
-                let neighbours = try AreaNeighbourRecord.fetchAll(db)
-                let byArea = Dictionary(grouping: neighbours, by: \.areaID)
-                return try AreaRecord.order(AreaRecord.Columns.id).fetchAll(db).map { record in
-                    Area(
-                        id: record.id, name: record.name, city: record.city,
-                        neighbours: (byArea[record.id] ?? []).map(\.neighbourID).sorted(), active: record.active
-                    )
-                }
-            }
-        }
+        try await read { db in try AreaRows.areas(in: db) }
     }
 
     public func report(_ id: DeskID) async throws -> Report? {
-        try await guarded {
-            try await pool.read { db in try ReportRecord.fetch(id, in: db) }
-        }
+        try await read { db in try ReportRecord.fetch(id, in: db) }
     }
 
     public func incident(_ id: DeskID) async throws -> Incident? {
-        try await guarded {
-            try await pool.read { db in try IncidentRows.fetch(id, in: db) }
-        }
+        try await read { db in try IncidentRows.fetch(id, in: db) }
     }
 
     public func reports(of incident: DeskID) async throws -> [Report] {
-        try await guarded {
-            try await pool.read { db in
-                try ReportRecord.fetchAll(
-                    db, sql: "SELECT * FROM report WHERE incident_id = ? ORDER BY id", arguments: [incident.rawValue]
-                ).map { try $0.report() }
-            }
-        }
+        try await read { db in try ReportRecord.fetchAll(of: incident, in: db) }
     }
 
     public func incidents(_ query: IncidentQuery) async throws -> Page<Incident> {
@@ -73,20 +64,23 @@ public struct SQLiteDeskStore: DeskStore {
         let limit = query.page.limit
         let sql = "SELECT \(IncidentRows.columns) FROM incident" + conditions.whereClause + " ORDER BY id DESC LIMIT ?"
         let bound = conditions.arguments + [limit + 1]
-        let fetched = try await guarded {
-            try await pool.read { db in try IncidentRows.fetchAll(sql, bound, in: db) }
-        }
+        // The same few shapes of query over and over (one per combination of filters): cached, unless
+        // a responder's list of areas and incidents makes its text as long as the list.
+        let cached = query.areas == nil
+        let fetched = try await read { db in try IncidentRows.fetchAll(sql, bound, cached: cached, in: db) }
         return Page.trimming(fetched, limit: limit) { .afterID($0.id) }
     }
 
     public func events(of incident: DeskID, page: PageRequest) async throws -> Page<TimelineEvent> {
-        try await events(page: page, EventRecord.filter(EventRecord.Columns.incidentID == incident.rawValue))
+        var conditions = SQLConditions()
+        conditions.add("incident_id = ?", incident.rawValue)
+        return try await events(page: page, conditions)
     }
 
     public func events(since: Date?, page: PageRequest) async throws -> Page<TimelineEvent> {
-        var request = EventRecord.all()
-        if let since { request = request.filter(EventRecord.Columns.at >= Timestamp.format(since)) }
-        return try await events(page: page, request)
+        var conditions = SQLConditions()
+        if let since { conditions.add("at >= ?", Timestamp.format(since)) }
+        return try await events(page: page, conditions)
     }
 
     /// What `openIncidentSummary` asks: answered from the covering index `incident_open_by_phase`,
@@ -98,64 +92,59 @@ public struct SQLiteDeskStore: DeskStore {
         """
 
     public func openIncidentSummary() async throws -> OpenIncidentSummary {
-        try await guarded {
-            try await pool.read { db in
-                let rows = try Row.fetchAll(db, sql: Self.openIncidentSummaryQuery)
-                var byPhase: [Phase: Int] = [:]
-                var review = 0
-                for row in rows {
-                    let phase: Phase = try StoredValue.enumeration(row["phase"])
-                    byPhase[phase] = row["n"]
-                    review += row["review"] ?? 0
-                }
-                return OpenIncidentSummary(byPhase: byPhase, needingReview: review)
+        try await read { db in
+            let rows = try db.rows(Self.openIncidentSummaryQuery)
+            var byPhase: [Phase: Int] = [:]
+            var review = 0
+            for row in rows {
+                let phase: Phase = try StoredValue.enumeration(row["phase"])
+                byPhase[phase] = row["n"]
+                review += row["review"] ?? 0
             }
+            return OpenIncidentSummary(byPhase: byPhase, needingReview: review)
         }
     }
 
     public func backup(name: String) async throws -> BackupSummary {
-        try await guarded { try await database.backup(name: name) }
+        try await guarded { try await engine.backup(name: name) }
     }
 
     public func verifyTimeline(anchor: ChainHead?) async throws -> TimelineVerification {
-        try await guarded { try await TimelineChain.verify(reading: pool, anchor: anchor) }
+        try await guarded { try await TimelineChain.verify(reading: engine, anchor: anchor) }
     }
 
     public func chainHead() async throws -> ChainHead {
-        try await guarded {
-            try await pool.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT seq, chain_hash FROM event ORDER BY seq DESC LIMIT 1")
-                else { return ChainHead(sequence: 0, hash: TimelineChain.genesis) }
-                return ChainHead(sequence: row["seq"], hash: row["chain_hash"])
+        try await read { db in
+            guard let row = try db.row("SELECT seq, chain_hash FROM event ORDER BY seq DESC LIMIT 1") else {
+                return ChainHead(sequence: 0, hash: TimelineChain.genesis)
             }
+            return ChainHead(sequence: row["seq"], hash: row["chain_hash"])
         }
     }
 
     public func ping() async throws {
-        _ = try await guarded { try await pool.read { try Int.fetchOne($0, sql: "SELECT 1") } }
+        _ = try await read { db in try db.value(Int.self, "SELECT 1") }
     }
 
-    private func events(
-        page: PageRequest, _ base: QueryInterfaceRequest<EventRecord>
-    ) async throws -> Page<TimelineEvent> {
-        var request = base
+    private func events(page: PageRequest, _ base: SQLConditions) async throws -> Page<TimelineEvent> {
+        var conditions = base
         switch page.cursor {
-        case .afterSequence(let sequence): request = request.filter(EventRecord.Columns.seq > sequence)
+        case .afterSequence(let sequence): conditions.add("seq > ?", sequence)
         case .afterID, .afterKey: throw DeskError.invalidParameter("cursor", "not a cursor of a timeline")
         case nil: break
         }
         let limit = page.limit
-        let fetched = try await guarded { [request] in
-            try await pool.read { db in
-                try request.order(EventRecord.Columns.seq).limit(limit + 1).fetchAll(db).map { try $0.event() }
-            }
+        let sql = "SELECT * FROM event" + conditions.whereClause + " ORDER BY seq LIMIT ?"
+        let bound = conditions.arguments + [limit + 1]
+        let fetched = try await read { db in
+            try db.rows(sql, bound).map { try EventRecord(row: $0).event() }
         }
         return Page.trimming(fetched, limit: limit) { .afterSequence($0.sequence) }
     }
 }
 
 /// Runs a storage operation, turning every storage error into a `DeskError` so that nothing
-/// GRDB-specific leaves this module.
+/// engine-specific leaves this module.
 func guarded<Value: Sendable>(_ operation: @Sendable () async throws -> Value) async throws -> Value {
     do {
         return try await operation()
@@ -163,6 +152,12 @@ func guarded<Value: Sendable>(_ operation: @Sendable () async throws -> Value) a
         throw error
     } catch let error as DatabaseError {
         throw DeskError.unavailable(StorageErrorText.describe(error))
+    } catch let error as PSQLError {
+        throw DeskError.unavailable(PostgresErrorText.describe(error))
+    } catch let error as PostgresUnreachable {
+        throw DeskError.unavailable(error.description)
+    } catch let error as PostgresConnectionLost {
+        throw DeskError.unavailable(error.description)
     } catch let error as StorageFailure {
         throw DeskError.unavailable(error.description)
     } catch let error as DecodingError {

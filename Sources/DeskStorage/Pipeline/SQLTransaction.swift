@@ -2,21 +2,21 @@ import DeskCore
 import Foundation
 import GRDB
 
-/// `DeskTransaction` on the writer's connection, inside the group-commit transaction: what one
-/// command reads and writes. Statements are compiled once per connection (`cachedStatement`),
+/// `DeskTransaction` on the writer's connection (SQLite or PostgreSQL), inside the group-commit
+/// transaction: what one command reads and writes. Statements are compiled once per connection,
 /// correlation candidates come from the writer's `OpenIncidentIndex`, and what the command wrote
 /// is collected as its `CommandEffects`.
 ///
 /// Used by one command, on the writer, and dropped when it ends.
-final class SQLiteTransaction: DeskTransaction {
-    private let db: Database
+final class SQLTransaction: DeskTransaction {
+    private let db: any SQLConnection
     private let state: WriterState
     /// What the command wrote so far.
     private(set) var effects = CommandEffects()
     /// Areas whose incidents the command wrote: forgotten by the index if it rolls back.
     private(set) var touchedAreas: Set<String> = []
 
-    init(_ db: Database, state: WriterState) {
+    init(_ db: any SQLConnection, state: WriterState) {
         self.db = db
         self.state = state
     }
@@ -36,13 +36,12 @@ final class SQLiteTransaction: DeskTransaction {
             WHERE area_id = ? AND status = 'open' AND last_report_at >= ?
             ORDER BY last_report_at DESC LIMIT ?
             """, [area, Timestamp.format(since), max(capacity, limit)], in: db)
-        let texts = try db.cachedStatement(
-            sql: "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?")
         let candidates = try incidents.map { incident in
             CorrelationCandidate(
                 incident: incident,
-                reportTexts: try String.fetchAll(
-                    texts, arguments: [incident.id.rawValue, CorrelationCandidate.textsPerCandidate]))
+                reportTexts: try db.values(
+                    String.self, "SELECT text FROM report WHERE incident_id = ? ORDER BY id DESC LIMIT ?",
+                    [incident.id.rawValue, CorrelationCandidate.textsPerCandidate]))
         }
         if limit <= capacity { state.withIndex { $0.load(area: area, since: since, candidates: candidates) } }
         return Array(candidates.prefix(limit))
@@ -64,14 +63,15 @@ final class SQLiteTransaction: DeskTransaction {
 
     func insert(_ report: Report) throws {
         touchedAreas.insert(report.areaID)
-        try ReportRecord(report).insertFromCache(db)
+        try ReportRecord(report).insert(in: db)
         state.withIndex { $0.added(text: report.text, to: report.incidentID, area: report.areaID) }
     }
 
     func move(report: DeskID, from: DeskID, to: DeskID) throws -> Bool {
-        try db.cachedStatement(sql: "UPDATE report SET incident_id = ? WHERE id = ? AND incident_id = ?")
-            .execute(arguments: [to.rawValue, report.rawValue, from.rawValue])
-        guard db.changesCount == 1 else { return false }
+        let moved = try db.execute(
+            "UPDATE report SET incident_id = ? WHERE id = ? AND incident_id = ?",
+            [to.rawValue, report.rawValue, from.rawValue])
+        guard moved == 1 else { return false }
         // The incident it left keeps that report's text among its latest: read the area again.
         let area = try effects.incidents[from]?.areaID ?? IncidentRows.fetch(from, in: db)?.areaID
         if let area {
@@ -85,23 +85,25 @@ final class SQLiteTransaction: DeskTransaction {
     func append(_ events: [TimelineEvent]) throws -> [TimelineEvent] {
         guard !events.isEmpty else { return [] }
         var previous = try state.head ?? TimelineChain.head(in: db)
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO event (id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
         var stored: [TimelineEvent] = []
         stored.reserveCapacity(events.count)
         for event in events {
             var record = EventRecord(event)
             TimelineChain.seal(&record, after: previous)
-            try insert.execute(arguments: [
-                record.id, record.at, record.incidentID, record.actor, record.kind, record.data, record.contentHash,
-                record.prevHash, record.chainHash,
-            ])
+            let sequence = try db.value(
+                Int64.self,
+                """
+                INSERT INTO event (id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq
+                """,
+                [
+                    record.id, record.at, record.incidentID, record.actor, record.kind, record.data,
+                    record.contentHash, record.prevHash, record.chainHash,
+                ])
+            guard let sequence else { throw StorageFailure("an appended event got no sequence number") }
             previous = record.chainHash
             var numbered = event
-            numbered.sequence = db.lastInsertedRowID
+            numbered.sequence = sequence
             stored.append(numbered)
         }
         state.head = previous

@@ -1,0 +1,169 @@
+import DeskCore
+import Foundation
+import Logging
+import Synchronization
+
+/// The desk's PostgreSQL database (`[storage] engine = "postgresql"`): one writer connection behind
+/// the group-commit queue, as on SQLite, and a few reader connections, each used by one read at a
+/// time on a queue of its own.
+///
+/// Opening connects to the first usable host of the URL, checks that a commit is durable
+/// (`synchronous_commit` is not `off`; if the server's default is, the writer sets it `on` for its
+/// session), and runs every pending migration under an advisory lock, so that two deskd starting
+/// at once never race. A lost connection is opened again on next use (to whichever host of the
+/// URL is usable then); a write whose transaction was lost fails and is never acknowledged.
+public final class PostgresDeskDatabase: SQLEngine, Sendable {
+    /// Where the database is.
+    public let url: PostgresURL
+    let state = WriterState()
+    let writer: GroupCommitWriter
+    private let writerConnection: Locked<PostgresSQLConnection>
+    private let readers: [Reader]
+    private let nextReader = Atomic<Int>(0)
+    /// Migrations this start ran (empty when the schema was up to date).
+    public let migrationsRun: [String]
+    /// The server's `synchronous_commit` as the writer's session has it.
+    public let synchronousCommit: String
+    /// Where `backup(name:)` writes its SQLite copies (deskd's state directory's `backups`).
+    let backupDirectory: String?
+
+    var dialect: SQLDialect { .postgresql }
+
+    /// Connects, checks durability and migrates. `backupDirectory`: where backups go (SQLite copies). Throws `PostgresUnreachable` when no host of the
+    /// URL can be used, `PostgresSchemaTooNew` when a newer deskd migrated the database, or the
+    /// server's error.
+    public init(
+        url: PostgresURL, password: String?, writeQueueCapacity: Int = DeskDatabase.defaultWriteQueueCapacity,
+        readers: Int = 4, backupDirectory: String? = nil, logger: Logger = Logger(label: "deskd.storage")
+    ) throws {
+        self.url = url
+        self.backupDirectory = backupDirectory
+        let connection = PostgresSQLConnection(
+            url: url, password: password, logger: logger,
+            setup: ["SET synchronous_commit = on", "SET statement_timeout = '30s'"])
+        let level = try connection.value(String.self, "SHOW synchronous_commit") ?? ""
+        guard ["on", "remote_write", "remote_apply", "local"].contains(level) else {
+            throw StorageFailure("synchronous_commit is \(level), not on: a commit would not be durable")
+        }
+        synchronousCommit = level
+        migrationsRun = try PostgresMigrations.migrate(connection)
+        let locked = Locked(connection)
+        writerConnection = locked
+        self.readers = (0..<max(1, readers)).map { index in
+            Reader(
+                connection: PostgresSQLConnection(
+                    url: url, password: password, logger: logger, setup: ["SET statement_timeout = '30s'"]),
+                queue: DispatchQueue(label: "deskd.postgres-reader-\(index)"))
+        }
+        let state = state
+        writer = GroupCommitWriter(
+            transact: { body in
+                try locked.withLock { connection in try connection.transaction { try body($0) } }
+            }, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
+    }
+
+    /// Runs `work` in the next group-commit transaction; see `GroupCommitWriter`.
+    func write<Value: Sendable>(
+        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
+    ) async throws -> Value {
+        try await writer.write(work)
+    }
+
+    /// Runs `work` in a read-only snapshot on the next reader connection, on that reader's queue.
+    func read<Value: Sendable>(
+        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
+    ) async throws -> Value {
+        let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        return try await withCheckedThrowingContinuation { continuation in
+            reader.queue.async {
+                continuation.resume(
+                    with: Result { try reader.connection.transaction(readOnly: true) { try work($0) } })
+            }
+        }
+    }
+
+    /// Runs `work` in a transaction of its own on the writer's connection, outside the queue (at
+    /// start-up and on reload).
+    func transaction<Value>(_ work: (any SQLConnection) throws -> Value) throws -> Value {
+        try writerConnection.withLock { connection in try connection.transaction { try work($0) } }
+    }
+
+    /// What the write queue has done so far.
+    public func writeQueueStats() -> WriteQueueStats { writer.counters }
+
+    /// Makes the stored areas match `areas` (see `AreaRows.sync`), in one transaction.
+    public func syncAreas(_ areas: [Area]) throws -> AreaSyncSummary {
+        try AreaRows.check(areas)
+        return try transaction { db in try AreaRows.sync(areas, in: db) }
+    }
+
+    /// How many incidents are stored.
+    public func incidentCount() throws -> Int {
+        try transaction { db in try db.value(Int.self, "SELECT count(*) FROM incident") ?? 0 }
+    }
+
+    /// Names of the migrations applied so far, in order.
+    public func appliedMigrations() throws -> [String] {
+        try transaction { db in
+            try db.values(String.self, "SELECT name FROM desk_migration ORDER BY applied_at, name")
+        }
+    }
+
+    /// Rows per table of the desk's schema (the migration table aside).
+    public func rowCounts() throws -> [String: Int] {
+        try transaction { db in
+            let tables = try db.values(
+                String.self,
+                """
+                SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()
+                AND tablename <> 'desk_migration' ORDER BY 1
+                """)
+            var counts: [String: Int] = [:]
+            for table in tables {
+                // The name comes from the catalogue itself, quoted as an identifier.
+                let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                counts[table] = try db.value(Int.self, "SELECT count(*) FROM \(quoted)") ?? 0
+            }
+            return counts
+        }
+    }
+
+    /// A consistent copy of the whole desk as an SQLite file beside deskd's state (see `DeskCopy`).
+    func backup(name: String) async throws -> BackupSummary {
+        guard let directory = backupDirectory else {
+            throw DeskError.invalid([
+                FieldIssue(pointer: "/name", detail: "this desk has no backup directory configured")
+            ])
+        }
+        return try await DeskCopy.backup(of: self, named: name, in: directory)
+    }
+
+    /// Closes every connection. The object is unusable afterwards.
+    public func close() {
+        writerConnection.withLock { $0.close() }
+        for reader in readers { reader.queue.sync { reader.connection.close() } }
+    }
+
+    /// A reader connection and the queue it is used on.
+    private struct Reader: @unchecked Sendable {
+        // `@unchecked`: the connection is only used on `queue`, one read at a time.
+        let connection: PostgresSQLConnection
+        let queue: DispatchQueue
+    }
+}
+
+/// A value used under a lock, by one caller at a time.
+///
+/// `@unchecked Sendable`: every use of `value` is inside `lock`.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(value)
+    }
+}

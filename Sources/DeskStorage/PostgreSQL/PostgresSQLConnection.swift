@@ -1,0 +1,290 @@
+import DeskCore
+import Foundation
+import GRDB
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// One PostgreSQL connection as the shared row code uses it (`SQLConnection`): synchronous, each
+/// statement one round trip of the extended protocol, waited for on the caller's thread — a thread
+/// of the writer's or a reader's own queue, never Swift's cooperative pool, so waiting blocks no
+/// request. Rows are turned into GRDB `Row`s by column name.
+///
+/// Connects on first use, to the first host in the URL that answers (and, with
+/// `target_session_attrs=read-write`, accepts writes); a connection that is lost is dropped and the
+/// next use connects again, so that a promoted standby is found.
+///
+/// `@unchecked Sendable`: `connection` and `depth` are only touched by the one queue that owns
+/// this object (the writer's, or one reader's), one statement at a time.
+final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
+    let dialect = SQLDialect.postgresql
+    private let url: PostgresURL
+    private let password: String?
+    private let logger: Logger
+    /// Statements run right after connecting (session settings).
+    private let setup: [String]
+    private var connection: PostgresConnection?
+    /// Savepoints open now.
+    private var depth = 0
+    /// Whether a transaction is open (`BEGIN` sent, no `COMMIT`/`ROLLBACK` yet).
+    private(set) var isInsideTransaction = false
+
+    init(url: PostgresURL, password: String?, logger: Logger, setup: [String] = []) {
+        self.url = url
+        self.password = password ?? url.password
+        self.logger = logger
+        self.setup = setup
+    }
+
+    // MARK: SQLConnection
+
+    func forEach(_ sql: String, _ arguments: SQLArguments, cached: Bool, _ body: (Row) throws -> Void) throws {
+        let result = try run(sql, arguments)
+        for row in result.rows { try body(try Self.row(row)) }
+    }
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try run(sql, arguments).metadata.rows ?? 0
+    }
+
+    func savepoint(_ body: () throws -> Bool) throws {
+        depth += 1
+        let name = "desk_\(depth)"
+        defer { depth -= 1 }
+        try run("SAVEPOINT \(name)", [])
+        let keep: Bool
+        do {
+            keep = try body()
+        } catch {
+            if PostgresErrorText.isConnectionLost(error) { throw error }
+            try run("ROLLBACK TO SAVEPOINT \(name)", [])
+            try run("RELEASE SAVEPOINT \(name)", [])
+            throw error
+        }
+        if !keep { try run("ROLLBACK TO SAVEPOINT \(name)", []) }
+        try run("RELEASE SAVEPOINT \(name)", [])
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction and commits it; rolls back and rethrows when `body` throws.
+    /// `readOnly`: a read-only snapshot (`REPEATABLE READ`), for reads that take several statements.
+    func transaction<Value>(readOnly: Bool = false, _ body: (PostgresSQLConnection) throws -> Value) throws -> Value {
+        try run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", [])
+        isInsideTransaction = true
+        do {
+            let value = try body(self)
+            try run("COMMIT", [])
+            isInsideTransaction = false
+            return value
+        } catch {
+            isInsideTransaction = false
+            if connection != nil, !PostgresErrorText.isConnectionLost(error) { _ = try? run("ROLLBACK", []) }
+            throw error
+        }
+    }
+
+    /// Closes the connection (the next use connects again).
+    func close() {
+        guard let connection else { return }
+        self.connection = nil
+        try? connection.close().wait()
+    }
+
+    // MARK: Statements
+
+    @discardableResult
+    private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        let connection = try connected()
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { try Self.bind(argument?.databaseValue ?? .null, into: &binds) }
+        let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
+        do {
+            return try connection.query(query, logger: logger).wait()
+        } catch {
+            if PostgresErrorText.isConnectionLost(error) || connection.isClosed {
+                self.connection = nil
+                isInsideTransaction = false
+                try? connection.close().wait()
+            }
+            throw error
+        }
+    }
+
+    private func connected() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        if connection != nil {
+            connection = nil
+            // Connecting again mid-transaction would lose what the transaction wrote so far.
+            if isInsideTransaction {
+                isInsideTransaction = false
+                throw PostgresConnectionLost()
+            }
+        }
+        let opened = try PostgresConnector.connect(to: url, password: password, logger: logger)
+        connection = opened
+        depth = 0
+        for statement in setup { _ = try opened.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+        return opened
+    }
+
+    // MARK: Values
+
+    private static func bind(_ value: DatabaseValue, into binds: inout PostgresBindings) throws {
+        switch value.storage {
+        case .null: binds.appendNull()
+        case .int64(let number): binds.append(number)
+        case .double(let number): binds.append(number)
+        case .string(let text): binds.append(text)
+        case .blob(let data): binds.append(ByteBuffer(bytes: data))
+        }
+    }
+
+    /// A row as GRDB's `Row`, its values converted by the column's type.
+    private static func row(_ row: PostgresRow) throws -> Row {
+        var values: [String: (any DatabaseValueConvertible)?] = [:]
+        for cell in row {
+            values[cell.columnName] = try value(cell)
+        }
+        return Row(values)
+    }
+
+    private static func value(_ cell: PostgresCell) throws -> DatabaseValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid: return try cell.decode(Int64.self).databaseValue
+        case .float4, .float8: return try cell.decode(Double.self).databaseValue
+        case .bool: return (try cell.decode(Bool.self) ? 1 : 0).databaseValue
+        case .bytea:
+            var buffer = try cell.decode(ByteBuffer.self)
+            return Data(buffer.readBytes(length: buffer.readableBytes) ?? []).databaseValue
+        case .numeric:
+            let text = try cell.decode(String.self)
+            if let number = Int64(text) { return number.databaseValue }
+            return (Double(text) ?? 0).databaseValue
+        default: return try cell.decode(String.self).databaseValue
+        }
+    }
+}
+
+/// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …), outside quoted text;
+/// each statement's text is worked out once.
+enum PostgresPlaceholders {
+    private static let known = Mutex<[String: String]>([:])
+
+    static func numbered(_ sql: String) -> String {
+        if let done = known.withLock({ $0[sql] }) { return done }
+        var result = ""
+        var number = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        known.withLock { known in
+            // Dynamic statements (lists as long as their input) must not grow this without bound.
+            if known.count > 2000 { known.removeAll() }
+            known[sql] = result
+        }
+        return result
+    }
+}
+
+/// Opening a connection to the first suitable host of a URL.
+enum PostgresConnector {
+    /// Tries each host in order; with `target_session_attrs=read-write`, skips one that is
+    /// read-only (a standby). Throws `PostgresUnreachable` listing why each failed.
+    static func connect(to url: PostgresURL, password: String?, logger: Logger) throws -> PostgresConnection {
+        var failures: [String] = []
+        for host in url.hosts {
+            do {
+                let connection = try open(host, url: url, password: password, logger: logger)
+                if url.requiresReadWrite {
+                    let result = try connection.query("SHOW transaction_read_only", logger: logger).wait()
+                    let readOnly = try result.rows.first.map { try $0.decode(String.self) } ?? "on"
+                    if readOnly != "off" {
+                        try? connection.close().wait()
+                        failures.append("\(describe(host)): read-only (a standby)")
+                        continue
+                    }
+                }
+                return connection
+            } catch {
+                failures.append("\(describe(host)): \(reason(error))")
+            }
+        }
+        throw PostgresUnreachable(url: url, failures: failures)
+    }
+
+    private static func open(
+        _ host: PostgresURL.Host, url: PostgresURL, password: String?, logger: Logger
+    ) throws -> PostgresConnection {
+        var configuration: PostgresConnection.Configuration
+        if host.isSocketDirectory {
+            configuration = .init(
+                unixSocketPath: host.socketPath, username: url.user, password: password, database: url.database)
+        } else {
+            configuration = .init(
+                host: host.name, port: host.port, username: url.user, password: password, database: url.database,
+                tls: try tls(url.sslMode))
+        }
+        configuration.options.connectTimeout = .milliseconds(Int64(url.connectTimeout * 1000))
+        configuration.options.additionalStartupParameters = [("application_name", url.applicationName)]
+        return try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+            id: Int.random(in: 1...Int(Int32.max)), logger: logger
+        ).wait()
+    }
+
+    private static func tls(_ mode: PostgresURL.SSLMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer, .require:
+            // libpq's prefer and require encrypt without checking the certificate.
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: configuration)
+            return mode == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    private static func describe(_ host: PostgresURL.Host) -> String {
+        host.isSocketDirectory ? host.socketPath : "\(host.name):\(host.port)"
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return PostgresErrorText.describe(error)
+        }
+        return "\(error)"
+    }
+}
+
+/// No host of the URL could be used.
+public struct PostgresUnreachable: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(url: PostgresURL, failures: [String]) {
+        description = "no usable PostgreSQL server for \(url): " + failures.joined(separator: "; ")
+    }
+}
+
+/// The connection was lost in the middle of a transaction: nothing of it was committed.
+struct PostgresConnectionLost: Error, CustomStringConvertible {
+    var description: String {
+        "the connection to the PostgreSQL server was lost; nothing of the transaction was committed"
+    }
+}
