@@ -39,6 +39,19 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var idempotencyKeyHours = 24
     /// Writes allowed to wait for the disk before more are refused with 503 (`[storage] write_queue`).
     public var writeQueue = 4096
+    /// Which database keeps the desk (`[storage] engine`): SQLite in the state directory (the
+    /// default) or PostgreSQL at `postgresURL`.
+    public var storageEngine = StorageEngine.sqlite
+    /// `[storage] url` with `engine = "postgresql"`: libpq's URL form, checked when deskd opens it.
+    public var postgresURL: String?
+    /// `[storage] password_file` (or `password`): the PostgreSQL password, kept out of the URL.
+    public var postgresPassword: String?
+
+    /// The database engines deskd can keep the desk in.
+    public enum StorageEngine: String, Sendable, CaseIterable {
+        case sqlite
+        case postgresql
+    }
     /// How long personal data of closed incidents is kept (`[retention]`).
     public var retention = RetentionPolicy()
     /// Connection and request limits (`[limits]`).
@@ -192,6 +205,22 @@ public struct DeskConfiguration: Sendable, Hashable {
         let keyHours = try storage.integer("idempotency_key_hours", in: 1...8760) ?? 24
         let writeQueue = try storage.integer("write_queue", in: 1...1_000_000) ?? 4096
         if stateDirectory.isEmpty { throw storage.error("state_directory", "must not be empty") }
+        let engineName = try storage.string("engine") ?? "sqlite"
+        guard let engine = StorageEngine(rawValue: engineName) else {
+            throw storage.error("engine", "must be \"sqlite\" or \"postgresql\", not \"\(engineName)\"")
+        }
+        let postgresURL = try storage.string("url")
+        let postgresPassword = try SMSReceiver.secret(&storage, "password")
+        switch engine {
+        case .sqlite where postgresURL != nil || postgresPassword != nil:
+            throw storage.error(
+                postgresURL != nil ? "url" : "password", "is only for engine = \"postgresql\" (the engine is sqlite)")
+        case .postgresql where (postgresURL ?? "").isEmpty:
+            throw storage.error(
+                "url",
+                "engine = \"postgresql\" needs url = \"postgresql://USER@HOST:PORT/DATABASE\" (libpq's URL form)")
+        default: break
+        }
         try storage.rejectUnknownKeys()
 
         var areas = try document.table("areas")
@@ -286,6 +315,9 @@ public struct DeskConfiguration: Sendable, Hashable {
         configuration.limits = limits
         configuration.idempotencyKeyHours = keyHours
         configuration.writeQueue = writeQueue
+        configuration.storageEngine = engine
+        configuration.postgresURL = postgresURL
+        configuration.postgresPassword = postgresPassword
         configuration.retention = RetentionPolicy(closedIncidentDays: days == 0 ? nil : days)
         configuration.demoRoster = (demoRoster?.isEmpty ?? true) ? nil : demoRoster
         return configuration

@@ -89,7 +89,7 @@ public struct SMSReceiver: Sendable, Hashable {
     }
 
     /// `key` or the trimmed contents of `key_file`.
-    private static func secret(_ table: inout ConfigTable, _ key: String) throws(ConfigError) -> String? {
+    static func secret(_ table: inout ConfigTable, _ key: String) throws(ConfigError) -> String? {
         var value = try table.string(key)
         if let file = try table.string(key + "_file") {
             do {

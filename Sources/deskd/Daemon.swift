@@ -20,12 +20,13 @@ struct Daemon {
 
     func run() async throws {
         let database = try openDatabase()
+        let file = (database as? DeskDatabase)?.path
         let metrics = DeskMetrics(
-            databaseBytes: { [path = database.path] in Self.databaseBytes(path) },
+            databaseBytes: { file.flatMap(Self.databaseBytes) },
             writeQueue: { [database] in database.writeQueueStats() })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
-        let store = SQLDeskStore(database: database)
+        let store = database.store
         let nudge = TimerNudge()
         // The console's live streams (GET /v1/events) hear what the observers hear.
         let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
@@ -56,7 +57,8 @@ struct Daemon {
         }
     }
 
-    private func openDatabase() throws -> DeskDatabase {
+    private func openDatabase() throws -> any DeskStorageBackend {
+        if configuration.storageEngine == .postgresql { return try openPostgres() }
         do {
             // Only deskd's user may enter a state directory deskd creates (the unit's is 0700 too).
             try FileManager.default.createDirectory(
@@ -87,8 +89,40 @@ struct Daemon {
         }
     }
 
+    /// Opens the PostgreSQL desk at `[storage] url`. A malformed URL or a schema newer than this
+    /// deskd is a configuration error (exit 78); an unreachable server is an ordinary start-up
+    /// failure, which systemd retries (`Restart=on-failure`).
+    private func openPostgres() throws -> PostgresDeskDatabase {
+        let url: PostgresURL
+        do {
+            url = try PostgresURL(configuration.postgresURL ?? "")
+        } catch {
+            throw StartupFailure(
+                description: "\(configPath): [storage] url is not a PostgreSQL URL: \(error)", isConfiguration: true)
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            let database = try PostgresDeskDatabase(
+                url: url, password: configuration.postgresPassword, writeQueueCapacity: configuration.writeQueue,
+                backupDirectory: configuration.stateDirectory + "/backups", logger: logger)
+            logger.info(
+                "database open",
+                metadata: [
+                    "engine": "postgresql", "url": "\(url)", "synchronous_commit": "\(database.synchronousCommit)",
+                    "migrations_run": "\(database.migrationsRun.joined(separator: ","))",
+                ])
+            return database
+        } catch let error as PostgresSchemaTooNew {
+            throw StartupFailure(description: "\(configPath): [storage] url: \(error)", isConfiguration: true)
+        } catch {
+            throw StartupFailure(description: "cannot open the PostgreSQL database ([storage] url): \(error)")
+        }
+    }
+
     /// Syncs the areas and, on an empty database, loads the demo reports.
-    private func prepare(_ desk: Desk, _ database: DeskDatabase) async throws {
+    private func prepare(_ desk: Desk, _ database: any DeskStorageBackend) async throws {
         do {
             let areas = try SeedFiles.areas(path: configuration.areasFile)
             let summary = try database.syncAreas(areas)
@@ -204,7 +238,7 @@ struct Daemon {
 
     private func serve(
         _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLDeskStore,
-        _ database: DeskDatabase, _ metrics: DeskMetrics, _ events: EventHub
+        _ database: any DeskStorageBackend, _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()
         let console = ConsoleSessions()

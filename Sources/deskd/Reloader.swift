@@ -20,7 +20,7 @@ struct Reloader: Service {
     let sender: DeliverySenders
     let texts: TextInbox
     let access: AccessControl
-    let database: DeskDatabase
+    let database: any DeskStorageBackend
     let notifier: SystemdNotifier
     /// The `STATUS=` line sent with `READY=1` once a reload is applied.
     let status: @Sendable () async -> String?
