@@ -42,7 +42,7 @@ test: setup
 	$(SWIFT) build --build-tests
 	python3 scripts/validate-openapi.py
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
-	$(SWIFT) test --skip-build
+	./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
 	$(MAKE) test-console
 	$(MAKE) test-installed
 

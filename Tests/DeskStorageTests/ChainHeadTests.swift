@@ -18,7 +18,7 @@ import Testing
         #expect(try await desk.desk.records.verify(anchor: head).verified)
 
         // The newest three events removed: the rest verifies, but the head seen earlier is gone.
-        try TimelineChainTests.tamper(desk, "DELETE FROM event WHERE seq > 6")
+        try await TimelineChainTests.tamper(desk, "DELETE FROM event WHERE seq > 6")
         let truncated = try await desk.desk.records.verify(anchor: head)
         #expect(truncated.intact && !truncated.verified)
         #expect(truncated.anchor?.reason == "the timeline ends at event 6: the newest events were removed")
@@ -30,14 +30,16 @@ import Testing
             rewritten.anchor?.onChain == false && rewritten.anchor?.reason?.contains("history was rewritten") == true)
     }
 
-    @Test func verificationReadsInPiecesAndGetsTheSameAnswer() async throws {
-        let desk = try await TimelineChainTests.filledDesk()
-        let whole = try await TimelineChain.verify(reading: desk.database, anchor: nil)
+    @Test(arguments: TestEngine.all) func verificationReadsInPiecesAndGetsTheSameAnswer(engine: TestEngine) async throws
+    {
+        let desk = try await TimelineChainTests.filledDesk(engine)
+        let whole = try await TimelineChain.verify(reading: try desk.database.engine, anchor: nil)
         for chunk in [1, 2, 4, 9, 10] {
-            #expect(try await TimelineChain.verify(reading: desk.database, anchor: nil, chunk: chunk) == whole)
+            #expect(
+                try await TimelineChain.verify(reading: try desk.database.engine, anchor: nil, chunk: chunk) == whole)
         }
-        try TimelineChainTests.tamper(desk, "UPDATE event SET actor = 'unix:mallory' WHERE seq = 5")
-        let broken = try await TimelineChain.verify(reading: desk.database, anchor: nil, chunk: 2)
+        try await TimelineChainTests.tamper(desk, "UPDATE event SET actor = 'unix:mallory' WHERE seq = 5")
+        let broken = try await TimelineChain.verify(reading: try desk.database.engine, anchor: nil, chunk: 2)
         #expect(broken.broken?.sequence == 5 && broken.events == 4)
     }
 
@@ -71,8 +73,6 @@ import Testing
     }
 
     static func chainHash(_ desk: CorrelatedDesk, _ sequence: Int64) async throws -> String {
-        try await desk.database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT chain_hash FROM event WHERE seq = ?", arguments: [sequence]) ?? ""
-        }
+        try await desk.database.text("SELECT chain_hash FROM event WHERE seq = ?", [sequence]) ?? ""
     }
 }

@@ -13,16 +13,16 @@ final class SteppingClock: WallClock {
     func advance(minutes: Double) { current.withLock { $0 += minutes * 60 } }
 }
 
-/// A desk over a real SQLite file with correlation on (6 hours, 2 shared words).
+/// A desk over a real database of `engine` with correlation on (6 hours, 2 shared words).
 struct CorrelatedDesk: Sendable {
-    let directory: TemporaryDirectory
-    let database: DeskDatabase
+    let place: TestDatabasePlace
+    let database: any DeskStorageBackend
     let desk: Desk
     let clock = SteppingClock()
 
-    init() async throws {
-        (directory, database, desk) = try await freshDesk(
-            clock: clock, correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
+    init(_ engine: TestEngine) async throws {
+        (place, database, desk) = try await freshDesk(
+            on: engine, clock: clock, correlation: CorrelationPolicy(window: 6 * 3600, minSharedWords: 2))
     }
 
     @discardableResult
@@ -36,8 +36,10 @@ struct CorrelatedDesk: Sendable {
 }
 
 @Suite struct CorrelationTests {
-    @Test func aSecondReportOfTheSameFireJoinsWithinTheWindow() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aSecondReportOfTheSameFireJoinsWithinTheWindow(
+        engine: TestEngine
+    ) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let first = try await desk.report("bredang", "Det brinner i en lägenhet på Bredängsvägen 20 just nu")
         desk.clock.advance(minutes: 25)
         let second = try await desk.report("bredang", "Rök väller ut från ett fönster, branden sprider sig")
@@ -54,8 +56,8 @@ struct CorrelatedDesk: Sendable {
         #expect(try desk.database.rowCounts()["incident"] == 1)
     }
 
-    @Test func sharedWordsJoinReportsOfDifferentCategories() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func sharedWordsJoinReportsOfDifferentCategories(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let first = try await desk.report("rinkeby", "Stor folkmassa vid Rinkeby torg, stenkastning mot polisen")
         let second = try await desk.report("rinkeby", "Vid Rinkeby torg har någon knivhuggits i folkmassan")
         #expect(second.incident.id == first.incident.id)
@@ -64,8 +66,10 @@ struct CorrelatedDesk: Sendable {
         #expect(joined.data["shared_words"] == .array([.string("folkm"), .string("rinke"), .string("torg")]))
     }
 
-    @Test func outsideTheWindowInAnotherAreaOrAboutSomethingElseReportsStaySeparate() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func outsideTheWindowInAnotherAreaOrAboutSomethingElseReportsStaySeparate(
+        engine: TestEngine
+    ) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen just nu")
         let elsewhere = try await desk.report("satra", "Det brinner i en bil på parkeringen just nu")
         #expect(elsewhere.incident.id != fire.incident.id)
@@ -77,16 +81,16 @@ struct CorrelatedDesk: Sendable {
         #expect(try desk.database.rowCounts()["incident"] == 4)
     }
 
-    @Test func aClosedIncidentTakesNoNewReports() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aClosedIncidentTakesNoNewReports(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen just nu")
         _ = try await desk.desk.close(fire.incident.id.rawValue, outcome: "Släckt", actor: .system)
         let again = try await desk.report("bredang", "Det brinner i en bil på parkeringen just nu")
         #expect(again.incident.id != fire.incident.id)
     }
 
-    @Test func splitUndoesAWrongJoin() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func splitUndoesAWrongJoin(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let first = try await desk.report("bredang", "Det brinner i en lägenhet på Bredängsvägen just nu")
         let wrong = try await desk.report("bredang", "Brand i en container vid skolan, eleverna är ute på gården")
         #expect(wrong.incident.id == first.incident.id)
@@ -110,8 +114,10 @@ struct CorrelatedDesk: Sendable {
         #expect(try await desk.kinds(first.incident.id).last == .incidentSplit)
     }
 
-    @Test func splitRefusesTheOnlyReportAndAReportOfAnotherIncident() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func splitRefusesTheOnlyReportAndAReportOfAnotherIncident(
+        engine: TestEngine
+    ) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil just nu")
         let flood = try await desk.report("rinkeby", "Vattnet forsar in i källaren")
         let before = try desk.database.rowCounts()
@@ -129,21 +135,23 @@ struct CorrelatedDesk: Sendable {
         #expect(try desk.database.rowCounts() == before)
     }
 
-    @Test func theStoredReportCannotBeRewrittenOnlyMoved() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func theStoredReportCannotBeRewrittenOnlyMoved(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil just nu")
-        #expect(throws: (any Error).self) {
-            try desk.database.pool.write { db in
-                try db.execute(
-                    sql: "UPDATE report SET text = 'ändrad' WHERE id = ?", arguments: [fire.report.id.rawValue])
-            }
+        await #expect(throws: (any Error).self) {
+            try await desk.database.execute("UPDATE report SET text = 'ändrad' WHERE id = ?", [fire.report.id.rawValue])
         }
+        #expect(
+            try await desk.database.text("SELECT text FROM report WHERE id = ?", [fire.report.id.rawValue])
+                == "Det brinner i en bil just nu")
     }
 }
 
 @Suite struct PhaseMoveTests {
-    @Test func aLaterReportMovesDuringToAfterWithTheDecidingSignals() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aLaterReportMovesDuringToAfterWithTheDecidingSignals(
+        engine: TestEngine
+    ) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en lägenhet på Bredängsvägen 20 just nu")
         #expect(fire.incident.phase == .during)
         desk.clock.advance(minutes: 90)
@@ -165,8 +173,8 @@ struct CorrelatedDesk: Sendable {
         #expect(matched.contains("stödsamtal"))
     }
 
-    @Test func aFlareUpMovesAfterBackToDuring() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aFlareUpMovesAfterBackToDuring(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let calm = try await desk.report("rinkeby", "Efter kravallerna igår är det lugnt igen men många är rädda")
         #expect(calm.incident.phase == .after)
         let flare = try await desk.report("rinkeby", "Kravallerna har blossat upp igen, bilar brinner just nu")
@@ -175,8 +183,9 @@ struct CorrelatedDesk: Sendable {
         #expect(try await desk.kinds(calm.incident.id).filter { $0 == .phaseChanged }.count == 1)
     }
 
-    @Test func aWarningSignDoesNotMoveAnIncidentBackToBefore() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aWarningSignDoesNotMoveAnIncidentBackToBefore(engine: TestEngine) async throws
+    {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen vid Bredängsskolan just nu")
         let rumour = try await desk.report(
             "bredang", "Rykten säger att fler bilar på parkeringen vid Bredängsskolan ska brännas i helgen")
@@ -186,8 +195,10 @@ struct CorrelatedDesk: Sendable {
         #expect(!rumour.events.contains { $0.kind == .phaseChanged && $0.data["report_id"] != nil })
     }
 
-    @Test func aLowConfidenceReportJoinsWithoutMovingThePhase() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aLowConfidenceReportJoinsWithoutMovingThePhase(
+        engine: TestEngine
+    ) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let fire = try await desk.report("bredang", "Det brinner i en bil på parkeringen vid skolan just nu")
         // Since the phase model (issue 15) "Bilen på parkeringen, brand" reads as a confident fire.
         let vague = try await desk.report("bredang", "Parkeringen vid skolan, oklart")
@@ -196,8 +207,8 @@ struct CorrelatedDesk: Sendable {
         #expect(vague.incident.phase == .during)
     }
 
-    @Test func confirmingEndsTheReviewAndIsATimelineEvent() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func confirmingEndsTheReviewAndIsATimelineEvent(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let vague = try await desk.report("bredang", "Brand")
         #expect(vague.incident.needsReview)
         let update = try await desk.desk.confirm(
@@ -211,8 +222,8 @@ struct CorrelatedDesk: Sendable {
         #expect(stored.incident.needsReview == false)
     }
 
-    @Test func aManualPhaseChangeAlsoEndsTheReview() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aManualPhaseChangeAlsoEndsTheReview(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let vague = try await desk.report("bredang", "Brand")
         let update = try await desk.desk.changePhase(
             of: vague.incident.id.rawValue, to: .after, reason: "It was last week", actor: .system)

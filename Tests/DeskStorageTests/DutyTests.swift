@@ -47,21 +47,22 @@ let dutyRoster: Roster = {
 
 /// The incident desk and the duty desk over one real SQLite file, with a hand-moved clock.
 struct DutyFixture {
-    let directory: TemporaryDirectory
-    let database: DeskDatabase
+    let place: TestDatabasePlace
+    let database: any DeskStorageBackend
     let desk: Desk
     /// The same desk (the duty commands and reads are on it too).
     var duty: Desk { desk }
     let clock: DutyClock
 
     init(
-        policy: TriggerPolicy = .standard, receivers: [String] = [], textReceiver: String? = nil,
+        engine: TestEngine = .sqlite, policy: TriggerPolicy = .standard, receivers: [String] = [],
+        textReceiver: String? = nil,
         roster: Roster = dutyRoster, reopening other: DutyFixture? = nil,
         attempts: @escaping @Sendable ([DeliveryAttempt]) -> Void = { _ in }
     ) async throws {
-        directory = try other?.directory ?? TemporaryDirectory()
+        place = try other?.place ?? TestDatabasePlace.fresh(engine)
         clock = other?.clock ?? DutyClock(dutyStart)
-        database = try DeskDatabase(path: directory.path + "/deskd.sqlite")
+        database = try place.open()
         if other == nil { _ = try database.syncAreas(testAreas) }
         var policy = policy
         policy.nationalDutyOfficers = ["nat"]
@@ -94,8 +95,8 @@ struct DutyFixture {
 let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, count: 2, ackWithin: 300)])
 
 @Suite struct DutyTests {
-    @Test func aDuringReportCallsOutWhoIsOnDuty() async throws {
-        let fixture = try await DutyFixture()
+    @Test(arguments: TestEngine.all) func aDuringReportCallsOutWhoIsOnDuty(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine)
         let incident = try await fixture.report("Skottlossning på torget, två skadade", phase: .during)
         let summary = try await fixture.duty.timers.runDueWork()
         #expect(summary.incidentsStaffed == 1 && summary.callOutsCreated == 3)
@@ -112,8 +113,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(try await fixture.kinds(incident).filter { $0 == "callout.created" }.count == 3)
     }
 
-    @Test func escalationWalksTheChainToUnstaffed() async throws {
-        let fixture = try await DutyFixture(policy: firstAidOnly)
+    @Test(arguments: TestEngine.all) func escalationWalksTheChainToUnstaffed(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
         try await fixture.duty.timers.runDueWork()
         // Each 5 minutes without an answer moves every open call-out one step down the chain:
@@ -141,8 +142,10 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
     }
 
-    @Test func declineEscalatesAtOnceAndOnlyTheResponderMayAnswer() async throws {
-        let fixture = try await DutyFixture(policy: firstAidOnly)
+    @Test(arguments: TestEngine.all) func declineEscalatesAtOnceAndOnlyTheResponderMayAnswer(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Knivskuren man vid centrum", phase: .during)
         try await fixture.duty.timers.runDueWork()
         let annas = try await fixture.duty.callOuts(CallOutQuery(), mine: .unixUser("anna"))
@@ -181,8 +184,10 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(kinds.contains("callout.declined") && kinds.contains("callout.acknowledged"))
     }
 
-    @Test func aRestartInTheMiddleOfAnEscalationNeitherLosesNorRepeatsAStep() async throws {
-        let first = try await DutyFixture(policy: firstAidOnly)
+    @Test(arguments: TestEngine.all) func aRestartInTheMiddleOfAnEscalationNeitherLosesNorRepeatsAStep(
+        engine: TestEngine
+    ) async throws {
+        let first = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await first.report("Explosion i källaren, flera skadade", phase: .during)
         try await first.duty.timers.runDueWork()
         first.clock.advance(minutes: 7)
@@ -200,8 +205,10 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(try await second.desk.records.verify().intact)
     }
 
-    @Test func theAfterPhaseCallsPsychosocialSupportAndSchedulesFollowUps() async throws {
-        let fixture = try await DutyFixture()
+    @Test(arguments: TestEngine.all) func theAfterPhaseCallsPsychosocialSupportAndSchedulesFollowUps(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await DutyFixture(engine: engine)
         let incident = try await fixture.report("Skottlossning vid skolan, en skadad", phase: .during)
         try await fixture.duty.timers.runDueWork()
         let update = try await fixture.desk.changePhase(
@@ -219,8 +226,11 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(mine.count == (followUps[0].ownerID == "ps1" ? 3 : 0))
     }
 
-    @Test func overdueFollowUpsGoToTheCoordinatorAndCanBeCompleted() async throws {
+    @Test(arguments: TestEngine.all) func overdueFollowUpsGoToTheCoordinatorAndCanBeCompleted(
+        engine: TestEngine
+    ) async throws {
         let fixture = try await DutyFixture(
+            engine: engine,
             policy: TriggerPolicy(
                 rules: [.init(phase: .after, role: .psychosocial, count: 1, ackWithin: 3600, followUps: [86_400])],
                 followUpGrace: 6 * 3600))
@@ -256,8 +266,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(kinds.contains("followup.completed"))
     }
 
-    @Test func closingAnIncidentCancelsItsOpenCallOuts() async throws {
-        let fixture = try await DutyFixture(policy: firstAidOnly)
+    @Test(arguments: TestEngine.all) func closingAnIncidentCancelsItsOpenCallOuts(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Bilbrand på parkeringen", phase: .during)
         try await fixture.duty.timers.runDueWork()
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "false alarm", actor: .unixUser("officer"))
@@ -267,8 +277,8 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
     }
 
-    @Test func rosterChangesAreCheckedAndRecorded() async throws {
-        let fixture = try await DutyFixture()
+    @Test(arguments: TestEngine.all) func rosterChangesAreCheckedAndRecorded(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine)
         let slot = try await fixture.duty.duty.onDuty(area: "Bredäng", role: .firstAid, at: nil)
         #expect(slot.map { $0.onDuty?.id } == ["fa1"])
         #expect(slot[0].next?.id == "fa2")

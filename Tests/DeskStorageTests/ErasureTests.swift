@@ -16,8 +16,8 @@ import Testing
         let first: DeskID
         let second: DeskID
 
-        init() async throws {
-            desk = try await CorrelatedDesk()
+        init(_ engine: TestEngine) async throws {
+            desk = try await CorrelatedDesk(engine)
             desk.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
             let first = try await desk.report("bredang", "Det brinner i en lägenhet på Bredängsvägen hos Karin")
             let second = try await desk.report("bredang", "Brand i en lägenhet på Bredängsvägen, Karin är ute")
@@ -35,15 +35,11 @@ import Testing
 
         /// Runs SQL on the database directly, as someone (or an earlier version) did.
         func execute(_ sql: String, _ arguments: [String?] = []) async throws {
-            try await desk.database.pool.write { db in
-                try db.execute(sql: sql, arguments: StatementArguments(arguments))
-            }
+            try await desk.database.execute(sql, arguments)
         }
 
         func fetch(_ sql: String, _ arguments: [String?]) async throws -> String? {
-            try await desk.database.pool.read { db in
-                try String.fetchOne(db, sql: sql, arguments: StatementArguments(arguments))
-            }
+            try await desk.database.text(sql, arguments)
         }
 
         func text(of incident: DeskID) async throws -> String {
@@ -54,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func aClosedIncidentCannotBeSplit() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func aClosedIncidentCannotBeSplit(engine: TestEngine) async throws {
+        let fixture = try await Fixture(engine)
         try await fixture.close(fixture.incident)
         let before = try fixture.desk.database.rowCounts()
         let (desk, id, second) = (fixture.desk.desk, fixture.incident, fixture.second.rawValue)
@@ -68,8 +64,8 @@ import Testing
     /// What an earlier version's split of an erased incident left: an erased report in an incident
     /// never erased. Its purge must not abort on the report's immutability trigger, and must not
     /// keep the other incidents from being erased.
-    @Test func anAlreadyErasedReportDoesNotStopThePurge() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func anAlreadyErasedReportDoesNotStopThePurge(engine: TestEngine) async throws {
+        let fixture = try await Fixture(engine)
         try await fixture.close(fixture.incident)
         fixture.desk.clock.advance(minutes: 31 * Self.days)
         #expect(try await fixture.purge().incidents == [fixture.incident])
@@ -91,17 +87,32 @@ import Testing
 
     /// A fault in one incident's erasure (here a trigger the test adds) leaves that incident for the
     /// next purge and erases the others.
-    @Test func oneFailingIncidentDoesNotStopThePurgeOfTheOthers() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func oneFailingIncidentDoesNotStopThePurgeOfTheOthers(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await Fixture(engine)
         let other = try await fixture.desk.report("rinkeby", "Vattnet forsar in i källaren hos Olle")
         try await fixture.close(fixture.incident)
         try await fixture.close(other.incident.id)
         fixture.desk.clock.advance(minutes: 31 * Self.days)
-        try await fixture.execute(
-            """
-            CREATE TRIGGER test_refuses_erasure BEFORE UPDATE OF erased_at ON incident
-            WHEN OLD.id = '\(fixture.incident.rawValue)' BEGIN SELECT RAISE(ABORT, 'injected fault'); END
-            """)
+        if engine == .postgresql {
+            try await fixture.execute(
+                """
+                CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'injected fault'; END $$
+                """)
+            try await fixture.execute(
+                """
+                CREATE TRIGGER test_refuses_erasure BEFORE UPDATE OF erased_at ON incident FOR EACH ROW
+                WHEN (OLD.id = '\(fixture.incident.rawValue)') EXECUTE FUNCTION test_refuse()
+                """)
+        } else {
+            try await fixture.execute(
+                """
+                CREATE TRIGGER test_refuses_erasure BEFORE UPDATE OF erased_at ON incident
+                WHEN OLD.id = '\(fixture.incident.rawValue)' BEGIN SELECT RAISE(ABORT, 'injected fault'); END
+                """)
+        }
         let purged = try await fixture.purge()
         #expect(purged.incidents == [other.incident.id])
         #expect(try await !fixture.text(of: other.incident.id).contains("Olle"))
@@ -109,13 +120,15 @@ import Testing
         #expect(try await fixture.desk.desk.records.verify().intact)
 
         // Once the fault is gone, the next purge erases it.
-        try await fixture.execute("DROP TRIGGER test_refuses_erasure")
+        try await fixture.execute("DROP TRIGGER test_refuses_erasure" + (engine == .postgresql ? " ON incident" : ""))
         #expect(try await fixture.purge().incidents == [fixture.incident])
         #expect(try await !fixture.text(of: fixture.incident).contains("Karin"))
     }
 
-    @Test func anErasedIncidentCannotBeReopenedAnnotatedConfirmedOrSplit() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func anErasedIncidentCannotBeReopenedAnnotatedConfirmedOrSplit(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await Fixture(engine)
         try await fixture.close(fixture.incident)
         fixture.desk.clock.advance(minutes: 31 * Self.days)
         _ = try await fixture.purge()
@@ -140,8 +153,9 @@ import Testing
 
     /// Text an earlier version let in after the erasure (a note, a reopening and a second close) is
     /// erased by the next purge.
-    @Test func textAddedAfterAnErasureIsErasedByTheNextPurge() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func textAddedAfterAnErasureIsErasedByTheNextPurge(engine: TestEngine) async throws
+    {
+        let fixture = try await Fixture(engine)
         try await fixture.close(fixture.incident)
         fixture.desk.clock.advance(minutes: 31 * Self.days)
         _ = try await fixture.purge()
@@ -168,15 +182,15 @@ import Testing
 
     /// Item 3: the webhook bodies kept in the outbox (the incident's title, the responder's name and
     /// contact) are erased with the incident.
-    @Test func thePurgeErasesTheOutboxCopies() async throws {
-        let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+    @Test(arguments: TestEngine.all) func thePurgeErasesTheOutboxCopies(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly, receivers: ["ops"])
         fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let incident = try await fixture.report("Brand hos familjen Andersson på Ålgrytevägen 5", phase: .during)
         try await fixture.duty.timers.runDueWork()
         func bodies() async throws -> [String] {
-            try await fixture.database.pool.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT body FROM outbox WHERE incident_id = ?", arguments: [incident.id.rawValue])
+            try await fixture.database.engine.read { db in
+                try db.values(
+                    String.self, "SELECT body FROM outbox WHERE incident_id = ? ORDER BY id", [incident.id.rawValue])
             }
         }
         let before = try await bodies()
@@ -196,19 +210,19 @@ import Testing
     /// A follow-up still owed when its incident is erased may be escalated and done afterwards (the
     /// person is still checked on); the webhook notice and the outcome written then are erased by the
     /// next purge.
-    @Test func aFollowUpDoneAfterTheErasureIsErasedByTheNextPurge() async throws {
+    @Test(arguments: TestEngine.all) func aFollowUpDoneAfterTheErasureIsErasedByTheNextPurge(
+        engine: TestEngine
+    ) async throws {
         let policy = TriggerPolicy(rules: [
             .init(phase: .during, role: .firstAid, count: 1, ackWithin: 300, followUps: [40 * 86_400])
         ])
-        let fixture = try await DutyFixture(policy: policy, receivers: ["ops"])
+        let fixture = try await DutyFixture(engine: engine, policy: policy, receivers: ["ops"])
         fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let incident = try await fixture.report("Brand hos familjen Andersson", phase: .during)
         func contacts() async throws -> Int {
-            try await fixture.database.pool.read { db in
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM outbox WHERE incident_id = ? AND body LIKE '%+46 70 000%'",
-                    arguments: [incident.id.rawValue]) ?? 0
-            }
+            try await fixture.database.number(
+                "SELECT count(*) FROM outbox WHERE incident_id = ? AND body LIKE '%+46 70 000%'",
+                [incident.id.rawValue]) ?? 0
         }
         try await fixture.duty.timers.runDueWork()
         let followUp = try #require(

@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func concurrentReportsShareTransactionsAndAllArrive() async throws {
-        let desk = try await CorrelatedDesk()
+        let desk = try await CorrelatedDesk(.sqlite)
         let areas = ["bredang", "satra", "rinkeby"]
         let service = desk.desk
         let receipts = try await withThrowingTaskGroup(of: ReportReceipt.self) { group in

@@ -42,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func aRetryWithTheSameKeyReturnsTheStoredAnswer() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aRetryWithTheSameKeyReturnsTheStoredAnswer(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let first = try await Self.submit(desk, key: "k-1")
         let before = try desk.database.rowCounts()
         let again = try await Self.submit(desk, key: "k-1")
@@ -54,8 +54,8 @@ import Testing
         #expect(try desk.database.rowCounts() == before)
     }
 
-    @Test func keysAreForgottenAfterTheirLifetime() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func keysAreForgottenAfterTheirLifetime(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         desk.desk.settings.update { $0.keyLifetime = 3600 }
         let first = try await Self.submit(desk, key: "k-1")
         desk.clock.advance(minutes: 59)
@@ -68,8 +68,8 @@ import Testing
         #expect(!later.replayed && later.reportID != first.reportID)
     }
 
-    @Test func theSameKeyForADifferentRequestIsRefused() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func theSameKeyForADifferentRequestIsRefused(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         _ = try await Self.submit(desk, key: "k-1")
         let before = try desk.database.rowCounts()
         await #expect(throws: DeskError.idempotencyKeyReused("k-1")) {
@@ -78,8 +78,8 @@ import Testing
         #expect(try desk.database.rowCounts() == before)
     }
 
-    @Test func aCommandThatFailsLeavesNoKeyBehind() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func aCommandThatFailsLeavesNoKeyBehind(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let principal = Principal(actor: .unixUser("officer"), role: .officer)
         let claim = IdempotencyClaim(key: "k-note", principal: "unix:officer", requestHash: "n1")
         let answer: @Sendable (IncidentUpdate) throws -> StoredResponse = { _ in
@@ -89,9 +89,7 @@ import Testing
         await #expect(throws: DeskError.self) {
             _ = try await desk.desk.commands.run(missing, by: principal, key: claim, answer: answer)
         }
-        let keys = try await desk.database.pool.read {
-            try Int.fetchOne($0, sql: "SELECT count(*) FROM idempotent_response")
-        }
+        let keys = try await desk.database.number("SELECT count(*) FROM idempotent_response")
         #expect(keys == 0)
         // The same key then works for the request once it can succeed.
         let report = try await desk.report("bredang", "Det brinner i en bil just nu")
@@ -104,8 +102,8 @@ import Testing
         #expect(notes.count == 1)
     }
 
-    @Test func keysArePerPrincipal() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func keysArePerPrincipal(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let alice = try await Self.submit(desk, key: "same", actor: .unixUser("alice"))
         let bob = try await Self.submit(
             desk, text: "Vattnet forsar in i källaren", key: "same", actor: .unixUser("bob"))
@@ -113,8 +111,8 @@ import Testing
         #expect(!bob.replayed)
     }
 
-    @Test func concurrentRetriesStoreOneReport() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func concurrentRetriesStoreOneReport(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         let answers = try await withThrowingTaskGroup(of: Answer.self) { group in
             for _ in 0..<12 {
                 group.addTask { try await Self.submit(desk, key: "race") }
@@ -127,8 +125,8 @@ import Testing
         #expect(try desk.database.rowCounts()["incident"] == 1)
     }
 
-    @Test func withoutAKeyEveryRequestIsANewReport() async throws {
-        let desk = try await CorrelatedDesk()
+    @Test(arguments: TestEngine.all) func withoutAKeyEveryRequestIsANewReport(engine: TestEngine) async throws {
+        let desk = try await CorrelatedDesk(engine)
         _ = try await Self.submit(desk, key: nil)
         _ = try await Self.submit(desk, key: nil)
         #expect(try desk.database.rowCounts()["report"] == 2)

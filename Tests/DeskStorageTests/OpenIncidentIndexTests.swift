@@ -32,8 +32,8 @@ import Testing
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func theIndexCorrelatesAsSQLiteDoes(seed: UInt64) async throws {
-        var warm = Run(desk: try await CorrelatedDesk())
-        var cold = Run(desk: try await CorrelatedDesk())
+        var warm = Run(desk: try await CorrelatedDesk(.sqlite))
+        var cold = Run(desk: try await CorrelatedDesk(.sqlite))
         var rng = SeededGenerator(seed: seed)
         let areas = ["bredang", "satra"]
         for step in 0..<160 {
@@ -44,7 +44,7 @@ import Testing
             let pick = Int.random(in: 0..<1000, using: &rng)
             for index in 0..<2 {
                 var run = index == 0 ? warm : cold
-                if index == 1 { run.desk.database.state.reset() }
+                if index == 1 { run.desk.database.sqlite.state.reset() }
                 let outcome = try await Self.apply(
                     &run, step: step, roll: roll, area: area, text: text, minutes: minutes, pick: pick)
                 run.outcomes.append(outcome)

@@ -6,8 +6,10 @@ import Testing
 @testable import DeskStorage
 
 @Suite struct RetentionTests {
-    @Test func aPurgeErasesExactlyTheOldClosedIncidentsAndTheChainStillVerifies() async throws {
-        let fixture = try await DutyFixture(policy: firstAidOnly)
+    @Test(arguments: TestEngine.all) func aPurgeErasesExactlyTheOldClosedIncidentsAndTheChainStillVerifies(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let desk = fixture.desk
         desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let officer = Actor.unixUser("officer")
@@ -63,19 +65,17 @@ import Testing
         #expect(purgeEvents.count == 1 && purgeEvents[0].actor == .unixUser("root"))
 
         // Marking another event redacted without a purge listing it breaks verification.
-        try await fixture.database.pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE event SET data = '{}', redacted_at = 'x'
-                    WHERE seq = (SELECT min(seq) FROM event WHERE incident_id = ?)
-                    """, arguments: [recent.id.rawValue])
-        }
+        try await fixture.database.execute(
+            """
+            UPDATE event SET data = '{}', redacted_at = 'x'
+            WHERE seq = (SELECT min(seq) FROM event WHERE incident_id = ?)
+            """, [recent.id.rawValue])
         let broken = try await desk.records.verify()
         #expect(broken.broken?.reason.contains("no retention purge lists it") == true)
     }
 
-    @Test func withoutAPolicyNothingIsErased() async throws {
-        let fixture = try await DutyFixture()
+    @Test(arguments: TestEngine.all) func withoutAPolicyNothingIsErased(engine: TestEngine) async throws {
+        let fixture = try await DutyFixture(engine: engine)
         await #expect(throws: DeskError.self) { _ = try await fixture.desk.purge(dryRun: true, actor: .system) }
     }
 }

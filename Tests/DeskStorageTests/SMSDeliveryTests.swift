@@ -71,7 +71,7 @@ let textRoster: Roster = {
         #expect(english.fields[body]?.hasPrefix("Red Cross call-out, first aid. ") == true)
         #expect(english.fields[body]?.hasSuffix("Reply YES \(second) or NO \(second)") == true)
 
-        let rows = try await fixture.database.pool.read { db in
+        let rows = try await fixture.database.sqlite.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT receiver, state, gateway_ref FROM outbox ORDER BY id")
         }
         let expectedIDs: Set<String> = provider == .elks46 ? ["s1elks", "s2elks"] : ["SM1twilio", "SM2twilio"]
@@ -99,7 +99,7 @@ let textRoster: Roster = {
         #expect(try await fixture.duty.timers.deliverDue(using: wrong) == 2)
         #expect(gateway.texts.isEmpty)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.pending, .pending])
-        let errors = try await fixture.database.pool.read { db in
+        let errors = try await fixture.database.sqlite.pool.read { db in
             try String.fetchAll(db, sql: "SELECT last_error FROM outbox WHERE state = 'pending'")
         }
         #expect(errors == ["HTTP 401 Unauthorized", "HTTP 401 Unauthorized"])
@@ -167,7 +167,7 @@ let textRoster: Roster = {
         let forgotten = try await fixture.desk.commands.run(
             ForgetOldTexts(before: fixture.clock.now().addingTimeInterval(-30 * 86_400)), by: .desk)
         #expect(forgotten == 3)
-        let (inbound, helpBody) = try await fixture.database.pool.read { db in
+        let (inbound, helpBody) = try await fixture.database.sqlite.pool.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sms_inbound") ?? -1,
                 try String.fetchOne(db, sql: "SELECT body FROM outbox WHERE kind = 'sms.reply' AND incident_id IS NULL")

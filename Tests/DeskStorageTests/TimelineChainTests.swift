@@ -8,8 +8,8 @@ import Testing
 /// The timeline's hash chain catches an edited, deleted or reordered event.
 @Suite struct TimelineChainTests {
     /// A desk with a few incidents, their events chained.
-    static func filledDesk() async throws -> CorrelatedDesk {
-        let desk = try await CorrelatedDesk()
+    static func filledDesk(_ engine: TestEngine = .sqlite) async throws -> CorrelatedDesk {
+        let desk = try await CorrelatedDesk(engine)
         for (area, text) in [
             ("bredang", "Det brinner i en bil just nu"), ("rinkeby", "Skottlossning vid torget just nu"),
             ("satra", "Oro efter branden förra veckan"),
@@ -35,8 +35,15 @@ import Testing
     }
 
     /// Runs raw SQL around the append-only triggers, as someone with file access could.
-    static func tamper(_ desk: CorrelatedDesk, _ sql: String) throws {
-        try desk.database.pool.write { db in
+    static func tamper(_ desk: CorrelatedDesk, _ sql: String) async throws {
+        if desk.place.engine == .postgresql {
+            // The table's owner can switch its triggers off, as an administrator with psql could.
+            try await desk.database.execute("ALTER TABLE event DISABLE TRIGGER USER")
+            try await desk.database.execute(sql)
+            try await desk.database.execute("ALTER TABLE event ENABLE TRIGGER USER")
+            return
+        }
+        try await desk.database.sqlite.pool.write { db in
             try db.execute(
                 sql: """
                     DROP TRIGGER IF EXISTS event_is_append_only_update;
@@ -57,7 +64,7 @@ import Testing
 
     @Test func anEditedEventIsCaught() async throws {
         let desk = try await Self.filledDesk()
-        try Self.tamper(desk, "UPDATE event SET data = '{\"text\":\"Allt lugnt\"}' WHERE seq = 6")
+        try await Self.tamper(desk, "UPDATE event SET data = '{\"text\":\"Allt lugnt\"}' WHERE seq = 6")
         let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 6)
         #expect(result.broken?.reason.contains("edited") == true)
@@ -66,11 +73,11 @@ import Testing
 
     @Test func anEditedEventWithRecomputedContentHashIsCaught() async throws {
         let desk = try await Self.filledDesk()
-        try Self.tamper(desk, "UPDATE event SET actor = 'unix:mallory' WHERE seq = 4")
-        let fixed = try await desk.database.pool.read { db in
+        try await Self.tamper(desk, "UPDATE event SET actor = 'unix:mallory' WHERE seq = 4")
+        let fixed = try await desk.database.sqlite.pool.read { db in
             try EventRecord.fetchOne(db, sql: "SELECT * FROM event WHERE seq = 4").map(TimelineChain.contentHash(of:))
         }
-        try Self.tamper(desk, "UPDATE event SET content_hash = '\(fixed ?? "")' WHERE seq = 4")
+        try await Self.tamper(desk, "UPDATE event SET content_hash = '\(fixed ?? "")' WHERE seq = 4")
         let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 4)
         #expect(result.broken?.reason.contains("chain hash") == true)
@@ -78,7 +85,7 @@ import Testing
 
     @Test func aDeletedEventIsCaught() async throws {
         let desk = try await Self.filledDesk()
-        try Self.tamper(desk, "DELETE FROM event WHERE seq = 5")
+        try await Self.tamper(desk, "DELETE FROM event WHERE seq = 5")
         let result = try await desk.desk.records.verify()
         #expect(result.broken?.sequence == 6)
         #expect(result.broken?.reason.contains("removed") == true)
@@ -86,7 +93,7 @@ import Testing
 
     @Test func reorderedEventsAreCaught() async throws {
         let desk = try await Self.filledDesk()
-        try Self.tamper(
+        try await Self.tamper(
             desk,
             """
             UPDATE event SET seq = 100 WHERE seq = 2;

@@ -88,6 +88,12 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    deinit {
+        // postgres-nio wants a connection closed before it goes: close it, and keep it until it is.
+        guard let connection, !connection.isClosed else { return }
+        connection.close().whenComplete { _ in _ = connection }
+    }
+
     /// Closes the connection (the next use connects again).
     func close() {
         guard let connection else { return }
