@@ -4,8 +4,10 @@ import Testing
 
 /// Rosters and call-outs through deskctl against a running deskd with the demo roster.
 @Suite struct DutyEndToEndTests {
-    @Test func aDuringReportCallsOutTheOnDutyFirstAidersWhoAcknowledgeWithDeskctl() throws {
-        let daemon = try DaemonProcess(roster: true)
+    @Test(arguments: DaemonEngine.all) func aDuringReportCallsOutTheOnDutyFirstAidersWhoAcknowledgeWithDeskctl(
+        engine: DaemonEngine
+    ) throws {
+        let daemon = try DaemonProcess(roster: true, engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
         let me = currentUserName()
@@ -71,8 +73,10 @@ import Testing
         #expect(try daemon.ctl("verify").status == 0)
     }
 
-    @Test func badRosterInputIsRefusedWithTheReasonAndChangesNothing() throws {
-        let daemon = try DaemonProcess(roster: true)
+    @Test(arguments: DaemonEngine.all) func badRosterInputIsRefusedWithTheReasonAndChangesNothing(
+        engine: DaemonEngine
+    ) throws {
+        let daemon = try DaemonProcess(roster: true, engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
         let unknownArea = try daemon.ctl("roster", "show", "--area", "atlantis")

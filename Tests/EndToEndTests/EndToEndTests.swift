@@ -17,8 +17,10 @@ func currentUserName() -> String {
 
 /// deskd and deskctl as built, talking over real sockets; curl as an independent HTTP client.
 @Suite(.serialized) struct EndToEndTests {
-    @Test func reportsOverTheSocketAndOverTCPAllShowUpWithTheirTimeline() throws {
-        let daemon = try DaemonProcess()
+    @Test(arguments: DaemonEngine.all) func reportsOverTheSocketAndOverTCPAllShowUpWithTheirTimeline(
+        engine: DaemonEngine
+    ) throws {
+        let daemon = try DaemonProcess(engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
 
@@ -106,8 +108,8 @@ func currentUserName() -> String {
             try daemon.ctl("report", "--area", "husby", "--text", "-", stdin: "Text från stdin\nrad två").status == 0)
     }
 
-    @Test func cliErrorsSayWhatIsWrongAndExitNonZero() throws {
-        let daemon = try DaemonProcess()
+    @Test(arguments: DaemonEngine.all) func cliErrorsSayWhatIsWrongAndExitNonZero(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
 
@@ -150,8 +152,8 @@ func currentUserName() -> String {
         #expect(refused.stderr.contains("cannot reach deskd at http://127.0.0.1:1"))
     }
 
-    @Test func aReportSurvivesARestartAndShutdownIsClean() throws {
-        let daemon = try DaemonProcess()
+    @Test(arguments: DaemonEngine.all) func aReportSurvivesARestartAndShutdownIsClean(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(engine: engine)
         try daemon.start()
         let created = try decodeJSON(
             ReportCreatedBody.self,
@@ -174,8 +176,8 @@ func currentUserName() -> String {
         #expect(detail.reports?.first?.text == "Bilbränder i centrum")
     }
 
-    @Test func demoDataLoadsOnceIntoAnEmptyDatabase() throws {
-        let daemon = try DaemonProcess(demo: true)
+    @Test(arguments: DaemonEngine.all) func demoDataLoadsOnceIntoAnEmptyDatabase(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(demo: true, engine: engine)
         try daemon.start()
         let first = try decodeJSON(PageBody<IncidentBody>.self, try daemon.ctl("incident", "list", "--json").stdout)
         #expect(first.items.count == 7)
@@ -203,8 +205,8 @@ func currentUserName() -> String {
         #expect(missing.stderr.contains("nope.toml: cannot read the file"))
     }
 
-    @Test func aSecondDaemonOnTheSameSocketIsRefused() throws {
-        let daemon = try DaemonProcess()
+    @Test(arguments: DaemonEngine.all) func aSecondDaemonOnTheSameSocketIsRefused(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
         let second = try runProgram(daemon.deskd, ["--config", daemon.configPath])

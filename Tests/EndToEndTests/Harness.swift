@@ -99,6 +99,8 @@ final class DaemonProcess {
     let socketPath: String
     let port: Int
     let logPath: String
+    /// The desk's PostgreSQL database, when it runs on that engine.
+    let postgresURL: String?
     private var process: Process?
     private var token: String?
     /// The running daemon's process id.
@@ -111,8 +113,11 @@ final class DaemonProcess {
     /// Writes a configuration (demo reports optional) into a fresh temporary directory.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
-        logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = ""
+        logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = "",
+        engine: DaemonEngine = .sqlite
     ) throws {
+        postgresURL = engine == .postgresql ? try engine.database() : nil
+        let storageConfig = storageConfig + (postgresURL.map { "\nengine = \"postgresql\"\nurl = \"\($0)\"" } ?? "")
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socketPath = directory + "/run/deskd.sock"
@@ -241,5 +246,39 @@ final class DaemonProcess {
     /// Runs deskctl with explicit arguments and environment.
     func ctl(arguments: [String], environment: [String: String] = [:]) throws -> Finished {
         try runProgram(deskctl, arguments, environment: environment)
+    }
+}
+
+/// The engines the daemon tests run deskd on: SQLite always, PostgreSQL when `make test` started
+/// a throwaway cluster (DESK_TEST_POSTGRES_URL, see scripts/with-pg-test-cluster).
+enum DaemonEngine: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgresql
+
+    var testDescription: String { rawValue }
+
+    static let clusterURL = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"]
+
+    /// The engines to run each parameterised test on.
+    static var all: [DaemonEngine] { clusterURL == nil ? [.sqlite] : [.sqlite, .postgresql] }
+
+    /// A new, empty database in the test cluster; its URL.
+    func database() throws -> String {
+        guard let cluster = Self.clusterURL, let slash = cluster.lastIndex(of: "/") else {
+            throw HarnessError("no PostgreSQL test cluster (DESK_TEST_POSTGRES_URL)")
+        }
+        let name = "e2e_" + UUID().uuidString.prefix(8).lowercased()
+        let created = try runProgram("/usr/bin/psql", [cluster, "-qc", "CREATE DATABASE \(name)"])
+        guard created.status == 0 else { throw HarnessError("psql: \(created.stderr)") }
+        return String(cluster[...slash]) + name
+    }
+}
+
+/// Rows of one query, through psql (tab-separated, no headers).
+func psqlRows(_ url: String, _ sql: String) throws -> [[String]] {
+    let result = try runProgram("/usr/bin/psql", [url, "-tAX", "-F", "\t", "-c", sql])
+    guard result.status == 0 else { throw HarnessError("psql: \(result.stderr)") }
+    return result.stdout.split(separator: "\n").map {
+        $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
     }
 }

@@ -70,8 +70,8 @@ import Testing
 
 /// `deskctl backup` against a running deskd.
 @Suite struct BackupEndToEndTests {
-    @Test func deskctlBackupWritesACheckedCopy() throws {
-        let daemon = try DaemonProcess(demo: true)
+    @Test(arguments: DaemonEngine.all) func deskctlBackupWritesACheckedCopy(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(demo: true, engine: engine)
         try daemon.start()
         defer { _ = try? daemon.stop() }
         let result = try daemon.ctl("backup", "before-upgrade")

@@ -31,6 +31,10 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private var depth = 0
     /// Whether a transaction is open (`BEGIN` sent, no `COMMIT`/`ROLLBACK` yet).
     private(set) var isInsideTransaction = false
+    /// Statements sent without waiting for their answer (`BEGIN`, `SAVEPOINT`, …): the server
+    /// runs a connection's statements in order, so they share the next statement's round trip, and
+    /// their answers are checked when that statement's has come.
+    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
 
     init(url: PostgresURL, password: String?, logger: Logger, setup: [String] = []) {
         self.url = url
@@ -55,7 +59,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         depth += 1
         let name = "desk_\(depth)"
         defer { depth -= 1 }
-        try run("SAVEPOINT \(name)", [])
+        try send("SAVEPOINT \(name)")
         let keep: Bool
         do {
             keep = try body()
@@ -66,7 +70,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             throw error
         }
         if !keep { try run("ROLLBACK TO SAVEPOINT \(name)", []) }
-        try run("RELEASE SAVEPOINT \(name)", [])
+        try send("RELEASE SAVEPOINT \(name)")
     }
 
     // MARK: Transactions
@@ -74,11 +78,16 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// Runs `body` in a transaction and commits it; rolls back and rethrows when `body` throws.
     /// `readOnly`: a read-only snapshot (`REPEATABLE READ`), for reads that take several statements.
     func transaction<Value>(readOnly: Bool = false, _ body: (PostgresSQLConnection) throws -> Value) throws -> Value {
-        try run(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", [])
+        try send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         isInsideTransaction = true
         do {
             let value = try body(self)
-            try run("COMMIT", [])
+            if readOnly {
+                // Nothing to make durable: its answer is checked with the next statement's.
+                try send("COMMIT")
+            } else {
+                try run("COMMIT", [])
+            }
             isInsideTransaction = false
             return value
         } catch {
@@ -109,22 +118,49 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try Self.bind(argument?.databaseValue ?? .null, into: &binds) }
         let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
+        let answer = Result { try connection.query(query, logger: logger).wait() }
         do {
-            return try connection.query(query, logger: logger).wait()
+            // A statement sent earlier that failed is the first error (this one then failed too).
+            try settle()
+            return try answer.get()
         } catch {
-            if PostgresErrorText.isConnectionLost(error) || connection.isClosed {
-                self.connection = nil
-                isInsideTransaction = false
-                try? connection.close().wait()
-            }
+            lost(error, connection)
             throw error
         }
+    }
+
+    /// Sends a statement without waiting for its answer (see `inFlight`).
+    private func send(_ sql: String) throws {
+        let connection = try connected()
+        inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+    }
+
+    /// Waits for the statements sent without waiting; throws the first one's error.
+    private func settle() throws {
+        guard !inFlight.isEmpty else { return }
+        let sent = inFlight
+        inFlight = []
+        var failure: (any Error)?
+        for future in sent {
+            do { _ = try future.wait() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Drops a connection that an error shows is gone.
+    private func lost(_ error: any Error, _ connection: PostgresConnection) {
+        guard PostgresErrorText.isConnectionLost(error) || connection.isClosed else { return }
+        self.connection = nil
+        inFlight = []
+        isInsideTransaction = false
+        try? connection.close().wait()
     }
 
     private func connected() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         if connection != nil {
             connection = nil
+            inFlight = []
             // Connecting again mid-transaction would lose what the transaction wrote so far.
             if isInsideTransaction {
                 isInsideTransaction = false
