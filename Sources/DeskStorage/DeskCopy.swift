@@ -11,7 +11,7 @@ import GRDB
 /// database) and the backups of a PostgreSQL desk (to an SQLite file). Reads one consistent
 /// snapshot of the source, writes the target in transactions of `chunk` rows, then checks that
 /// every table has as many rows as the source's and that the copied timeline verifies.
-enum DeskCopy {
+public enum DeskCopy {
     /// A table and the columns that order it (a unique key), in an order where every foreign key
     /// points to a table copied before it (an escalated call-out after the one it escalated).
     static let tables: [(name: String, key: [String])] = [
@@ -134,5 +134,45 @@ enum DeskCopy {
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: target + suffix) }
             throw error
         }
+    }
+}
+
+/// What moving an SQLite desk into PostgreSQL did, checked.
+public struct StorageCopyReport: Sendable {
+    /// Rows copied per table (each equal to the source's count, or the copy failed).
+    public let rows: [String: Int]
+    /// The copied timeline, verified in PostgreSQL.
+    public let timeline: TimelineVerification
+}
+
+extension DeskCopy {
+    /// Copies the SQLite desk at `path` (deskd stopped) into the empty PostgreSQL database at
+    /// `url`, which is migrated first: every row with its ids, sequence numbers and hashes. Then
+    /// checks that every table has the source's row count and that the timeline verifies in
+    /// PostgreSQL with the same head. Throws, saying what differs, otherwise.
+    public static func copySQLite(
+        at path: String, to url: PostgresURL, password: String?
+    ) async throws -> StorageCopyReport {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StorageFailure("there is no SQLite desk at \(path)")
+        }
+        let source = try DeskDatabase(path: path)
+        defer { try? source.close() }
+        let target = try PostgresDeskDatabase(url: url, password: password, readers: 1)
+        defer { target.close() }
+        let (expected, copied) = try await source.read { db in
+            let summary = try copy(from: db) { body in try target.transaction { try body($0) } }
+            return (try counts(in: db), summary.rows)
+        }
+        let found = try target.transaction { try counts(in: $0) }
+        guard expected == copied, expected == found else {
+            throw StorageFailure("row counts differ: the SQLite desk has \(expected), PostgreSQL \(found)")
+        }
+        let before = try await TimelineChain.verify(reading: source, anchor: nil)
+        let after = try await TimelineChain.verify(reading: target, anchor: nil)
+        guard after.intact, after.head == before.head, after.events == before.events else {
+            throw StorageFailure("the copied timeline does not verify as the original does: \(after)")
+        }
+        return StorageCopyReport(rows: found, timeline: after)
     }
 }

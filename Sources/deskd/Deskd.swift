@@ -23,6 +23,17 @@ struct Deskd: AsyncParsableCommand {
     @Flag(name: .long, help: "Check the configuration and the areas file, then exit.")
     var checkConfig = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Copy this desk's SQLite database into an empty PostgreSQL database, check the copy, then exit.",
+            discussion: "Stop deskd first. The password, if any, comes from --copy-password-file.",
+            valueName: "postgresql-url"))
+    var copyStorageTo: String?
+
+    @Option(name: .long, help: "A file holding the password for --copy-storage-to.")
+    var copyPasswordFile: String?
+
     func run() async throws {
         // SIGHUP means "reload" (see Reloader); never let it kill deskd before that is listening.
         signal(SIGHUP, SIG_IGN)
@@ -34,6 +45,12 @@ struct Deskd: AsyncParsableCommand {
             if checkConfig {
                 _ = try SeedFiles.areas(path: configuration.areasFile)
                 print("deskd: \(config): configuration is valid")
+                return
+            }
+            if let copyStorageTo {
+                try await StorageCopy(
+                    source: configuration.databasePath, target: copyStorageTo, passwordFile: copyPasswordFile
+                ).run()
                 return
             }
         } catch {
