@@ -80,7 +80,7 @@ bench-load: setup
 	$(SWIFT) build -c release --product deskd
 	$(SWIFT) build -c release --product desk-load
 	$(CC) -O2 -Wall -o .build/desk-wrk scripts/desk-wrk.c
-	./.build/release/desk-load $(CURDIR)
+	./scripts/with-pg-test-cluster ./.build/release/desk-load $(CURDIR)
 	python3 scripts/bench-scale.py $(CURDIR) --incidents $(BENCH_INCIDENTS)
 
 install:

@@ -24,6 +24,12 @@ struct LoadBench {
 
         let daemon = try await Daemon.start(root: root)
         defer { daemon.stop() }
+        // PostgreSQL beside SQLite when a cluster is given (make bench-load starts a throwaway one).
+        var postgres: Daemon?
+        if let cluster = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"] {
+            postgres = try await Daemon.start(root: root, storage: try PostgresDatabase.create(in: cluster))
+        }
+        defer { postgres?.stop() }
         let ceiling = try await Ceiling.start(directory: daemon.directory)
 
         let generator = LoadGenerator(
@@ -49,12 +55,20 @@ struct LoadBench {
         }
         let auth = "Authorization: Bearer \(daemon.token)"
         var rows: [Row] = []
-        for (name, target) in [
-            ("deskd, TCP", daemon.tcp), ("deskd, Unix socket", daemon.unix),
-            ("ceiling, TCP", ceiling.tcp), ("ceiling, Unix socket", ceiling.unix),
-        ] {
-            let result = try await median(target, .init(method: "POST", path: "/v1/reports", headers: [auth]))
-            rows.append(Row(name: name, result: result, rssKiB: name.hasPrefix("deskd") ? daemon.rssKiB() : nil))
+        var targets = [
+            ("deskd, TCP", daemon.tcp, daemon), ("deskd, Unix socket", daemon.unix, daemon),
+            ("ceiling, TCP", ceiling.tcp, nil), ("ceiling, Unix socket", ceiling.unix, nil),
+        ]
+        if let postgres {
+            targets += [
+                ("deskd on PostgreSQL, TCP", postgres.tcp, postgres),
+                ("deskd on PostgreSQL, Unix socket", postgres.unix, postgres),
+            ]
+        }
+        for (name, target, owner) in targets {
+            let header = "Authorization: Bearer \(owner?.token ?? daemon.token)"
+            let result = try await median(target, .init(method: "POST", path: "/v1/reports", headers: [header]))
+            rows.append(Row(name: name, result: result, rssKiB: owner?.rssKiB()))
         }
         try await ceiling.stop()
         // A long ingest (BENCH_SOAK_SECONDS), to see whether deskd's memory stays flat.
@@ -77,6 +91,33 @@ struct LoadBench {
         for row in rows {
             let ceilingRow = rows.first { $0.name == row.name.replacingOccurrences(of: "deskd", with: "ceiling") }
             print(row.line(ceiling: row.name.hasPrefix("deskd") ? ceilingRow?.result.perSecond : nil))
+        }
+        for transport in ["TCP", "Unix socket"] {
+            guard let sqlite = rows.first(where: { $0.name == "deskd, \(transport)" }),
+                let pg = rows.first(where: { $0.name == "deskd on PostgreSQL, \(transport)" })
+            else { continue }
+            print(
+                "PostgreSQL / SQLite, \(transport): \(Int(pg.result.perSecond)) / \(Int(sqlite.result.perSecond)) "
+                    + "= \(String(format: "%.2f", pg.result.perSecond / sqlite.result.perSecond))")
+        }
+        if let postgres {
+            // The reads of a desk holding the reports above, on each engine, interleaved.
+            let latest = LoadGenerator.Request(method: "GET", path: "/v1/incidents?limit=50", headers: [auth])
+            let pgLatest = LoadGenerator.Request(
+                method: "GET", path: "/v1/incidents?limit=50", headers: ["Authorization: Bearer \(postgres.token)"])
+            var sqliteRuns: [Result] = []
+            var pgRuns: [Result] = []
+            for _ in 0..<rounds {
+                sqliteRuns.append(try await generator.run(daemon.tcp, latest))
+                pgRuns.append(try await generator.run(postgres.tcp, pgLatest))
+            }
+            let middle = { (runs: [Result]) in runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2] }
+            print(Row.header(unit: "requests/s", ratio: "of SQLite"))
+            let sqliteRow = Row(name: "GET /v1/incidents?limit=50, SQLite", result: middle(sqliteRuns), rssKiB: nil)
+            print(sqliteRow.line(ceiling: sqliteRow.result.perSecond))
+            print(
+                Row(name: "GET /v1/incidents?limit=50, PostgreSQL", result: middle(pgRuns), rssKiB: nil)
+                    .line(ceiling: sqliteRow.result.perSecond))
         }
 
         // Reads over TCP, against the unauthenticated health check measured in the same run.
@@ -254,7 +295,7 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// Starts a release deskd on a new temporary database; with `demo`, seeded with the demo reports.
-    static func start(root: String, demo: Bool = false) async throws -> Daemon {
+    static func start(root: String, demo: Bool = false, storage: String = "") async throws -> Daemon {
         let directory = "/tmp/desk-load-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
         let port = 20_000 + Int.random(in: 0..<20_000)
@@ -265,6 +306,7 @@ final class Daemon: @unchecked Sendable {
             unix_socket = "\(socket)"
             [storage]
             state_directory = "\(directory)/state"
+            \(storage)
             [areas]
             file = "\(root)/seeds/areas.json"
             [classifier]
@@ -367,4 +409,20 @@ struct Ceiling {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A new database in a PostgreSQL cluster, for a deskd to run on.
+enum PostgresDatabase {
+    /// Creates it with psql; returns the `[storage]` lines that point deskd at it.
+    static func create(in cluster: String) throws -> String {
+        guard let slash = cluster.lastIndex(of: "/") else { throw BenchError("not a PostgreSQL URL: \(cluster)") }
+        let name = "bench_" + UUID().uuidString.prefix(8).lowercased()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [cluster, "-qc", "CREATE DATABASE \(name)"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("psql could not create \(name)") }
+        return "engine = \"postgresql\"\nurl = \"\(cluster[...slash])\(name)\""
+    }
 }
