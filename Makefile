@@ -43,6 +43,8 @@ test: setup
 	python3 scripts/validate-openapi.py
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
+	# The HTTP API, console sessions, tokens, timers and webhooks once more, on PostgreSQL.
+	./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
 	$(MAKE) test-console
 	$(MAKE) test-installed
 

@@ -116,9 +116,7 @@ import Testing
             let listed = try await server.send(.unix, .GET, "/v1/tokens")
             #expect(!listed.text.contains(secret) && listed.text.contains("dispatch-board"))
             // Only a hash is in the database, and nothing of the secret is on the timeline.
-            let stored = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT secret_hash || name || role FROM api_token")
-            }
+            let stored = try server.column(String.self, "SELECT secret_hash || name || role FROM api_token")
             #expect(!stored.joined().contains(secret.dropFirst(14)))
             let events = try await server.send(.unix, .GET, "/v1/timeline?limit=500")
             #expect(events.text.contains("token.created") && !events.text.contains(secret.dropFirst(14)))

@@ -121,14 +121,12 @@ import Testing
     }
 
     static func count(_ server: TestServer, _ sql: String) throws -> Int {
-        try server.database.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+        try server.column(Int.self, sql).first ?? -1
     }
 
     static func replies(_ server: TestServer) throws -> [[String: String]] {
-        try server.database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE kind = 'sms.reply' ORDER BY id")
-        }
-        .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        try server.column(String.self, "SELECT body FROM outbox WHERE kind = 'sms.reply' ORDER BY id")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
     }
 
     @Test func aJAFrom46elksAcknowledgesOnceAndIsAnsweredByText() async throws {
@@ -195,9 +193,8 @@ import Testing
             #expect(callOuts.first?.reason == "declined by text")
             #expect(callOuts.map(\.answeredVia) == ["sms", nil])
             // The next person's call-out is a text, queued in the same transaction.
-            let texts = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT body FROM outbox WHERE kind = 'callout.created' ORDER BY id")
-            }
+            let texts = try server.column(
+                String.self, "SELECT body FROM outbox WHERE kind = 'callout.created' ORDER BY id")
             #expect(texts.count == 2)
             #expect(texts.last?.contains("\"to\":\"\(next)\"") == true, "\(texts)")
             #expect(try Self.replies(server).first?["message"]?.hasPrefix("Uppfattat: NEJ till") == true)
@@ -219,9 +216,7 @@ import Testing
             #expect(replies[0]["message"]?.hasPrefix("Röda Korset-desken: svara JA eller NEJ") == true)
             #expect(replies[1]["message"] == "Du har ingen öppen utlarmning att svara på.")
             #expect(try await server.duty.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
-            let outcomes = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT outcome FROM sms_inbound ORDER BY message_id")
-            }
+            let outcomes = try server.column(String.self, "SELECT outcome FROM sms_inbound ORDER BY message_id")
             #expect(outcomes == ["help", "ignored", "nothing_open", "nothing_open"])
         }
     }

@@ -1,19 +1,21 @@
 import AsyncHTTPClient
 import DeskAPI
 import DeskCore
-import DeskStorage
 import DeskTestSupport
 import Foundation
+import GRDB
 import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
 
+@testable import DeskStorage
+
 /// A real deskd API on a loopback TCP port and a Unix socket in a temporary directory.
 final class TestServer: Sendable {
     let directory: String
-    let database: DeskDatabase
+    let database: any DeskStorageBackend
     let desk: Desk
     /// The same desk (its duty commands and reads).
     var duty: Desk { desk }
@@ -35,7 +37,7 @@ final class TestServer: Sendable {
     ]
 
     private init(
-        directory: String, database: DeskDatabase, desk: Desk, access: AccessControl,
+        directory: String, database: any DeskStorageBackend, desk: Desk, access: AccessControl,
         events: EventHub, adminToken: String, tcpPort: Int, socketPath: String,
         group: ServiceGroup, task: Task<Void, any Error>
     ) {
@@ -80,12 +82,12 @@ final class TestServer: Sendable {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = try DeskDatabase(path: directory + "/deskd.sqlite")
+        let database = try openDatabase(in: directory)
         _ = try database.syncAreas(areas)
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let hub = EventHub()
         let effects = APIEffects(metrics: metrics, events: hub)
-        let store = SQLDeskStore(database: database)
+        let store = database.store
         let duty = DutySettings(
             policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
             textReceiver: textReceiver)
@@ -210,5 +212,36 @@ extension TestServer {
         return try await access.tokens.create(
             name: "r-b", role: .responder, responderID: "r-b", expiresAt: nil, by: .desk
         ).secret
+    }
+}
+
+extension TestServer {
+    /// The engine the API tests run on: SQLite, or PostgreSQL when DESK_TEST_API_ENGINE is
+    /// `postgresql` (make test runs the API suite once more that way, in the test cluster).
+    static let engine = ProcessInfo.processInfo.environment["DESK_TEST_API_ENGINE"] ?? "sqlite"
+
+    /// A new database of `engine` for a server in `directory`.
+    static func openDatabase(in directory: String) throws -> any DeskStorageBackend {
+        guard engine == "postgresql" else { return try DeskDatabase(path: directory + "/deskd.sqlite") }
+        guard let cluster = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"] else {
+            throw StorageFailure("DESK_TEST_API_ENGINE=postgresql needs DESK_TEST_POSTGRES_URL (a test cluster)")
+        }
+        var url = try PostgresURL(cluster)
+        let admin = PostgresSQLConnection(url: url, password: nil, logger: Logger(label: "test.postgres"))
+        defer { admin.close() }
+        url.database = "api_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try admin.execute("CREATE DATABASE \(url.database)", [])
+        // Two readers: a test server answers a few requests at a time, and many run at once.
+        return try PostgresDeskDatabase(
+            url: url, password: nil, readers: 2, backupDirectory: directory + "/state/backups")
+    }
+
+    /// The first column of every row of a query, read around the desk (either engine).
+    func column<Value: DatabaseValueConvertible & Sendable>(_ type: Value.Type, _ sql: String) throws -> [Value] {
+        switch database {
+        case let sqlite as DeskDatabase: return try sqlite.pool.read { db in try db.values(type, sql) }
+        case let postgres as PostgresDeskDatabase: return try postgres.transaction { db in try db.values(type, sql) }
+        default: throw StorageFailure("unknown engine")
+        }
     }
 }
