@@ -17,7 +17,8 @@ import Testing
     static let twilioToken = "twilio-auth-token-0123456789"
     static let publicURL = "https://desk.example.org/v1/sms/twilio"
 
-    /// First-aiders fa1, fa2 and fa3 in Bredäng, in a daily rotation: one called at a time.
+    /// First-aiders fa1, fa2 and fa3 in Bredäng, in a daily rotation: one called at a time; and
+    /// co1, a coordinator covering Bredäng and Rinkeby, in no rotation.
     static let roster: Roster = {
         func person(_ id: String, _ contact: String) -> Responder {
             Responder(id: id, name: id.uppercased(), contact: contact, roles: [.firstAid], areas: ["bredang"])
@@ -26,6 +27,9 @@ import Testing
         return Roster(
             responders: [
                 person("fa1", "070-100 00 01"), person("fa2", "+46 70 100 00 02"), person("fa3", "+46 70 100 00 03"),
+                Responder(
+                    id: "co1", name: "CO1", contact: "+46 70 100 00 09", roles: [.coordinator],
+                    areas: ["bredang", "rinkeby"]),
             ],
             rotations: [
                 Rotation(
@@ -207,9 +211,11 @@ import Testing
     @Test func anythingElseGetsTheHelpTextOnceAndNothingOpenIsSaid() async throws {
         try await Self.with { server, _, called in
             let reference = called.reference
+            // Neither a reply nor a report: co1 covers two areas, and the text names none.
+            let coordinator = Self.number("co1")
             #expect(
-                try await Self.elks(server, id: "h1", from: called.number, message: "Hej, vad händer?").status == 200)
-            #expect(try await Self.elks(server, id: "h2", from: called.number, message: "Hallå?").status == 200)
+                try await Self.elks(server, id: "h1", from: coordinator, message: "Hej, vad händer?").status == 200)
+            #expect(try await Self.elks(server, id: "h2", from: coordinator, message: "Hallå?").status == 200)
             // One not called has nothing open.
             #expect(try await Self.elks(server, id: "h3", from: called.idle, message: "JA").status == 200)
             #expect(
@@ -223,6 +229,55 @@ import Testing
                 try String.fetchAll(db, sql: "SELECT outcome FROM sms_inbound ORDER BY message_id")
             }
             #expect(outcomes == ["help", "ignored", "nothing_open", "nothing_open"])
+        }
+    }
+
+    @Test func aReportByTextOpensAnIncidentOnceAndIsAnsweredWithItsReferenceAndPhase() async throws {
+        try await Self.with { server, _, called in
+            let coordinator = Self.number("co1")
+            let before = try Self.count(server, "SELECT count(*) FROM report")
+            let text = "Rinkeby: brand i trapphuset, 2 skadade"
+            let first = try await Self.elks(server, id: "r1", from: coordinator, message: text)
+            #expect(first.status == 200, "\(first.text)")
+            // The gateway retries: still one report.
+            #expect(try await Self.elks(server, id: "r1", from: coordinator, message: text).status == 200)
+            let reports = try await server.database.pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT incident_id, area_id, text, actor, transport FROM report WHERE transport = 'sms'")
+            }
+            #expect(reports.count == 1)
+            #expect(try Self.count(server, "SELECT count(*) FROM report") == before + 1)
+            let report = try #require(reports.first)
+            #expect(report["area_id"] as String? == "rinkeby")
+            #expect(report["text"] as String? == "brand i trapphuset, 2 skadade")
+            #expect(report["actor"] as String? == "sms:\(coordinator)")
+            let incidentID: String = report["incident_id"]
+            // Classified as any other report, and shown with its transport.
+            let detail = try await server.send(.unix, .GET, "/v1/incidents/\(incidentID)")
+            #expect(detail.status == 200)
+            let body = try detail.json()
+            #expect(body["phase"] as? String == "during", "\(detail.text)")
+            let shown = (body["reports"] as? [[String: Any]])?.first
+            #expect(shown?["transport"] as? String == "sms")
+            let outcomes = try await server.database.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT outcome, report_id FROM sms_inbound WHERE message_id = 'r1'")
+            }
+            #expect(outcomes.map { $0["outcome"] as String } == ["reported"])
+            let reply = try #require(try Self.replies(server).first { $0["to"] == coordinator })
+            let reference = String(incidentID.suffix(3)).uppercased()
+            #expect(reply["message"]?.contains(reference) == true, "\(reply)")
+            #expect(reply["message"]?.contains("pågår") == true, "\(reply)")
+            #expect(try Self.replies(server).filter { $0["to"] == coordinator }.count == 1)
+            // Without an area, from one who covers exactly one (Bredäng): a report there.
+            let single = try await Self.elks(
+                server, id: "r2", from: called.idle, message: "Oro bland grannarna efter branden igår")
+            #expect(single.status == 200)
+            let area = try await server.database.pool.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT area_id FROM report WHERE actor = ? AND transport = 'sms'",
+                    arguments: ["sms:\(called.idle)"])
+            }
+            #expect(area == "bredang")
         }
     }
 

@@ -151,7 +151,7 @@ final class TestServer: Sendable {
         let url: String
         switch transport {
         case .unix: url = URL(httpURLWithSocketPath: socketPath, uri: path)?.absoluteString ?? ""
-        case .tcp, .internalSource: url = "http://127.0.0.1:\(tcpPort)\(path)"
+        case .tcp, .internalSource, .sms: url = "http://127.0.0.1:\(tcpPort)\(path)"
         }
         var request = HTTPClientRequest(url: url)
         request.method = method

@@ -11,8 +11,8 @@ import NIOCore
 /// format, authenticated as the gateway does it (not with the desk's tokens: `isPublic`).
 ///
 /// A refused request changes nothing. A text is taken once per gateway message id (gateways
-/// retry); a responder's yes, no or done is carried out and answered by text through the outbox;
-/// a number no responder has is counted, logged and answered once a day, and nothing is stored.
+/// retry); a responder's yes, no or done is carried out, and a report by text stored (transport
+/// `sms`), each answered by text through the outbox; a number no responder has is counted, logged and answered once a day, and nothing is stored.
 struct SMSRoutes {
     let desk: Desk
     let inbox: TextInbox
@@ -110,11 +110,22 @@ struct SMSRoutes {
         if number == nil { issues.append(FieldIssueBody(pointer: "/from", detail: "must be a phone number (+46…)")) }
         guard issues.isEmpty, let messageID, let number else { throw APIProblem.invalidFields(issues) }
         let principal = Principal(actor: Actor(rawValue: "sms:\(number.e164)"), role: .responder)
+        let report = try await reportCommand(text ?? "", from: number)
         let answer = try await desk.commands.run(
-            ReceiveText(provider: provider.rawValue, messageID: messageID, sender: number, text: text ?? ""),
+            ReceiveText(
+                provider: provider.rawValue, messageID: messageID, sender: number, text: text ?? "", report: report),
             by: principal, over: .tcp)
         switch answer.status {
         case .answered:
+            if let receipt = answer.report {
+                context.logger.info(
+                    "report by text from responder \(answer.responderID ?? "?"): incident \(receipt.incident.id)",
+                    metadata: [
+                        "DESK_EVENT": "sms.report", "DESK_RESPONDER": "\(answer.responderID ?? "")",
+                        "DESK_INCIDENT": "\(receipt.incident.id)",
+                    ])
+                return
+            }
             context.logger.info(
                 "text from responder \(answer.responderID ?? "?"): \(answer.outcome?.rawValue ?? "?")",
                 metadata: ["DESK_EVENT": "sms.received", "DESK_RESPONDER": "\(answer.responderID ?? "")"])
@@ -132,6 +143,20 @@ struct SMSRoutes {
                 await inbox.answer(number, TextNotices.reply(.unknownSender, in: number.language))
             }
         }
+    }
+
+    /// The report a text makes, validated and classified here (not in the writer), when it is no
+    /// yes, no or done and `TextReport` finds one for a responder with this number; nil otherwise,
+    /// and for a report the intake refuses (the help text answers it).
+    private func reportCommand(_ text: String, from number: PhoneNumber) async throws -> SubmitReport? {
+        guard case .other = TextCommand(text) else { return nil }
+        let senders = try await desk.duty.roster().responders.filter { $0.active && PhoneNumber($0.contact) == number }
+        guard let first = senders.first,
+            var fields = TextReport.fields(text, from: senders, areas: desk.settings.current.areas)
+        else { return nil }
+        fields.reporterName = first.name
+        fields.reporterContact = number.e164
+        return try? desk.intake.command(for: fields)
     }
 
     /// A number with its last four digits hidden, for the journal: `+467017*****` style.

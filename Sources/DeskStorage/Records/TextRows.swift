@@ -41,13 +41,13 @@ enum TextRows {
         try db.execute(
             sql: """
                 INSERT INTO sms_inbound (provider, message_id, sender, responder_id, text, received_at, outcome,
-                    callout_id, followup_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    callout_id, followup_id, report_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 text.provider, text.messageID, text.sender.e164, text.responderID, text.text,
                 Timestamp.format(text.receivedAt), text.outcome.rawValue, text.callOutID?.rawValue,
-                text.followUpID?.rawValue,
+                text.followUpID?.rawValue, text.reportID?.rawValue,
             ])
     }
 }
