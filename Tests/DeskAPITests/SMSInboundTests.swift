@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import DeskAPI
 import DeskCore
+import DeskTestSupport
 import Foundation
 import GRDB
 import NIOHTTP1
@@ -278,6 +279,30 @@ import Testing
                     arguments: ["sms:\(called.idle)"])
             }
             #expect(area == "bredang")
+        }
+    }
+
+    @Test func aKnownNumberOverItsHourlyLimitIsDroppedUntilTheHourHasPassed() async throws {
+        let clock = ManualClock()
+        let inbox = TextInbox(
+            gateways: [.init(provider: .elks46, secret: Self.elksSecret, textsPerNumberPerHour: 3)], clock: clock)
+        try await TestServer.with(settings: APISettings(texts: inbox), policy: Self.policy, textReceiver: "sms") {
+            server in
+            _ = try await server.duty.importRoster(Self.roster, actor: .system)
+            let coordinator = Self.number("co1")
+            // A phone stuck in a loop: the same help text, again and again, under new message ids.
+            for id in 1...6 {
+                let response = try await Self.elks(server, id: "loop\(id)", from: coordinator, message: "Hallå?")
+                #expect(response.status == 200)
+            }
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 3)
+            // Another number is not held back by it.
+            #expect(try await Self.elks(server, id: "other", from: Self.number("fa1"), message: "JA").status == 200)
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 4)
+            // An hour later the number is heard again.
+            clock.advance(seconds: 3601)
+            #expect(try await Self.elks(server, id: "later", from: coordinator, message: "Hallå?").status == 200)
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 5)
         }
     }
 

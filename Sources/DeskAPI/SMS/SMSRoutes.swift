@@ -12,7 +12,9 @@ import NIOCore
 ///
 /// A refused request changes nothing. A text is taken once per gateway message id (gateways
 /// retry); a responder's yes, no or done is carried out, and a report by text stored (transport
-/// `sms`), each answered by text through the outbox; a number no responder has is counted, logged and answered once a day, and nothing is stored.
+/// `sms`), each answered by text through the outbox; a number no responder has is counted, logged
+/// and answered once a day, and nothing is stored. Any number's texts beyond the gateway's
+/// `texts_per_number_per_hour` in a rolling hour are dropped (`SenderLimit`).
 struct SMSRoutes {
     let desk: Desk
     let inbox: TextInbox
@@ -109,6 +111,17 @@ struct SMSRoutes {
         let number = from.flatMap { PhoneNumber($0) }
         if number == nil { issues.append(FieldIssueBody(pointer: "/from", detail: "must be a phone number (+46…)")) }
         guard issues.isEmpty, let messageID, let number else { throw APIProblem.invalidFields(issues) }
+        // Over the number's hourly allowance: dropped with a 200, so that the gateway does not retry.
+        let perHour = inbox.gateway(provider)?.textsPerNumberPerHour ?? 30
+        if case .limited(let first) = inbox.senders.admit(number, perHour: perHour) {
+            Counter(label: "desk_sms_limited_total").increment()
+            if first {
+                context.logger.notice(
+                    "texts from \(Self.masked(number)) dropped: more than \(perHour) in an hour",
+                    metadata: ["DESK_EVENT": "sms.limited"])
+            }
+            return
+        }
         let principal = Principal(actor: Actor(rawValue: "sms:\(number.e164)"), role: .responder)
         let report = try await reportCommand(text ?? "", from: number)
         let answer = try await desk.commands.run(
