@@ -495,6 +495,13 @@ enum Migrations {
                     CREATE INDEX sms_inbound_by_time ON sms_inbound(received_at);
                     """)
         }
+        migrator.registerMigration("v16-responder-language") { db in
+            try db.execute(
+                sql: """
+                    -- The language a responder's texts are written in; NULL: by their number.
+                    ALTER TABLE responder ADD COLUMN language TEXT CHECK (language IN ('sv', 'en'));
+                    """)
+        }
         return migrator
     }
 }

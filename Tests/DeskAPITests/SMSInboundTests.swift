@@ -282,6 +282,27 @@ import Testing
         }
     }
 
+    @Test func aResponderWhoChoseEnglishIsAnsweredInEnglishOnASwedishNumber() async throws {
+        try await Self.with { server, _, _ in
+            let refused = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": "de"}"#)
+            #expect(refused.status == 422 || refused.status == 400, "\(refused.text)")
+            #expect(refused.contentType == "application/problem+json")
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == nil)
+            let patched = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": "en"}"#)
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == .english)
+            let coordinator = Self.number("co1")
+            #expect(try await Self.elks(server, id: "e1", from: coordinator, message: "Hallå?").status == 200)
+            let reply = try Self.replies(server).first { $0["to"] == coordinator }
+            #expect(
+                reply?["message"]?.hasPrefix("Red Cross desk: reply YES or NO") == true, "\(String(describing: reply))")
+            // null: back to the number's language.
+            let cleared = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": null}"#)
+            #expect(cleared.status == 200)
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == nil)
+        }
+    }
+
     @Test func aKnownNumberOverItsHourlyLimitIsDroppedUntilTheHourHasPassed() async throws {
         let clock = ManualClock()
         let inbox = TextInbox(

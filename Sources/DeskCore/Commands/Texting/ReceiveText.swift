@@ -65,7 +65,7 @@ public struct ReceiveText: DeskCommand {
             decision.change.newDeliveries.append(
                 TextDelivery.make(
                     id: context.stamp.ids.next(), receiver: receiver, notice: "sms.reply", to: sender,
-                    message: TextNotices.reply(reply, in: sender.language), incidentID: decision.incidentID,
+                    message: TextNotices.reply(reply, in: me.textLanguage(at: sender)), incidentID: decision.incidentID,
                     calloutID: nil, createdAt: context.now))
         }
         try transaction.insert(
