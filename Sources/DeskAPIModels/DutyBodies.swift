@@ -61,7 +61,8 @@ public struct PersonBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `PATCH /v1/responders/{id}`: the fields to change; `"unix_user": null` removes the binding.
+/// `PATCH /v1/responders/{id}`: the fields to change; `"unix_user": null` removes the binding,
+/// `"language": null` the responder's own language (texts then follow their number).
 public struct ResponderPatchRequest: Codable, Sendable, Hashable {
     public var name: String?
     public var contact: String?
@@ -69,9 +70,10 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
     public var areas: [String]?
     public var unixUser: String??
     public var active: Bool?
+    public var language: TextLanguage??
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, contact, roles, areas, active
+        case name, contact, roles, areas, active, language
         case unixUser = "unix_user"
     }
 
@@ -81,7 +83,7 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
     /// Creates a patch.
     public init(
         name: String? = nil, contact: String? = nil, roles: [DutyRole]? = nil, areas: [String]? = nil,
-        unixUser: String?? = nil, active: Bool? = nil
+        unixUser: String?? = nil, active: Bool? = nil, language: TextLanguage?? = nil
     ) {
         self.name = name
         self.contact = contact
@@ -89,6 +91,7 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
         self.areas = areas
         self.unixUser = unixUser
         self.active = active
+        self.language = language
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +103,9 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
         unixUser =
             container.contains(.unixUser) ? .some(try container.decodeIfPresent(String.self, forKey: .unixUser)) : nil
         active = try container.decodeIfPresent(Bool.self, forKey: .active)
+        language =
+            container.contains(.language)
+            ? .some(try container.decodeIfPresent(TextLanguage.self, forKey: .language)) : nil
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,11 +116,14 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
         try container.encodeIfPresent(areas, forKey: .areas)
         if let unixUser { try container.encode(unixUser, forKey: .unixUser) }
         try container.encodeIfPresent(active, forKey: .active)
+        if let language { try container.encode(language, forKey: .language) }
     }
 
     /// The domain patch.
     public var patch: ResponderPatch {
-        ResponderPatch(name: name, contact: contact, roles: roles, areas: areas, unixUser: unixUser, active: active)
+        ResponderPatch(
+            name: name, contact: contact, roles: roles, areas: areas, unixUser: unixUser, active: active,
+            language: language)
     }
 }
 
@@ -153,7 +162,7 @@ public enum RosterDocument {
     ]
     /// The members of `POST /v1/responders`.
     public static let responderMembers: [String: Set<String>] = [
-        "": ["id", "name", "contact", "roles", "areas", "unix_user", "active"]
+        "": ["id", "name", "contact", "roles", "areas", "unix_user", "active", "language"]
     ]
 }
 

@@ -23,6 +23,9 @@ public struct SMSReceiver: Sendable, Hashable {
     public var inboundURL: String?
     /// How long one attempt may take.
     public var timeout: TimeInterval
+    /// How many inbound texts from one number (a responder's or not) are taken in a rolling hour;
+    /// the rest are dropped, so that a phone stuck in a loop cannot flood the desk.
+    public var textsPerNumberPerHour: Int
 
     /// The inbound path, `/v1/sms/46elks` or `/v1/sms/twilio`.
     public var inboundPath: String { "/v1/sms/\(provider.rawValue)" }
@@ -30,6 +33,7 @@ public struct SMSReceiver: Sendable, Hashable {
     static let keys = [
         "name", "kind", "provider", "url", "username", "password", "password_file", "from", "inbound_password",
         "inbound_password_file", "allowed_sources", "inbound_url", "timeout_seconds", "insecure",
+        "texts_per_number_per_hour",
     ]
 
     static func parse(_ table: inout ConfigTable, name: String) throws(ConfigError) -> SMSReceiver {
@@ -82,10 +86,12 @@ public struct SMSReceiver: Sendable, Hashable {
                 "inbound_url", "must be the full URL the provider calls (https://…/v1/sms/\(provider.rawValue))")
         }
         let timeout = try table.integer("timeout_seconds", in: 1...120) ?? 10
+        let perHour = try table.integer("texts_per_number_per_hour", in: 1...3600) ?? 30
         try table.rejectUnknownKeys(known: keys)
         return SMSReceiver(
             name: name, provider: provider, url: url, username: username, password: password, from: from,
-            inboundPassword: inbound, allowedSources: sources, inboundURL: inboundURL, timeout: TimeInterval(timeout))
+            inboundPassword: inbound, allowedSources: sources, inboundURL: inboundURL, timeout: TimeInterval(timeout),
+            textsPerNumberPerHour: perHour)
     }
 
     /// `key` or the trimmed contents of `key_file`.

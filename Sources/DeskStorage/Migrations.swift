@@ -416,6 +416,92 @@ enum Migrations {
                         CHECK (answered_via IN ('sms', 'cli', 'api', 'desk'));
                     """)
         }
+        migrator.registerMigration("v15-reports-by-text") { db in
+            try db.execute(
+                sql: """
+                    -- Reports may arrive by text (transport 'sms'), and a responder's text may be a report
+                    -- (outcome 'reported', with the report it made). SQLite cannot change a CHECK: both tables
+                    -- are made again with the wider one, their rows copied, and every index and trigger made
+                    -- again as it was (dropping a table drops its own).
+                    CREATE TABLE report_new (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        area_id TEXT NOT NULL REFERENCES area(id),
+                        received_at TEXT NOT NULL,
+                        occurred_at TEXT,
+                        title TEXT,
+                        text TEXT NOT NULL CHECK (length(text) > 0),
+                        location TEXT,
+                        reporter_name TEXT,
+                        reporter_contact TEXT,
+                        injured INTEGER CHECK (injured >= 0),
+                        ongoing INTEGER CHECK (ongoing IN (0, 1)),
+                        category TEXT,
+                        phase TEXT CHECK (phase IN ('before', 'during', 'after')),
+                        actor TEXT NOT NULL,
+                        transport TEXT NOT NULL CHECK (transport IN ('tcp', 'unix', 'internal', 'sms')),
+                        classification TEXT CHECK (classification IS NULL OR json_valid(classification)),
+                        erased_at TEXT
+                    );
+                    INSERT INTO report_new (id, incident_id, area_id, received_at, occurred_at, title, text, location,
+                        reporter_name, reporter_contact, injured, ongoing, category, phase, actor, transport,
+                        classification, erased_at)
+                    SELECT id, incident_id, area_id, received_at, occurred_at, title, text, location, reporter_name,
+                        reporter_contact, injured, ongoing, category, phase, actor, transport, classification, erased_at
+                    FROM report;
+                    DROP TABLE report;
+                    ALTER TABLE report_new RENAME TO report;
+                    CREATE INDEX report_by_incident ON report(incident_id, id);
+                    CREATE TRIGGER report_is_immutable_update BEFORE UPDATE ON report
+                    WHEN NEW.id IS NOT OLD.id OR NEW.area_id IS NOT OLD.area_id
+                        OR NEW.received_at IS NOT OLD.received_at OR NEW.occurred_at IS NOT OLD.occurred_at
+                        OR NEW.injured IS NOT OLD.injured OR NEW.ongoing IS NOT OLD.ongoing
+                        OR NEW.category IS NOT OLD.category OR NEW.phase IS NOT OLD.phase
+                        OR NEW.actor IS NOT OLD.actor OR NEW.transport IS NOT OLD.transport
+                        OR NEW.classification IS NOT OLD.classification
+                        OR ((NEW.text IS NOT OLD.text OR NEW.title IS NOT OLD.title
+                             OR NEW.location IS NOT OLD.location OR NEW.reporter_name IS NOT OLD.reporter_name
+                             OR NEW.reporter_contact IS NOT OLD.reporter_contact OR NEW.erased_at IS NOT OLD.erased_at)
+                            AND NOT (OLD.erased_at IS NULL AND NEW.erased_at IS NOT NULL))
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+                    CREATE TRIGGER report_is_immutable_delete BEFORE DELETE ON report
+                    BEGIN SELECT RAISE(ABORT, 'reports are immutable once stored'); END;
+
+                    CREATE TABLE sms_inbound_new (
+                        provider TEXT NOT NULL CHECK (provider IN ('46elks', 'twilio')),
+                        message_id TEXT NOT NULL CHECK (length(message_id) BETWEEN 1 AND 200),
+                        sender TEXT NOT NULL CHECK (sender GLOB '+[1-9]*'),
+                        responder_id TEXT NOT NULL REFERENCES responder(id),
+                        text TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN
+                            ('acknowledged', 'declined', 'completed', 'nothing_open', 'ambiguous', 'help', 'ignored',
+                             'reported')),
+                        callout_id TEXT REFERENCES callout(id),
+                        followup_id TEXT REFERENCES followup(id),
+                        erased_at TEXT,
+                        report_id TEXT REFERENCES report(id),
+                        PRIMARY KEY (provider, message_id),
+                        CHECK ((outcome = 'reported') = (report_id IS NOT NULL))
+                    ) WITHOUT ROWID;
+                    INSERT INTO sms_inbound_new (provider, message_id, sender, responder_id, text, received_at, outcome,
+                        callout_id, followup_id, erased_at)
+                    SELECT provider, message_id, sender, responder_id, text, received_at, outcome, callout_id,
+                        followup_id, erased_at
+                    FROM sms_inbound;
+                    DROP TABLE sms_inbound;
+                    ALTER TABLE sms_inbound_new RENAME TO sms_inbound;
+                    CREATE INDEX sms_inbound_by_sender ON sms_inbound(sender, received_at);
+                    CREATE INDEX sms_inbound_by_time ON sms_inbound(received_at);
+                    """)
+        }
+        migrator.registerMigration("v16-responder-language") { db in
+            try db.execute(
+                sql: """
+                    -- The language a responder's texts are written in; NULL: by their number.
+                    ALTER TABLE responder ADD COLUMN language TEXT CHECK (language IN ('sv', 'en'));
+                    """)
+        }
         return migrator
     }
 }

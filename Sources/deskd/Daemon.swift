@@ -192,7 +192,8 @@ struct Daemon {
         guard let secret else { return [] }
         return [
             TextInbox.Gateway(
-                provider: sms.provider, secret: secret, allowedSources: sms.allowedSources, publicURL: sms.inboundURL)
+                provider: sms.provider, secret: secret, allowedSources: sms.allowedSources, publicURL: sms.inboundURL,
+                textsPerNumberPerHour: sms.textsPerNumberPerHour)
         ]
     }
 

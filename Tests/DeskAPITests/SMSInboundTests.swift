@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import DeskAPI
 import DeskCore
+import DeskTestSupport
 import Foundation
 import GRDB
 import NIOHTTP1
@@ -17,7 +18,8 @@ import Testing
     static let twilioToken = "twilio-auth-token-0123456789"
     static let publicURL = "https://desk.example.org/v1/sms/twilio"
 
-    /// First-aiders fa1, fa2 and fa3 in Bredäng, in a daily rotation: one called at a time.
+    /// First-aiders fa1, fa2 and fa3 in Bredäng, in a daily rotation: one called at a time; and
+    /// co1, a coordinator covering Bredäng and Rinkeby, in no rotation.
     static let roster: Roster = {
         func person(_ id: String, _ contact: String) -> Responder {
             Responder(id: id, name: id.uppercased(), contact: contact, roles: [.firstAid], areas: ["bredang"])
@@ -26,6 +28,9 @@ import Testing
         return Roster(
             responders: [
                 person("fa1", "070-100 00 01"), person("fa2", "+46 70 100 00 02"), person("fa3", "+46 70 100 00 03"),
+                Responder(
+                    id: "co1", name: "CO1", contact: "+46 70 100 00 09", roles: [.coordinator],
+                    areas: ["bredang", "rinkeby"]),
             ],
             rotations: [
                 Rotation(
@@ -204,9 +209,11 @@ import Testing
     @Test func anythingElseGetsTheHelpTextOnceAndNothingOpenIsSaid() async throws {
         try await Self.with { server, _, called in
             let reference = called.reference
+            // Neither a reply nor a report: co1 covers two areas, and the text names none.
+            let coordinator = Self.number("co1")
             #expect(
-                try await Self.elks(server, id: "h1", from: called.number, message: "Hej, vad händer?").status == 200)
-            #expect(try await Self.elks(server, id: "h2", from: called.number, message: "Hallå?").status == 200)
+                try await Self.elks(server, id: "h1", from: coordinator, message: "Hej, vad händer?").status == 200)
+            #expect(try await Self.elks(server, id: "h2", from: coordinator, message: "Hallå?").status == 200)
             // One not called has nothing open.
             #expect(try await Self.elks(server, id: "h3", from: called.idle, message: "JA").status == 200)
             #expect(
@@ -218,6 +225,94 @@ import Testing
             #expect(try await server.duty.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
             let outcomes = try server.column(String.self, "SELECT outcome FROM sms_inbound ORDER BY message_id")
             #expect(outcomes == ["help", "ignored", "nothing_open", "nothing_open"])
+        }
+    }
+
+    @Test func aReportByTextOpensAnIncidentOnceAndIsAnsweredWithItsReferenceAndPhase() async throws {
+        try await Self.with { server, _, called in
+            let coordinator = Self.number("co1")
+            let before = try Self.count(server, "SELECT count(*) FROM report")
+            let text = "Rinkeby: brand i trapphuset, 2 skadade"
+            let first = try await Self.elks(server, id: "r1", from: coordinator, message: text)
+            #expect(first.status == 200, "\(first.text)")
+            // The gateway retries: still one report.
+            #expect(try await Self.elks(server, id: "r1", from: coordinator, message: text).status == 200)
+            let reports = try server.rows(
+                "SELECT incident_id, area_id, text, actor, transport FROM report WHERE transport = 'sms'")
+            #expect(reports.count == 1)
+            #expect(try Self.count(server, "SELECT count(*) FROM report") == before + 1)
+            let report = try #require(reports.first)
+            #expect(report["area_id"] as String? == "rinkeby")
+            #expect(report["text"] as String? == "brand i trapphuset, 2 skadade")
+            #expect(report["actor"] as String? == "sms:\(coordinator)")
+            let incidentID: String = report["incident_id"]
+            // Classified as any other report, and shown with its transport.
+            let detail = try await server.send(.unix, .GET, "/v1/incidents/\(incidentID)")
+            #expect(detail.status == 200)
+            let body = try detail.json()
+            #expect(body["phase"] as? String == "during", "\(detail.text)")
+            let shown = (body["reports"] as? [[String: Any]])?.first
+            #expect(shown?["transport"] as? String == "sms")
+            let outcomes = try server.rows("SELECT outcome, report_id FROM sms_inbound WHERE message_id = 'r1'")
+            #expect(outcomes.map { $0["outcome"] as String } == ["reported"])
+            let reply = try #require(try Self.replies(server).first { $0["to"] == coordinator })
+            let reference = String(incidentID.suffix(3)).uppercased()
+            #expect(reply["message"]?.contains(reference) == true, "\(reply)")
+            #expect(reply["message"]?.contains("pågår") == true, "\(reply)")
+            #expect(try Self.replies(server).filter { $0["to"] == coordinator }.count == 1)
+            // Without an area, from one who covers exactly one (Bredäng): a report there.
+            let single = try await Self.elks(
+                server, id: "r2", from: called.idle, message: "Oro bland grannarna efter branden igår")
+            #expect(single.status == 200)
+            let area = try server.column(
+                String.self, "SELECT area_id FROM report WHERE actor = 'sms:\(called.idle)' AND transport = 'sms'"
+            ).first
+            #expect(area == "bredang")
+        }
+    }
+
+    @Test func aResponderWhoChoseEnglishIsAnsweredInEnglishOnASwedishNumber() async throws {
+        try await Self.with { server, _, _ in
+            let refused = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": "de"}"#)
+            #expect(refused.status == 422 || refused.status == 400, "\(refused.text)")
+            #expect(refused.contentType == "application/problem+json")
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == nil)
+            let patched = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": "en"}"#)
+            #expect(patched.status == 200, "\(patched.text)")
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == .english)
+            let coordinator = Self.number("co1")
+            #expect(try await Self.elks(server, id: "e1", from: coordinator, message: "Hallå?").status == 200)
+            let reply = try Self.replies(server).first { $0["to"] == coordinator }
+            #expect(
+                reply?["message"]?.hasPrefix("Red Cross desk: reply YES or NO") == true, "\(String(describing: reply))")
+            // null: back to the number's language.
+            let cleared = try await server.send(.unix, .PATCH, "/v1/responders/co1", body: #"{"language": null}"#)
+            #expect(cleared.status == 200)
+            #expect(try await server.desk.duty.roster().responders.first { $0.id == "co1" }?.language == nil)
+        }
+    }
+
+    @Test func aKnownNumberOverItsHourlyLimitIsDroppedUntilTheHourHasPassed() async throws {
+        let clock = ManualClock()
+        let inbox = TextInbox(
+            gateways: [.init(provider: .elks46, secret: Self.elksSecret, textsPerNumberPerHour: 3)], clock: clock)
+        try await TestServer.with(settings: APISettings(texts: inbox), policy: Self.policy, textReceiver: "sms") {
+            server in
+            _ = try await server.duty.importRoster(Self.roster, actor: .system)
+            let coordinator = Self.number("co1")
+            // A phone stuck in a loop: the same help text, again and again, under new message ids.
+            for id in 1...6 {
+                let response = try await Self.elks(server, id: "loop\(id)", from: coordinator, message: "Hallå?")
+                #expect(response.status == 200)
+            }
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 3)
+            // Another number is not held back by it.
+            #expect(try await Self.elks(server, id: "other", from: Self.number("fa1"), message: "JA").status == 200)
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 4)
+            // An hour later the number is heard again.
+            clock.advance(seconds: 3601)
+            #expect(try await Self.elks(server, id: "later", from: coordinator, message: "Hallå?").status == 200)
+            #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 5)
         }
     }
 

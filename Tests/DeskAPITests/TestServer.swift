@@ -153,7 +153,7 @@ final class TestServer: Sendable {
         let url: String
         switch transport {
         case .unix: url = URL(httpURLWithSocketPath: socketPath, uri: path)?.absoluteString ?? ""
-        case .tcp, .internalSource: url = "http://127.0.0.1:\(tcpPort)\(path)"
+        case .tcp, .internalSource, .sms: url = "http://127.0.0.1:\(tcpPort)\(path)"
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -234,6 +234,15 @@ extension TestServer {
         // Two readers: a test server answers a few requests at a time, and many run at once.
         return try PostgresDeskDatabase(
             url: url, password: nil, readers: 2, backupDirectory: directory + "/state/backups")
+    }
+
+    /// Every row of a query, read around the desk (either engine).
+    func rows(_ sql: String) throws -> [Row] {
+        switch database {
+        case let sqlite as DeskDatabase: return try sqlite.pool.read { db in try db.rows(sql) }
+        case let postgres as PostgresDeskDatabase: return try postgres.transaction { db in try db.rows(sql) }
+        default: throw StorageFailure("unknown engine")
+        }
     }
 
     /// The first column of every row of a query, read around the desk (either engine).

@@ -51,6 +51,7 @@ import Testing
         #expect(sms.password == "gateway-password" && sms.inboundPassword == "an-inbound-secret-of-32-bytes!!!")
         #expect(sms.from == "RodaKorset" && sms.allowedSources == ["176.10.154.199"])
         #expect(sms.inboundPath == "/v1/sms/46elks")
+        #expect(sms.textsPerNumberPerHour == 30)
         #expect(configuration.duty.receivers.isEmpty)
         #expect(configuration.duty.settings.textReceiver == "sms" && configuration.duty.settings.receivers.isEmpty)
     }
@@ -62,6 +63,7 @@ import Testing
             username = "AC0123"
             password = "twilio-auth-token"
             from = "+46766861234"
+            texts_per_number_per_hour = 12
             """,
             more: """
                 [[receiver]]
@@ -71,6 +73,7 @@ import Testing
                 """)
         let sms = try #require(configuration.duty.sms)
         #expect(sms.provider == .twilio && sms.url.absoluteString == "https://api.twilio.com")
+        #expect(sms.textsPerNumberPerHour == 12)
         #expect(configuration.duty.settings.receivers == ["ops"])
         #expect(configuration.duty.settings.textReceiver == "sms")
     }
@@ -98,6 +101,10 @@ import Testing
         (
             "provider = \"46elks\"\nusername = \"u\"\npassword = \"p\"\nfrom = \"RK\"\nsecret = \"s\"",
             "receiver[1].secret: unknown key"
+        ),
+        (
+            "provider = \"46elks\"\nusername = \"u\"\npassword = \"p\"\nfrom = \"RK\"\ntexts_per_number_per_hour = 0",
+            "receiver[1].texts_per_number_per_hour:"
         ),
     ])
     func mistakesAreNamedWithTheirKey(receiver: String, expected: String) {

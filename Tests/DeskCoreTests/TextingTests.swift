@@ -90,3 +90,46 @@ import Testing
         #expect(Actor(rawValue: actor).channel == channel)
     }
 }
+
+/// Issue 33: a report by text names its area before a colon, or is about the sender's one area.
+@Suite struct TextReportTests {
+    static let areas = AreaDirectory([
+        Area(id: "bredang", name: "Bredäng", city: "Stockholm"),
+        Area(id: "rinkeby", name: "Rinkeby", city: "Stockholm"),
+        Area(id: "gamla", name: "Gamla stan", city: "Stockholm", active: false),
+    ])
+
+    static func person(_ areas: [String]) -> Responder {
+        Responder(id: "a", name: "A", contact: "+46701000001", roles: [.firstAid], areas: areas)
+    }
+
+    @Test func anAreaBeforeAColonByNameOrIDInAnyCase() {
+        let two = [Self.person(["bredang", "rinkeby"])]
+        let named = TextReport.fields("Rinkeby: brand i trapphuset, 2 skadade", from: two, areas: Self.areas)
+        #expect(named?.area == "rinkeby")
+        #expect(named?.text == "brand i trapphuset, 2 skadade")
+        #expect(TextReport.fields("  bredäng :  oro ", from: two, areas: Self.areas)?.area == "bredang")
+        #expect(TextReport.fields("RINKEBY: rök", from: [], areas: Self.areas)?.area == "rinkeby")
+        // An area with nothing after it, and one no longer served, make no report.
+        #expect(TextReport.fields("Rinkeby:", from: two, areas: Self.areas) == nil)
+        #expect(TextReport.fields("Gamla stan: brand", from: two, areas: Self.areas) == nil)
+    }
+
+    @Test func withoutAnAreaOnlyForOneWhoCoversExactlyOneActiveArea() {
+        let one = [Self.person(["bredang", "gamla"])]
+        let report = TextReport.fields("Obs: rök i källaren", from: one, areas: Self.areas)
+        #expect(report?.area == "bredang")
+        #expect(report?.text == "Obs: rök i källaren")
+        #expect(
+            TextReport.fields("Rök i källaren", from: [Self.person(["bredang", "rinkeby"])], areas: Self.areas) == nil)
+        #expect(TextReport.fields("Rök i källaren", from: [], areas: Self.areas) == nil)
+        #expect(TextReport.fields("   ", from: one, areas: Self.areas) == nil)
+    }
+
+    @Test func theAnswerNamesTheIncidentsReferenceAndPhaseInTheSendersLanguage() {
+        let swedish = TextNotices.reply(.reported(reference: "4F2", title: "Brand", phase: .during), in: .swedish)
+        #expect(swedish == "Tack! Rapporten är mottagen: ärende 4F2, pågår. Brand")
+        let english = TextNotices.reply(.reported(reference: "4F2", title: "Brand", phase: .after), in: .english)
+        #expect(english == "Thanks, report received: incident 4F2, aftermath. Brand")
+    }
+}

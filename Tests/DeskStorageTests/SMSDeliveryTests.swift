@@ -85,6 +85,46 @@ let textRoster: Roster = {
         try await gateway.stop()
     }
 
+    @Test func eachResponderIsTextedInTheLanguageTheyChose() async throws {
+        var roster = textRoster
+        // fa1 has a Swedish number but reads English; fa2 a British number but reads Swedish.
+        for index in roster.responders.indices {
+            switch roster.responders[index].id {
+            case "fa1": roster.responders[index].language = .english
+            case "fa2": roster.responders[index].language = .swedish
+            default: break
+            }
+        }
+        let gateway = try await SMSGatewayServer(provider: .elks46)
+        let senders = Self.senders(gateway)
+        let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: roster)
+        let stored = try await fixture.desk.duty.roster().responders
+        #expect(stored.first { $0.id == "fa1" }?.language == .english)
+        #expect(stored.first { $0.id == "fa2" }?.language == .swedish)
+        #expect(stored.first { $0.id == "fa3" }?.language == nil)
+        _ = try await fixture.report("Brand i trapphuset, två skadade", phase: .during)
+        try await fixture.duty.timers.runDueWork()
+        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 2)
+        let byNumber = Dictionary(
+            gateway.texts.map { ($0.fields["to"] ?? "", $0.fields["message"] ?? "") }, uniquingKeysWith: { $1 })
+        #expect(byNumber["+46701000000"]?.hasPrefix("Red Cross call-out, first aid. ") == true, "\(byNumber)")
+        #expect(byNumber["+447700900123"]?.hasPrefix("Röda Korset: utlarmning, första hjälpen. ") == true)
+        await senders.shutdown()
+        try await gateway.stop()
+    }
+
+    @Test func aResponderLanguageIsSvOrEnInARoster() throws {
+        let json = #"{"id": "a", "name": "A", "contact": "+46701000001", "roles": ["first_aid"], "areas": ["bredang"]"#
+        let english = try JSONDecoder().decode(Responder.self, from: Data((json + #", "language": "en"}"#).utf8))
+        #expect(english.language == .english)
+        #expect(try JSONDecoder().decode(Responder.self, from: Data((json + "}").utf8)).language == nil)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Responder.self, from: Data((json + #", "language": "de"}"#).utf8))
+        }
+        let encoded = String(decoding: try JSONEncoder().encode(english), as: UTF8.self)
+        #expect(encoded.contains(#""language":"en""#), "\(encoded)")
+    }
+
     @Test func aGatewayThatRefusesIsRetriedAndWrongCredentialsAreAFailure() async throws {
         let gateway = try await SMSGatewayServer(provider: .elks46)
         let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: textRoster)

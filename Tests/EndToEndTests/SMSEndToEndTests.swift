@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 /// Issue 33: the whole text loop through the built deskd, with a stand-in gateway that speaks
-/// 46elks' send API (Helpers/sms-gateway.py) and inbound texts posted as 46elks posts them.
+/// 46elks' and Twilio's send APIs (Helpers/sms-gateway.py), and inbound texts posted as 46elks posts
+/// them (basic auth) and as Twilio posts them (signed): answers, a follow-up done, a report by text,
+/// and the source-address allow-list.
 @Suite struct SMSEndToEndTests {
     static let inboundSecret = "an-inbound-secret-of-32-bytes!!!"
 
@@ -13,14 +15,13 @@ import Testing
         let log: String
         let port: Int
 
-        init(directory: String) throws {
+        init(directory: String, username: String = "u0123abc", password: String = "gateway-password") throws {
             log = directory + "/texts.jsonl"
             let portFile = directory + "/gateway.port"
             FileManager.default.createFile(atPath: log, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             process.arguments = [
-                repositoryRoot + "/Tests/EndToEndTests/Helpers/sms-gateway.py", "u0123abc", "gateway-password", log,
-                portFile,
+                repositoryRoot + "/Tests/EndToEndTests/Helpers/sms-gateway.py", username, password, log, portFile,
             ]
             try process.run()
             let deadline = Date().addingTimeInterval(10)
@@ -175,6 +176,169 @@ import Testing
         #expect(!timeline.items.contains { $0.actor == "sms:+46709999999" })
         #expect(daemon.log(contains: "text from a number no responder has (+4670999****)"))
         #expect(!daemon.log(contains: "+46709999999"))
+        #expect(try daemon.ctl("verify").status == 0)
+    }
+
+    static let twilioToken = "twilio-auth-token-e2e-0123456789"
+    static let twilioURL = "https://desk.example.org/v1/sms/twilio"
+
+    /// Twilio's `X-Twilio-Signature` as Twilio documents it (base64 of HMAC-SHA1, keyed with the auth
+    /// token, over the URL and the parameters sorted by name), computed by Python's hmac, not deskd's code.
+    static func twilioSignature(_ parameters: [(String, String)], token: String) throws -> String {
+        let signed = twilioURL + parameters.sorted { $0.0 < $1.0 }.map { $0.0 + $0.1 }.joined()
+        let program =
+            "import base64, hashlib, hmac, sys; "
+            + "print(base64.b64encode(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha1).digest()).decode())"
+        return try runProgram("/usr/bin/python3", ["-c", program, token, signed]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Posts a text to deskd as Twilio does, signed with `token`; returns the HTTP status.
+    static func postTwilio(
+        _ daemon: DaemonProcess, sid: String, from: String, body: String, token: String = twilioToken
+    ) throws -> String {
+        let parameters = [
+            ("ToCountry", "SE"), ("SmsMessageSid", sid), ("NumMedia", "0"), ("From", from), ("To", "+46766861004"),
+            ("Body", body), ("MessageSid", sid), ("AccountSid", "AC0123abc"), ("ApiVersion", "2010-04-01"),
+        ]
+        var arguments = [
+            "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+            "X-Twilio-Signature: \(try twilioSignature(parameters, token: token))",
+        ]
+        for (name, value) in parameters { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+        return try runProgram("/usr/bin/curl", arguments + ["\(daemon.url)/v1/sms/twilio"]).stdout
+    }
+
+    /// A responder's number in the seed roster, as E.164.
+    static func seedNumber(_ responder: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/seeds/roster.json"))
+        let roster = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let responders = try #require(roster["responders"] as? [[String: Any]])
+        let contact = try #require(responders.first { $0["id"] as? String == responder }?["contact"] as? String)
+        return contact.filter { $0 != " " }
+    }
+
+    static let swedishPhase = ["before": "förebyggande", "during": "pågår", "after": "efterarbete"]
+
+    @Test func twilioSignedTextsCompleteAFollowUpAndReportAnIncident() throws {
+        let gatewayDirectory = "/tmp/desk-sms-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: gatewayDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: gatewayDirectory) }
+        let gateway = try Gateway(directory: gatewayDirectory, username: "AC0123abc", password: Self.twilioToken)
+        defer { gateway.stop() }
+        let daemon = try DaemonProcess(
+            extraConfig: """
+                [[receiver]]
+                name = "sms"
+                kind = "sms"
+                provider = "twilio"
+                url = "http://127.0.0.1:\(gateway.port)"
+                username = "AC0123abc"
+                password = "\(Self.twilioToken)"
+                from = "RodaKorset"
+                inbound_url = "\(Self.twilioURL)"
+                """, roster: true)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+
+        // An "after" report: psychosocial call-outs (texted through Twilio's API) and follow-ups.
+        let reported = try daemon.ctl(
+            "report", "--area", "rinkeby", "--phase", "after", "--json", "--text",
+            "Oro bland grannarna efter branden i trapphuset förra veckan")
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let incident = try decodeJSON(ReportCreatedBody.self, reported.stdout).incident.id
+        _ = try gateway.wait(for: "a psychosocial call-out text") {
+            $0.contains { $0["message"]?.contains("psykosocialt stöd") == true && $0["from"] == "RodaKorset" }
+        }
+        let followUps = try decodeJSON(
+            ItemsBody<FollowUpBody>.self, try daemon.ctl("followup", "list", "--incident", incident, "--json").stdout
+        ).items
+        let followUp = try #require(followUps.first { $0.owner != nil }, "\(followUps)")
+        let owner = try Self.seedNumber(try #require(followUp.owner))
+        let reference = String(followUp.id.suffix(3)).uppercased()
+
+        // Signed with another token: refused, nothing done.
+        #expect(
+            try Self.postTwilio(
+                daemon, sid: "SM0000forged", from: owner, body: "KLAR \(reference)", token: "not-the-auth-token-0123")
+                == "403")
+        // "KLAR <reference>", signed as Twilio signs, and Twilio's retry of it: the follow-up is done once.
+        for _ in 0..<2 {
+            #expect(
+                try Self.postTwilio(daemon, sid: "SM0000klar", from: owner, body: "KLAR \(reference) ringt") == "200")
+        }
+        let after = try decodeJSON(
+            ItemsBody<FollowUpBody>.self, try daemon.ctl("followup", "list", "--incident", incident, "--json").stdout
+        ).items
+        #expect(after.first { $0.id == followUp.id }?.state == "done", "\(after)")
+        #expect(after.filter { $0.state == "done" }.count == 1)
+        let timeline = try decodeJSON(
+            PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", incident, "--json").stdout)
+        #expect(timeline.items.filter { $0.kind == "followup.completed" }.map(\.actor) == ["sms:\(owner)"])
+        _ = try gateway.wait(for: "the follow-up's confirmation") {
+            $0.contains { $0["to"] == owner && $0["message"] == "Tack! Uppföljning \(reference) är klar." }
+        }
+
+        // A report by text from a Rönna first-aider (who covers Rönna only, on a number of their own), and
+        // Twilio's retry of it:
+        // one incident, its report by sms, and an answer naming its reference and phase.
+        let reporter = try Self.seedNumber("r-ronna-fi1")
+        for _ in 0..<2 {
+            #expect(
+                try Self.postTwilio(
+                    daemon, sid: "SM0000report", from: reporter, body: "Brand i soprummet, rök i hela trapphuset")
+                    == "200")
+        }
+        let listed = try decodeJSON(
+            PageBody<IncidentBody>.self, try daemon.ctl("incident", "list", "--area", "ronna", "--json").stdout)
+        #expect(listed.items.count == 1, "\(listed.items)")
+        let opened = try #require(listed.items.first)
+        let shown = try daemon.ctl("incident", "show", opened.id, "--json")
+        let detail = try decodeJSON(IncidentBody.self, shown.stdout)
+        #expect(detail.reports?.map(\.transport) == ["sms"], "\(shown.stdout)")
+        #expect(detail.reports?.first?.actor == "sms:\(reporter)")
+        #expect(try daemon.ctl("incident", "show", opened.id).stdout.contains("via sms"))
+        let expected =
+            "Tack! Rapporten är mottagen: ärende \(String(opened.id.suffix(3)).uppercased()), "
+            + (Self.swedishPhase[detail.phase] ?? "ej bedömt")
+        _ = try gateway.wait(for: "the answer to the report") {
+            $0.contains { $0["to"] == reporter && $0["message"]?.hasPrefix(expected) == true }
+        }
+        #expect(try daemon.ctl("verify").status == 0)
+    }
+
+    @Test func aPostFromOutsideTheAllowedSourcesIsRefusedAndChangesNothing() throws {
+        let daemon = try DaemonProcess(
+            extraConfig: """
+                [[receiver]]
+                name = "sms"
+                kind = "sms"
+                provider = "46elks"
+                url = "http://127.0.0.1:9"
+                username = "u0123abc"
+                password = "gateway-password"
+                from = "RodaKorset"
+                inbound_password = "\(Self.inboundSecret)"
+                allowed_sources = ["192.0.2.10"]
+                """, roster: true)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let before = try daemon.ctl("incident", "list", "--json").stdout
+        // The right password, a known responder, a report: but from 127.0.0.1, not the gateway's address.
+        let response = try runProgram(
+            "/usr/bin/curl",
+            [
+                "-s", "-w", "\n%{http_code} %{content_type}", "-u", "46elks:\(Self.inboundSecret)",
+                "--data-urlencode", "id=s0001outside", "--data-urlencode",
+                "from=\(try Self.seedNumber("r-rinkeby-fi1"))",
+                "--data-urlencode", "to=+46766861004", "--data-urlencode", "message=Rinkeby: brand i trapphuset",
+                "\(daemon.url)/v1/sms/46elks",
+            ]
+        ).stdout
+        let status = response.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status == "403 application/problem+json", "\(response)")
+        #expect(response.contains("allowed_sources"), "\(response)")
+        #expect(try daemon.ctl("incident", "list", "--json").stdout == before)
         #expect(try daemon.ctl("verify").status == 0)
     }
 }

@@ -586,5 +586,11 @@ def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
         answered = next(c for c in body["items"] if c["id"] == callout["id"])
         assert answered["state"] == "declined" and answered["reason"] == "Utomlands till fredag", answered
         phone.save_screenshot(str(shots / "duty-phone-declined.png"))
+        # The incident's call-outs say how each was answered (here: through the console, an API client).
+        phone.get(desk.base + f"/#/incident/{callout['incident_id']}")
+        shown = wait(phone, EC.presence_of_element_located(
+            (By.CSS_SELECTOR, f"li[data-callout='{callout['id']}'][data-answered-via='api']")))
+        assert "answered via API/console" in shown.text, shown.text
+        phone.save_screenshot(str(shots / "incident-phone-answered-via.png"))
     finally:
         phone.quit()

@@ -43,7 +43,7 @@ struct AccessMiddleware: RouterMiddleware {
                     throw DeskError.forbidden("the peer's credentials could not be read")
                 }
                 principal = try await access.principal(uid: credentials.uid, gid: credentials.gid)
-            case .tcp, .internalSource:
+            case .tcp, .internalSource, .sms:
                 let address = clients.client(request, context)
                 let authorization = request.headers[.authorization]
                 // The console asks who it is signed in as before showing anything: never charged or

@@ -27,7 +27,7 @@ struct StreamAccess: Sendable {
             } else {
                 credential = .unknown
             }
-        case .tcp, .internalSource:
+        case .tcp, .internalSource, .sms:
             let authorization = request.headers[.authorization]
             if authorization == nil, context.consoleSession != nil, let secret = context.consoleSecret {
                 credential = .console(secret: secret)

@@ -40,7 +40,7 @@ public struct DeskRequestContext: RequestContext {
         switch transport {
         case .unix:
             return await PeerCredentials.actor(of: channel)
-        case .tcp, .internalSource:
+        case .tcp, .internalSource, .sms:
             return .tcpPeer(channel.remoteAddress?.ipAddress ?? "unknown")
         }
     }

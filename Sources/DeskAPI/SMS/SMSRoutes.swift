@@ -11,8 +11,10 @@ import NIOCore
 /// format, authenticated as the gateway does it (not with the desk's tokens: `isPublic`).
 ///
 /// A refused request changes nothing. A text is taken once per gateway message id (gateways
-/// retry); a responder's yes, no or done is carried out and answered by text through the outbox;
-/// a number no responder has is counted, logged and answered once a day, and nothing is stored.
+/// retry); a responder's yes, no or done is carried out, and a report by text stored (transport
+/// `sms`), each answered by text through the outbox; a number no responder has is counted, logged
+/// and answered once a day, and nothing is stored. Any number's texts beyond the gateway's
+/// `texts_per_number_per_hour` in a rolling hour are dropped (`SenderLimit`).
 struct SMSRoutes {
     let desk: Desk
     let inbox: TextInbox
@@ -109,12 +111,34 @@ struct SMSRoutes {
         let number = from.flatMap { PhoneNumber($0) }
         if number == nil { issues.append(FieldIssueBody(pointer: "/from", detail: "must be a phone number (+46…)")) }
         guard issues.isEmpty, let messageID, let number else { throw APIProblem.invalidFields(issues) }
+        // Over the number's hourly allowance: dropped with a 200, so that the gateway does not retry.
+        let perHour = inbox.gateway(provider)?.textsPerNumberPerHour ?? 30
+        if case .limited(let first) = inbox.senders.admit(number, perHour: perHour) {
+            Counter(label: "desk_sms_limited_total").increment()
+            if first {
+                context.logger.notice(
+                    "texts from \(Self.masked(number)) dropped: more than \(perHour) in an hour",
+                    metadata: ["DESK_EVENT": "sms.limited"])
+            }
+            return
+        }
         let principal = Principal(actor: Actor(rawValue: "sms:\(number.e164)"), role: .responder)
+        let report = try await reportCommand(text ?? "", from: number)
         let answer = try await desk.commands.run(
-            ReceiveText(provider: provider.rawValue, messageID: messageID, sender: number, text: text ?? ""),
+            ReceiveText(
+                provider: provider.rawValue, messageID: messageID, sender: number, text: text ?? "", report: report),
             by: principal, over: .tcp)
         switch answer.status {
         case .answered:
+            if let receipt = answer.report {
+                context.logger.info(
+                    "report by text from responder \(answer.responderID ?? "?"): incident \(receipt.incident.id)",
+                    metadata: [
+                        "DESK_EVENT": "sms.report", "DESK_RESPONDER": "\(answer.responderID ?? "")",
+                        "DESK_INCIDENT": "\(receipt.incident.id)",
+                    ])
+                return
+            }
             context.logger.info(
                 "text from responder \(answer.responderID ?? "?"): \(answer.outcome?.rawValue ?? "?")",
                 metadata: ["DESK_EVENT": "sms.received", "DESK_RESPONDER": "\(answer.responderID ?? "")"])
@@ -132,6 +156,20 @@ struct SMSRoutes {
                 await inbox.answer(number, TextNotices.reply(.unknownSender, in: number.language))
             }
         }
+    }
+
+    /// The report a text makes, validated and classified here (not in the writer), when it is no
+    /// yes, no or done and `TextReport` finds one for a responder with this number; nil otherwise,
+    /// and for a report the intake refuses (the help text answers it).
+    private func reportCommand(_ text: String, from number: PhoneNumber) async throws -> SubmitReport? {
+        guard case .other = TextCommand(text) else { return nil }
+        let senders = try await desk.duty.roster().responders.filter { $0.active && PhoneNumber($0.contact) == number }
+        guard let first = senders.first,
+            var fields = TextReport.fields(text, from: senders, areas: desk.settings.current.areas)
+        else { return nil }
+        fields.reporterName = first.name
+        fields.reporterContact = number.e164
+        return try? desk.intake.command(for: fields)
     }
 
     /// A number with its last four digits hidden, for the journal: `+467017*****` style.

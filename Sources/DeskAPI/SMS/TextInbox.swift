@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 
 /// What the inbound SMS endpoints know: each provider's credentials, the sources allowed to post,
-/// how to answer a number no responder has (sent at once, never stored), and the per-number
-/// limits on such numbers. Replaced whole on reload.
+/// how many texts one number may send an hour, how to answer a number no responder has (sent at
+/// once, never stored), and the per-number limits on such numbers. Replaced whole on reload.
 public final class TextInbox: Sendable, Hashable {
     /// One provider's inbound settings.
     public struct Gateway: Sendable, Hashable {
@@ -15,13 +15,19 @@ public final class TextInbox: Sendable, Hashable {
         public var allowedSources: [String]
         /// The URL the provider calls, as Twilio signs it; nil: `https://` + `Host` + path.
         public var publicURL: String?
+        /// How many texts from one number are taken in a rolling hour; the rest are dropped.
+        public var textsPerNumberPerHour: Int
 
         /// Creates settings for one provider.
-        public init(provider: SMSProvider, secret: String, allowedSources: [String] = [], publicURL: String? = nil) {
+        public init(
+            provider: SMSProvider, secret: String, allowedSources: [String] = [], publicURL: String? = nil,
+            textsPerNumberPerHour: Int = 30
+        ) {
             self.provider = provider
             self.secret = secret
             self.allowedSources = allowedSources
             self.publicURL = publicURL
+            self.textsPerNumberPerHour = textsPerNumberPerHour
         }
     }
 
@@ -30,6 +36,7 @@ public final class TextInbox: Sendable, Hashable {
 
     private let gateways: Mutex<[SMSProvider: Gateway]>
     let strangers: StrangerGate
+    let senders: SenderLimit
     let answer: Answer
 
     /// Creates an inbox; without gateways both endpoints answer 404.
@@ -38,6 +45,7 @@ public final class TextInbox: Sendable, Hashable {
     ) {
         self.gateways = Mutex(Dictionary(gateways.map { ($0.provider, $0) }, uniquingKeysWith: { $1 }))
         self.strangers = StrangerGate(clock: clock)
+        self.senders = SenderLimit(clock: clock)
         self.answer = answer
     }
 

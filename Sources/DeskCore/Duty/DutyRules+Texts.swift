@@ -14,7 +14,8 @@ extension DutyRules {
         change.newDeliveries.append(
             TextDelivery.make(
                 id: context.stamp.ids.next(), receiver: receiver, notice: notice, to: number,
-                message: message(number.language), incidentID: incident, calloutID: callOut, createdAt: context.now))
+                message: message(responder.textLanguage(at: number)), incidentID: incident, calloutID: callOut,
+                createdAt: context.now))
     }
 
     /// The area's display name (its id when it is not in the directory).

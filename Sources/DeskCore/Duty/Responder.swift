@@ -15,13 +15,16 @@ public struct Responder: Sendable, Hashable, Codable {
     public var unixUser: String?
     /// An inactive responder stays in rotations and history but is never called out.
     public var active: Bool
+    /// The language texts to the responder are written in (`sv`, `en`); nil: by their number
+    /// (Swedish to `+46`, else English).
+    public var language: TextLanguage?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, contact, roles, areas, active
+        case id, name, contact, roles, areas, active, language
         case unixUser = "unix_user"
     }
 
-    /// Decodes a responder; `active` defaults to true and `unix_user` to none.
+    /// Decodes a responder; `active` defaults to true, `unix_user` and `language` to none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -31,12 +34,13 @@ public struct Responder: Sendable, Hashable, Codable {
         areas = try container.decode([String].self, forKey: .areas)
         unixUser = try container.decodeIfPresent(String.self, forKey: .unixUser)
         active = try container.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        language = try container.decodeIfPresent(TextLanguage.self, forKey: .language)
     }
 
     /// Creates a responder.
     public init(
         id: String, name: String, contact: String, roles: [DutyRole], areas: [String], unixUser: String? = nil,
-        active: Bool = true
+        active: Bool = true, language: TextLanguage? = nil
     ) {
         self.id = id
         self.name = name
@@ -45,7 +49,11 @@ public struct Responder: Sendable, Hashable, Codable {
         self.areas = areas
         self.unixUser = unixUser
         self.active = active
+        self.language = language
     }
+
+    /// The language texts to the responder at `number` are written in: their own, else the number's.
+    public func textLanguage(at number: PhoneNumber) -> TextLanguage { language ?? number.language }
 
     /// Responder ids: lower-case letters, digits and `-`, 1-64 characters, starting with a letter.
     public static func isValidID(_ id: String) -> Bool {

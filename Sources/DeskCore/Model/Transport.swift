@@ -4,4 +4,6 @@ public enum Transport: String, Sendable, Codable, Hashable {
     case unix
     /// Written by the daemon itself (seed data, timers).
     case internalSource = "internal"
+    /// A text through an SMS gateway (`POST /v1/sms/46elks`, `/v1/sms/twilio`): a report by text.
+    case sms
 }

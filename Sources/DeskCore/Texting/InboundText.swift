@@ -1,7 +1,7 @@
 import Foundation
 
-/// A text a responder sent the desk, as kept: once per gateway message id, so a gateway's retry
-/// is recognised. Texts from unknown numbers are never kept.
+/// A text a responder sent the desk (an answer or a report), as kept: once per gateway message id,
+/// so a gateway's retry is recognised. Texts from unknown numbers are never kept.
 public struct InboundText: Sendable, Hashable {
     /// What the desk did with it.
     public enum Outcome: String, Sendable, Hashable, CaseIterable {
@@ -14,6 +14,8 @@ public struct InboundText: Sendable, Hashable {
         case help
         /// Not understood, help already sent today: no answer.
         case ignored
+        /// A report: stored, and answered with its incident's reference and phase.
+        case reported
     }
 
     /// `46elks` or `twilio`.
@@ -28,11 +30,14 @@ public struct InboundText: Sendable, Hashable {
     /// The call-out or follow-up it answered.
     public var callOutID: DeskID?
     public var followUpID: DeskID?
+    /// The report it made.
+    public var reportID: DeskID?
 
     /// Creates a record.
     public init(
         provider: String, messageID: String, sender: PhoneNumber, responderID: String, text: String,
-        receivedAt: Date, outcome: Outcome, callOutID: DeskID? = nil, followUpID: DeskID? = nil
+        receivedAt: Date, outcome: Outcome, callOutID: DeskID? = nil, followUpID: DeskID? = nil,
+        reportID: DeskID? = nil
     ) {
         self.provider = provider
         self.messageID = messageID
@@ -43,5 +48,6 @@ public struct InboundText: Sendable, Hashable {
         self.outcome = outcome
         self.callOutID = callOutID
         self.followUpID = followUpID
+        self.reportID = reportID
     }
 }

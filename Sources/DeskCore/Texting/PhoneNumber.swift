@@ -33,14 +33,15 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         e164 = "+" + digits
     }
 
-    /// The language texts to this number are written in: Swedish for Swedish numbers, else English.
+    /// The language texts to this number are written in when its responder chose none: Swedish for
+    /// Swedish numbers, else English.
     public var language: TextLanguage { e164.hasPrefix("+46") ? .swedish : .english }
 
     public var description: String { e164 }
 }
 
-/// The languages texts are written in.
-public enum TextLanguage: String, Sendable, Hashable, CaseIterable {
+/// The languages texts are written in (`sv`, `en`): a responder's own choice, else their number's.
+public enum TextLanguage: String, Sendable, Hashable, CaseIterable, Codable {
     case swedish = "sv"
     case english = "en"
 }

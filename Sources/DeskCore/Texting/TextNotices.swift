@@ -51,6 +51,11 @@ public enum TextNotices {
                 : "Noted: NO to \(reference). We are calling the next person."
         case .completed(let reference):
             return sv ? "Tack! Uppföljning \(reference) är klar." : "Thanks, follow-up \(reference) is done."
+        case .reported(let reference, let title, let phase):
+            return fit(
+                sv
+                    ? "Tack! Rapporten är mottagen: ärende \(reference), \(phaseWord(phase, language)). "
+                    : "Thanks, report received: incident \(reference), \(phaseWord(phase, language)). ", title, "")
         case .nothingOpen:
             return sv
                 ? "Du har ingen öppen utlarmning att svara på."
@@ -82,6 +87,19 @@ public enum TextNotices {
         return head + GSM7.text(middle, limit: max(3, room)) + tail
     }
 
+    static func phaseWord(_ phase: Phase, _ language: TextLanguage) -> String {
+        switch (phase, language) {
+        case (.before, .swedish): return "förebyggande"
+        case (.during, .swedish): return "pågår"
+        case (.after, .swedish): return "efterarbete"
+        case (.unclassified, .swedish): return "ej bedömt"
+        case (.before, .english): return "before"
+        case (.during, .english): return "ongoing"
+        case (.after, .english): return "aftermath"
+        case (.unclassified, .english): return "not yet assessed"
+        }
+    }
+
     static func role(_ role: DutyRole, _ language: TextLanguage) -> String {
         switch (role, language) {
         case (.firstAid, .swedish): return "första hjälpen"
@@ -101,6 +119,8 @@ public enum TextReply: Sendable, Hashable {
     case declined(reference: String)
     /// The follow-up `reference` is done.
     case completed(reference: String)
+    /// A report by text joined or opened the incident `reference` (titled so), now in `phase`.
+    case reported(reference: String, title: String, phase: Phase)
     /// A yes or no with nothing open to answer.
     case nothingOpen
     /// A yes or no without a reference while several call-outs are open.

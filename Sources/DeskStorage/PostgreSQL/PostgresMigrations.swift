@@ -19,11 +19,12 @@ enum PostgresMigrations {
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
-    static let all: [Migration] = [schema]
+    static let all: [Migration] = [schema, reportsByText, responderLanguage]
 
     private static let text = "TEXT COLLATE \"C\""
 
-    /// The schema as SQLite has it after `v14-callout-channels`.
+    /// The schema as SQLite has it after `v14-callout-channels`; each later SQLite migration has its
+    /// PostgreSQL counterpart below (`PostgresSchemaParityTests` compares the two schemas).
     static let schema = Migration(
         name: "pg-v1-schema",
         statements: [
@@ -334,6 +335,34 @@ enum PostgresMigrations {
             "CREATE INDEX sms_inbound_by_sender ON sms_inbound(sender, received_at)",
             "CREATE INDEX sms_inbound_by_time ON sms_inbound(received_at)",
         ])
+
+    /// SQLite's `v15-reports-by-text`: reports may arrive by text (transport `sms`), and a
+    /// responder's text may be a report (outcome `reported`, with the report it made).
+    static let reportsByText = Migration(
+        name: "pg-v2-reports-by-text",
+        statements: [
+            "ALTER TABLE report DROP CONSTRAINT report_transport_check",
+            """
+            ALTER TABLE report ADD CONSTRAINT report_transport_check
+                CHECK (transport IN ('tcp', 'unix', 'internal', 'sms'))
+            """,
+            "ALTER TABLE sms_inbound DROP CONSTRAINT sms_inbound_outcome_check",
+            """
+            ALTER TABLE sms_inbound ADD CONSTRAINT sms_inbound_outcome_check CHECK (outcome IN
+                ('acknowledged', 'declined', 'completed', 'nothing_open', 'ambiguous', 'help', 'ignored', 'reported'))
+            """,
+            "ALTER TABLE sms_inbound ADD COLUMN report_id \(text) REFERENCES report(id)",
+            """
+            ALTER TABLE sms_inbound ADD CONSTRAINT sms_inbound_report_check
+                CHECK ((outcome = 'reported') = (report_id IS NOT NULL))
+            """,
+        ])
+
+    /// SQLite's `v16-responder-language`: the language a responder's texts are written in (NULL:
+    /// by their number).
+    static let responderLanguage = Migration(
+        name: "pg-v3-responder-language",
+        statements: ["ALTER TABLE responder ADD COLUMN language \(text) CHECK (language IN ('sv', 'en'))"])
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know

@@ -27,20 +27,22 @@ enum DutyRows {
         Responder(
             id: row["id"], name: row["name"], contact: row["contact"],
             roles: try decode([DutyRole].self, row["roles"]), areas: try decode([String].self, row["areas"]),
-            unixUser: row["unix_user"], active: row["active"])
+            unixUser: row["unix_user"], active: row["active"],
+            language: (row["language"] as String?).flatMap(TextLanguage.init(rawValue:)))
     }
 
     static func save(_ responder: Responder, in db: any SQLConnection) throws {
         try db.execute(
             """
-            INSERT INTO responder (id, name, contact, roles, areas, unix_user, active) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO responder (id, name, contact, roles, areas, unix_user, active, language)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, contact = excluded.contact,
                 roles = excluded.roles, areas = excluded.areas, unix_user = excluded.unix_user,
-                active = excluded.active
+                active = excluded.active, language = excluded.language
             """,
             [
                 responder.id, responder.name, responder.contact, try json(responder.roles), try json(responder.areas),
-                responder.unixUser, responder.active,
+                responder.unixUser, responder.active, responder.language?.rawValue,
             ])
     }
 

@@ -37,13 +37,13 @@ enum TextRows {
         try db.execute(
             """
             INSERT INTO sms_inbound (provider, message_id, sender, responder_id, text, received_at, outcome,
-                callout_id, followup_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                callout_id, followup_id, report_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 text.provider, text.messageID, text.sender.e164, text.responderID, text.text,
                 Timestamp.format(text.receivedAt), text.outcome.rawValue, text.callOutID?.rawValue,
-                text.followUpID?.rawValue,
+                text.followUpID?.rawValue, text.reportID?.rawValue,
             ])
     }
 }

@@ -2,8 +2,10 @@
 """A stand-in for an SMS gateway's send API, for the end-to-end tests (the boundary we do not own).
 
 Speaks 46elks' documented send API: POST /a1/sms, form-encoded from/to/message, HTTP basic auth with
-the API username and password; answers 200 with JSON carrying the message id. Wrong credentials get
-401, another path 404. Every accepted text is appended as one JSON line to LOG.
+the API username and password; answers 200 with JSON carrying the message id. And Twilio's: POST
+/2010-04-01/Accounts/{USERNAME}/Messages.json, form-encoded From/To/Body, basic auth with the Account
+SID and auth token; answers 201 with JSON carrying the message's sid. Wrong credentials get 401,
+another path 404. Every accepted text is appended as one JSON line (from, to, message) to LOG.
 
 Usage: sms-gateway.py USERNAME PASSWORD LOG PORTFILE  (binds 127.0.0.1 on a free port, written to PORTFILE)
 """
@@ -27,20 +29,25 @@ class Gateway(BaseHTTPRequestHandler):
         global count
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode()
-        if self.path != "/a1/sms":
+        twilio = self.path == f"/2010-04-01/Accounts/{USERNAME}/Messages.json"
+        if self.path != "/a1/sms" and not twilio:
             return self.answer(404, {"message": "not found"})
         if self.headers.get("Authorization") != EXPECTED:
             return self.answer(401, {"message": "unauthorized"})
         if not self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             return self.answer(400, {"message": "form expected"})
         fields = dict(parse_qsl(body, keep_blank_values=True))
-        if set(fields) != {"from", "to", "message"}:
+        if set(fields) != ({"From", "To", "Body"} if twilio else {"from", "to", "message"}):
             return self.answer(400, {"message": f"unexpected fields {sorted(fields)}"})
+        if twilio:
+            fields = {"from": fields["From"], "to": fields["To"], "message": fields["Body"]}
         with lock:
             count += 1
             number = count
             with open(LOG, "a") as log:
                 log.write(json.dumps(fields, ensure_ascii=False) + "\n")
+        if twilio:
+            return self.answer(201, {"sid": f"SM{number:032d}", "status": "queued", "to": fields["to"]})
         self.answer(200, {"status": "created", "direction": "outgoing", "id": f"s{number}e2e", "parts": 1})
 
     def answer(self, status, payload):

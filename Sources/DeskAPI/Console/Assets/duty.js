@@ -4,6 +4,19 @@ import { ApiError, get, newKey, post } from './api.js';
 import { field, h, replace } from './dom.js';
 import { t, term, when } from './i18n.js';
 
+/** How a call-out was sent and answered ("sent via SMS · answered via SMS"), or '' when neither is known. */
+export function calloutVia(callout) {
+  const parts = [];
+  if (callout.sent_via) parts.push(t('callout.sent', { via: term('via', callout.sent_via) }));
+  if (callout.answered_via) parts.push(t('callout.answered', { via: term('via', callout.answered_via) }));
+  return parts.join(' · ');
+}
+
+/** The attributes naming how a call-out was sent and answered, for styling and tests. */
+export function calloutViaAttributes(callout) {
+  return { 'data-sent-via': callout.sent_via ?? '', 'data-answered-via': callout.answered_via ?? '' };
+}
+
 function mineItem(callout, context, done) {
   const note = h('input', { type: 'text', name: 'note', autocomplete: 'off' });
   const reason = h('input', { type: 'text', name: 'reason', autocomplete: 'off' });
@@ -22,9 +35,10 @@ function mineItem(callout, context, done) {
   }
   return h(
     'li',
-    { className: 'callout', 'data-callout': callout.id },
+    Object.assign({ className: 'callout', 'data-callout': callout.id }, calloutViaAttributes(callout)),
     h('p', {}, h('a', { href: `#/incident/${encodeURIComponent(callout.incident_id)}` }, `${t('callout.incident')}: ${context.areaName(callout.area)}`)),
     h('p', {}, t('callout.line', { role: term('role', callout.role), responder: callout.responder, state: term('state', callout.state), due: when(callout.due_at) })),
+    calloutVia(callout) ? h('p', { className: 'via' }, calloutVia(callout)) : null,
     callout.task ? h('p', {}, callout.task) : null,
     h(
       'form',
@@ -83,7 +97,7 @@ export async function show(main, context) {
         'waiting-title',
         'duty.waiting',
         waiting.length
-          ? h('ul', {}, waiting.map((c) => h('li', {}, h('a', { href: `#/incident/${encodeURIComponent(c.incident_id)}` }, context.areaName(c.area)), ': ', t('callout.line', { role: term('role', c.role), responder: c.responder, state: term('state', c.state), due: when(c.due_at) }))))
+          ? h('ul', {}, waiting.map((c) => h('li', Object.assign({ 'data-callout': c.id }, calloutViaAttributes(c)), h('a', { href: `#/incident/${encodeURIComponent(c.incident_id)}` }, context.areaName(c.area)), ': ', t('callout.line', { role: term('role', c.role), responder: c.responder, state: term('state', c.state), due: when(c.due_at) }), calloutVia(c) ? ` · ${calloutVia(c)}` : '')))
           : h('p', {}, t('duty.waiting.none')),
       ),
     );

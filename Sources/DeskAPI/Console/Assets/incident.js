@@ -3,6 +3,7 @@
 import { ApiError, get, newKey, post } from './api.js';
 import { field, h, replace, select } from './dom.js';
 import { t, term, when } from './i18n.js';
+import { calloutVia, calloutViaAttributes } from './duty.js';
 import { classificationView } from './report.js';
 
 const OFFICERS = ['officer', 'admin'];
@@ -148,7 +149,7 @@ export async function show(main, context, incidentID) {
       'ol',
       { className: 'reports' },
       (detail.reports ?? []).map((r) =>
-        h('li', { 'data-report': r.id }, h('p', { className: 'when' }, `${when(r.received_at)} · ${r.actor}`), h('p', { className: 'text' }, r.text), r.location ? h('p', {}, r.location) : null),
+        h('li', { 'data-report': r.id }, h('p', { className: 'when', 'data-transport': r.transport }, `${when(r.received_at)} · ${r.actor} · ${term('transport', r.transport)}`), h('p', { className: 'text' }, r.text), r.location ? h('p', {}, r.location) : null),
       ),
     );
     const events = h(
@@ -157,7 +158,7 @@ export async function show(main, context, incidentID) {
       timeline.items.map((e) => h('li', {}, h('span', { className: 'when' }, when(e.at)), ' ', h('strong', {}, term('kind', e.kind)), ' · ', e.actor, eventText(e) ? h('p', { className: 'text' }, eventText(e)) : null)),
     );
     const calloutList = callouts.items.length
-      ? h('ul', {}, callouts.items.map((c) => h('li', {}, t('callout.line', { role: term('role', c.role), responder: c.responder, state: term('state', c.state), due: when(c.due_at) }))))
+      ? h('ul', {}, callouts.items.map((c) => h('li', Object.assign({ 'data-callout': c.id }, calloutViaAttributes(c)), t('callout.line', { role: term('role', c.role), responder: c.responder, state: term('state', c.state), due: when(c.due_at) }), calloutVia(c) ? ` · ${calloutVia(c)}` : '')))
       : h('p', {}, t('incident.none'));
     const followupList = followups.items.length
       ? h('ul', {}, followups.items.map((f) => h('li', {}, t('followup.line', { label: f.label, state: term('state', f.state), due: when(f.due_at) }))))

@@ -7,11 +7,13 @@ public struct ResponderPatch: Sendable, Hashable {
     /// `.some(nil)` removes the binding.
     public var unixUser: String??
     public var active: Bool?
+    /// `.some(nil)` removes the responder's own language (texts then follow their number).
+    public var language: TextLanguage??
 
     /// Creates a patch.
     public init(
         name: String? = nil, contact: String? = nil, roles: [DutyRole]? = nil, areas: [String]? = nil,
-        unixUser: String?? = nil, active: Bool? = nil
+        unixUser: String?? = nil, active: Bool? = nil, language: TextLanguage?? = nil
     ) {
         self.name = name
         self.contact = contact
@@ -19,6 +21,7 @@ public struct ResponderPatch: Sendable, Hashable {
         self.areas = areas
         self.unixUser = unixUser
         self.active = active
+        self.language = language
     }
 
     func applied(to responder: Responder) -> Responder {
@@ -29,6 +32,7 @@ public struct ResponderPatch: Sendable, Hashable {
         if let areas { changed.areas = areas }
         if let unixUser { changed.unixUser = unixUser }
         if let active { changed.active = active }
+        if let language { changed.language = language }
         return changed
     }
 
@@ -36,6 +40,7 @@ public struct ResponderPatch: Sendable, Hashable {
         [
             name.map { _ in "name" }, contact.map { _ in "contact" }, roles.map { _ in "roles" },
             areas.map { _ in "areas" }, unixUser.map { _ in "unix_user" }, active.map { _ in "active" },
+            language.map { _ in "language" },
         ].compactMap { $0 }
     }
 }
