@@ -3,7 +3,7 @@ import Foundation
 
 /// `POST /v1/reports`: a duty officer's report — the wire form of `ReportFields`, what the reporter
 /// says; also the reporter's part of every report the API shows (`ReportBody`).
-public struct ReportRequest: Codable, Sendable, Hashable {
+public struct ReportFieldsBody: Codable, Sendable, Hashable {
     public var area: String
     public var text: String
     public var title: String?

@@ -270,7 +270,7 @@ struct Daemon {
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
             status: statusLine)
-        let timers = DutyTimerService(desk: desk, sender: sender, logger: logger)
+        let timers = DeskTimersService(desk: desk, sender: sender, logger: logger)
         nudge.attach(timers)
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, sender: sender, texts: texts, access: access,
@@ -314,9 +314,9 @@ struct Daemon {
 
 /// Lets the desk's observer (made before the timers) wake the duty timers.
 final class TimerNudge: Sendable {
-    private let target = Mutex<DutyTimerService?>(nil)
+    private let target = Mutex<DeskTimersService?>(nil)
 
-    func attach(_ timers: DutyTimerService) { target.withLock { $0 = timers } }
+    func attach(_ timers: DeskTimersService) { target.withLock { $0 = timers } }
 
     func fire() { target.withLock { $0 }?.nudge() }
 }

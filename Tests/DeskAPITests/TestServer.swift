@@ -15,8 +15,6 @@ final class TestServer: Sendable {
     let directory: String
     let database: DeskDatabase
     let desk: Desk
-    /// The same desk (its duty commands and reads).
-    var duty: Desk { desk }
     let access: AccessControl
     /// The live event streams' hub, fed by the desk's observer as in deskd.
     let events: EventHub
@@ -204,7 +202,7 @@ let transports: [Transport] = [.tcp, .unix]
 extension TestServer {
     /// Adds first-aider `r-b`, who covers Bredäng only, and returns a responder token bound to them.
     func bredangResponderToken() async throws -> String {
-        _ = try await duty.addResponder(
+        _ = try await desk.addResponder(
             Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
             actor: .system)
         return try await access.tokens.create(

@@ -13,7 +13,7 @@ struct ReportRoutes {
     func register(on router: DeskRouter) {
         router.on(.post, "/v1/reports", runs: SubmitReport.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                ReportRequest.self, from: request, allowedMembers: ReportRequest.allowedMembers)
+                ReportFieldsBody.self, from: request, allowedMembers: ReportFieldsBody.allowedMembers)
             // Validated and classified here, by this request's task: the writer only stores it.
             let command = try desk.intake.command(for: input.fields)
             return try await writes.run(

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Wakes at once when nudged (a report or a change was stored) and at least every second
 /// otherwise; all state is in the database, so stopping it at any point loses nothing.
-final class DutyTimerService: Service {
+final class DeskTimersService: Service {
     private let sender: DeliverySenders
     private let logger: Logger
     private let wakeup = Wakeup()
