@@ -82,7 +82,8 @@ final class TestServer: Sendable {
         _ = try database.syncAreas(areas)
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let hub = EventHub()
-        let effects = APIEffects(metrics: metrics, events: hub)
+        let memory = AccessMemory()
+        let effects = APIEffects(metrics: metrics, events: hub, access: memory)
         let store = SQLiteDeskStore(database: database)
         let duty = DutySettings(
             policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
@@ -92,9 +93,8 @@ final class TestServer: Sendable {
             settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
             observers: [effects.observe])
         try await desk.incidents.reloadAreas()
-        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock)
+        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock, memory: memory)
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens, console: sessions)
-        effects.attach(access)
         let adminToken = try await tokens.create(
             name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .desk
         ).secret
