@@ -44,7 +44,7 @@ struct ConsoleRoutes {
         // successful ones the sign-in allowance of the address and of the principal (review L1, M3).
         router.on(.post, "/console/sign-in", allow: everyone) { request, context in
             let input = try await body.decode(
-                ConsoleSignInRequest.self, from: request, allowedMembers: ConsoleSignInRequest.allowedMembers)
+                ConsoleSignInRequest.self, from: request)
             let started: (secret: String, session: ConsoleSessions.Session)
             switch (input.code, input.token) {
             case (let code?, nil):

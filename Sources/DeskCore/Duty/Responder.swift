@@ -16,10 +16,13 @@ public struct Responder: Sendable, Hashable, Codable {
     /// An inactive responder stays in rotations and history but is never called out.
     public var active: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, contact, roles, areas, active
         case unixUser = "unix_user"
     }
+
+    /// The members a responder has on the wire (`POST /v1/responders` allows no other).
+    public static let wireMembers = CodingKeys.wireNames
 
     /// Decodes a responder; `active` defaults to true and `unix_user` to none.
     public init(from decoder: any Decoder) throws {
