@@ -18,7 +18,8 @@ import Logging
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
     let access: AccessControl
-    let routes: RouteTable
+    /// The registered routes with who may call each.
+    let routes: RouteRegistrations
     let limiter: RateLimiter
     let refusals: RefusalLog
     /// Who the client is behind a trusted proxy.
@@ -79,7 +80,7 @@ struct AccessMiddleware: RouterMiddleware {
             throw problem
         }
         // No registered route, no policy saying who may call it: denied (404, or 405 for another method).
-        guard let route = routes.route(method: request.method, path: path) else { throw HTTPError(.notFound) }
+        guard let route = routes.table.route(method: request.method, path: path) else { throw HTTPError(.notFound) }
         let allowed = route.roles
         guard allowed.contains(principal.role) else {
             let who = AccessRole.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")

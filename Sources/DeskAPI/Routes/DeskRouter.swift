@@ -40,13 +40,29 @@ struct DeskRouter {
     }
 }
 
-/// The routes registered so far: (method, path, roles).
+/// The routes registered so far: (method, path, roles), and the `RouteTable` made of them, which
+/// the middleware reads (404 or 405, roles). The router is registered once: the middleware, added
+/// before the routes as Hummingbird requires, holds this object and reads the table it has by
+/// the time requests come.
 final class RouteRegistrations: @unchecked Sendable {
-    // `@unchecked Sendable`: filled while the router is being built, before any request is served;
-    // read once afterwards to make the `RouteTable`.
+    // `@unchecked Sendable`: written only while the router is being built, before any request is
+    // served (`DeskHTTP.responder` registers every route before it returns the responder); only
+    // read afterwards, by any number of requests at once.
     private(set) var entries: [(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>)] = []
+    /// The table of `entries`.
+    private(set) var table = RouteTable([])
+
+    /// No routes yet.
+    init() {}
+
+    /// These routes (for tests of the middleware alone).
+    init(_ entries: [(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>)]) {
+        self.entries = entries
+        table = RouteTable(entries)
+    }
 
     func add(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>) {
         entries.append((method, path, roles))
+        table = RouteTable(entries)
     }
 }
