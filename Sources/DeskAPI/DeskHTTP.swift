@@ -59,7 +59,8 @@ public enum DeskHTTP {
         router.add(middleware: ProblemMiddleware(routes: routes, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
         let limiter = RateLimiter(
-            limits: settings.rateLimits, anonymous: settings.anonymousRateLimit, signIn: settings.signInRateLimit)
+            limits: settings.rateLimits, anonymous: settings.anonymousRateLimit, signIn: settings.signInRateLimit,
+            now: settings.rateClock.now)
         let clients = ClientAddresses(trustedProxies: settings.trustedProxies)
         router.add(
             middleware: AccessMiddleware(
