@@ -79,16 +79,22 @@ struct RouteTable: Sendable {
         var roles: Set<AccessRole>
         /// How many `{name}` segments: the fewest wins when several match.
         var parameters: Int
+        /// Served without credentials (`DeskRouter.anyone`): the route authenticates its caller itself.
+        var isPublic: Bool
     }
+
+    /// One registration: a route, who may call it, and whether anyone may, unauthenticated.
+    typealias Registration = (method: HTTPRequest.Method, path: String, roles: Set<AccessRole>, isPublic: Bool)
 
     private let routes: [Route]
 
-    init(_ descriptions: [(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>)]) {
-        routes = descriptions.map { description in
-            let segments = description.path.split(separator: "/").map(String.init)
+    init(_ registrations: [Registration]) {
+        routes = registrations.map { registration in
+            let segments = registration.path.split(separator: "/").map(String.init)
             return Route(
-                method: description.method, segments: segments, pattern: "/" + segments.joined(separator: "/"),
-                roles: description.roles, parameters: segments.filter { $0.hasPrefix("{") }.count)
+                method: registration.method, segments: segments, pattern: "/" + segments.joined(separator: "/"),
+                roles: registration.roles, parameters: segments.filter { $0.hasPrefix("{") }.count,
+                isPublic: registration.isPublic)
         }
     }
 
