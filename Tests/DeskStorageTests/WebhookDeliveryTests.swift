@@ -94,6 +94,39 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         try await receiver.stop()
     }
 
+    /// The `incident.unstaffed` body, pinned as the call-out's is: sent once the escalation chain
+    /// of a role runs out (each 5 minutes without an answer moves one step down it).
+    @Test func anUnstaffedNoticeIsExactlyItsDocumentedBody() async throws {
+        let receiver = try await WebhookReceiver()
+        let sender = sender(receiver)
+        let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+        let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
+        try await fixture.duty.timers.runDueWork()
+        for _ in 0..<3 {
+            fixture.clock.advance(minutes: 5)
+            try await fixture.duty.timers.runDueWork()
+        }
+        while try await fixture.duty.timers.deliverDue(using: sender) > 0 {}
+        let unstaffed = receiver.received.filter { $0.headers["x-desk-event"] == "incident.unstaffed" }
+        #expect(unstaffed.count == 1)
+        let request = try #require(unstaffed.first)
+        let expected: JSONValue = .object([
+            "type": .string("incident.unstaffed"),
+            "occurred_at": .string(Timestamp.format(dutyStart.addingTimeInterval(15 * 60))),
+            "delivery_id": .string(request.headers["x-desk-delivery"] ?? ""), "receiver": .string("ops"),
+            "incident": .object([
+                "id": .string(incident.id.rawValue), "area": .string("bredang"), "title": .string(incident.title),
+                "phase": .string("during"), "category": .optional(incident.category?.rawValue),
+                "severity": .optional(incident.severity),
+            ]),
+            "roles": .array([.string("first_aid")]),
+            "reason": .string("the escalation chain for first_aid in bredang is exhausted"),
+        ])
+        #expect(request.body == expected.canonicalText)
+        await sender.shutdown()
+        try await receiver.stop()
+    }
+
     @Test func nothingIsLostWhileTheReceiverAndTheDaemonAreDown() async throws {
         let receiver = try await WebhookReceiver()
         let port = receiver.port
