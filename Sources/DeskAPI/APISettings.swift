@@ -27,6 +27,8 @@ public struct APISettings: Sendable, Hashable {
     /// user (uid) on the Unix socket; more are answered 503 and closed. Root and deskd's own user
     /// are not capped on the socket (they are admins, and the operator's way in).
     public var maxConnectionsPerPeer: Int = 64
+    /// The monotonic clock the rate limits refill by (the system's uptime; tests move their own).
+    public var rateClock: RateClock = .system
     /// Sustained requests per second and burst, per principal, by role; a role not listed
     /// (admins) and local peers on the Unix socket are not limited.
     public var rateLimits: [AccessRole: RateLimit]
@@ -91,4 +93,21 @@ public struct APISettings: Sendable, Hashable {
         self.signInRateLimit = signInRateLimit
         self.trustedProxies = trustedProxies
     }
+}
+
+/// A monotonic clock in seconds, for the rate limits' refill: the system's uptime in deskd, one a
+/// test moves by hand in tests. Equal only to itself (settings compare by identity here).
+public final class RateClock: Sendable, Hashable {
+    /// The current reading, in seconds from any fixed origin.
+    public let now: @Sendable () -> TimeInterval
+
+    /// A clock that reads `now`.
+    public init(_ now: @escaping @Sendable () -> TimeInterval) { self.now = now }
+
+    /// The system's uptime, which no change of the wall clock moves.
+    public static let system = RateClock { ProcessInfo.processInfo.systemUptime }
+
+    public static func == (lhs: RateClock, rhs: RateClock) -> Bool { lhs === rhs }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }

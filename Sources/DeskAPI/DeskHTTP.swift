@@ -26,7 +26,9 @@ public enum DeskHTTP {
         SMSRoutes(desk: desk, inbox: settings.texts, maxBytes: settings.maxBodyBytes).register(on: router)
     }
 
-    /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters.
+    /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters: for
+    /// tests and documentation (a registration on a router that never serves; `responder` registers
+    /// its own routes once).
     public static func registeredRoutes(
         desk: Desk, access: AccessControl
     ) -> [(method: String, path: String, roles: Set<AccessRole>)] {
@@ -46,28 +48,26 @@ public enum DeskHTTP {
         desk: Desk, access: AccessControl, settings: APISettings, metrics: DeskMetrics,
         refusals: RefusalLog, events: EventHub = EventHub()
     ) -> some HTTPResponder<DeskRequestContext> {
-        // The route table is needed by the middleware, which must be added before the routes:
-        // collect it from a first registration, then build the real router.
-        let table = RouteTable(
-            registeredRoutes(desk: desk, access: access).map {
-                (HTTPRequest.Method($0.method) ?? .get, $0.path, $0.roles)
-            })
+        // The middleware must be added before the routes, and reads their table: it holds the
+        // registrations, filled by the one registration below before any request is served.
+        let routes = RouteRegistrations()
         let router = Router(context: DeskRequestContext.self)
         // Outermost, so refused requests are measured too (a no-op until deskd bootstraps swift-metrics).
         router.add(middleware: MetricsMiddleware())
         // Outside the problem middleware, so problems are not cached either.
         router.add(middleware: NoStoreMiddleware())
-        router.add(middleware: ProblemMiddleware(routes: table, settings: settings))
+        router.add(middleware: ProblemMiddleware(routes: routes, settings: settings))
         // Inside the problem middleware, so refusals are problem+json too.
         let limiter = RateLimiter(
-            limits: settings.rateLimits, anonymous: settings.anonymousRateLimit, signIn: settings.signInRateLimit)
+            limits: settings.rateLimits, anonymous: settings.anonymousRateLimit, signIn: settings.signInRateLimit,
+            now: settings.rateClock.now)
         let clients = ClientAddresses(trustedProxies: settings.trustedProxies)
         router.add(
             middleware: AccessMiddleware(
-                access: access, routes: table, limiter: limiter, refusals: refusals, clients: clients))
+                access: access, routes: routes, limiter: limiter, refusals: refusals, clients: clients))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         registerRoutes(
-            on: DeskRouter(router: router, table: RouteRegistrations()), desk: desk, access: access,
+            on: DeskRouter(router: router, table: routes), desk: desk, access: access,
             settings: settings, gate: SignInGate(limiter: limiter, refusals: refusals, clients: clients),
             metrics: metrics, events: events)
         return router.buildResponder()

@@ -141,13 +141,15 @@ public struct LiveEventBody: Codable, Sendable, Hashable {
 
 /// `POST /console/sign-in`: sign the console in with a one-time code from `deskctl console` (which
 /// the page reads from its address's fragment) or with a pasted API token; exactly one of them.
-public struct ConsoleSignInRequest: Codable, Sendable, Hashable {
+public struct ConsoleSignInRequest: StrictBody, Codable, Sendable, Hashable {
     /// The one-time sign-in code.
     public var code: String?
     /// The API token (`desk_…`).
     public var token: String?
     /// The members the body may have.
-    public static let allowedMembers: [String: Set<String>] = ["": ["code", "token"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case code, token }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates the request.
     public init(code: String? = nil, token: String? = nil) {

@@ -63,7 +63,7 @@ public struct PersonBody: Codable, Sendable, Hashable {
 
 /// `PATCH /v1/responders/{id}`: the fields to change; `"unix_user": null` removes the binding,
 /// `"language": null` the responder's own language (texts then follow their number).
-public struct ResponderPatchRequest: Codable, Sendable, Hashable {
+public struct ResponderPatchRequest: StrictBody, Codable, Sendable, Hashable {
     public var name: String?
     public var contact: String?
     public var roles: [DutyRole]?
@@ -78,7 +78,7 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
     }
 
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": Set(CodingKeys.allCases.map(\.rawValue))]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates a patch.
     public init(
@@ -128,7 +128,7 @@ public struct ResponderPatchRequest: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/overrides`: "I take this shift".
-public struct OverrideRequest: Codable, Sendable, Hashable {
+public struct OverrideRequest: StrictBody, Codable, Sendable, Hashable {
     public var area: String
     public var role: DutyRole
     public var responder: String
@@ -141,7 +141,7 @@ public struct OverrideRequest: Codable, Sendable, Hashable {
     }
 
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": Set(CodingKeys.allCases.map(\.rawValue))]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates a request.
     public init(area: String, role: DutyRole, responder: String, starts: Date, ends: Date, reason: String?) {
@@ -157,13 +157,9 @@ public struct OverrideRequest: Codable, Sendable, Hashable {
 /// Roster documents may hold these top-level members.
 public enum RosterDocument {
     /// The members of `PUT /v1/roster`.
-    public static let allowedMembers: [String: Set<String>] = [
-        "": ["responders", "rotations", "overrides", "unavailability"]
-    ]
+    public static let allowedMembers: [String: Set<String>] = ["": Roster.wireMembers]
     /// The members of `POST /v1/responders`.
-    public static let responderMembers: [String: Set<String>] = [
-        "": ["id", "name", "contact", "roles", "areas", "unix_user", "active", "language"]
-    ]
+    public static let responderMembers: [String: Set<String>] = ["": Responder.wireMembers]
 }
 
 /// A call-out on the wire.
@@ -275,28 +271,34 @@ public struct FollowUpBody: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/callouts/{id}/ack`.
-public struct AckRequest: Codable, Sendable, Hashable {
+public struct AckRequest: StrictBody, Codable, Sendable, Hashable {
     public var note: String?
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": ["note"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case note }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(note: String?) { self.note = note }
 }
 
 /// `POST /v1/callouts/{id}/decline`.
-public struct DeclineRequest: Codable, Sendable, Hashable {
+public struct DeclineRequest: StrictBody, Codable, Sendable, Hashable {
     public var reason: String
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": ["reason"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case reason }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(reason: String) { self.reason = reason }
 }
 
 /// `POST /v1/followups/{id}/done`.
-public struct FollowUpDoneRequest: Codable, Sendable, Hashable {
+public struct FollowUpDoneRequest: StrictBody, Codable, Sendable, Hashable {
     public var outcome: String
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": ["outcome"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case outcome }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(outcome: String) { self.outcome = outcome }
 }

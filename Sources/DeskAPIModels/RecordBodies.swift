@@ -2,15 +2,15 @@ import DeskCore
 import Foundation
 
 /// `POST /v1/purge`.
-public struct PurgeRequest: Codable, Sendable, Hashable {
+public struct PurgeRequest: StrictBody, Codable, Sendable, Hashable {
     public var dryRun: Bool
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case dryRun = "dry_run"
     }
 
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": ["dry_run"]]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates a request.
     public init(dryRun: Bool) { self.dryRun = dryRun }

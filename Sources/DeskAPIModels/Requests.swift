@@ -3,7 +3,7 @@ import Foundation
 
 /// `POST /v1/reports`: a duty officer's report — the wire form of `ReportFields`, what the reporter
 /// says; also the reporter's part of every report the API shows (`ReportBody`).
-public struct ReportRequest: Codable, Sendable, Hashable {
+public struct ReportFieldsBody: StrictBody, Codable, Sendable, Hashable {
     public var area: String
     public var text: String
     public var title: String?
@@ -22,8 +22,8 @@ public struct ReportRequest: Codable, Sendable, Hashable {
 
     /// The members a client may send, by JSON pointer of the object that holds them.
     public static let allowedMembers: [String: Set<String>] = [
-        "": Set(CodingKeys.allCases.map(\.rawValue)),
-        "/reporter": Set(ReporterBody.CodingKeys.allCases.map(\.rawValue)),
+        "": CodingKeys.wireNames,
+        "/reporter": ReporterBody.CodingKeys.wireNames,
     ]
 
     /// Creates a request.
@@ -100,18 +100,22 @@ public struct ReporterBody: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/incidents/{id}/notes`.
-public struct NoteRequest: Codable, Sendable, Hashable {
+public struct NoteRequest: StrictBody, Codable, Sendable, Hashable {
     public var text: String
-    public static let allowedMembers: [String: Set<String>] = ["": ["text"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case text }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(text: String) { self.text = text }
 }
 
 /// `POST /v1/incidents/{id}/phase`.
-public struct PhaseChangeRequest: Codable, Sendable, Hashable {
+public struct PhaseChangeRequest: StrictBody, Codable, Sendable, Hashable {
     public var phase: String
     public var reason: String
-    public static let allowedMembers: [String: Set<String>] = ["": ["phase", "reason"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case phase, reason }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(phase: String, reason: String) {
         self.phase = phase
@@ -120,23 +124,27 @@ public struct PhaseChangeRequest: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/incidents/{id}/close`.
-public struct CloseRequest: Codable, Sendable, Hashable {
+public struct CloseRequest: StrictBody, Codable, Sendable, Hashable {
     public var outcome: String
-    public static let allowedMembers: [String: Set<String>] = ["": ["outcome"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case outcome }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(outcome: String) { self.outcome = outcome }
 }
 
 /// `POST /v1/incidents/{id}/reopen`.
-public struct ReopenRequest: Codable, Sendable, Hashable {
+public struct ReopenRequest: StrictBody, Codable, Sendable, Hashable {
     public var reason: String?
-    public static let allowedMembers: [String: Set<String>] = ["": ["reason"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case reason }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(reason: String?) { self.reason = reason }
 }
 
 /// `POST /v1/classify`: a dry run of the classifier on a report's text and fields.
-public struct ClassifyRequest: Codable, Sendable, Hashable {
+public struct ClassifyRequest: StrictBody, Codable, Sendable, Hashable {
     public var text: String
     public var title: String?
     /// `sv` or `en`: apply only that language's rules; omit to let the classifier guess.
@@ -152,7 +160,7 @@ public struct ClassifyRequest: Codable, Sendable, Hashable {
         case occurredAt = "occurred_at"
     }
 
-    public static let allowedMembers: [String: Set<String>] = ["": Set(CodingKeys.allCases.map(\.rawValue))]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates a request.
     public init(
@@ -171,10 +179,12 @@ public struct ClassifyRequest: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/incidents/{id}/confirm`: confirm the phase, or correct it.
-public struct ConfirmRequest: Codable, Sendable, Hashable {
+public struct ConfirmRequest: StrictBody, Codable, Sendable, Hashable {
     public var phase: String?
     public var note: String?
-    public static let allowedMembers: [String: Set<String>] = ["": ["phase", "note"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case phase, note }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(phase: String? = nil, note: String? = nil) {
         self.phase = phase
@@ -183,16 +193,16 @@ public struct ConfirmRequest: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/incidents/{id}/split`: move a wrongly joined report to an incident of its own.
-public struct SplitRequest: Codable, Sendable, Hashable {
+public struct SplitRequest: StrictBody, Codable, Sendable, Hashable {
     public var reportID: String
     public var reason: String
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case reason
         case reportID = "report_id"
     }
 
-    public static let allowedMembers: [String: Set<String>] = ["": ["report_id", "reason"]]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(reportID: String, reason: String) {
         self.reportID = reportID
@@ -201,9 +211,11 @@ public struct SplitRequest: Codable, Sendable, Hashable {
 }
 
 /// `POST /v1/backups`: take a consistent online backup, named.
-public struct BackupRequest: Codable, Sendable, Hashable {
+public struct BackupRequest: StrictBody, Codable, Sendable, Hashable {
     public var name: String
-    public static let allowedMembers: [String: Set<String>] = ["": ["name"]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case name }
+
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
     /// Creates a request.
     public init(name: String) { self.name = name }
 }

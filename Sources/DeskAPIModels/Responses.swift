@@ -76,7 +76,7 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
 }
 
 /// A stored report as the API shows it: what the reporter said, in its wire form
-/// (`ReportRequest`, members flattened in), and what the desk recorded.
+/// (`ReportFieldsBody`, members flattened in), and what the desk recorded.
 @dynamicMemberLookup
 public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
     public var id: String
@@ -87,7 +87,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
     /// What the classifier made of the report when it arrived.
     public var classification: EmbeddedJSON<Classification>?
     /// What the reporter said.
-    public var fields: ReportRequest
+    public var fields: ReportFieldsBody
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, actor, transport, classification
@@ -103,11 +103,11 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
         actor = report.actor.rawValue
         transport = report.transport.rawValue
         classification = report.classification.map { EmbeddedJSON(json: $0.json) }
-        fields = ReportRequest(report.fields)
+        fields = ReportFieldsBody(report.fields)
     }
 
     /// A member of what the reporter said: `report.text`, `report.reporter`.
-    public subscript<Member>(dynamicMember member: KeyPath<ReportRequest, Member>) -> Member {
+    public subscript<Member>(dynamicMember member: KeyPath<ReportFieldsBody, Member>) -> Member {
         fields[keyPath: member]
     }
 
@@ -119,7 +119,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
         actor = try container.decode(String.self, forKey: .actor)
         transport = try container.decode(String.self, forKey: .transport)
         classification = try container.decodeIfPresent(EmbeddedJSON<Classification>.self, forKey: .classification)
-        fields = try ReportRequest(from: decoder)
+        fields = try ReportFieldsBody(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {

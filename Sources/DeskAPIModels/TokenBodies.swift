@@ -2,7 +2,7 @@ import DeskCore
 import Foundation
 
 /// `POST /v1/tokens`.
-public struct TokenRequest: Codable, Sendable, Hashable {
+public struct TokenRequest: StrictBody, Codable, Sendable, Hashable {
     public var name: String
     public var role: AccessRole
     /// The responder the token's holder is (for `mine` and answering call-outs).
@@ -15,7 +15,7 @@ public struct TokenRequest: Codable, Sendable, Hashable {
     }
 
     /// The members a client may send.
-    public static let allowedMembers: [String: Set<String>] = ["": Set(CodingKeys.allCases.map(\.rawValue))]
+    public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
     /// Creates a request.
     public init(name: String, role: AccessRole, responder: String?, expiresAt: Date?) {

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import GRDB
 
 /// The schema's history. Migrations are append-only: once shipped, never edited; they name tables
@@ -122,16 +124,22 @@ enum Migrations {
                     ALTER TABLE event ADD COLUMN chain_hash TEXT NOT NULL DEFAULT '';
                     DROP TRIGGER event_is_append_only_update;
                     """)
-            // Chain the events written before the chain existed, oldest first.
-            var previous = TimelineChain.genesis
+            // Chain the events written before the chain existed, oldest first, by the chain's
+            // definition as v3 shipped it, written out here (not TimelineChain's code) so that no later
+            // change to the application can change what this migration does. The content hash is the
+            // SHA-256 of id, at, incident_id ('' for none), actor and kind, each followed by a newline,
+            // then data; the chain hash is the SHA-256 of `previous:content`; hashes are lowercase hex.
+            func sha256(_ text: String) -> String {
+                SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+            }
+            var previous = String(repeating: "0", count: 64)
             let rows = try Row.fetchAll(
                 db, sql: "SELECT seq, id, at, incident_id, actor, kind, data FROM event ORDER BY seq")
             for row in rows {
-                let content = TimelineChain.contentHash(
-                    id: row["id"], at: row["at"], incidentID: row["incident_id"], actor: row["actor"],
-                    kind: row["kind"],
-                    data: row["data"])
-                let chain = TimelineChain.link(previous: previous, content: content)
+                let incident: String? = row["incident_id"]
+                let lines: [String] = [row["id"], row["at"], incident ?? "", row["actor"], row["kind"]]
+                let content = sha256(lines.map { $0 + "\n" }.joined() + (row["data"] as String))
+                let chain = sha256(previous + ":" + content)
                 try db.execute(
                     sql: "UPDATE event SET content_hash = ?, prev_hash = ?, chain_hash = ? WHERE seq = ?",
                     arguments: [content, previous, chain, row["seq"] as Int64])

@@ -9,7 +9,6 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
-import Synchronization
 
 /// Wires configuration, storage, the desk and the listeners, and runs them until SIGTERM/SIGINT.
 struct Daemon {
@@ -27,11 +26,14 @@ struct Daemon {
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let store = database.store
-        let nudge = TimerNudge()
+        // Made first, so that the observer (before the desk) and the timers (after it) share it.
+        let timerWakeup = Wakeup()
         // The console's live streams (GET /v1/events) hear what the observers hear.
         let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
-        let api = APIEffects(metrics: metrics, events: events)
-        let observer = EffectsObserver(logger: logger, api: api, nudge: nudge)
+        // What access checks remember: emptied by the observer, filled by the access control made later.
+        let accessMemory = AccessMemory()
+        let api = APIEffects(metrics: metrics, events: events, access: accessMemory)
+        let observer = EffectsObserver(logger: logger, api: api, timers: timerWakeup)
         let desk = Desk(
             store: store, clock: SystemWallClock(), settings: LiveSettings(Self.settings(configuration)),
             classifier: classifier, observers: [observer.observer])
@@ -44,7 +46,7 @@ struct Daemon {
         do {
             try await prepare(desk, database)
             try await seedRoster(desk)
-            try await serve(desk, api, nudge, store, database, metrics, events)
+            try await serve(desk, accessMemory, timerWakeup, store, database, metrics, events)
         } catch {
             try? database.close()
             throw error
@@ -238,15 +240,16 @@ struct Daemon {
     }
 
     private func serve(
-        _ desk: Desk, _ api: APIEffects, _ nudge: TimerNudge, _ store: SQLDeskStore,
+        _ desk: Desk, _ accessMemory: AccessMemory, _ timerWakeup: Wakeup, _ store: SQLDeskStore,
         _ database: any DeskStorageBackend, _ metrics: DeskMetrics, _ events: EventHub
     ) async throws {
         let (listeners, inherited) = try listeners()
         let console = ConsoleSessions()
         let access = AccessControl(
             local: configuration.access,
-            tokens: TokenAuthority(store: store, commands: desk.commands, clock: SystemWallClock()), console: console)
-        api.attach(access)
+            tokens: TokenAuthority(
+                store: store, commands: desk.commands, clock: SystemWallClock(), memory: accessMemory),
+            console: console)
         let limits = configuration.limits
         let sender = DeliverySenders(
             webhooks: WebhookSender(targets: Self.targets(configuration.duty)),
@@ -305,8 +308,7 @@ struct Daemon {
         let supervision = SupervisionService(
             notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
             status: statusLine)
-        let timers = DutyTimerService(desk: desk, sender: sender, logger: logger)
-        nudge.attach(timers)
+        let timers = DeskTimersService(desk: desk, sender: sender, wakeup: timerWakeup, logger: logger)
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, sender: sender, texts: texts, access: access,
             database: database, notifier: notifier, status: statusLine, logger: logger)
@@ -345,15 +347,6 @@ struct Daemon {
     private func removeSocket() {
         if let path = configuration.unixSocket { UnixSocketFile.remove(path) }
     }
-}
-
-/// Lets the desk's observer (made before the timers) wake the duty timers.
-final class TimerNudge: Sendable {
-    private let target = Mutex<DutyTimerService?>(nil)
-
-    func attach(_ timers: DutyTimerService) { target.withLock { $0 = timers } }
-
-    func fire() { target.withLock { $0 }?.nudge() }
 }
 
 /// A start-up failure, for one clear log line and the exit status.

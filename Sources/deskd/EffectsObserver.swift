@@ -8,13 +8,14 @@ import Logging
 struct EffectsObserver: Sendable {
     let logger: Logger
     let api: APIEffects
-    let nudge: TimerNudge
+    /// The duty timers' wake-up, shared with `DeskTimersService`.
+    let timers: Wakeup
 
     /// The observer to hand the command runner.
     var observer: CommandObserver {
         let incidentLog = IncidentEventLog(logger: logger)
         let dutyLog = DutyEventLog(logger: logger)
-        return { [api, nudge] effects in
+        return { [api, timers] effects in
             api.observe(effects)
             for (incident, group) in effects.eventsByIncident {
                 if let incident { incidentLog.record(group, incident: incident) }
@@ -23,7 +24,7 @@ struct EffectsObserver: Sendable {
             }
             if !effects.attempts.isEmpty { dutyLog.record(effects.attempts) }
             // A new or changed incident may need people: run the duty timers now.
-            if !effects.incidents.isEmpty { nudge.fire() }
+            if !effects.incidents.isEmpty { timers.signal() }
         }
     }
 }

@@ -2,6 +2,7 @@ import DeskAPI
 import DeskAPIModels
 import DeskCore
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -99,7 +100,10 @@ final class RawConnection {
     }
 
     @Test func aPrincipalOverItsRateGets429ThenRecovers() async throws {
-        let settings = APISettings(rateLimits: [.viewer: .init(perSecond: 2, burst: 5)])
+        // The limits refill by a clock the test moves, not by waiting.
+        let elapsed = Mutex<TimeInterval>(0)
+        var settings = APISettings(rateLimits: [.viewer: .init(perSecond: 2, burst: 5)])
+        settings.rateClock = RateClock { elapsed.withLock { $0 } }
         try await TestServer.with(settings: settings) { server in
             let viewer = try await server.access.tokens.create(
                 name: "wallboard", role: .viewer, responderID: nil, expiresAt: nil, by: .desk
@@ -115,8 +119,10 @@ final class RawConnection {
             // Admins (the test server's token) and local users are not limited meanwhile.
             for _ in 0..<20 { #expect(try await server.send(.tcp, .GET, "/v1/areas").status == 200) }
             for _ in 0..<20 { #expect(try await server.send(.unix, .GET, "/v1/areas").status == 200) }
-            try await Task.sleep(for: .milliseconds(1100))
+            // Half a second refills one request at 2 per second: exactly one more, then 429 again.
+            elapsed.withLock { $0 += 0.5 }
             #expect(try await server.send(.tcp, .GET, "/v1/areas", headers: auth).status == 200)
+            #expect(try await server.send(.tcp, .GET, "/v1/areas", headers: auth).status == 429)
         }
     }
 }

@@ -53,7 +53,7 @@ import Testing
         let settings = APISettings(anonymousRateLimit: .init(perSecond: 0, burst: 1000))
         try await TestServer.with(settings: settings) { server in
             // A responder's token is made for a responder (their areas decide what they read).
-            _ = try await server.duty.addResponder(
+            _ = try await server.desk.addResponder(
                 Responder(id: "r-t", name: "T", contact: "+46 70 174 06 11", roles: [.firstAid], areas: ["bredang"]),
                 actor: .system)
             var tokens: [AccessRole: String] = [:]
@@ -187,7 +187,7 @@ import Testing
 
     @Test func respondersReadTheIncidentsAndRostersOfTheirOwnAreas() async throws {
         try await TestServer.with { server in
-            _ = try await server.duty.addResponder(
+            _ = try await server.desk.addResponder(
                 Responder(id: "r-bo", name: "Bo", contact: "+46 70 174 06 10", roles: [.firstAid], areas: ["bredang"]),
                 actor: .system)
             let token = try await server.access.tokens.create(

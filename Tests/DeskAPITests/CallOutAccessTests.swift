@@ -40,7 +40,7 @@ import Testing
 
         init(_ server: TestServer) async throws {
             self.server = server
-            _ = try await server.duty.importRoster(Self.roster, actor: .system)
+            _ = try await server.desk.importRoster(Self.roster, actor: .system)
             for id in ["fa1", "sfa1", "nat"] {
                 tokens[id] = try await server.access.tokens.create(
                     name: "\(id)-phone", role: .responder, responderID: id, expiresAt: nil, by: .desk

@@ -27,7 +27,7 @@ import Testing
             #expect(
                 (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil,
                 "seed \(seed) iteration \(iteration): \(String(decoding: bytes, as: UTF8.self))")
-            guard shape.isObject, let request = try? DeskJSON.decoder().decode(ReportRequest.self, from: Data(bytes))
+            guard shape.isObject, let request = try? DeskJSON.decoder().decode(ReportFieldsBody.self, from: Data(bytes))
             else { continue }
             do {
                 _ = try request.fields.validated(areas: areas, limits: ReportLimits(), now: Date())

@@ -41,7 +41,7 @@ import Testing
 
     @Test func verificationIsForOfficersAndAdmins() async throws {
         try await TestServer.with { server in
-            _ = try await server.duty.addResponder(
+            _ = try await server.desk.addResponder(
                 Responder(id: "r-v", name: "V", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
                 actor: .system)
             for role in AccessRole.allCases {

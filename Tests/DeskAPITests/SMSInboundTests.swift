@@ -80,13 +80,13 @@ import Testing
         let answers = Answers()
         try await TestServer.with(settings: APISettings(texts: answers.inbox), policy: policy, textReceiver: "sms") {
             server in
-            _ = try await server.duty.importRoster(roster, actor: .system)
+            _ = try await server.desk.importRoster(roster, actor: .system)
             let report = try await server.send(
                 .unix, .POST, "/v1/reports",
                 body: #"{"area": "bredang", "text": "Brand i trapphuset, två skadade", "phase": "during"}"#)
             #expect(report.status == 201, "\(report.text)")
             try await server.desk.timers.runDueWork()
-            let callOuts = try await server.duty.callOuts(CallOutQuery(), mine: nil)
+            let callOuts = try await server.desk.callOuts(CallOutQuery(), mine: nil)
             try #require(callOuts.count == 1)
             let idle = try #require(roster.responders.first { $0.id != callOuts[0].responderID })
             try await body(
@@ -144,7 +144,7 @@ import Testing
             let retry = try await Self.elks(
                 server, id: "s70df59406a1b4643b96f3f91e0bfb7b0", from: called.number, message: "ja \(reference)")
             #expect(retry.status == 200)
-            let callOuts = try await server.duty.callOuts(CallOutQuery(), mine: nil)
+            let callOuts = try await server.desk.callOuts(CallOutQuery(), mine: nil)
             #expect(callOuts.map(\.state) == [.acknowledged])
             #expect(callOuts.map(\.answeredVia) == ["sms"])
             let events = try await server.desk.incidents.timeline(since: nil, page: try PageRequest(limit: 200)).items
@@ -178,7 +178,7 @@ import Testing
                 .tcp, .POST, "/v1/sms/46elks", body: "id=s2&from=%2B46701000001&message=JA",
                 contentType: "application/x-www-form-urlencoded")
             #expect(token.status == 401)
-            #expect(try await server.duty.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
+            #expect(try await server.desk.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
             #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 0)
             #expect(try Self.replies(server).isEmpty)
         }
@@ -190,7 +190,7 @@ import Testing
             #expect(declined.status == 200, "\(declined.text)")
             #expect(declined.contentType?.hasPrefix("text/xml") == true)
             #expect(declined.text.contains("<Response></Response>"))
-            let callOuts = try await server.duty.callOuts(CallOutQuery(), mine: nil).sorted { $0.id < $1.id }
+            let callOuts = try await server.desk.callOuts(CallOutQuery(), mine: nil).sorted { $0.id < $1.id }
             #expect(callOuts.map { Self.number($0.responderID) }.first == called.number)
             let next = Self.number(callOuts.last?.responderID ?? "")
             #expect(callOuts.count == 2 && next != called.number)
@@ -222,7 +222,7 @@ import Testing
             #expect(replies.count == 3, "\(replies)")
             #expect(replies[0]["message"]?.hasPrefix("Röda Korset-desken: svara JA eller NEJ") == true)
             #expect(replies[1]["message"] == "Du har ingen öppen utlarmning att svara på.")
-            #expect(try await server.duty.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
+            #expect(try await server.desk.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
             let outcomes = try server.column(String.self, "SELECT outcome FROM sms_inbound ORDER BY message_id")
             #expect(outcomes == ["help", "ignored", "nothing_open", "nothing_open"])
         }
@@ -298,7 +298,7 @@ import Testing
             gateways: [.init(provider: .elks46, secret: Self.elksSecret, textsPerNumberPerHour: 3)], clock: clock)
         try await TestServer.with(settings: APISettings(texts: inbox), policy: Self.policy, textReceiver: "sms") {
             server in
-            _ = try await server.duty.importRoster(Self.roster, actor: .system)
+            _ = try await server.desk.importRoster(Self.roster, actor: .system)
             let coordinator = Self.number("co1")
             // A phone stuck in a loop: the same help text, again and again, under new message ids.
             for id in 1...6 {
@@ -333,7 +333,7 @@ import Testing
             #expect(try Self.count(server, "SELECT count(*) FROM event") == before)
             #expect(try Self.count(server, "SELECT count(*) FROM sms_inbound") == 0)
             #expect(try Self.count(server, "SELECT count(*) FROM outbox WHERE body LIKE '%+46709999999%'") == 0)
-            #expect(try await server.duty.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
+            #expect(try await server.desk.callOuts(CallOutQuery(), mine: nil).map(\.state) == [.pending])
         }
     }
 

@@ -176,7 +176,7 @@ import Testing
     func aLocalUsersConsoleSessionFollowsTheirRoleAndTheirResponder() async throws {
         try await TestServer.with(policy: CallOutAccessTests.policy) { server in
             try await ConsoleTests.withClient { client in
-                _ = try await server.duty.importRoster(CallOutAccessTests.roster, actor: .system)
+                _ = try await server.desk.importRoster(CallOutAccessTests.roster, actor: .system)
                 chmod(server.socketPath, 0o666)
                 chmod((server.socketPath as NSString).deletingLastPathComponent, 0o755)
                 server.access.replaceLocalMap(LocalAccessMap(users: ["nobody": .officer]))

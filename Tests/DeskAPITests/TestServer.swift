@@ -17,8 +17,6 @@ final class TestServer: Sendable {
     let directory: String
     let database: any DeskStorageBackend
     let desk: Desk
-    /// The same desk (its duty commands and reads).
-    var duty: Desk { desk }
     let access: AccessControl
     /// The live event streams' hub, fed by the desk's observer as in deskd.
     let events: EventHub
@@ -86,7 +84,8 @@ final class TestServer: Sendable {
         _ = try database.syncAreas(areas)
         let metrics = DeskMetrics(databaseBytes: { 4096 }, writeQueue: { database.writeQueueStats() })
         let hub = EventHub()
-        let effects = APIEffects(metrics: metrics, events: hub)
+        let memory = AccessMemory()
+        let effects = APIEffects(metrics: metrics, events: hub, access: memory)
         let store = database.store
         let duty = DutySettings(
             policy: policy, calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt),
@@ -96,9 +95,8 @@ final class TestServer: Sendable {
             settings: LiveSettings(DeskSettings(correlation: correlation, duty: duty)), classifier: shippedClassifier,
             observers: [effects.observe])
         try await desk.incidents.reloadAreas()
-        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock)
+        let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock, memory: memory)
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens, console: sessions)
-        effects.attach(access)
         let adminToken = try await tokens.create(
             name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .desk
         ).secret
@@ -206,7 +204,7 @@ let transports: [Transport] = [.tcp, .unix]
 extension TestServer {
     /// Adds first-aider `r-b`, who covers Bredäng only, and returns a responder token bound to them.
     func bredangResponderToken() async throws -> String {
-        _ = try await duty.addResponder(
+        _ = try await desk.addResponder(
             Responder(id: "r-b", name: "B", contact: "+46 70 174 06 12", roles: [.firstAid], areas: ["bredang"]),
             actor: .system)
         return try await access.tokens.create(

@@ -19,7 +19,7 @@ import Testing
             ).secret
             let logger = Logger(label: "unrouted-test")
             let router = Router(context: DeskRequestContext.self)
-            let table = RouteTable([(.get, "/v1/listed", [.admin])])
+            let table = RouteRegistrations([(.get, "/v1/listed", [.admin])])
             router.add(middleware: ProblemMiddleware(routes: table, settings: APISettings()))
             router.add(
                 middleware: AccessMiddleware(

@@ -12,21 +12,24 @@ import Testing
 @Suite struct GroupCommitTests {
     /// Holds the single writer inside a transaction until `release()`, so that writes pile up.
     final class WriterGate: Sendable {
-        private let entered = Atomic<Bool>(false)
         private let gate = DispatchSemaphore(value: 0)
 
-        /// Queues a write that blocks the writer; returns once the writer is inside it (at most 10 s).
+        /// Queues a write that blocks the writer; returns once the writer is inside it (told by the
+        /// write itself, no polling), or fails if the write ended without getting there.
         func close(_ database: DeskDatabase) async throws -> Task<Void, any Error> {
+            let (entered, signal) = AsyncStream<Void>.makeStream()
             let task = Task {
+                defer { signal.finish() }
                 try await database.write { [self] _ in
-                    entered.store(true, ordering: .sequentiallyConsistent)
+                    signal.yield()
                     gate.wait()
                 }
             }
-            for _ in 0..<1000 where !entered.load(ordering: .sequentiallyConsistent) {
-                try await Task.sleep(for: .milliseconds(10))
+            var inside = false
+            for await _ in entered {
+                inside = true
+                break
             }
-            let inside = entered.load(ordering: .sequentiallyConsistent)
             try #require(inside, "the writer never took the blocking write")
             return task
         }

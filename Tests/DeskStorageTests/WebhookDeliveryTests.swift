@@ -55,6 +55,78 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         try await receiver.stop()
     }
 
+    /// The webhook body is a wire format receivers parse: every member, `null`s included, pinned
+    /// here (the body is built by `WebhookNotice`; a change to it changes this test).
+    @Test func aCallOutNoticeIsExactlyItsDocumentedBody() async throws {
+        let receiver = try await WebhookReceiver()
+        let sender = sender(receiver)
+        let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+        let incident = try await fixture.report("Brand i flerfamiljshus, två skadade", phase: .during)
+        try await fixture.duty.timers.runDueWork()
+        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 2)
+        let callOuts = try await fixture.callOuts(incident)
+        let requests = receiver.received
+        #expect(requests.count == 2)
+        for request in requests {
+            let callOut = try #require(callOuts.first { request.body.contains($0.id.rawValue) })
+            let responder = try #require(dutyRoster.responder(callOut.responderID))
+            let expected: JSONValue = .object([
+                "type": .string("callout.created"), "occurred_at": .string(Timestamp.format(dutyStart)),
+                "delivery_id": .string(request.headers["x-desk-delivery"] ?? ""), "receiver": .string("ops"),
+                "incident": .object([
+                    "id": .string(incident.id.rawValue), "area": .string("bredang"), "title": .string(incident.title),
+                    "phase": .string("during"), "category": .optional(incident.category?.rawValue),
+                    "severity": .optional(incident.severity),
+                ]),
+                "callout": .object([
+                    "id": .string(callOut.id.rawValue), "role": .string("first_aid"), "step": .int(0),
+                    "source": .string(callOut.source), "task": .null,
+                    "due_at": .string(Timestamp.format(dutyStart.addingTimeInterval(300))), "escalated_from": .null,
+                ]),
+                "responder": .object([
+                    "id": .string(responder.id), "name": .string(responder.name),
+                    "contact": .string(responder.contact),
+                ]),
+            ])
+            #expect(request.body == expected.canonicalText)
+        }
+        await sender.shutdown()
+        try await receiver.stop()
+    }
+
+    /// The `incident.unstaffed` body, pinned as the call-out's is: sent once the escalation chain
+    /// of a role runs out (each 5 minutes without an answer moves one step down it).
+    @Test func anUnstaffedNoticeIsExactlyItsDocumentedBody() async throws {
+        let receiver = try await WebhookReceiver()
+        let sender = sender(receiver)
+        let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
+        let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
+        try await fixture.duty.timers.runDueWork()
+        for _ in 0..<3 {
+            fixture.clock.advance(minutes: 5)
+            try await fixture.duty.timers.runDueWork()
+        }
+        while try await fixture.duty.timers.deliverDue(using: sender) > 0 {}
+        let unstaffed = receiver.received.filter { $0.headers["x-desk-event"] == "incident.unstaffed" }
+        #expect(unstaffed.count == 1)
+        let request = try #require(unstaffed.first)
+        let expected: JSONValue = .object([
+            "type": .string("incident.unstaffed"),
+            "occurred_at": .string(Timestamp.format(dutyStart.addingTimeInterval(15 * 60))),
+            "delivery_id": .string(request.headers["x-desk-delivery"] ?? ""), "receiver": .string("ops"),
+            "incident": .object([
+                "id": .string(incident.id.rawValue), "area": .string("bredang"), "title": .string(incident.title),
+                "phase": .string("during"), "category": .optional(incident.category?.rawValue),
+                "severity": .optional(incident.severity),
+            ]),
+            "roles": .array([.string("first_aid")]),
+            "reason": .string("the escalation chain for first_aid in bredang is exhausted"),
+        ])
+        #expect(request.body == expected.canonicalText)
+        await sender.shutdown()
+        try await receiver.stop()
+    }
+
     @Test func nothingIsLostWhileTheReceiverAndTheDaemonAreDown() async throws {
         let receiver = try await WebhookReceiver()
         let port = receiver.port

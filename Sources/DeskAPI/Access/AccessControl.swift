@@ -19,7 +19,7 @@ public final class AccessControl: Sendable {
     /// The duty console's sign-in codes and browser sessions.
     public let console: ConsoleSessions
     /// Whether responders are active, by id or local user, since the last change to responders.
-    private let responders = AccessCache<String, ResponderLookup>(capacity: 4096)
+    private var responders: AccessCache<String, ResponderLookup> { tokens.memory.responders }
     /// Local users' names and groups, as the password and group databases gave them.
     private let localUsers = AccessCache<UInt64, LocalIdentity>(capacity: 1024)
 
@@ -39,10 +39,7 @@ public final class AccessControl: Sendable {
 
     /// Forgets every remembered check: called (by the write pipeline's observer) after any write to
     /// tokens or responders, before that write is answered.
-    public func invalidate() {
-        tokens.cache.invalidate()
-        responders.invalidate()
-    }
+    public func invalidate() { tokens.memory.invalidate() }
 
     /// Whether a responder is active, by id or by local user; remembered until responders change.
     private func responderStatus(id: String?, unixUser: String?) async throws -> ResponderStatus? {

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Authenticates every request but `GET /healthz` and checks the principal's role against the
+/// Authenticates every request but those of public routes (`DeskRouter.anyone`) and checks the principal's role against the
 /// route's policy (declared where the route is registered: a write's by its command); a request
 /// no registered route matches is denied. The principal is left in the context for the routes and
 /// the timeline.
@@ -18,7 +18,8 @@ import Logging
 struct AccessMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
     let access: AccessControl
-    let routes: RouteTable
+    /// The registered routes with who may call each.
+    let routes: RouteRegistrations
     let limiter: RateLimiter
     let refusals: RefusalLog
     /// Who the client is behind a trusted proxy.
@@ -29,11 +30,10 @@ struct AccessMiddleware: RouterMiddleware {
         next: (Request, DeskRequestContext) async throws -> Response
     ) async throws -> Response {
         let path = request.uri.path
-        if request.method == .get && path == "/healthz" { return try await next(request, context) }
-        // The console's page, assets, sign-in and sign-out decide for themselves.
-        if ConsoleRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
-        // The inbound SMS endpoints authenticate the gateway themselves (basic auth or signature).
-        if SMSRoutes.isPublic(method: request.method, path: path) { return try await next(request, context) }
+        let matched = routes.table.route(method: request.method, path: path)
+        // Routes registered for anyone (`DeskRouter.anyone`) decide for themselves: /healthz, the
+        // console's page, assets, sign-in and sign-out, the SMS gateways (basic auth or signature).
+        if matched?.isPublic == true { return try await next(request, context) }
         var context = context
         let principal: Principal
         do {
@@ -79,7 +79,7 @@ struct AccessMiddleware: RouterMiddleware {
             throw problem
         }
         // No registered route, no policy saying who may call it: denied (404, or 405 for another method).
-        guard let route = routes.route(method: request.method, path: path) else { throw HTTPError(.notFound) }
+        guard let route = matched else { throw HTTPError(.notFound) }
         let allowed = route.roles
         guard allowed.contains(principal.role) else {
             let who = AccessRole.allCases.filter(allowed.contains).map(\.rawValue).joined(separator: ", ")

@@ -19,8 +19,10 @@ public final class TokenAuthority: Sendable {
     let store: any AccessStore
     private let commands: CommandRunner
     private let clock: any WallClock
+    /// What access checks remember, shared with `AccessControl` and emptied by `APIEffects`.
+    let memory: AccessMemory
     /// Tokens checked since the last change to tokens or responders.
-    let cache = AccessCache<String, CachedToken>(capacity: 10_000)
+    var cache: AccessCache<String, CachedToken> { memory.tokens }
 
     /// What a checked token was found to be.
     struct CachedToken: Sendable {
@@ -29,11 +31,13 @@ public final class TokenAuthority: Sendable {
         var responderActive: Bool?
     }
 
-    /// Creates the authority over a store; writes go through `commands`.
-    public init(store: any AccessStore, commands: CommandRunner, clock: any WallClock) {
+    /// Creates the authority over a store; writes go through `commands`; checks are remembered in
+    /// `memory` (the one `APIEffects` empties).
+    public init(store: any AccessStore, commands: CommandRunner, clock: any WallClock, memory: AccessMemory) {
         self.store = store
         self.commands = commands
         self.clock = clock
+        self.memory = memory
     }
 
     /// Makes a token; returns its record and the secret to hand over.

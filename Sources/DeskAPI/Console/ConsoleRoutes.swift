@@ -15,36 +15,23 @@ struct ConsoleRoutes {
     /// Who the console is signed in as (what the page asks first).
     static let mePath = "/v1/console/me"
 
-    /// Paths served without a principal: the page, its assets, sign-in and sign-out.
-    static func isPublic(method: HTTPRequest.Method, path: String) -> Bool {
-        switch (method, path) {
-        case (.get, "/"), (.get, "/console/sign-in"), (.post, "/console/sign-in"), (.post, "/console/sign-out"):
-            return true
-        case (.get, _):
-            return path.hasPrefix("/console/assets/")
-        default:
-            return false
-        }
-    }
-
     func register(on router: DeskRouter) {
         let sessions = access.console
-        // The page, its assets, sign-in and sign-out are public (`isPublic`): they decide for themselves.
-        let everyone = Set(AccessRole.allCases)
-        router.get("/", allow: everyone) { _, _ in try Self.asset("index.html", cache: "no-store") }
-        router.get("/console/assets/{file}", allow: everyone) { _, context in
+        // The page, its assets, sign-in and sign-out are public (`anyone`): they decide for themselves.
+        router.anyone(.get, "/") { _, _ in try Self.asset("index.html", cache: "no-store") }
+        router.anyone(.get, "/console/assets/{file}") { _, context in
             try Self.asset(try context.parameters.require("file"), cache: "no-cache")
         }
         // A GET never signs in (security review L3): a chat's link preview or a mail scanner would
         // redeem the code, and a code in a query ends up in proxy logs and history. The code travels
         // in the URL's fragment, which browsers never send; the page POSTs it. Old links (a code in
         // the query) get the page, which says to run deskctl console again; the code stays unused.
-        router.get("/console/sign-in", allow: everyone) { _, _ in Self.redirect("/?signin=link", cookie: nil) }
+        router.anyone(.get, "/console/sign-in") { _, _ in Self.redirect("/?signin=link", cookie: nil) }
         // Every sign-in passes the gate: failed attempts spend the address's anonymous allowance,
         // successful ones the sign-in allowance of the address and of the principal (review L1, M3).
-        router.on(.post, "/console/sign-in", allow: everyone) { request, context in
+        router.anyone(.post, "/console/sign-in") { request, context in
             let input = try await body.decode(
-                ConsoleSignInRequest.self, from: request, allowedMembers: ConsoleSignInRequest.allowedMembers)
+                ConsoleSignInRequest.self, from: request)
             let started: (secret: String, session: ConsoleSessions.Session)
             switch (input.code, input.token) {
             case (let code?, nil):
@@ -93,7 +80,7 @@ struct ConsoleRoutes {
                 Self.me(started.session.principal, started.session, secret: started.session.csrfToken), status: .ok,
                 headers: headers)
         }
-        router.on(.post, "/console/sign-out", allow: everyone) { request, context in
+        router.anyone(.post, "/console/sign-out") { request, context in
             switch sessions.proof(request.headers, secure: gate.isSecure(request, context)) {
             case .proven(let secret, _): sessions.end(secret: secret)
             case .unproven: throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")

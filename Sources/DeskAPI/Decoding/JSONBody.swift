@@ -10,6 +10,19 @@ struct JSONBody {
     var maxBytes: Int
     var maxDepth: Int
 
+    /// Decodes a request body, allowing the members its `CodingKeys` name, or throws an `APIProblem`
+    /// saying exactly what is wrong.
+    func decode<Value: StrictBody>(_ type: Value.Type, from request: Request) async throws -> Value {
+        try await decode(type, from: request, allowedMembers: Value.allowedMembers)
+    }
+
+    /// Decodes a request body as `decode` does, and returns the body's bytes too (for an idempotency digest).
+    func decodeKeepingBytes<Value: StrictBody>(
+        _ type: Value.Type, from request: Request
+    ) async throws -> (value: Value, bytes: [UInt8]) {
+        try await decodeKeepingBytes(type, from: request, allowedMembers: Value.allowedMembers)
+    }
+
     /// Decodes `Value` from the request, or throws an `APIProblem` saying exactly what is wrong.
     /// - Parameter allowedMembers: the member names allowed in each object, by JSON pointer.
     func decode<Value: Decodable>(

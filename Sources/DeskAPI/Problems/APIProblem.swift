@@ -12,6 +12,20 @@ struct APIProblem: Error, Sendable {
     var errors: [FieldIssueBody]? = nil
     var suggestion: String? = nil
     var headers: HTTPFields = [:]
+    /// What the middleware tells apart (never by `slug`, which is for the client).
+    var kind: Kind = .other
+
+    /// The problems the server itself treats differently.
+    enum Kind: Sendable, Hashable {
+        /// Hummingbird found no route (`HTTPError(.notFound)`): answered as 404 or 405 from the route table.
+        case unrouted
+        /// The write queue is full: logged once per episode by the writer, not per request.
+        case writeQueueFull
+        /// The database cannot serve: an operator must act, so every one is logged as an error.
+        case storageUnavailable
+        /// Any other problem.
+        case other
+    }
 
     func body(instance: String?) -> ProblemDetails {
         ProblemDetails(

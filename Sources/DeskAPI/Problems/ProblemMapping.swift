@@ -18,7 +18,8 @@ enum ProblemMapping {
         case let error as HTTPError:
             return APIProblem(
                 status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase,
-                detail: error.body ?? error.status.reasonPhrase
+                detail: error.body ?? error.status.reasonPhrase,
+                kind: error.status == .notFound ? .unrouted : .other
             )
         default:
             return nil
@@ -72,12 +73,12 @@ enum ProblemMapping {
         case .overloaded(let reason):
             return APIProblem(
                 status: .serviceUnavailable, slug: "write-queue-full", title: "Too many writes at once",
-                detail: "\(reason); nothing was stored, try again in a second"
+                detail: "\(reason); nothing was stored, try again in a second", kind: .writeQueueFull
             ).retrying(after: 1)
         case .unavailable(let reason):
             return APIProblem(
                 status: .serviceUnavailable, slug: "storage-unavailable", title: "Storage unavailable",
-                detail: "\(reason); nothing was stored, try again shortly"
+                detail: "\(reason); nothing was stored, try again shortly", kind: .storageUnavailable
             ).retrying(after: 5)
         }
     }

@@ -11,7 +11,8 @@ import Logging
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = DeskRequestContext
 
-    let routes: RouteTable
+    /// The registered routes, to tell 404 from 405.
+    let routes: RouteRegistrations
     let settings: APISettings
 
     func handle(
@@ -29,8 +30,8 @@ struct ProblemMiddleware: RouterMiddleware {
         var problem: APIProblem
         if let mapped = ProblemMapping.problem(for: error, maxBodyBytes: settings.maxBodyBytes) {
             problem = mapped
-            if problem.status == .notFound, problem.slug == "http-404" {
-                let allowed = routes.methods(forPath: request.uri.path)
+            if problem.kind == .unrouted {
+                let allowed = routes.table.methods(forPath: request.uri.path)
                 problem =
                     allowed.isEmpty
                     ? .routeNotFound(request.uri.path)
@@ -43,13 +44,13 @@ struct ProblemMiddleware: RouterMiddleware {
             )
             problem = .internalError(requestID: context.id)
         }
-        if problem.slug == "storage-unavailable" {
+        if problem.kind == .storageUnavailable {
             // The disk is full, the database read-only or damaged: an operator must act.
             context.logger.error(
                 "storage unavailable: \(problem.detail)",
                 metadata: ["problem.type": "\(problem.slug)", "http.path": "\(request.uri.path)"]
             )
-        } else if problem.status.code >= 500, problem.slug != "write-queue-full" {
+        } else if problem.status.code >= 500, problem.kind != .writeQueueFull {
             // (A full write queue is logged once per episode by the writer, not per request.)
             context.logger.warning(
                 "request answered \(problem.status.code)",
@@ -78,16 +79,22 @@ struct RouteTable: Sendable {
         var roles: Set<AccessRole>
         /// How many `{name}` segments: the fewest wins when several match.
         var parameters: Int
+        /// Served without credentials (`DeskRouter.anyone`): the route authenticates its caller itself.
+        var isPublic: Bool
     }
+
+    /// One registration: a route, who may call it, and whether anyone may, unauthenticated.
+    typealias Registration = (method: HTTPRequest.Method, path: String, roles: Set<AccessRole>, isPublic: Bool)
 
     private let routes: [Route]
 
-    init(_ descriptions: [(method: HTTPRequest.Method, path: String, roles: Set<AccessRole>)]) {
-        routes = descriptions.map { description in
-            let segments = description.path.split(separator: "/").map(String.init)
+    init(_ registrations: [Registration]) {
+        routes = registrations.map { registration in
+            let segments = registration.path.split(separator: "/").map(String.init)
             return Route(
-                method: description.method, segments: segments, pattern: "/" + segments.joined(separator: "/"),
-                roles: description.roles, parameters: segments.filter { $0.hasPrefix("{") }.count)
+                method: registration.method, segments: segments, pattern: "/" + segments.joined(separator: "/"),
+                roles: registration.roles, parameters: segments.filter { $0.hasPrefix("{") }.count,
+                isPublic: registration.isPublic)
         }
     }
 

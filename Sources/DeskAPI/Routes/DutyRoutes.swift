@@ -47,13 +47,13 @@ struct DutyRoutes {
         }
         router.on(.patch, "/v1/responders/{id}", runs: UpdateResponder.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                ResponderPatchRequest.self, from: request, allowedMembers: ResponderPatchRequest.allowedMembers)
+                ResponderPatchRequest.self, from: request)
             let command = UpdateResponder(responderID: try context.parameters.require("id"), patch: input.patch)
             return try await writes.run(command, request, context, body: bytes) { $0 }
         }
         router.on(.post, "/v1/overrides", runs: AddOverride.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                OverrideRequest.self, from: request, allowedMembers: OverrideRequest.allowedMembers)
+                OverrideRequest.self, from: request)
             let command = AddOverride(
                 area: input.area, role: input.role, responderID: input.responder, starts: input.starts,
                 ends: input.ends, reason: input.reason)
@@ -72,13 +72,13 @@ struct DutyRoutes {
         }
         router.on(.post, "/v1/callouts/{id}/ack", runs: AcknowledgeCallOut.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                AckRequest.self, from: request, allowedMembers: AckRequest.allowedMembers)
+                AckRequest.self, from: request)
             let command = AcknowledgeCallOut(callOutID: try context.parameters.require("id"), note: input.note)
             return try await writes.run(command, request, context, body: bytes, Self.body)
         }
         router.on(.post, "/v1/callouts/{id}/decline", runs: DeclineCallOut.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                DeclineRequest.self, from: request, allowedMembers: DeclineRequest.allowedMembers)
+                DeclineRequest.self, from: request)
             let command = DeclineCallOut(callOutID: try context.parameters.require("id"), reason: input.reason)
             return try await writes.run(command, request, context, body: bytes, Self.body)
         }
@@ -96,7 +96,7 @@ struct DutyRoutes {
         }
         router.on(.post, "/v1/followups/{id}/done", runs: CompleteFollowUp.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                FollowUpDoneRequest.self, from: request, allowedMembers: FollowUpDoneRequest.allowedMembers)
+                FollowUpDoneRequest.self, from: request)
             let command = CompleteFollowUp(followUpID: try context.parameters.require("id"), outcome: input.outcome)
             return try await writes.run(command, request, context, body: bytes) { FollowUpBody($0) }
         }

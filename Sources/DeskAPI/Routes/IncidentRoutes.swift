@@ -29,13 +29,13 @@ struct IncidentRoutes {
         }
         router.on(.post, "/v1/incidents/{id}/notes", runs: AddNote.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                NoteRequest.self, from: request, allowedMembers: NoteRequest.allowedMembers)
+                NoteRequest.self, from: request)
             let command = AddNote(incidentID: try context.parameters.require("id"), text: input.text)
             return try await writes.run(command, request, context, body: bytes, status: .created, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/phase", runs: ChangePhase.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                PhaseChangeRequest.self, from: request, allowedMembers: PhaseChangeRequest.allowedMembers)
+                PhaseChangeRequest.self, from: request)
             let command = ChangePhase(
                 incidentID: try context.parameters.require("id"), phase: try Self.phase(input.phase),
                 reason: input.reason)
@@ -43,7 +43,7 @@ struct IncidentRoutes {
         }
         router.on(.post, "/v1/incidents/{id}/confirm", runs: ConfirmClassification.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                ConfirmRequest.self, from: request, allowedMembers: ConfirmRequest.allowedMembers)
+                ConfirmRequest.self, from: request)
             let command = ConfirmClassification(
                 incidentID: try context.parameters.require("id"), phase: try input.phase.map { try Self.phase($0) },
                 note: input.note)
@@ -51,7 +51,7 @@ struct IncidentRoutes {
         }
         router.on(.post, "/v1/incidents/{id}/split", runs: SplitReport.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                SplitRequest.self, from: request, allowedMembers: SplitRequest.allowedMembers)
+                SplitRequest.self, from: request)
             let command = SplitReport(
                 incidentID: try context.parameters.require("id"), reportID: input.reportID, reason: input.reason)
             return try await writes.run(command, request, context, body: bytes, status: .created) { update in
@@ -63,13 +63,13 @@ struct IncidentRoutes {
         }
         router.on(.post, "/v1/incidents/{id}/close", runs: CloseIncident.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                CloseRequest.self, from: request, allowedMembers: CloseRequest.allowedMembers)
+                CloseRequest.self, from: request)
             let command = CloseIncident(incidentID: try context.parameters.require("id"), outcome: input.outcome)
             return try await writes.run(command, request, context, body: bytes, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/reopen", runs: ReopenIncident.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                ReopenRequest.self, from: request, allowedMembers: ReopenRequest.allowedMembers)
+                ReopenRequest.self, from: request)
             let command = ReopenIncident(incidentID: try context.parameters.require("id"), reason: input.reason)
             return try await writes.run(command, request, context, body: bytes, Self.changed)
         }

@@ -24,7 +24,7 @@ struct RecordRoutes {
         }
         router.on(.post, "/v1/purge", runs: PurgeClosedIncidents.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                PurgeRequest.self, from: request, allowedMembers: PurgeRequest.allowedMembers)
+                PurgeRequest.self, from: request)
             let command = try await desk.retention.command(dryRun: input.dryRun)
             return try await writes.run(command, request, context, body: bytes) { $0 }
         }

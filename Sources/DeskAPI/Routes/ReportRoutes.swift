@@ -13,7 +13,7 @@ struct ReportRoutes {
     func register(on router: DeskRouter) {
         router.on(.post, "/v1/reports", runs: SubmitReport.self) { request, context in
             let (input, bytes) = try await body.decodeKeepingBytes(
-                ReportRequest.self, from: request, allowedMembers: ReportRequest.allowedMembers)
+                ReportFieldsBody.self, from: request)
             // Validated and classified here, by this request's task: the writer only stores it.
             let command = try desk.intake.command(for: input.fields)
             return try await writes.run(
@@ -27,7 +27,7 @@ struct ReportRoutes {
         }
         router.on(.post, "/v1/classify", allow: DeskRouter.readers) { request, _ in
             let input = try await body.decode(
-                ClassifyRequest.self, from: request, allowedMembers: ClassifyRequest.allowedMembers)
+                ClassifyRequest.self, from: request)
             let classification = try desk.intake.classify(
                 ClassificationRequest(
                     text: input.text, title: input.title, language: input.lang, occurredAt: input.occurredAt,

@@ -19,7 +19,7 @@ struct TokenRoutes {
                     "tokens are made over the Unix socket only (deskctl token create on the desk's host)")
             }
             let input = try await body.decode(
-                TokenRequest.self, from: request, allowedMembers: TokenRequest.allowedMembers)
+                TokenRequest.self, from: request)
             let (token, secret) = try await tokens.create(
                 name: input.name, role: input.role, responderID: input.responder, expiresAt: input.expiresAt,
                 by: try context.requirePrincipal(), over: context.transport)

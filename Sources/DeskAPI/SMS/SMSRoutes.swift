@@ -8,7 +8,7 @@ import Metrics
 import NIOCore
 
 /// `POST /v1/sms/46elks` and `POST /v1/sms/twilio`: texts from phones, in each gateway's own form
-/// format, authenticated as the gateway does it (not with the desk's tokens: `isPublic`).
+/// format, authenticated as the gateway does it (not with the desk's tokens: registered for `anyone`).
 ///
 /// A refused request changes nothing. A text is taken once per gateway message id (gateways
 /// retry); a responder's yes, no or done is carried out, and a report by text stored (transport
@@ -20,14 +20,8 @@ struct SMSRoutes {
     let inbox: TextInbox
     let maxBytes: Int
 
-    /// The two inbound endpoints, which authenticate the gateway themselves.
-    static func isPublic(method: HTTPRequest.Method, path: String) -> Bool {
-        method == .post && (path == "/v1/sms/46elks" || path == "/v1/sms/twilio")
-    }
-
     func register(on router: DeskRouter) {
-        let everyone = Set(AccessRole.allCases)
-        router.on(.post, "/v1/sms/46elks", allow: everyone) { request, context in
+        router.anyone(.post, "/v1/sms/46elks") { request, context in
             let gateway = try gateway(.elks46, context)
             guard GatewayAuthentication.elks46(authorization: request.headers[.authorization], secret: gateway.secret)
             else {
@@ -43,7 +37,7 @@ struct SMSRoutes {
                 context: context)
             return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"])
         }
-        router.on(.post, "/v1/sms/twilio", allow: everyone) { request, context in
+        router.anyone(.post, "/v1/sms/twilio") { request, context in
             let gateway = try gateway(.twilio, context)
             let fields = try await form(request)
             let url = gateway.publicURL ?? "https://\(request.head.authority ?? "")\(request.uri.description)"

@@ -19,10 +19,13 @@ public struct Responder: Sendable, Hashable, Codable {
     /// (Swedish to `+46`, else English).
     public var language: TextLanguage?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, contact, roles, areas, active, language
         case unixUser = "unix_user"
     }
+
+    /// The members a responder has on the wire (`POST /v1/responders` allows no other).
+    public static let wireMembers = CodingKeys.wireNames
 
     /// Decodes a responder; `active` defaults to true, `unix_user` and `language` to none.
     public init(from decoder: any Decoder) throws {

@@ -10,6 +10,13 @@ public struct Roster: Sendable, Hashable, Codable {
     public var overrides: [RosterOverride]
     public var unavailability: [Unavailability]
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case responders, rotations, overrides, unavailability
+    }
+
+    /// The members a roster document has on the wire (`PUT /v1/roster` allows no other).
+    public static let wireMembers = CodingKeys.wireNames
+
     /// Decodes a roster; each list may be left out.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

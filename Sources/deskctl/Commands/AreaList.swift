@@ -3,7 +3,7 @@ import DeskAPIModels
 import DeskClient
 
 /// `deskctl area list`
-struct AreaList: DeskCommand {
+struct AreaList: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the areas the desk serves.")
 
     @OptionGroup var connection: ConnectionOptions

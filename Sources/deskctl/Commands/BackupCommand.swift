@@ -4,7 +4,7 @@ import DeskClient
 import DeskCore
 
 /// `deskctl backup NAME`: a consistent online backup, taken by deskd while it serves.
-struct BackupCommand: DeskCommand {
+struct BackupCommand: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Take a consistent backup of the desk's database while it serves.",

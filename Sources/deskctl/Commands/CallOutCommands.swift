@@ -12,7 +12,7 @@ struct CallOutCommand: AsyncParsableCommand {
 }
 
 /// `deskctl callout list [--mine] [--status] [--incident]`
-struct CallOutList: DeskCommand {
+struct CallOutList: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List call-outs, newest first.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -56,7 +56,7 @@ struct CallOutList: DeskCommand {
 }
 
 /// `deskctl callout ack ID [--note]`
-struct CallOutAck: DeskCommand {
+struct CallOutAck: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge one of my call-outs.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -76,7 +76,7 @@ struct CallOutAck: DeskCommand {
 }
 
 /// `deskctl callout decline ID --reason R`
-struct CallOutDecline: DeskCommand {
+struct CallOutDecline: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "decline", abstract: "Decline one of my call-outs; the next person is called at once.")
 
@@ -105,7 +105,7 @@ struct FollowUpCommand: AsyncParsableCommand {
 }
 
 /// `deskctl followup list [--mine] [--overdue]`
-struct FollowUpList: DeskCommand {
+struct FollowUpList: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List follow-ups, soonest due first.")
 
@@ -137,7 +137,7 @@ struct FollowUpList: DeskCommand {
 }
 
 /// `deskctl followup done ID --outcome O`
-struct FollowUpDone: DeskCommand {
+struct FollowUpDone: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "done", abstract: "Record a check-in as done, with its outcome.")
 

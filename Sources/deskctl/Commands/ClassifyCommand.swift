@@ -5,7 +5,7 @@ import DeskCore
 import Foundation
 
 /// `deskctl classify TEXT [--lang sv|en] [--explain]`: a dry run of the classifier; nothing is stored.
-struct ClassifyCommand: DeskCommand {
+struct ClassifyCommand: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Show how the desk would classify a report, without storing anything.",

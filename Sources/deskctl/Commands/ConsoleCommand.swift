@@ -13,7 +13,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 }
 
 /// `deskctl console [sign-in]`: a one-time sign-in URL for the web duty console.
-struct ConsoleSignIn: DeskCommand {
+struct ConsoleSignIn: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign-in",
         abstract: "Print a one-time URL that signs a browser in to the duty console as you.",
@@ -42,7 +42,7 @@ struct ConsoleSignIn: DeskCommand {
 }
 
 /// `deskctl console sessions`
-struct ConsoleSessionList: DeskCommand {
+struct ConsoleSessionList: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions", abstract: "List the console's signed-in browsers (admins; never their secrets).")
 
@@ -62,7 +62,7 @@ struct ConsoleSessionList: DeskCommand {
 }
 
 /// `deskctl console end ID`
-struct ConsoleSessionEnd: DeskCommand {
+struct ConsoleSessionEnd: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "end", abstract: "End a console session at once (admins).")
 

@@ -3,7 +3,7 @@ import DeskAPIModels
 import DeskClient
 
 /// Prints the answer to a change of an incident.
-private func show(_ change: IncidentChangeBody, json: Bool, command: some DeskCommand) throws {
+private func show(_ change: IncidentChangeBody, json: Bool, command: some CtlCommand) throws {
     if json { return try command.printJSON(change) }
     let incident = change.incident
     Output.line("Incident \(incident.id): phase \(incident.phase), \(incident.status)")
@@ -11,7 +11,7 @@ private func show(_ change: IncidentChangeBody, json: Bool, command: some DeskCo
 }
 
 /// `deskctl incident note ID TEXT`
-struct IncidentNote: DeskCommand {
+struct IncidentNote: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to an incident.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -27,7 +27,7 @@ struct IncidentNote: DeskCommand {
 }
 
 /// `deskctl incident phase ID PHASE --reason R`
-struct IncidentPhase: DeskCommand {
+struct IncidentPhase: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "phase", abstract: "Move an incident to another phase (before, during, after)."
     )
@@ -46,7 +46,7 @@ struct IncidentPhase: DeskCommand {
 }
 
 /// `deskctl incident close ID --outcome O`
-struct IncidentClose: DeskCommand {
+struct IncidentClose: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Close an incident.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -62,7 +62,7 @@ struct IncidentClose: DeskCommand {
 }
 
 /// `deskctl incident reopen ID [--reason R]`
-struct IncidentReopen: DeskCommand {
+struct IncidentReopen: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Open a closed incident again.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -78,7 +78,7 @@ struct IncidentReopen: DeskCommand {
 }
 
 /// `deskctl incident confirm ID [--phase P] [--note N]`
-struct IncidentConfirm: DeskCommand {
+struct IncidentConfirm: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "confirm",
         abstract: "Confirm an incident's classified phase (or correct it with --phase), ending its review."
@@ -98,7 +98,7 @@ struct IncidentConfirm: DeskCommand {
 }
 
 /// `deskctl incident split ID --report R --reason T`
-struct IncidentSplit: DeskCommand {
+struct IncidentSplit: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "split",
         abstract: "Move a wrongly joined report out of an incident into an incident of its own.",

@@ -3,7 +3,7 @@ import DeskAPIModels
 import DeskClient
 
 /// `deskctl incident list`
-struct IncidentList: DeskCommand {
+struct IncidentList: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List incidents, newest first.")
 
     @OptionGroup var connection: ConnectionOptions

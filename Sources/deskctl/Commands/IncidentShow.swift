@@ -3,7 +3,7 @@ import DeskAPIModels
 import DeskClient
 
 /// `deskctl incident show ID`
-struct IncidentShow: DeskCommand {
+struct IncidentShow: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an incident and its reports.")
 
     @OptionGroup var connection: ConnectionOptions

@@ -3,7 +3,7 @@ import DeskAPIModels
 import DeskClient
 
 /// `deskctl incident timeline ID`
-struct IncidentTimeline: DeskCommand {
+struct IncidentTimeline: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline", abstract: "Show everything that happened to an incident, oldest first."
     )

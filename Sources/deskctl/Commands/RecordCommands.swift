@@ -5,7 +5,7 @@ import DeskCore
 import Foundation
 
 /// `deskctl purge [--dry-run]`
-struct PurgeCommand: DeskCommand {
+struct PurgeCommand: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "purge",
         abstract: "Erase the free text and contacts of incidents closed longer ago than the retention policy allows.",
@@ -37,7 +37,7 @@ struct PurgeCommand: DeskCommand {
 }
 
 /// `deskctl incident export ID`
-struct IncidentExport: DeskCommand {
+struct IncidentExport: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Print one incident's whole record as JSON: reports, timeline, call-outs, follow-ups.",

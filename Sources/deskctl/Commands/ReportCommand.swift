@@ -5,7 +5,7 @@ import DeskCore
 import Foundation
 
 /// `deskctl report`: report an incident.
-struct ReportCommand: DeskCommand {
+struct ReportCommand: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Report an incident.",
@@ -60,7 +60,7 @@ struct ReportCommand: DeskCommand {
         let reporter =
             (reporterName == nil && reporterContact == nil)
             ? nil : ReporterBody(name: reporterName, contact: reporterContact)
-        let request = ReportRequest(
+        let request = ReportFieldsBody(
             area: area, text: body, title: title, occurredAt: occurredAt.flatMap(RFC3339.parse), location: location,
             reporter: reporter, injured: injured, ongoing: ongoing, category: category, phase: phase
         )

@@ -3,7 +3,7 @@ import DeskClient
 import DeskCore
 
 /// `deskctl verify [--head SEQ:HASH]`: checks the timeline's hash chain.
-struct VerifyCommand: DeskCommand {
+struct VerifyCommand: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that the timeline is intact: no event edited, removed or reordered.",

@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
 extension AccessRole: ExpressibleByArgument {}
 
 /// `deskctl token create --name N --role R [--responder ID] [--expires TIME]`
-struct TokenCreate: DeskCommand {
+struct TokenCreate: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "create", abstract: "Make a token; its secret is printed once and never again.",
         discussion:
@@ -58,7 +58,7 @@ struct TokenCreate: DeskCommand {
 }
 
 /// `deskctl token list`
-struct TokenList: DeskCommand {
+struct TokenList: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (never their secrets).")
 
     @OptionGroup var connection: ConnectionOptions
@@ -80,7 +80,7 @@ struct TokenList: DeskCommand {
 }
 
 /// `deskctl token revoke NAME`
-struct TokenRevoke: DeskCommand {
+struct TokenRevoke: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token at once.")
 
     @OptionGroup var connection: ConnectionOptions

@@ -4,13 +4,13 @@ import DeskClient
 import Foundation
 
 /// A command that calls deskd: errors become `title: detail` on stderr and an exit status.
-protocol DeskCommand: AsyncParsableCommand {
+protocol CtlCommand: AsyncParsableCommand {
     var connection: ConnectionOptions { get }
     /// The command's work; runs with the client for the chosen endpoint.
     func execute(_ client: DeskClient) async throws
 }
 
-extension DeskCommand {
+extension CtlCommand {
     func run() async throws {
         do {
             let client = try connection.client()

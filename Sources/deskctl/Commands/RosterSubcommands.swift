@@ -12,7 +12,7 @@ struct RosterCommand: AsyncParsableCommand {
 }
 
 /// `deskctl roster show [--area] [--role] [--at]`
-struct RosterShow: DeskCommand {
+struct RosterShow: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Who is on duty now (or --at a time), per area and role, and the next hand-off.")
 
@@ -53,7 +53,7 @@ extension DutyRole: ExpressibleByArgument {}
 extension CallOut.State: ExpressibleByArgument {}
 
 /// `deskctl roster import FILE`
-struct RosterImport: DeskCommand {
+struct RosterImport: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Replace rotations, overrides and unavailability with a roster file's; add or update its responders.",
@@ -93,7 +93,7 @@ struct RosterImport: DeskCommand {
 }
 
 /// `deskctl roster export`
-struct RosterExport: DeskCommand {
+struct RosterExport: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Print the whole roster as JSON (the format roster import takes).")
 
@@ -113,7 +113,7 @@ struct ResponderCommand: AsyncParsableCommand {
 }
 
 /// `deskctl responder list`
-struct ResponderList: DeskCommand {
+struct ResponderList: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the responders.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -133,7 +133,7 @@ struct ResponderList: DeskCommand {
 }
 
 /// `deskctl responder add ID --name --contact --role … --area …`
-struct ResponderAdd: DeskCommand {
+struct ResponderAdd: CtlCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a responder.")
 
     @OptionGroup var connection: ConnectionOptions
@@ -166,7 +166,7 @@ struct ResponderAdd: DeskCommand {
 }
 
 /// `deskctl responder update ID [...]`
-struct ResponderUpdate: DeskCommand {
+struct ResponderUpdate: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "update", abstract: "Change a responder; only the options given change.")
 
@@ -211,7 +211,7 @@ struct OverrideCommand: AsyncParsableCommand {
 }
 
 /// `deskctl override add`
-struct OverrideAdd: DeskCommand {
+struct OverrideAdd: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Put a responder on duty for a role in an area for a time window.")
 

@@ -9,22 +9,22 @@ import Synchronization
 ///
 /// Wakes at once when nudged (a report or a change was stored) and at least every second
 /// otherwise; all state is in the database, so stopping it at any point loses nothing.
-final class DutyTimerService: Service {
+final class DeskTimersService: Service {
     private let sender: DeliverySenders
     private let logger: Logger
-    private let wakeup = Wakeup()
+    /// Signalled by the desk's observer when a report or a change was stored.
+    private let wakeup: Wakeup
     private let deliveries = Wakeup()
 
     private let desk: Desk
 
-    init(desk: Desk, sender: DeliverySenders, logger: Logger) {
+    /// Runs the timers of `desk`, woken early by `wakeup` (the observer's), delivering through `sender`.
+    init(desk: Desk, sender: DeliverySenders, wakeup: Wakeup, logger: Logger) {
         self.desk = desk
+        self.wakeup = wakeup
         self.sender = sender
         self.logger = logger
     }
-
-    /// Asks for a run as soon as possible.
-    func nudge() { wakeup.signal() }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
