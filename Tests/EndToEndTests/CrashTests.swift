@@ -154,7 +154,9 @@ import Testing
         }
         let writes = Writes()
         let socket = daemon.socketPath
-        let deadline = Date().addingTimeInterval(1.5)
+        // PostgreSQL's writes take a round trip per statement: give it the time to take as much load.
+        let loadSeconds = engine == .postgresql ? 1.6 : 0.7
+        let deadline = Date().addingTimeInterval(loadSeconds * 2)
         let base = "/v1/incidents/\(incident)"
         let notes = Thread {
             var index = 0
@@ -197,7 +199,7 @@ import Testing
         }
         notes.start()
         phases.start()
-        usleep(700_000)
+        usleep(UInt32(loadSeconds * 1_000_000))
         daemon.crash()
         while !notes.isFinished || !phases.isFinished { usleep(20_000) }
         let attempted = writes.all
