@@ -10,7 +10,8 @@ import Foundation
 ///     desk-train ROOT explain [--fit] TEXT...  every signal of each text's classification (--fit: with
 ///                                               a model fitted as train does, writing nothing)
 ///     desk-train ROOT train                     fits the model on every Tests/ClassifierTests/
-///                                               Fixtures/*.jsonl and writes PhaseModel+Shipped.swift
+///                                               Fixtures/*.jsonl and Fixtures/multilingual/*.jsonl and
+///                                               writes PhaseModel+Shipped.swift, the language profiles
 ///                                               and the agreement fixture
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
@@ -18,6 +19,12 @@ import Foundation
 ///                                               scores each file with it and the lexicon
 ///     desk-train ROOT cv --by-file [--misses]   leave one corpus file out: each file is scored by a
 ///                                               model fitted on the other files
+///     desk-train ROOT languages                 trains the language identifier's profiles on the
+///                                               corpus and writes LanguageIdentifier+Shipped.swift
+///     desk-train ROOT langid [--misses] FILE... the shipped language identifier on each file: right
+///                                               per language (the `lang` field; `prs` counts as `fa`)
+///     desk-train ROOT langid --by-file          leave one corpus file out: each file's languages named
+///                                               by profiles trained on the other files
 ///
 /// `train`, `cv`, `fit-score` and `explain --fit` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`,
 /// `--stack K` (inner folds of the stacked fit; 0 for a joint fit), `--combiner-l2 L`, `--dense-l2 L` (joint
@@ -92,13 +99,35 @@ struct DeskTrain {
         case "train":
             guard option("--lexicon") == nil else { throw TrainError("train fits the shipped lexicon only") }
             try train(root: root, lexicon: lexicon, trainer: trainer)
+        case "languages":
+            try writeLanguageProfiles(root: root)
+        case "langid":
+            if options.contains("--by-file") {
+                try identifyByFile(root: root, showMisses: showMisses)
+            } else {
+                for path in operands(options) {
+                    var tally = LanguageProfiles.Tally()
+                    for report in try LabelledCorpus.read(path) {
+                        let found = LanguageIdentifier.shipped.identify(report.text)
+                        tally.add(report, found.code)
+                        if showMisses, found.code != LanguageProfiles.code(report.lang) {
+                            print(
+                                "  \(found.best ?? "-") over \(found.runnerUp ?? "-") by \(found.margin): \(report.text)"
+                            )
+                        }
+                    }
+                    print("\(path): \(tally.summary)")
+                    if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+                }
+            }
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
                 root: root, lexicon: lexicon, trainer: trainer, folds: options.contains("--by-file") ? nil : folds,
                 showMisses: showMisses)
         default:
-            throw TrainError("unknown command \(arguments[1]) (score, fit-score, explain, train, cv)")
+            throw TrainError(
+                "unknown command \(arguments[1]) (score, fit-score, explain, train, cv, languages, langid)")
         }
     }
 
@@ -134,8 +163,9 @@ struct DeskTrain {
     /// Every labelled report of the corpus, with the file it came from.
     static func corpus(root: String) throws -> [(file: String, report: LabelledReport)] {
         var all: [(String, LabelledReport)] = []
-        for path in try LabelledCorpus.files(in: root + "/Tests/ClassifierTests/Fixtures") {
-            let name = (path as NSString).lastPathComponent
+        let fixtures = root + "/Tests/ClassifierTests/Fixtures"
+        for path in try LabelledCorpus.files(in: fixtures) + LabelledCorpus.files(in: fixtures + "/multilingual") {
+            let name = String(path.dropFirst(fixtures.count + 1))
             all += try LabelledCorpus.read(path).map { (name, $0) }
         }
         guard !all.isEmpty else { throw TrainError("no labelled reports under Tests/ClassifierTests/Fixtures") }
@@ -163,7 +193,43 @@ struct DeskTrain {
         }
     }
 
+    /// Trains the language profiles on the whole corpus and writes them as Swift source.
+    static func writeLanguageProfiles(root: String) throws {
+        let all = try corpus(root: root)
+        let profiles = LanguageProfiles.train(all.map(\.report))
+        let version = "language-profiles \(all.count) reports/\(profiles.count) profiles"
+        try LanguageProfiles.source(profiles, version: version)
+            .write(toFile: root + "/" + LanguageProfiles.path, atomically: true, encoding: .utf8)
+        let shipped = LanguageIdentifier(profiles: LanguageProfiles.shippable(profiles))
+        var tally = LanguageProfiles.Tally()
+        for (_, report) in all { tally.add(report, shipped.identify(report.text).code) }
+        print("trained \(version): " + profiles.map { "\($0.code)/\($0.script.rawValue)" }.joined(separator: " "))
+        print("on its own training data (not an estimate): \(tally.summary)")
+        print("wrote \(LanguageProfiles.path)")
+    }
+
+    /// Leave one corpus file out for the language identifier.
+    static func identifyByFile(root: String, showMisses: Bool) throws {
+        let all = try corpus(root: root)
+        let files = Array(Set(all.map(\.file))).sorted()
+        var tally = LanguageProfiles.Tally()
+        for file in files {
+            let others = all.filter { $0.file != file }.map(\.report)
+            let identifier = LanguageIdentifier(profiles: LanguageProfiles.shippable(LanguageProfiles.train(others)))
+            var own = LanguageProfiles.Tally()
+            for (name, report) in all where name == file {
+                let answer = identifier.identify(report.text).code
+                tally.add(report, answer)
+                own.add(report, answer)
+            }
+            print("  \(file): \(own.summary)")
+        }
+        print("leave-one-file-out language identification, \(all.count) reports: \(tally.summary)")
+        if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+    }
+
     static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
+        try writeLanguageProfiles(root: root)
         let all = try corpus(root: root)
         let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
         let fitted = trainer.train(examples)
