@@ -79,7 +79,7 @@ struct DeskTrain {
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
         case "fit-score":
-            let fitted = try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer))
+            let fitted = try fit(root: root, lexicon: lexicon, trainer: trainer)
             for path in operands(options) {
                 let tally = score(try LabelledCorpus.read(path), with: fitted)
                 print("\(path): \(tally.summary)")
@@ -88,7 +88,7 @@ struct DeskTrain {
         case "explain":
             let classifier =
                 options.contains("--fit")
-                ? try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer)) : try shipped()
+                ? try fit(root: root, lexicon: lexicon, trainer: trainer) : try shipped()
             for text in operands(options) {
                 let result = classifier.classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
@@ -172,17 +172,39 @@ struct DeskTrain {
         return all
     }
 
-    /// A model fitted on the whole corpus as `train` fits it, without writing anything.
-    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> PhaseModel {
-        let all = try corpus(root: root)
-        let fitted = trainer.train(try examples(all.map(\.report), lexicon: lexicon, trainer: trainer))
-        return try PhaseModel(
-            version: "fitted on \(all.count) reports", bucketBits: trainer.bucketBits, weights: fitted.weights,
-            denseWeights: fitted.dense, bias: fitted.bias)
+    /// A classifier with both models fitted on the whole corpus as `train` fits them, without
+    /// writing anything.
+    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> Classifier {
+        let all = try corpus(root: root).map(\.report)
+        return try fitted(
+            all, examples: try examples(all, lexicon: lexicon, trainer: trainer), lexicon: lexicon, trainer: trainer)
+    }
+
+    /// The languages the lexicon reads (`sv`, `en`): their reports train the first model alone.
+    static func familiar(_ lexicon: Lexicon) throws -> Set<String> {
+        try Classifier(lexicon, model: nil, otherLanguagesModel: nil).familiarLanguages
+    }
+
+    /// A classifier whose model for Swedish and English is fitted on those reports alone, and whose
+    /// model for the other languages on all of them.
+    static func fitted(
+        _ reports: [LabelledReport], examples: [TrainingExample], lexicon: Lexicon, trainer: Trainer
+    ) throws -> Classifier {
+        let languages = try familiar(lexicon)
+        let own = trainer.train(reports.indices.filter { languages.contains(reports[$0].lang) }.map { examples[$0] })
+        let every = trainer.train(examples)
+        func model(_ fitted: Trainer.Weights, _ name: String) throws -> PhaseModel {
+            try PhaseModel(
+                version: name, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
+                bias: fitted.bias)
+        }
+        return try Classifier(
+            lexicon, model: model(own, "fitted on \(languages.sorted())"),
+            otherLanguagesModel: model(every, "fitted on \(reports.count) reports"))
     }
 
     static func examples(_ reports: [LabelledReport], lexicon: Lexicon, trainer: Trainer) throws -> [TrainingExample] {
-        let reader = try Classifier(lexicon, model: nil)
+        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
         return try reports.map { report in
             guard let label = PhaseModel.phases.firstIndex(where: { $0.rawValue == report.phase }) else {
                 throw TrainError("unknown phase \(report.phase) for: \(report.text)")
@@ -230,9 +252,13 @@ struct DeskTrain {
 
     static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
         try writeLanguageProfiles(root: root)
-        let all = try corpus(root: root)
+        let corpus = try corpus(root: root)
+        let languages = try familiar(lexicon)
+        // The model for Swedish and English learns from their reports alone; the other from all.
+        let all = corpus.filter { languages.contains($0.report.lang) }
         let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
         let fitted = trainer.train(examples)
+        let other = try trainOtherLanguages(root: root, corpus: corpus, lexicon: lexicon, trainer: trainer)
         var digest: UInt32 = 2_166_136_261
         for (_, report) in all {
             for byte in (report.lang + report.phase + report.text).utf8 {
@@ -247,7 +273,7 @@ struct DeskTrain {
         let encoded = model.encoded()
         try ShippedModelFile.source(encoded: encoded, version: version)
             .write(toFile: root + "/" + ShippedModelFile.path, atomically: true, encoding: .utf8)
-        let reader = try Classifier(lexicon, model: nil)
+        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
         var expected: [[String: Any]] = []
         for text in AgreementTexts.all {
             let features = reader.modelFeatures(ClassifierInput(text: text, now: now), bucketBits: trainer.bucketBits)
@@ -264,8 +290,8 @@ struct DeskTrain {
             (0..<3).contains { fitted.weights[row + $0] != 0 }
         }.count
         var training = Tally()
-        let trained = try Classifier(lexicon, model: model)
-        for (_, report) in all {
+        let trained = try Classifier(lexicon, model: model, otherLanguagesModel: other)
+        for (_, report) in corpus {
             training.add(report, trained.classify(ClassifierInput(text: report.text, now: now)))
         }
         print("trained \(version) on \(all.count) reports from \(files) files")
@@ -279,6 +305,29 @@ struct DeskTrain {
             print("dense \(name): " + zip(PhaseModel.phases, row).map { "\($0.rawValue) \($1)" }.joined(separator: " "))
         }
         print("on its own training data (not an estimate): \(training.summary)")
-        print("wrote \(ShippedModelFile.path) and \(AgreementTexts.fixturePath)")
+        print(
+            "wrote \(ShippedModelFile.path), \(ShippedModelFile.otherLanguagesPath) and \(AgreementTexts.fixturePath)")
+    }
+
+    /// Fits the model for the other languages on the whole corpus and writes its source.
+    static func trainOtherLanguages(
+        root: String, corpus: [(file: String, report: LabelledReport)], lexicon: Lexicon, trainer: Trainer
+    ) throws -> PhaseModel {
+        let fitted = trainer.train(try examples(corpus.map(\.report), lexicon: lexicon, trainer: trainer))
+        var digest: UInt32 = 2_166_136_261
+        for (_, report) in corpus {
+            for byte in (report.lang + report.phase + report.text).utf8 {
+                digest = (digest ^ UInt32(byte)) &* 16_777_619
+            }
+        }
+        let files = Set(corpus.map(\.file)).count
+        let version = "phase-model-other-languages \(corpus.count) reports/\(files) files/\(String(digest, radix: 16))"
+        let model = try PhaseModel(
+            version: version, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
+            bias: fitted.bias)
+        try ShippedModelFile.source(encoded: model.encoded(), version: version, name: "shippedOtherLanguages")
+            .write(toFile: root + "/" + ShippedModelFile.otherLanguagesPath, atomically: true, encoding: .utf8)
+        print("trained \(version)")
+        return model
     }
 }

@@ -48,7 +48,7 @@ import Testing
         #expect(Self.identifier.identify(text).code == expected, "\(text)")
     }
 
-    @Test(arguments: ["", "!!! 112 ???", "🙏🙏", "Привет всем"])
+    @Test(arguments: ["", "!!! 112 ???", "🙏🙏", "Привет всем", "ok", "hej"])
     func textItCannotTellIsUndetermined(text: String) {
         #expect(Self.identifier.identify(text).code == "und", "\(text)")
     }

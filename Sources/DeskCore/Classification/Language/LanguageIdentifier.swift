@@ -45,6 +45,9 @@ public struct LanguageIdentifier: Sendable {
     /// The log of each profile's share of the training texts.
     private let priors: [Double]
 
+    /// A text with fewer letters than this in its script ("ok", "hej") is too short to name.
+    static let minimumLetters = 4
+
     /// A word is clearly one language when that profile finds it this much likelier (natural log)
     /// than any other.
     static let wordMargin = 2.0
@@ -128,7 +131,10 @@ public struct LanguageIdentifier: Sendable {
             }
         }
         let ranked = columns.sorted { scores[$0] > scores[$1] }
-        guard grams > 0, let best = ranked.first else { return Identification(code: "und", script: script, margin: 0) }
+        // Each word gives as many grams as it has letters and digits: "ok" or "hej" is too little.
+        guard grams >= Self.minimumLetters, let best = ranked.first else {
+            return Identification(code: "und", script: script, margin: 0)
+        }
         // Two profiles of one language (none today) do not compete with each other.
         let rival = ranked.dropFirst().first { profiles[$0].code != profiles[best].code }
         let margin = rival.map { scores[best] - scores[$0] } ?? minimumMargin

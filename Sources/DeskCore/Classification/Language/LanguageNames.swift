@@ -15,4 +15,10 @@ public enum LanguageNames {
         default: return code
         }
     }
+
+    /// Why a report in a language the desk's lexicon does not read goes to review: `needs
+    /// someone who reads Somali`; for `und`, `needs someone who can tell its language`.
+    public static func reviewReason(_ code: String) -> String {
+        code == "und" ? "needs someone who can tell its language" : "needs someone who reads \(english(code))"
+    }
 }
