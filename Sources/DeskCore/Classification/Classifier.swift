@@ -27,7 +27,7 @@ public struct Classifier: Sendable {
 
     public let lexicon: Lexicon
     /// The phase model for the languages the lexicon has rules for (Swedish and English); nil to
-    /// decide by the rules alone.
+    /// decide by the rules alone, in every language.
     public let model: PhaseModel?
     /// The phase model for every other language (trained on all the corpus, the residents'
     /// languages with the Swedish and English); nil to read them with `model`.
@@ -154,7 +154,7 @@ public struct Classifier: Sendable {
             return Reader(language: found.code, model: model, reviewThreshold: settings.reviewThreshold)
         }
         return Reader(
-            language: found.code, model: otherLanguagesModel ?? model,
+            language: found.code, model: model == nil ? nil : otherLanguagesModel ?? model,
             reviewThreshold: max(settings.reviewThreshold, settings.unfamiliarReviewThreshold),
             reviewReason: LanguageNames.reviewReason(found.code))
     }
