@@ -19,13 +19,18 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
     public var needsReview: Bool
     /// The classification that set the phase, with its signals.
     public var classification: EmbeddedJSON<Classification>?
+    /// The language of the report that set the phase (ISO 639, `und` when unsure), from its classification.
+    public var language: String?
+    /// Why it needs review, when a reader of a language is wanted (`needs someone who reads Somali`).
+    public var reviewReason: String?
     public var lastReportAt: Date
     /// Present on `GET /v1/incidents/{id}` only.
     public var reports: [ReportBody]?
 
     enum CodingKeys: String, CodingKey {
-        case id, area, title, phase, category, severity, status, outcome, reports, classification
+        case id, area, title, phase, category, severity, status, outcome, reports, classification, language
         case needsReview = "needs_review"
+        case reviewReason = "review_reason"
         case lastReportAt = "last_report_at"
         case openedAt = "opened_at"
         case updatedAt = "updated_at"
@@ -49,6 +54,8 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
         reportCount = incident.reportCount
         needsReview = incident.needsReview
         classification = incident.classification.map { EmbeddedJSON(json: $0.json) }
+        language = incident.classification?.language
+        reviewReason = incident.needsReview ? incident.classification?.reviewReason : nil
         lastReportAt = incident.lastReportAt
         self.reports = reports?.map(ReportBody.init)
     }
@@ -68,6 +75,8 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
             if let outcome { json.member("outcome", outcome) }
             json.member("report_count", reportCount)
             json.member("needs_review", needsReview)
+            if let reviewReason { json.member("review_reason", reviewReason) }
+            if let language { json.member("language", language) }
             if let classification { json.member("classification", classification) }
             json.member("last_report_at", time: lastReportAt)
             if let reports { json.member("reports", reports) }
@@ -86,11 +95,13 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
     public var transport: String
     /// What the classifier made of the report when it arrived.
     public var classification: EmbeddedJSON<Classification>?
+    /// The report's language (ISO 639, `und` when unsure), from its classification.
+    public var language: String?
     /// What the reporter said.
     public var fields: ReportFieldsBody
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, actor, transport, classification
+        case id, actor, transport, classification, language
         case incidentID = "incident_id"
         case receivedAt = "received_at"
     }
@@ -103,6 +114,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
         actor = report.actor.rawValue
         transport = report.transport.rawValue
         classification = report.classification.map { EmbeddedJSON(json: $0.json) }
+        language = report.classification?.language
         fields = ReportFieldsBody(report.fields)
     }
 
@@ -119,6 +131,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
         actor = try container.decode(String.self, forKey: .actor)
         transport = try container.decode(String.self, forKey: .transport)
         classification = try container.decodeIfPresent(EmbeddedJSON<Classification>.self, forKey: .classification)
+        language = try container.decodeIfPresent(String.self, forKey: .language)
         fields = try ReportFieldsBody(from: decoder)
     }
 
@@ -130,6 +143,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
         try container.encode(actor, forKey: .actor)
         try container.encode(transport, forKey: .transport)
         try container.encodeIfPresent(classification, forKey: .classification)
+        try container.encodeIfPresent(language, forKey: .language)
         try fields.encode(to: encoder)
     }
 
@@ -141,6 +155,7 @@ public struct ReportBody: Codable, Sendable, Hashable, JSONWritable {
             json.member("actor", actor)
             json.member("transport", transport)
             if let classification { json.member("classification", classification) }
+            if let language { json.member("language", language) }
             fields.writeMembers(to: &json)
         }
     }

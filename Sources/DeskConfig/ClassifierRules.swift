@@ -34,6 +34,8 @@ public enum ClassifierRules {
         var settingsTable = try document.table("settings")
         var settings = Lexicon.Settings()
         settings.reviewThreshold = try settingsTable.number("review_threshold", in: 0...1) ?? settings.reviewThreshold
+        settings.unfamiliarReviewThreshold =
+            try settingsTable.number("unfamiliar_review_threshold", in: 0...1) ?? settings.unfamiliarReviewThreshold
         settings.negationWindow = try settingsTable.integer("negation_window", in: 0...20) ?? settings.negationWindow
         settings.presentBonus = try settingsTable.number("present_bonus", in: 0...100) ?? settings.presentBonus
         settings.notYetWeight = try settingsTable.number("not_yet_weight", in: 0...100) ?? settings.notYetWeight

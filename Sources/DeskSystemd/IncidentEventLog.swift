@@ -3,7 +3,8 @@ import Logging
 
 /// Writes each stored timeline event to the log with journal fields ops can filter and alert
 /// on: `DESK_INCIDENT`, `DESK_AREA`, `DESK_PHASE`, `DESK_CATEGORY`, `DESK_EVENT`,
-/// `DESK_PRINCIPAL`, a fixed `MESSAGE_ID` per kind, and a priority by weight: an acute
+/// `DESK_PRINCIPAL`, `DESK_LANGUAGE` (the report's language, ISO 639, on report lines), a fixed
+/// `MESSAGE_ID` per kind, and a priority by weight: an acute
 /// (`during`) incident is `warning`, routine work `info`/`notice`.
 public struct IncidentEventLog: Sendable {
     let logger: Logger
@@ -21,7 +22,18 @@ public struct IncidentEventLog: Sendable {
                 "DESK_PRINCIPAL": "\(event.actor.rawValue)", "DESK_EVENT_SEQ": "\(event.sequence)",
             ]
             if let category = incident.category { metadata["DESK_CATEGORY"] = "\(category.rawValue)" }
+            if let language = Self.language(of: event, incident: incident) { metadata["DESK_LANGUAGE"] = "\(language)" }
             logger.log(level: level(event, incident), "\(text(event, incident))", metadata: metadata)
+        }
+    }
+
+    /// The language of the report an event is about: the received report's, or for an opened
+    /// incident its classification's; nil for other events.
+    static func language(of event: TimelineEvent, incident: Incident) -> String? {
+        switch event.kind {
+        case .reportReceived: return event.data["language"]?.stringValue ?? incident.classification?.language
+        case .incidentOpened: return incident.classification?.language
+        default: return nil
         }
     }
 

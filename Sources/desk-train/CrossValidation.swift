@@ -37,17 +37,20 @@ extension DeskTrain {
         }
         var tally = Tally()
         var byFile: [String: Tally] = [:]
+        // Reports named in a language the lexicon does not read: right or not, and the confidence.
+        var unfamiliar: [(right: Bool, confidence: Double)] = []
         for current in 0..<count {
-            let training = examples.indices.filter { fold[$0] != current }.map { examples[$0] }
-            let fitted = trainer.train(training)
-            let model = try PhaseModel(
-                version: "cv fold \(current + 1)/\(count)", bucketBits: trainer.bucketBits, weights: fitted.weights,
-                denseWeights: fitted.dense, bias: fitted.bias)
-            let classifier = try Classifier(lexicon, model: model)
+            let training = examples.indices.filter { fold[$0] != current }
+            let classifier = try fitted(
+                training.map { all[$0].report }, examples: training.map { examples[$0] }, lexicon: lexicon,
+                trainer: trainer)
             for index in all.indices where fold[index] == current {
                 let (file, report) = all[index]
                 let answer = classifier.classify(ClassifierInput(text: report.text, now: now))
                 tally.add(report, answer)
+                if !classifier.familiarLanguages.contains(answer.language ?? "und") {
+                    unfamiliar.append((answer.phase.rawValue == report.phase, answer.confidence))
+                }
                 byFile[file, default: Tally()].add(report, answer)
             }
         }
@@ -55,6 +58,13 @@ extension DeskTrain {
         print("  \(tally.summary)")
         for file in byFile.keys.sorted() {
             print("  \(file): \(folds == nil ? byFile[file]?.summary ?? "" : byFile[file]?.overall.text ?? "")")
+        }
+        print("  the other languages (\(unfamiliar.count) reports), by the review threshold for them:")
+        for threshold in [0.3, 0.4, 0.5, 0.6, 0.7, 0.8] {
+            let passed = unfamiliar.filter { $0.confidence >= threshold }
+            let right = passed.filter(\.right).count
+            let share = Tally.Count(right: right, total: passed.count).text
+            print("    \(threshold): \(unfamiliar.count - passed.count) to review, the rest right \(share)")
         }
         if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
     }

@@ -10,7 +10,8 @@ import Foundation
 ///     desk-train ROOT explain [--fit] TEXT...  every signal of each text's classification (--fit: with
 ///                                               a model fitted as train does, writing nothing)
 ///     desk-train ROOT train                     fits the model on every Tests/ClassifierTests/
-///                                               Fixtures/*.jsonl and writes PhaseModel+Shipped.swift
+///                                               Fixtures/*.jsonl and Fixtures/multilingual/*.jsonl and
+///                                               writes PhaseModel+Shipped.swift, the language profiles
 ///                                               and the agreement fixture
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
@@ -18,6 +19,12 @@ import Foundation
 ///                                               scores each file with it and the lexicon
 ///     desk-train ROOT cv --by-file [--misses]   leave one corpus file out: each file is scored by a
 ///                                               model fitted on the other files
+///     desk-train ROOT languages                 trains the language identifier's profiles on the
+///                                               corpus and writes LanguageIdentifier+Shipped.swift
+///     desk-train ROOT langid [--misses] FILE... the shipped language identifier on each file: right
+///                                               per language (the `lang` field; `prs` counts as `fa`)
+///     desk-train ROOT langid --by-file          leave one corpus file out: each file's languages named
+///                                               by profiles trained on the other files
 ///
 /// `train`, `cv`, `fit-score` and `explain --fit` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`,
 /// `--stack K` (inner folds of the stacked fit; 0 for a joint fit), `--combiner-l2 L`, `--dense-l2 L` (joint
@@ -72,7 +79,7 @@ struct DeskTrain {
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
         case "fit-score":
-            let fitted = try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer))
+            let fitted = try fit(root: root, lexicon: lexicon, trainer: trainer)
             for path in operands(options) {
                 let tally = score(try LabelledCorpus.read(path), with: fitted)
                 print("\(path): \(tally.summary)")
@@ -81,7 +88,7 @@ struct DeskTrain {
         case "explain":
             let classifier =
                 options.contains("--fit")
-                ? try Classifier(lexicon, model: fit(root: root, lexicon: lexicon, trainer: trainer)) : try shipped()
+                ? try fit(root: root, lexicon: lexicon, trainer: trainer) : try shipped()
             for text in operands(options) {
                 let result = classifier.classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
@@ -92,13 +99,35 @@ struct DeskTrain {
         case "train":
             guard option("--lexicon") == nil else { throw TrainError("train fits the shipped lexicon only") }
             try train(root: root, lexicon: lexicon, trainer: trainer)
+        case "languages":
+            try writeLanguageProfiles(root: root)
+        case "langid":
+            if options.contains("--by-file") {
+                try identifyByFile(root: root, showMisses: showMisses)
+            } else {
+                for path in operands(options) {
+                    var tally = LanguageProfiles.Tally()
+                    for report in try LabelledCorpus.read(path) {
+                        let found = LanguageIdentifier.shipped.identify(report.text)
+                        tally.add(report, found.code)
+                        if showMisses, found.code != LanguageProfiles.code(report.lang) {
+                            print(
+                                "  \(found.best ?? "-") over \(found.runnerUp ?? "-") by \(found.margin): \(report.text)"
+                            )
+                        }
+                    }
+                    print("\(path): \(tally.summary)")
+                    if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+                }
+            }
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
                 root: root, lexicon: lexicon, trainer: trainer, folds: options.contains("--by-file") ? nil : folds,
                 showMisses: showMisses)
         default:
-            throw TrainError("unknown command \(arguments[1]) (score, fit-score, explain, train, cv)")
+            throw TrainError(
+                "unknown command \(arguments[1]) (score, fit-score, explain, train, cv, languages, langid)")
         }
     }
 
@@ -134,25 +163,48 @@ struct DeskTrain {
     /// Every labelled report of the corpus, with the file it came from.
     static func corpus(root: String) throws -> [(file: String, report: LabelledReport)] {
         var all: [(String, LabelledReport)] = []
-        for path in try LabelledCorpus.files(in: root + "/Tests/ClassifierTests/Fixtures") {
-            let name = (path as NSString).lastPathComponent
+        let fixtures = root + "/Tests/ClassifierTests/Fixtures"
+        for path in try LabelledCorpus.files(in: fixtures) + LabelledCorpus.files(in: fixtures + "/multilingual") {
+            let name = String(path.dropFirst(fixtures.count + 1))
             all += try LabelledCorpus.read(path).map { (name, $0) }
         }
         guard !all.isEmpty else { throw TrainError("no labelled reports under Tests/ClassifierTests/Fixtures") }
         return all
     }
 
-    /// A model fitted on the whole corpus as `train` fits it, without writing anything.
-    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> PhaseModel {
-        let all = try corpus(root: root)
-        let fitted = trainer.train(try examples(all.map(\.report), lexicon: lexicon, trainer: trainer))
-        return try PhaseModel(
-            version: "fitted on \(all.count) reports", bucketBits: trainer.bucketBits, weights: fitted.weights,
-            denseWeights: fitted.dense, bias: fitted.bias)
+    /// A classifier with both models fitted on the whole corpus as `train` fits them, without
+    /// writing anything.
+    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> Classifier {
+        let all = try corpus(root: root).map(\.report)
+        return try fitted(
+            all, examples: try examples(all, lexicon: lexicon, trainer: trainer), lexicon: lexicon, trainer: trainer)
+    }
+
+    /// The languages the lexicon reads (`sv`, `en`): their reports train the first model alone.
+    static func familiar(_ lexicon: Lexicon) throws -> Set<String> {
+        try Classifier(lexicon, model: nil, otherLanguagesModel: nil).familiarLanguages
+    }
+
+    /// A classifier whose model for Swedish and English is fitted on those reports alone, and whose
+    /// model for the other languages on all of them.
+    static func fitted(
+        _ reports: [LabelledReport], examples: [TrainingExample], lexicon: Lexicon, trainer: Trainer
+    ) throws -> Classifier {
+        let languages = try familiar(lexicon)
+        let own = trainer.train(reports.indices.filter { languages.contains(reports[$0].lang) }.map { examples[$0] })
+        let every = trainer.train(examples)
+        func model(_ fitted: Trainer.Weights, _ name: String) throws -> PhaseModel {
+            try PhaseModel(
+                version: name, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
+                bias: fitted.bias)
+        }
+        return try Classifier(
+            lexicon, model: model(own, "fitted on \(languages.sorted())"),
+            otherLanguagesModel: model(every, "fitted on \(reports.count) reports"))
     }
 
     static func examples(_ reports: [LabelledReport], lexicon: Lexicon, trainer: Trainer) throws -> [TrainingExample] {
-        let reader = try Classifier(lexicon, model: nil)
+        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
         return try reports.map { report in
             guard let label = PhaseModel.phases.firstIndex(where: { $0.rawValue == report.phase }) else {
                 throw TrainError("unknown phase \(report.phase) for: \(report.text)")
@@ -163,10 +215,50 @@ struct DeskTrain {
         }
     }
 
-    static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
+    /// Trains the language profiles on the whole corpus and writes them as Swift source.
+    static func writeLanguageProfiles(root: String) throws {
         let all = try corpus(root: root)
+        let profiles = LanguageProfiles.train(all.map(\.report))
+        let version = "language-profiles \(all.count) reports/\(profiles.count) profiles"
+        try LanguageProfiles.source(profiles, version: version)
+            .write(toFile: root + "/" + LanguageProfiles.path, atomically: true, encoding: .utf8)
+        let shipped = LanguageIdentifier(profiles: LanguageProfiles.shippable(profiles))
+        var tally = LanguageProfiles.Tally()
+        for (_, report) in all { tally.add(report, shipped.identify(report.text).code) }
+        print("trained \(version): " + profiles.map { "\($0.code)/\($0.script.rawValue)" }.joined(separator: " "))
+        print("on its own training data (not an estimate): \(tally.summary)")
+        print("wrote \(LanguageProfiles.path)")
+    }
+
+    /// Leave one corpus file out for the language identifier.
+    static func identifyByFile(root: String, showMisses: Bool) throws {
+        let all = try corpus(root: root)
+        let files = Array(Set(all.map(\.file))).sorted()
+        var tally = LanguageProfiles.Tally()
+        for file in files {
+            let others = all.filter { $0.file != file }.map(\.report)
+            let identifier = LanguageIdentifier(profiles: LanguageProfiles.shippable(LanguageProfiles.train(others)))
+            var own = LanguageProfiles.Tally()
+            for (name, report) in all where name == file {
+                let answer = identifier.identify(report.text).code
+                tally.add(report, answer)
+                own.add(report, answer)
+            }
+            print("  \(file): \(own.summary)")
+        }
+        print("leave-one-file-out language identification, \(all.count) reports: \(tally.summary)")
+        if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+    }
+
+    static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
+        try writeLanguageProfiles(root: root)
+        let corpus = try corpus(root: root)
+        let languages = try familiar(lexicon)
+        // The model for Swedish and English learns from their reports alone; the other from all.
+        let all = corpus.filter { languages.contains($0.report.lang) }
         let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
         let fitted = trainer.train(examples)
+        let other = try trainOtherLanguages(root: root, corpus: corpus, lexicon: lexicon, trainer: trainer)
         var digest: UInt32 = 2_166_136_261
         for (_, report) in all {
             for byte in (report.lang + report.phase + report.text).utf8 {
@@ -181,7 +273,7 @@ struct DeskTrain {
         let encoded = model.encoded()
         try ShippedModelFile.source(encoded: encoded, version: version)
             .write(toFile: root + "/" + ShippedModelFile.path, atomically: true, encoding: .utf8)
-        let reader = try Classifier(lexicon, model: nil)
+        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
         var expected: [[String: Any]] = []
         for text in AgreementTexts.all {
             let features = reader.modelFeatures(ClassifierInput(text: text, now: now), bucketBits: trainer.bucketBits)
@@ -198,8 +290,8 @@ struct DeskTrain {
             (0..<3).contains { fitted.weights[row + $0] != 0 }
         }.count
         var training = Tally()
-        let trained = try Classifier(lexicon, model: model)
-        for (_, report) in all {
+        let trained = try Classifier(lexicon, model: model, otherLanguagesModel: other)
+        for (_, report) in corpus {
             training.add(report, trained.classify(ClassifierInput(text: report.text, now: now)))
         }
         print("trained \(version) on \(all.count) reports from \(files) files")
@@ -213,6 +305,29 @@ struct DeskTrain {
             print("dense \(name): " + zip(PhaseModel.phases, row).map { "\($0.rawValue) \($1)" }.joined(separator: " "))
         }
         print("on its own training data (not an estimate): \(training.summary)")
-        print("wrote \(ShippedModelFile.path) and \(AgreementTexts.fixturePath)")
+        print(
+            "wrote \(ShippedModelFile.path), \(ShippedModelFile.otherLanguagesPath) and \(AgreementTexts.fixturePath)")
+    }
+
+    /// Fits the model for the other languages on the whole corpus and writes its source.
+    static func trainOtherLanguages(
+        root: String, corpus: [(file: String, report: LabelledReport)], lexicon: Lexicon, trainer: Trainer
+    ) throws -> PhaseModel {
+        let fitted = trainer.train(try examples(corpus.map(\.report), lexicon: lexicon, trainer: trainer))
+        var digest: UInt32 = 2_166_136_261
+        for (_, report) in corpus {
+            for byte in (report.lang + report.phase + report.text).utf8 {
+                digest = (digest ^ UInt32(byte)) &* 16_777_619
+            }
+        }
+        let files = Set(corpus.map(\.file)).count
+        let version = "phase-model-other-languages \(corpus.count) reports/\(files) files/\(String(digest, radix: 16))"
+        let model = try PhaseModel(
+            version: version, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
+            bias: fitted.bias)
+        try ShippedModelFile.source(encoded: model.encoded(), version: version, name: "shippedOtherLanguages")
+            .write(toFile: root + "/" + ShippedModelFile.otherLanguagesPath, atomically: true, encoding: .utf8)
+        print("trained \(version)")
+        return model
     }
 }

@@ -45,7 +45,8 @@ struct Tally {
 
     /// One summary line: overall, per language, per phase, unclassified.
     var summary: String {
-        let keys = ["lang en", "lang sv", "phase before", "phase during", "phase after"]
+        let languages = groups.keys.filter { $0.hasPrefix("lang ") }.sorted()
+        let keys = languages + ["phase before", "phase during", "phase after"]
         let parts = keys.compactMap { key in groups[key].map { "\(key) \($0.text)" } }
         let unreviewed = Count(right: overall.right - review.right, total: overall.total - review.total)
         return "overall \(overall.text); " + parts.joined(separator: "; ") + "; unclassified \(unclassified)"

@@ -26,7 +26,7 @@ import Testing
             let result = classify(sentence)
             #expect(result.phase != .unclassified, "\(sentence)")
             #expect(result.decidedBy == .text)
-            #expect(result.needsReview == (result.confidence < shippedClassifier.lexicon.settings.reviewThreshold))
+            #expect(result.needsReview == (result.confidence < reviewThreshold(result)))
         }
     }
 

@@ -23,3 +23,11 @@ func classify(_ text: String, lang: String? = nil) -> Classification {
     shippedClassifier.classify(
         ClassifierInput(text: text, language: lang, now: Date(timeIntervalSince1970: 1_790_000_000)))
 }
+
+/// The confidence a classification needed to pass without review: the lexicon's threshold for
+/// Swedish and English, the stricter one for a report the classifier read as another language.
+func reviewThreshold(_ result: Classification) -> Double {
+    let settings = shippedClassifier.lexicon.settings
+    return result.reviewReason == nil
+        ? settings.reviewThreshold : max(settings.reviewThreshold, settings.unfamiliarReviewThreshold)
+}

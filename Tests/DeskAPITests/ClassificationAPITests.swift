@@ -51,6 +51,34 @@ import Testing
         }
     }
 
+    /// A report in Somali: the API names its language on the report and the incident, and while
+    /// it waits for review, whom it needs; the review list shows it too.
+    @Test(arguments: transports)
+    func aReportInAnotherLanguageIsNamedWithWhoMustReadIt(transport: Transport) async throws {
+        try await TestServer.with { server in
+            let response = try await server.send(
+                transport, .POST, "/v1/reports",
+                body: #"{"area": "rinkeby", "text": "Dab ayaa ka kacay guriga Tensta"}"#)
+            #expect(response.status == 201, "\(response.text)")
+            let created = try response.decode(ReportCreatedBody.self)
+            #expect(created.incident.language == "so")
+            #expect(created.incident.needsReview)
+            #expect(created.incident.reviewReason == "needs someone who reads Somali")
+            #expect(created.report.language == "so")
+            let shown = try await server.send(transport, .GET, "/v1/incidents/\(created.incident.id)")
+            let json = try shown.json()
+            #expect(json["language"] as? String == "so")
+            #expect(json["review_reason"] as? String == "needs someone who reads Somali")
+            let reports = try #require(json["reports"] as? [[String: Any]])
+            #expect(reports.first?["language"] as? String == "so")
+            let classification = try #require(reports.first?["classification"] as? [String: Any])
+            #expect(classification["language"] as? String == "so")
+            let listed = try await server.send(transport, .GET, "/v1/incidents?needs_review=true")
+            let page = try listed.decode(PageBody<IncidentBody>.self)
+            #expect(page.items.contains { $0.id == created.incident.id && $0.language == "so" })
+        }
+    }
+
     @Test(arguments: transports)
     func reportsCarryTheirClassificationAndLowConfidenceNeedsReview(transport: Transport) async throws {
         try await TestServer.with { server in

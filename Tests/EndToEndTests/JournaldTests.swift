@@ -42,6 +42,8 @@ import Testing
         #expect(opened["MESSAGE"]?.contains("opened in rinkeby: during") == true)
         let received = try #require(entries.first { $0["MESSAGE_ID"] == "525e244bd34c4ff69d0ef9635b3e3a56" })
         #expect(received["DESK_INCIDENT"] == opened["DESK_INCIDENT"])
+        #expect(received["DESK_LANGUAGE"] == "sv")
+        #expect(opened["DESK_LANGUAGE"] == "sv")
         #expect(entries.contains { $0["MESSAGE_ID"] == "61930f38a6054b0b8b495a1bf763511a" && $0["PRIORITY"] == "5" })
         // Ids and structured fields only: nothing of the report's text reaches the journal.
         let leaked = entries.filter { entry in entry.values.contains { $0.contains("torget") } }

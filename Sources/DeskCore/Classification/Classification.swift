@@ -40,9 +40,14 @@ public struct Classification: Sendable, Hashable, Codable {
     public var confidence: Double
     /// True when confidence is under the configured threshold: a duty officer should confirm.
     public var needsReview: Bool
+    /// Why it needs review, when a reader of a language is wanted: `needs someone who reads
+    /// Somali`. Nil for a Swedish or English report, and when no review is needed.
+    public var reviewReason: String?
     /// What decided the phase.
     public var decidedBy: Basis
-    /// The language whose rules were applied (given, or guessed from the text); nil for all.
+    /// The report's language: the one asked for, or the one `LanguageIdentifier` named (ISO 639:
+    /// `sv`, `en`, `ar`, `so`, `fa` for Persian and Dari, `ti`, `am`, or `und` when unsure). Nil
+    /// only in classifications stored before languages were named.
     public var language: String?
     /// Phase scores of the lexicon's rules and cues, for the explanation.
     public var scores: [String: Double]
@@ -52,8 +57,9 @@ public struct Classification: Sendable, Hashable, Codable {
 
     /// Creates a classification.
     public init(
-        phase: Phase, category: Category, severity: Int, confidence: Double, needsReview: Bool, decidedBy: Basis,
-        language: String? = nil, scores: [String: Double], probabilities: [String: Double]? = nil,
+        phase: Phase, category: Category, severity: Int, confidence: Double, needsReview: Bool,
+        reviewReason: String? = nil, decidedBy: Basis, language: String? = nil, scores: [String: Double],
+        probabilities: [String: Double]? = nil,
         signals: [Signal]
     ) {
         self.phase = phase
@@ -61,6 +67,7 @@ public struct Classification: Sendable, Hashable, Codable {
         self.severity = severity
         self.confidence = confidence
         self.needsReview = needsReview
+        self.reviewReason = reviewReason
         self.decidedBy = decidedBy
         self.language = language
         self.scores = scores
@@ -71,6 +78,7 @@ public struct Classification: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case phase, category, severity, confidence, language, scores, probabilities, signals
         case needsReview = "needs_review"
+        case reviewReason = "review_reason"
         case decidedBy = "decided_by"
     }
 }

@@ -22,7 +22,7 @@ extension Classifier {
     /// "no longer") say more. A report that short follows the lexicon when its best phase scores
     /// more than `shortReportLead` times the runner-up, unless the model gives another phase a
     /// probability of `shortReportVeto` or more; its confidence is then the lexicon's, damped.
-    func textVerdict(tokens: TextTokens, evidence: TextEvidence) -> TextVerdict? {
+    func textVerdict(tokens: TextTokens, evidence: TextEvidence, model: PhaseModel?) -> TextVerdict? {
         guard tokens.hasWords else { return nil }
         let damping = lexicon.settings.confidenceDamping
         func rulesConfidence(_ phase: Phase) -> Double {

@@ -26,8 +26,18 @@ public struct Classifier: Sendable {
     }
 
     public let lexicon: Lexicon
-    /// The phase model; nil to decide by the rules alone.
+    /// The phase model for the languages the lexicon has rules for (Swedish and English); nil to
+    /// decide by the rules alone, in every language.
     public let model: PhaseModel?
+    /// The phase model for every other language (trained on all the corpus, the residents'
+    /// languages with the Swedish and English); nil to read them with `model`.
+    public let otherLanguagesModel: PhaseModel?
+    /// Names the language of each report.
+    public let identifier: LanguageIdentifier
+    /// The languages the lexicon has rules or markers for (`sv`, `en`): read with `model`, and
+    /// reviewed at the lexicon's `reviewThreshold`; any other language (or `und`) is read with
+    /// `otherLanguagesModel` and reviewed at `unfamiliarReviewThreshold`.
+    public let familiarLanguages: Set<String>
     /// Every term (rules, negators, yet and no-longer terms, language markers), found in one pass
     /// over a report.
     let index: PatternIndex
@@ -35,11 +45,18 @@ public struct Classifier: Sendable {
     let roles: [TermRole]
     let breakers: Set<[UInt8]>
 
-    /// Compiles a lexicon, to read with `model` (by default the shipped one, trained with the
-    /// shipped lexicon); throws for a term that cannot match anything or an out-of-range setting.
-    public init(_ lexicon: Lexicon, model: PhaseModel? = .shipped) throws(LexiconError) {
+    /// Compiles a lexicon, to read with `model` and `otherLanguagesModel` (by default the shipped
+    /// ones, trained with the shipped lexicon) and name languages with `identifier`; throws for a
+    /// term that cannot match anything or an out-of-range setting.
+    public init(
+        _ lexicon: Lexicon, model: PhaseModel? = .shipped, otherLanguagesModel: PhaseModel? = .shippedOtherLanguages,
+        identifier: LanguageIdentifier = .shipped
+    ) throws(LexiconError) {
         self.lexicon = lexicon
         self.model = model
+        self.otherLanguagesModel = otherLanguagesModel
+        self.identifier = identifier
+        self.familiarLanguages = Set(lexicon.languageMarkers.keys).union(lexicon.rules.compactMap(\.language))
         var index = PatternIndex()
         var roles: [TermRole] = []
         func add(_ term: String, _ role: TermRole, context: String, origin: String = "") throws(LexiconError) {
@@ -80,9 +97,11 @@ public struct Classifier: Sendable {
 
     /// Classifies one report.
     public func classify(_ input: ClassifierInput) -> Classification {
-        let tokens = TextTokens(Self.reading(input), breakers: breakers)
+        let text = Self.reading(input)
+        let reader = reader(for: input, text: text)
+        let tokens = TextTokens(text, breakers: breakers)
         var evidence = evidence(in: tokens, language: input.language)
-        let reading = textVerdict(tokens: tokens, evidence: evidence)
+        let reading = textVerdict(tokens: tokens, evidence: evidence, model: reader.model)
         evidence.signals.append(contentsOf: reading?.signals ?? [])
         var signals: [Classification.Signal] = []
         let verdict = phase(for: input, text: reading, fieldSignals: &signals)
@@ -101,14 +120,43 @@ public struct Classifier: Sendable {
         }
         evidence.signals.append(contentsOf: signals)
         let confidence = (verdict.confidence * 100).rounded() / 100
+        let needsReview = verdict.phase == .unclassified || confidence < reader.reviewThreshold
         return Classification(
             phase: verdict.phase, category: category, severity: min(5, max(1, severity)), confidence: confidence,
-            needsReview: verdict.phase == .unclassified || confidence < lexicon.settings.reviewThreshold,
-            decidedBy: verdict.basis, language: evidence.language,
+            needsReview: needsReview, reviewReason: needsReview ? reader.reviewReason : nil, decidedBy: verdict.basis,
+            language: reader.language,
             scores: Dictionary(
                 uniqueKeysWithValues: Phase.assignable.map { ($0.rawValue, evidence.ruleScores[$0] ?? 0) }),
             probabilities: reading?.probabilities, signals: evidence.signals
         )
+    }
+
+    /// How a report is read, by its language: which model, the confidence it needs to pass without
+    /// review, and the reason given when it does not.
+    struct Reader {
+        var language: String
+        var model: PhaseModel?
+        var reviewThreshold: Double
+        var reviewReason: String?
+    }
+
+    /// The language given, or the identifier's; a familiar language, or an `und` text too short to
+    /// name ("ok") or that reads most like one ("Brand!"), with `model` at the lexicon's threshold; any
+    /// other with `otherLanguagesModel` at `unfamiliarReviewThreshold`, the reason naming the language.
+    func reader(for input: ClassifierInput, text: String) -> Reader {
+        let found =
+            input.language.map { LanguageIdentifier.Identification(code: $0, script: nil, margin: 0) }
+            ?? identifier.identify(text)
+        let settings = lexicon.settings
+        // Too short to name ("ok"), or reads most like Swedish or English: the desk's own languages.
+        let readsLikeFamiliar = found.code == "und" && found.best.map(familiarLanguages.contains) != false
+        if familiarLanguages.contains(found.code) || readsLikeFamiliar {
+            return Reader(language: found.code, model: model, reviewThreshold: settings.reviewThreshold)
+        }
+        return Reader(
+            language: found.code, model: model == nil ? nil : otherLanguagesModel ?? model,
+            reviewThreshold: max(settings.reviewThreshold, settings.unfamiliarReviewThreshold),
+            reviewReason: LanguageNames.reviewReason(found.code))
     }
 
     private struct Verdict {

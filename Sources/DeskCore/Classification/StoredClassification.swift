@@ -6,18 +6,36 @@ import Foundation
 public struct StoredClassification: Sendable, Hashable {
     /// The canonical JSON (sorted keys, compact) of the classification.
     public let json: String
+    /// The report's language (`so`), as the classification named it; nil for one stored before
+    /// languages were named. Read from the JSON without decoding the rest, for lists.
+    public let language: String?
+    /// Why the report needs review (`needs someone who reads Somali`), when it says.
+    public var reviewReason: String? { Self.member("review_reason", in: json) }
     private let decoded: Classification?
 
     /// Keeps `classification`, encoding it once.
     public init(_ classification: Classification) {
         json = classification.canonicalJSON
+        language = classification.language
         decoded = classification
     }
 
     /// A classification as stored (`json` is what `canonicalJSON` wrote, or an older JSON form).
     public init(storedJSON json: String) {
         self.json = json
+        language = Self.member("language", in: json)
         decoded = nil
+    }
+
+    /// A top-level string member of canonical JSON, found by its key: `language` and
+    /// `review_reason` come before the only nested objects and arrays (`probabilities`, `scores`,
+    /// `signals`), and inside a JSON string a quote is always escaped, so `"key":"` cannot occur
+    /// there. Nil when absent or not a plain string (an escape in it: then decode the whole).
+    static func member(_ key: String, in json: String) -> String? {
+        guard let found = json.range(of: "\"\(key)\":\"") else { return nil }
+        let rest = json[found.upperBound...]
+        guard let end = rest.firstIndex(of: "\""), !rest[..<end].contains("\\") else { return nil }
+        return String(rest[..<end])
     }
 
     /// The verdict; decoded from the stored text when this was read back.
@@ -52,6 +70,7 @@ extension Classification {
                 json.key("probabilities")
                 Self.write(probabilities, to: &json)
             }
+            if let reviewReason { json.member("review_reason", reviewReason) }
             json.key("scores")
             Self.write(scores, to: &json)
             json.member("severity", severity)

@@ -4,8 +4,14 @@ import Foundation
 ///
 /// Words are runs of letters and digits (any script), lower-cased with Unicode case folding that
 /// keeps å, ä and ö, and composed to NFC so `a` + combining ring reads as `å`. Everything else
-/// separates words; `.`, `,`, `;`, `:`, `!`, `?`, line breaks and the lexicon's clause breakers
-/// (`men`, `but`) also end a clause, the scope of negation and of phrases.
+/// separates words; `.`, `,`, `;`, `:`, `!`, `?`, their Arabic (`،` `؛` `؟`) and Ethiopic (`።`
+/// `፣` `፤` `፧`) forms, line breaks and the lexicon's clause breakers (`men`, `but`) also end a
+/// clause, the scope of negation and of phrases.
+///
+/// Arabic-script words are read as writers vary them: vowel signs and the tatweel are dropped,
+/// a zero-width non-joiner joins (`می‌خواهم` reads as `میخواهم`), the alef forms `أ إ آ ٱ` read
+/// as `ا`, Persian `ی`, `ى` and `ي` as `ي`, Persian `ک` as `ك`, `ة` as `ه`, and Arabic-Indic
+/// digits as 0–9. Nothing changes for Latin letters.
 struct TextTokens {
     struct Token {
         var start: Int
@@ -24,7 +30,8 @@ struct TextTokens {
         var clause = 0
         var start = 0
         var inWord = false
-        for scalar in Self.normalised(text).unicodeScalars {
+        for original in Self.normalised(text).unicodeScalars {
+            guard let scalar = Self.arabicForm(original) else { continue }
             if Self.isWordScalar(scalar) {
                 if !inWord {
                     start = bytes.count
@@ -91,7 +98,26 @@ struct TextTokens {
     private static func endsClause(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {
         case ".", ",", ";", ":", "!", "?", "\n", "\r", "\u{2026}", "\u{2028}", "\u{2029}": return true
+        // Arabic comma, semicolon, question mark and full stop; Ethiopic full stop, comma, semicolon, question mark.
+        case "\u{060C}", "\u{061B}", "\u{061F}", "\u{06D4}", "\u{1362}", "\u{1363}", "\u{1364}", "\u{1367}": return true
         default: return false
+        }
+    }
+
+    /// An Arabic-script scalar as the classifier reads it (see the type's summary); nil for one it
+    /// skips (a vowel sign, the tatweel, a zero-width non-joiner). Any other scalar as it is.
+    private static func arabicForm(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        guard value >= 0x600 else { return scalar }
+        switch value {
+        case 0x64B...0x65F, 0x670, 0x640, 0x200C: return nil
+        case 0x622, 0x623, 0x625, 0x671: return "\u{0627}"
+        case 0x649, 0x6CC: return "\u{064A}"
+        case 0x6A9: return "\u{0643}"
+        case 0x629: return "\u{0647}"
+        case 0x660...0x669: return Unicode.Scalar(value - 0x660 + 0x30)
+        case 0x6F0...0x6F9: return Unicode.Scalar(value - 0x6F0 + 0x30)
+        default: return scalar
         }
     }
 

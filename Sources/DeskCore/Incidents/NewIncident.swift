@@ -60,6 +60,7 @@ extension Report {
             "phase": .optional(fields.phase?.rawValue), "category": .optional(fields.category?.rawValue),
             "classified_as": .optional(classification?.phase.rawValue),
             "confidence": classification.map { .double($0.confidence) } ?? .null,
+            "language": .optional(classification?.language),
         ]
     }
 }

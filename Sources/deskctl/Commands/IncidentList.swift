@@ -40,14 +40,20 @@ struct IncidentList: CtlCommand {
         )
         if connection.json { return try printJSON(page) }
         guard !page.items.isEmpty else { return Output.line("No incidents.") }
-        var table = Table("ID", "OPENED (UTC)", "AREA", "PHASE", "STATUS", "REPORTS", "TITLE")
-        table.maxWidths = [6: 60]
+        // The language of each, and with --needs-review why it waits: whom it needs (a reader of Somali).
+        var table = Table("ID", "OPENED (UTC)", "AREA", "PHASE", "LANG", "STATUS", "REPORTS", "TITLE")
+        if needsReview {
+            table = Table("ID", "OPENED (UTC)", "AREA", "PHASE", "LANG", "REVIEW", "STATUS", "REPORTS", "TITLE")
+        }
+        table.maxWidths = [table.headers.count - 1: 60]
         for incident in page.items {
-            table.add(
+            var cells = [
                 incident.id, Describe.time(incident.openedAt), incident.area,
-                incident.needsReview ? incident.phase + " (review)" : incident.phase, incident.status,
-                String(incident.reportCount), incident.title
-            )
+                incident.needsReview ? incident.phase + " (review)" : incident.phase, incident.language ?? "-",
+            ]
+            if needsReview { cells.append(incident.reviewReason ?? "low confidence") }
+            cells += [incident.status, String(incident.reportCount), incident.title]
+            table.rows.append(cells)
         }
         Output.line(table.render())
         if let next = page.nextCursor {

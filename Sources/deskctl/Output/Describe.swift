@@ -61,7 +61,8 @@ enum Describe {
     static func verdict(_ result: Classification) -> String {
         var line = "\(result.phase.rawValue), \(result.category.rawValue), severity \(result.severity), "
         line += "confidence \(String(format: "%.2f", result.confidence)) (by \(result.decidedBy.rawValue))"
-        if result.needsReview { line += ", needs review" }
+        if let language = result.language { line += ", language \(language)" }
+        if result.needsReview { line += ", needs review" + (result.reviewReason.map { ": \($0)" } ?? "") }
         return line
     }
 
@@ -74,7 +75,10 @@ enum Describe {
             "  Severity    \(result.severity)",
             "  Confidence  \(String(format: "%.2f", result.confidence)) (decided by \(result.decidedBy.rawValue))",
         ]
-        if let language = result.language { lines.append("  Language    \(language)") }
+        if let language = result.language {
+            lines.append("  Language    \(language) (\(LanguageNames.english(language)))")
+        }
+        if let reason = result.reviewReason { lines.append("  Review      \(reason)") }
         let scores = ["before", "during", "after"].map { "\($0) \(score(result.scores[$0] ?? 0))" }
         lines.append("  Scores      " + scores.joined(separator: ", "))
         guard !result.signals.isEmpty else {
@@ -110,6 +114,10 @@ enum Describe {
             "Phase     \(incident.phase)\(incident.needsReview ? "  (needs review: deskctl incident confirm)" : "")",
             "Status    \(incident.status)",
         ]
+        if let language = incident.language {
+            lines.append("Language  \(language) (\(LanguageNames.english(language)))")
+        }
+        if let reason = incident.reviewReason { lines.append("Review    \(reason)") }
         if let category = incident.category { lines.append("Category  \(category)") }
         if let severity = incident.severity { lines.append("Severity  \(severity)") }
         lines.append("Opened    \(time(incident.openedAt))")

@@ -19,6 +19,20 @@ function eventText(event) {
   return parts.join(' · ');
 }
 
+/** A language code's name in the console's language: `so` as Somali / somaliska. */
+function languageName(code) {
+  const name = t(`language.${code}`);
+  return name === `language.${code}` ? code : name;
+}
+
+/** The incident's language, and while it waits for review, whom it needs: a reader of that language. */
+function languageLine(detail) {
+  const name = languageName(detail.language);
+  if (!detail.needs_review || !detail.review_reason) return name;
+  const reason = detail.language === 'und' ? t('review.unknown') : t('review.reader', { language: name });
+  return `${name} · ${reason}`;
+}
+
 function actionForm(titleKey, controls, send, report) {
   const error = h('p', { className: 'error', role: 'alert' });
   const button = h('button', { type: 'submit' }, t(titleKey));
@@ -141,6 +155,7 @@ export async function show(main, context, incidentID) {
       h('dd', {}, t('board.severity', { n: detail.severity ?? '—' })),
       h('dt', {}, t('incident.status')),
       h('dd', {}, term('status', detail.status), detail.needs_review ? ` · ${t('flag.review')}` : ''),
+      detail.language ? [h('dt', {}, t('incident.language')), h('dd', { 'data-field': 'language' }, languageLine(detail))] : null,
       h('dt', {}, t('incident.opened')),
       h('dd', {}, when(detail.opened_at)),
       detail.outcome ? [h('dt', {}, t('incident.outcome')), h('dd', {}, detail.outcome)] : null,
@@ -149,7 +164,18 @@ export async function show(main, context, incidentID) {
       'ol',
       { className: 'reports' },
       (detail.reports ?? []).map((r) =>
-        h('li', { 'data-report': r.id }, h('p', { className: 'when', 'data-transport': r.transport }, `${when(r.received_at)} · ${r.actor} · ${term('transport', r.transport)}`), h('p', { className: 'text' }, r.text), r.location ? h('p', {}, r.location) : null),
+        h(
+          'li',
+          { 'data-report': r.id },
+          h(
+            'p',
+            { className: 'when', 'data-transport': r.transport },
+            `${when(r.received_at)} · ${r.actor} · ${term('transport', r.transport)}${r.language ? ` · ${languageName(r.language)}` : ''}`,
+          ),
+          // The text in its own language and direction (Arabic and Persian right to left).
+          h('p', { className: 'text', lang: r.language && r.language !== 'und' ? r.language : null, dir: 'auto' }, r.text),
+          r.location ? h('p', {}, r.location) : null,
+        ),
       ),
     );
     const events = h(

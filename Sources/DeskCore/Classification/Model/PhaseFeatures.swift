@@ -7,7 +7,8 @@ import Foundation
 /// counts 1, and the vector is scaled to unit length so long and short reports weigh alike —
 /// except very short ones (`fullLength`).
 /// Character n-grams (3 to 5 bytes of the word padded as `<word>`) catch inflections, compounds
-/// and misspellings; word pairs catch tense and aspect (`har precis`, `has broken`). The words of a
+/// and misspellings; in a word of Arabic or Ethiopic letters (two and three bytes each) the grams
+/// are 2 to 4 letters instead, so they are letters and not parts of them; word pairs catch tense and aspect (`har precis`, `has broken`). The words of a
 /// cue the lexicon found negated (`brinner` in "det brinner inte", `burning` in "isn't burning")
 /// are hashed apart, with their pairs and n-grams: the model does not read them as the plain word.
 public struct PhaseFeatures: Sendable, Hashable {
@@ -79,7 +80,11 @@ public struct PhaseFeatures: Sendable, Hashable {
                     pair = Self.fnv(pair, bytes, next.start, next.end)
                     add(pair & mask, Origin(kind: .pair, token: Int32(index), offset: 0, length: 0))
                 }
-                addCharacterGrams(bytes, token.start, token.end, token: index, mask: mask, tag: tag)
+                if Self.isWide(bytes, token.start, token.end) {
+                    addLetterGrams(bytes, token.start, token.end, token: index, mask: mask, tag: tag)
+                } else {
+                    addCharacterGrams(bytes, token.start, token.end, token: index, mask: mask, tag: tag)
+                }
             }
         }
         value = buckets.isEmpty ? 0 : 1 / Float(max(buckets.count, Self.fullLength)).squareRoot()
@@ -119,6 +124,40 @@ public struct PhaseFeatures: Sendable, Hashable {
                 add(
                     hash & mask,
                     Origin(kind: .chars, token: Int32(token), offset: UInt8(offset), length: UInt8(length)))
+            }
+        }
+    }
+
+    /// Whether a word has letters from U+0600 on (Arabic, Ethiopic …): a UTF-8 lead byte of 0xD8 or more.
+    private static func isWide(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        for position in start..<end where bytes[position] >= 0xD8 { return true }
+        return false
+    }
+
+    /// The 2-, 3- and 4-letter grams of `<word>` (letters as Unicode scalars); a word too short
+    /// for a gram gives none of that size.
+    private mutating func addLetterGrams(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, token: Int, mask: UInt32, tag: UInt8
+    ) {
+        let padded = end - start + 2
+        guard padded <= 255 else { return }
+        func byte(_ position: Int) -> UInt8 {
+            position == 0 ? 0x3C : position == padded - 1 ? 0x3E : bytes[start + position - 1]
+        }
+        // Where each letter starts in the padded word, and where the word ends.
+        var starts = [0]
+        for position in 1..<(padded - 1) where byte(position) & 0xC0 != 0x80 { starts.append(position) }
+        starts.append(padded - 1)
+        starts.append(padded)
+        let letters = starts.count - 1
+        for length in 2...4 where length <= letters {
+            for first in 0...(letters - length) {
+                let (from, to) = (starts[first], starts[first + length])
+                var hash = Self.fnv(Kind.chars.rawValue | tag)
+                for position in from..<to { hash = Self.fnv(hash, byte(position)) }
+                add(
+                    hash & mask,
+                    Origin(kind: .chars, token: Int32(token), offset: UInt8(from), length: UInt8(to - from)))
             }
         }
     }
