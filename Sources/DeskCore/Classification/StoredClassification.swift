@@ -7,8 +7,9 @@ public struct StoredClassification: Sendable, Hashable {
     /// The canonical JSON (sorted keys, compact) of the classification.
     public let json: String
     /// The report's language (`so`), as the classification named it; nil for one stored before
-    /// languages were named. Read from the JSON without decoding the rest, for lists.
-    public let language: String?
+    /// languages were named. Read from the JSON without decoding the rest, and only when asked
+    /// (a list of incidents read for the correlator or the timers never asks).
+    public var language: String? { decoded.map { $0.language } ?? Self.member("language", in: json) }
     /// Why the report needs review (`needs someone who reads Somali`), when it says.
     public var reviewReason: String? { Self.member("review_reason", in: json) }
     private let decoded: Classification?
@@ -16,14 +17,12 @@ public struct StoredClassification: Sendable, Hashable {
     /// Keeps `classification`, encoding it once.
     public init(_ classification: Classification) {
         json = classification.canonicalJSON
-        language = classification.language
         decoded = classification
     }
 
     /// A classification as stored (`json` is what `canonicalJSON` wrote, or an older JSON form).
     public init(storedJSON json: String) {
         self.json = json
-        language = Self.member("language", in: json)
         decoded = nil
     }
 
@@ -32,10 +31,30 @@ public struct StoredClassification: Sendable, Hashable {
     /// `signals`), and inside a JSON string a quote is always escaped, so `"key":"` cannot occur
     /// there. Nil when absent or not a plain string (an escape in it: then decode the whole).
     static func member(_ key: String, in json: String) -> String? {
-        guard let found = json.range(of: "\"\(key)\":\"") else { return nil }
-        let rest = json[found.upperBound...]
-        guard let end = rest.firstIndex(of: "\""), !rest[..<end].contains("\\") else { return nil }
-        return String(rest[..<end])
+        // Byte by byte over the UTF-8: a list of 50 incidents asks this of each, and Foundation's
+        // range(of:) on a String costs far more than the search itself.
+        let pattern = Array("\"\(key)\":\"".utf8)
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var text = json
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count > pattern.count else { return nil }
+            var start = 0
+            search: while start <= bytes.count - pattern.count {
+                for offset in 0..<pattern.count where bytes[start + offset] != pattern[offset] {
+                    start += 1
+                    continue search
+                }
+                let valueStart = start + pattern.count
+                var end = valueStart
+                while end < bytes.count, bytes[end] != quote {
+                    if bytes[end] == backslash { return nil }
+                    end += 1
+                }
+                guard end < bytes.count else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<end]), as: UTF8.self)
+            }
+            return nil
+        }
     }
 
     /// The verdict; decoded from the stored text when this was read back.

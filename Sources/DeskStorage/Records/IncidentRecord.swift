@@ -17,35 +17,57 @@ enum IncidentRows {
             .joined(separator: ", ")
     }
 
-    /// The incident a row of `columns` holds (read by name: rows of both engines); throws when it
-    /// holds what the schema's checks should have refused.
-    static func incident(_ row: Row) throws -> Incident {
-        let category: String? = row["category"]
-        let closedAt: String? = row["closed_at"]
-        let classification: String? = row["classification"]
-        let erasedAt: String? = row["erased_at"]
+    /// The names in `columns`, in its order.
+    static let columnNames = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+
+    /// `columnNames`' positions in order: where an SQLite row of `columns` has them.
+    private static let inOrder = Array(columnNames.indices)
+
+    /// Where each of `columnNames` is in a row of `db`: in order on SQLite (every incident query
+    /// selects `columns`, and a list of 50 is read column by column, not by name); found by name in
+    /// a PostgreSQL row, whose columns come in no set order.
+    static func positions(of row: Row, in db: any SQLConnection) -> [Int] {
+        guard db.dialect == .postgresql else { return inOrder }
+        let names = Array(row.columnNames)
+        return columnNames.map { names.firstIndex(of: $0) ?? -1 }
+    }
+
+    /// The incident a row of `columns` holds, its columns at `at` (see `positions`); throws when
+    /// it holds what the schema's checks should have refused.
+    static func incident(_ row: Row, at at: [Int]) throws -> Incident {
+        guard at.count == columnNames.count, !at.contains(-1) else {
+            throw StorageFailure("an incident row lacks some of the columns \(columns)")
+        }
+        let category: String? = row[at[4]]
+        let closedAt: String? = row[at[9]]
+        let classification: String? = row[at[13]]
+        let erasedAt: String? = row[at[15]]
         return Incident(
-            id: try StoredValue.id(row["id"]), areaID: row["area_id"], title: row["title"],
-            phase: try StoredValue.enumeration(row["phase"]),
-            category: try category.map { try StoredValue.enumeration($0) }, severity: row["severity"],
-            status: try StoredValue.enumeration(row["status"]), openedAt: try StoredValue.time(row["opened_at"]),
-            updatedAt: try StoredValue.time(row["updated_at"]), closedAt: try closedAt.map(StoredValue.time),
-            outcome: row["outcome"], reportCount: row["report_count"], needsReview: row["needs_review"],
+            id: try StoredValue.id(row[at[0]]), areaID: row[at[1]], title: row[at[2]],
+            phase: try StoredValue.enumeration(row[at[3]]),
+            category: try category.map { try StoredValue.enumeration($0) }, severity: row[at[5]],
+            status: try StoredValue.enumeration(row[at[6]]), openedAt: try StoredValue.time(row[at[7]]),
+            updatedAt: try StoredValue.time(row[at[8]]), closedAt: try closedAt.map(StoredValue.time),
+            outcome: row[at[10]], reportCount: row[at[11]], needsReview: row[at[12]],
             classification: classification.map(StoredClassification.init(storedJSON:)),
-            lastReportAt: try StoredValue.time(row["last_report_at"]), erasedAt: try erasedAt.map(StoredValue.time))
+            lastReportAt: try StoredValue.time(row[at[14]]), erasedAt: try erasedAt.map(StoredValue.time))
     }
 
     /// The incident with this id, if any.
     static func fetch(_ id: DeskID, in db: any SQLConnection) throws -> Incident? {
-        try db.row("SELECT \(columns) FROM incident WHERE id = ?", [id.rawValue]).map(incident)
+        try db.row("SELECT \(columns) FROM incident WHERE id = ?", [id.rawValue]).map { row in
+            try incident(row, at: positions(of: row, in: db))
+        }
     }
 
-    /// Incidents a query selects, decoded.
+    /// Incidents a query of `columns` selects, decoded.
     static func fetchAll(
         _ sql: String, _ arguments: SQLArguments, cached: Bool = true, in db: any SQLConnection
     ) throws -> [Incident] {
         var incidents: [Incident] = []
-        try db.forEach(sql, arguments, cached: cached) { incidents.append(try incident($0)) }
+        try db.forEach(sql, arguments, cached: cached) { row in
+            incidents.append(try incident(row, at: positions(of: row, in: db)))
+        }
         return incidents
     }
 
