@@ -2,10 +2,6 @@ import DeskCore
 import Foundation
 import GRDB
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Copies a whole desk from one database to another, engine to engine, row by row with every id,
 /// sequence number and hash as it is: `deskctl storage copy` (SQLite to an empty PostgreSQL
 /// database) and the backups of a PostgreSQL desk (to an SQLite file). Reads one consistent
@@ -105,14 +101,7 @@ public enum DeskCopy {
         guard BackupSummary.isValidName(name) else {
             throw DeskError.invalid([FieldIssue(pointer: "/name", detail: "not a valid backup name")])
         }
-        try PrivateFiles.prepareDirectory(at: directory)
-        let target = directory + "/\(name).sqlite"
-        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, PrivateFiles.fileMode)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw DeskError.conflict(.backupExists(name)) }
-            throw StorageFailure("cannot create \(target): \(String(cString: strerror(errno)))")
-        }
-        Glibc.close(descriptor)
+        let target = try PrivateFiles.claimBackup(named: name, in: directory)
         do {
             let copy = try DeskDatabase(path: target)
             let (expected, copied) = try await database.read { source in

@@ -3,10 +3,6 @@ import Foundation
 import GRDB
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The desk's SQLite database: one `DatabasePool` per file, WAL, `synchronous=FULL`.
 ///
 /// Opening creates the file if needed and runs every pending migration.
@@ -111,15 +107,7 @@ public final class DeskDatabase: SQLEngine {
     /// directory, like the database.
     func backup(name: String) async throws -> BackupSummary {
         let directory = (path as NSString).deletingLastPathComponent + "/backups"
-        try PrivateFiles.prepareDirectory(at: directory)
-        let target = directory + "/\(name).sqlite"
-        // Claim the name atomically, so two backups cannot write the same file; private like the database.
-        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, PrivateFiles.fileMode)
-        guard descriptor >= 0 else {
-            if errno == EEXIST { throw DeskError.conflict(.backupExists(name)) }
-            throw StorageFailure("cannot create \(target): \(String(cString: strerror(errno)))")
-        }
-        Glibc.close(descriptor)
+        let target = try PrivateFiles.claimBackup(named: name, in: directory)
         do {
             let copy = try DatabaseQueue(path: target)
             try pool.backup(to: copy)

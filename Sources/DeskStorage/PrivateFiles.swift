@@ -30,6 +30,22 @@ enum PrivateFiles {
     }
 
     /// Creates the directory `path` with mode 0700 if needed, and tightens it if it exists.
+    /// Makes `directory` (private) if needed and claims `directory/<name>.sqlite` for a backup
+    /// atomically (`O_EXCL`), so that two backups never write the same file and one is never
+    /// overwritten; the file is private like the database. Returns its path. Throws
+    /// `conflict(.backupExists)` when it exists.
+    static func claimBackup(named name: String, in directory: String) throws -> String {
+        try prepareDirectory(at: directory)
+        let target = directory + "/\(name).sqlite"
+        let descriptor = open(target, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw DeskError.conflict(.backupExists(name)) }
+            throw StorageFailure("cannot create \(target): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+        return target
+    }
+
     static func prepareDirectory(at path: String) throws {
         try FileManager.default.createDirectory(
             atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(directoryMode)])
