@@ -118,10 +118,25 @@ extension SQLDeskStore: DutyStore {
             [Timestamp.format(dueBy), limit], DutyRows.followUp)
     }
 
-    public func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery] {
-        try await fetch(
-            "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            [Timestamp.format(now), limit], DutyRows.delivery)
+    public func claimDeliveries(dueAt now: Date, limit: Int, leaseUntil: Date) async throws -> [Delivery] {
+        let due = Timestamp.format(now)
+        let lease = Timestamp.format(leaseUntil)
+        return try await guarded {
+            try await engine.write { db in
+                let claimed = try db.rows(
+                    """
+                    SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """, [due, limit]
+                ).map(DutyRows.delivery)
+                for delivery in claimed {
+                    try db.execute(
+                        "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending'",
+                        [lease, delivery.id.rawValue])
+                }
+                return claimed
+            }
+        }
     }
 
     private func fetch<Value: Sendable>(

@@ -37,8 +37,12 @@ public protocol DutyStore: Sendable {
     /// Follow-ups still `open` whose due time is at or before `dueBy`.
     func followUpsOverdue(dueBy: Date, limit: Int) async throws -> [FollowUp]
 
-    /// Pending deliveries whose next attempt is due by `now`, oldest first.
-    func deliveriesDue(at now: Date, limit: Int) async throws -> [Delivery]
+    /// Claims the pending deliveries whose next attempt is due by `now`, oldest first: in one
+    /// write, their next attempt moves to `leaseUntil`, so that no other deskd on the same
+    /// database (nor this one's next round) sends them meanwhile. Recording the attempt's result
+    /// sets the real next attempt; a deskd that dies mid-send leaves them to whoever finds them
+    /// due again once the lease has run out.
+    func claimDeliveries(dueAt now: Date, limit: Int, leaseUntil: Date) async throws -> [Delivery]
 
     /// How many call-outs wait for an answer (pending or notified), counted, not fetched.
     func callOutsAwaitingAnswer() async throws -> Int

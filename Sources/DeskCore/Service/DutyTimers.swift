@@ -5,6 +5,10 @@ import Foundation
 /// lives only in the store: after a restart the same queries find the same work, and each step is
 /// a command that checks the state again in the writer, so it happens once.
 public struct DutyTimers: Sendable {
+    /// How long a claimed delivery is kept from other senders: past the longest send (a
+    /// receiver's or the SMS gateway's `timeout_seconds` is at most 120).
+    public static let deliveryLease: TimeInterval = 180
+
     private let store: any DutyStore
     private let runner: CommandRunner
     private let clock: any WallClock
@@ -61,9 +65,15 @@ public struct DutyTimers: Sendable {
     }
 
     /// Attempts every delivery due now, a batch at a time, in parallel; records each result.
+    /// Each is claimed for `lease` first (longer than a send may take), so that another deskd on
+    /// the same database never sends it at the same time; see `DutyStore.claimDeliveries`.
     @discardableResult
-    public func deliverDue(using sender: any NotificationSender, batch: Int = 32) async throws -> Int {
-        let due = try await store.deliveriesDue(at: clock.now(), limit: batch)
+    public func deliverDue(
+        using sender: any NotificationSender, batch: Int = 32, lease: TimeInterval = deliveryLease
+    ) async throws -> Int {
+        let now = clock.now()
+        let due = try await store.claimDeliveries(
+            dueAt: now, limit: batch, leaseUntil: now.addingTimeInterval(lease))
         guard !due.isEmpty else { return 0 }
         let results = await withTaskGroup(of: (Delivery, DeliveryResult).self) { group in
             for delivery in due { group.addTask { (delivery, await sender.send(delivery)) } }

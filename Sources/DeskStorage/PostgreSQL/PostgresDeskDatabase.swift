@@ -58,7 +58,12 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         let state = state
         writer = GroupCommitWriter(
             transact: { body in
-                try locked.withLock { connection in try connection.transaction { try body($0) } }
+                try locked.withLock { connection in
+                    try connection.transaction { db in
+                        try PostgresWriteTurn.take(in: db, state: state)
+                        return try body(db)
+                    }
+                }
             }, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
     }
 
@@ -85,7 +90,12 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
     /// Runs `work` in a transaction of its own on the writer's connection, outside the queue (at
     /// start-up and on reload).
     func transaction<Value>(_ work: (any SQLConnection) throws -> Value) throws -> Value {
-        try writerConnection.withLock { connection in try connection.transaction { try work($0) } }
+        try writerConnection.withLock { connection in
+            try connection.transaction { db in
+                try PostgresWriteTurn.take(in: db, state: state)
+                return try work(db)
+            }
+        }
     }
 
     /// What the write queue has done so far.

@@ -1,0 +1,25 @@
+/// How several deskd on one PostgreSQL database take turns writing.
+///
+/// Every write transaction first takes one transaction-scoped advisory lock, so the desk's
+/// writes are serialised across instances as they are within one (each instance's group commit
+/// still batches its own writes into one turn). Inside the turn, statements see everything the
+/// other instances committed before it (read committed), so a command's check of the state ("is
+/// this call-out still open?") holds when it writes: a timer step run by two instances happens
+/// once. The timeline stays one chain: the turn reads the chain's head, and when another
+/// instance appended since this one last wrote, the writer's memory (the head and the open
+/// incidents reports may join) is dropped and read again.
+enum PostgresWriteTurn {
+    /// The advisory lock every write transaction holds until it ends ("deskwrt").
+    static let lockKey: Int64 = 0x6465_736B_7772_74
+
+    /// Takes the turn in `db`'s open transaction and brings `state` up to date with what other
+    /// instances wrote.
+    static func take(in db: any SQLConnection, state: WriterState) throws {
+        try db.execute("SELECT pg_advisory_xact_lock(?)", [lockKey])
+        let head = try TimelineChain.head(in: db)
+        if state.head != head {
+            state.reset()
+            state.head = head
+        }
+    }
+}
