@@ -32,7 +32,10 @@ struct Daemon {
         let events = EventHub(maxPerOwner: configuration.limits.maxStreamsPerPrincipal)
         // What access checks remember: emptied by the observer, filled by the access control made later.
         let accessMemory = AccessMemory()
-        let api = APIEffects(metrics: metrics, events: events, access: accessMemory)
+        // On PostgreSQL other deskd may write to the same desk: streams follow the stored timeline.
+        let api = APIEffects(
+            metrics: metrics, events: events, access: accessMemory,
+            streamsFromTimeline: database is PostgresDeskDatabase)
         let observer = EffectsObserver(logger: logger, api: api, timers: timerWakeup)
         let desk = Desk(
             store: store, clock: SystemWallClock(), settings: LiveSettings(Self.settings(configuration)),
@@ -46,7 +49,7 @@ struct Daemon {
         do {
             try await prepare(desk, database)
             try await seedRoster(desk)
-            try await serve(desk, accessMemory, timerWakeup, store, database, metrics, events)
+            try await serve(desk, accessMemory, timerWakeup, store, database, metrics, events, api)
         } catch {
             try? database.close()
             throw error
@@ -241,7 +244,7 @@ struct Daemon {
 
     private func serve(
         _ desk: Desk, _ accessMemory: AccessMemory, _ timerWakeup: Wakeup, _ store: SQLDeskStore,
-        _ database: any DeskStorageBackend, _ metrics: DeskMetrics, _ events: EventHub
+        _ database: any DeskStorageBackend, _ metrics: DeskMetrics, _ events: EventHub, _ api: APIEffects
     ) async throws {
         let (listeners, inherited) = try listeners()
         let console = ConsoleSessions()
@@ -312,10 +315,14 @@ struct Daemon {
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, sender: sender, texts: texts, access: access,
             database: database, notifier: notifier, status: statusLine, logger: logger)
+        let feed: [any Service] =
+            (database as? PostgresDeskDatabase).map {
+                [TimelineFeedService(database: $0, desk: desk, api: api, logger: logger)]
+            } ?? []
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 // The event hub last: shut down first, so open live streams end before the listeners stop.
-                services: (services + [
+                services: (services + feed + [
                     readiness, supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
                     EventHubService(hub: events),
                 ]).map {

@@ -110,13 +110,15 @@ final class DaemonProcess {
     var deskd: String { binaryDirectory + "/deskd" }
     var deskctl: String { binaryDirectory + "/deskctl" }
 
-    /// Writes a configuration (demo reports optional) into a fresh temporary directory.
+    /// Writes a configuration (demo reports optional) into a fresh temporary directory; with
+    /// `sharing`, on that instance's PostgreSQL database.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
         logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = "",
-        engine: DaemonEngine = .sqlite
+        engine: DaemonEngine = .sqlite, sharing other: DaemonProcess? = nil
     ) throws {
-        postgresURL = engine == .postgresql ? try engine.database() : nil
+        // Another instance's PostgreSQL desk (several deskd on one database), or a new one.
+        postgresURL = try other?.postgresURL ?? (engine == .postgresql ? try engine.database() : nil)
         let storageConfig = storageConfig + (postgresURL.map { "\nengine = \"postgresql\"\nurl = \"\($0)\"" } ?? "")
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

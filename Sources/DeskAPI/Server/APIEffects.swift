@@ -16,11 +16,27 @@ public final class APIEffects: Sendable {
         .tokenCreated, .tokenRevoked, .responderAdded, .responderUpdated, .rosterImported,
     ]
 
+    /// Whether live streams are fed from the stored timeline (`stored(_:)`) instead of from this
+    /// process's effects: so when several deskd share one database, and every stream carries
+    /// what every instance wrote, once and in sequence order.
+    private let streamsFromTimeline: Bool
+
     /// Publishes into `metrics` and `events`, and empties `access` after a token or responder write.
-    public init(metrics: DeskMetrics, events: EventHub, access: AccessMemory) {
+    /// With `streamsFromTimeline`, the live streams and `access` also follow `stored(_:)`.
+    public init(metrics: DeskMetrics, events: EventHub, access: AccessMemory, streamsFromTimeline: Bool = false) {
         self.metrics = metrics
         self.events = events
         self.access = access
+        self.streamsFromTimeline = streamsFromTimeline
+    }
+
+    /// Handles events read from the stored timeline, in sequence order, whoever wrote them: any
+    /// instance's token or responder change empties `access`, and the live streams get them.
+    public func stored(_ stored: [TimelineEvent]) {
+        guard streamsFromTimeline, !stored.isEmpty else { return }
+        if stored.contains(where: { Self.accessKinds.contains($0.kind) }) { access.invalidate() }
+        // Each stream looks an incident's area up itself when it must (`AreaFilter`).
+        events.publish(stored, area: nil)
     }
 
     /// Handles one command's effects.
@@ -31,7 +47,7 @@ public final class APIEffects: Sendable {
         for (incident, group) in effects.eventsByIncident {
             if let incident { metrics.record(group, incident: incident) }
             metrics.record(duty: group)
-            events.publish(group, area: incident?.areaID)
+            if !streamsFromTimeline { events.publish(group, area: incident?.areaID) }
         }
         if !effects.attempts.isEmpty { metrics.record(deliveries: effects.attempts) }
     }

@@ -15,6 +15,8 @@ import Synchronization
 public final class PostgresDeskDatabase: SQLEngine, Sendable {
     /// Where the database is.
     public let url: PostgresURL
+    /// The password connections use (from `password` or `password_file`), if any.
+    let password: String?
     let state = WriterState()
     let writer: GroupCommitWriter
     private let writerConnection: Locked<PostgresSQLConnection>
@@ -37,6 +39,7 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         readers: Int = 4, backupDirectory: String? = nil, logger: Logger = Logger(label: "deskd.storage")
     ) throws {
         self.url = url
+        self.password = password
         self.backupDirectory = backupDirectory
         let connection = PostgresSQLConnection(
             url: url, password: password, logger: logger,
@@ -61,7 +64,11 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
                 try locked.withLock { connection in
                     try connection.transaction { db in
                         try PostgresWriteTurn.take(in: db, state: state)
-                        return try body(db)
+                        let head = state.head
+                        let value = try body(db)
+                        // Other instances' live streams read what this batch appended.
+                        if state.head != head { try db.execute(PostgresTimelineSignal.notify, []) }
+                        return value
                     }
                 }
             }, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
