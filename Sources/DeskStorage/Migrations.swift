@@ -510,6 +510,9 @@ enum Migrations {
                     ALTER TABLE responder ADD COLUMN language TEXT CHECK (language IN ('sv', 'en'));
                     """)
         }
+        migrator.registerMigration("v19-console-sessions") { db in
+            try db.execute(sql: ConsoleSessionTables.sql(text: "TEXT"))
+        }
         return migrator
     }
 }

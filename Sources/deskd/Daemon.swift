@@ -247,7 +247,8 @@ struct Daemon {
         _ database: any DeskStorageBackend, _ metrics: DeskMetrics, _ events: EventHub, _ api: APIEffects
     ) async throws {
         let (listeners, inherited) = try listeners()
-        let console = ConsoleSessions()
+        // In the database: every deskd on it knows every session, and a restart signs nobody out.
+        let console = ConsoleSessions(store: store)
         let access = AccessControl(
             local: configuration.access,
             tokens: TokenAuthority(

@@ -86,7 +86,7 @@ import Testing
                 #expect(fetched.status == 303)
                 #expect(fetched.headers.first(name: "Set-Cookie") == nil)
                 #expect(fetched.headers.first(name: "Location") == "/?signin=link")
-                #expect(server.access.console.list().isEmpty)
+                #expect(try await server.access.console.list().isEmpty)
 
                 // The page's POST redeems it: a strict session cookie, and the session's secret.
                 let signedIn = try await Self.send(
@@ -100,7 +100,7 @@ import Testing
                 #expect(!setCookie.contains("Secure"), "plain HTTP on loopback")
                 let body = try signedIn.decode(ConsoleMeBody.self)
                 #expect(body.role == "admin" && body.actor.hasPrefix("unix:") && body.csrfToken != nil)
-                #expect(server.access.console.list().map(\.method) == ["code"])
+                #expect(try await server.access.console.list().map(\.method) == ["code"])
 
                 // Once: the same code again is refused as a problem, with no cookie.
                 let again = try await Self.send(
@@ -109,7 +109,7 @@ import Testing
                 #expect(again.contentType == "application/problem+json")
                 #expect(again.text.contains("deskctl console"), "\(again.text)")
                 #expect(again.headers.first(name: "Set-Cookie") == nil)
-                #expect(server.access.console.list().count == 1)
+                #expect(try await server.access.console.list().count == 1)
                 // Neither or both of code and token: the body is wrong.
                 for bad in ["{}", #"{"code": "x", "token": "y"}"#] {
                     let refused = try await Self.send(client, server, .POST, "/console/sign-in", body: bad)
@@ -261,8 +261,8 @@ import Testing
 
     /// The sign-in URL names deskd's TCP listener: configured, or inherited from systemd (whose
     /// address reads as `SocketActivation` prints it).
-    @Test func theSignInURLNamesTheTCPListener() {
-        let sessions = ConsoleSessions()
+    @Test func theSignInURLNamesTheTCPListener() throws {
+        let sessions = try SessionTable().sessions
         #expect(sessions.consoleURL == nil)
         sessions.listening(host: "0.0.0.0", port: 8440)
         #expect(sessions.consoleURL == "http://127.0.0.1:8440")
@@ -278,11 +278,12 @@ import Testing
 
     /// A session's public id is typed on a command line (`deskctl console end ID`): it must never
     /// read as an option (a base64 id could start with '-'), so it is lower-case hex.
-    @Test func sessionIdsAreHexAndNeverLookLikeAnOption() throws {
-        let sessions = ConsoleSessions(maxSessionsPerPrincipal: 1000)
+    @Test func sessionIdsAreHexAndNeverLookLikeAnOption() async throws {
+        let table = try SessionTable(maxSessionsPerPrincipal: 1000)
+        let sessions = table.sessions
         let principal = Principal(actor: .unixUser("alice"), role: .officer)
         for _ in 0..<500 {
-            let id = try sessions.start(for: principal, credential: .localPeer(uid: 0, gid: 0), method: "token")
+            let id = try await sessions.start(for: principal, credential: .localPeer(uid: 0, gid: 0), method: "token")
                 .session.id
             #expect(id.count == 12 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }, "\(id)")
         }
@@ -290,19 +291,20 @@ import Testing
 
     @Test func anExpiredCodeIsRefused() async throws {
         let clock = SettableClock()
-        let sessions = ConsoleSessions(codeLifetime: 300, now: { clock.now })
+        let table = try SessionTable(codeLifetime: 300, now: { clock.now })
+        let sessions = table.sessions
         let principal = Principal(actor: .unixUser("sara"), role: .officer)
         let credential = SessionCredential.localPeer(uid: 1000, gid: 1000)
-        let (code, _) = sessions.issueCode(for: principal, credential: credential)
+        let (code, _) = try await sessions.issueCode(for: principal, credential: credential)
         clock.now += 301
-        #expect(try sessions.redeem(code: code) == nil)
-        let (fresh, _) = sessions.issueCode(for: principal, credential: credential)
-        let session = try #require(try sessions.redeem(code: fresh))
+        #expect(try await sessions.redeem(code: code) == nil)
+        let (fresh, _) = try await sessions.issueCode(for: principal, credential: credential)
+        let session = try #require(try await sessions.redeem(code: fresh))
         #expect(session.session.credential == credential)
         #expect(session.session.principal == principal)
         // Sessions expire too.
         clock.now += sessions.sessionLifetime + 1
-        #expect(sessions.session(secret: session.secret) == nil)
+        #expect(try await sessions.session(secret: session.secret) == nil)
     }
 
     @Test func cookieWritesNeedTheCSRFTokenAndSignOutEndsTheSession() async throws {

@@ -196,12 +196,15 @@ import Testing
         try await TestServer.with(settings: settings) { server in
             // A session as `deskctl console` makes it for the user running the test (deskd's own: admin).
             let principal = Principal(actor: .unixUser("sara"), role: .officer)
-            let (secret, session) = try server.access.console.start(
+            let (secret, session) = try await server.access.console.start(
                 for: principal, credential: .localPeer(uid: getuid(), gid: getgid()), method: "code")
             let result = try await Self.read(
                 server, headers: [("Cookie", "desk_session=\(secret)"), ("X-Desk-CSRF", session.csrfToken)],
                 timeout: 10,
-                whileOpen: { #expect(server.access.console.revoke(id: session.id) != nil) },
+                whileOpen: {
+                    let ended = try await server.access.console.revoke(id: session.id)
+                    #expect(ended != nil)
+                },
                 until: { $0.contains("event: end") })
             #expect(result.status == 200)
             #expect(result.text.contains("event: end"), "\(result.text)")

@@ -78,29 +78,35 @@ import Testing
 
     /// M3: each principal keeps at most `maxSessionsPerPrincipal`; a new one ends that principal's
     /// oldest and nobody else's; a full table refuses new sessions instead of signing anyone out.
-    @Test func sessionsAreCappedPerPrincipalAndAFullTableSignsNobodyOut() throws {
+    @Test func sessionsAreCappedPerPrincipalAndAFullTableSignsNobodyOut() async throws {
         let clock = ManualClock()
-        let sessions = ConsoleSessions(maxSessions: 5, maxSessionsPerPrincipal: 2, now: { clock.now() })
+        let table = try SessionTable(maxSessions: 5, maxSessionsPerPrincipal: 2, now: { clock.now() })
+        let sessions = table.sessions
         func principal(_ name: String) -> Principal {
             Principal(actor: Actor(rawValue: "token:\(name)"), role: .viewer)
         }
-        func start(_ name: String) throws -> String {
-            try sessions.start(for: principal(name), credential: .token(id: name, digest: name), method: "token").secret
+        func start(_ name: String) async throws -> String {
+            try await sessions.start(
+                for: principal(name), credential: .token(id: name, digest: name), method: "token"
+            ).secret
         }
-        let officer = try start("officer")
-        let viewer = try (0..<5).map { _ in try start("viewer") }
-        #expect(sessions.session(secret: officer) != nil)
-        #expect(viewer.map { sessions.session(secret: $0) != nil } == [false, false, false, true, true])
-        _ = try start("a")
-        _ = try start("b")
+        let officer = try await start("officer")
+        var viewer: [String] = []
+        for _ in 0..<5 { viewer.append(try await start("viewer")) }
+        #expect(try await sessions.session(secret: officer) != nil)
+        var live: [Bool] = []
+        for secret in viewer { live.append(try await sessions.session(secret: secret) != nil) }
+        #expect(live == [false, false, false, true, true])
+        _ = try await start("a")
+        _ = try await start("b")
         // 5 open (officer, viewer ×2, a, b): the table is full; nobody is signed out for a sixth.
-        #expect(throws: DeskError.self) { try start("c") }
-        #expect(sessions.session(secret: officer) != nil)
-        #expect(sessions.list().count == 5)
+        await #expect(throws: DeskError.self) { try await start("c") }
+        #expect(try await sessions.session(secret: officer) != nil)
+        #expect(try await sessions.list().count == 5)
         // Expired sessions make room again.
         clock.advance(seconds: sessions.sessionLifetime + 61)
-        #expect(try start("c").isEmpty == false)
-        #expect(sessions.list().count == 1)
+        #expect(try await start("c").isEmpty == false)
+        #expect(try await sessions.list().count == 1)
     }
 
     /// L6: a `metrics` token reads `/metrics` and `/readyz` and nothing else, and cannot sign in to the console.

@@ -55,12 +55,12 @@ final class TestServer: Sendable {
     static func with<Result>(
         settings: APISettings = APISettings(), correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
         policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
-        sessions: ((any WallClock) -> ConsoleSessions)? = nil, textReceiver: String? = nil,
+        textReceiver: String? = nil,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
         let server = try await start(
             settings: settings, correlation: correlation, policy: policy, clock: clock,
-            sessions: sessions?(clock) ?? ConsoleSessions(now: { clock.now() }), textReceiver: textReceiver)
+            textReceiver: textReceiver)
         do {
             let result = try await body(server)
             try await server.stop()
@@ -75,7 +75,7 @@ final class TestServer: Sendable {
     static func start(
         settings: APISettings, correlation: CorrelationPolicy = CorrelationPolicy(window: 0),
         policy: TriggerPolicy = .standard, clock: any WallClock = SystemWallClock(),
-        sessions: ConsoleSessions = ConsoleSessions(), textReceiver: String? = nil
+        textReceiver: String? = nil
     ) async throws -> TestServer {
         // Short: Unix socket paths are limited to 107 bytes.
         let directory = "/tmp/desk-api-\(UUID().uuidString.prefix(8))"
@@ -96,6 +96,8 @@ final class TestServer: Sendable {
             observers: [effects.observe])
         try await desk.incidents.reloadAreas()
         let tokens = TokenAuthority(store: store, commands: desk.commands, clock: clock, memory: memory)
+        // The console's sessions in the test's database, as deskd keeps them.
+        let sessions = ConsoleSessions(store: store, now: { clock.now() })
         let access = AccessControl(local: LocalAccessMap(), tokens: tokens, console: sessions)
         let adminToken = try await tokens.create(
             name: "test-admin", role: .admin, responderID: nil, expiresAt: nil, by: .desk
@@ -250,5 +252,30 @@ extension TestServer {
         case let postgres as PostgresDeskDatabase: return try postgres.transaction { db in try db.values(type, sql) }
         default: throw StorageFailure("unknown engine")
         }
+    }
+}
+
+/// Console sessions kept as deskd keeps them, in a fresh database of the suite's engine (for
+/// tests of the session table itself, without a server).
+final class SessionTable: Sendable {
+    let sessions: ConsoleSessions
+    private let directory: String
+    private let database: any DeskStorageBackend
+
+    init(
+        codeLifetime: TimeInterval = 300, maxSessions: Int = 10_000, maxSessionsPerPrincipal: Int = 10,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        directory = "/tmp/desk-sessions-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        database = try TestServer.openDatabase(in: directory)
+        sessions = ConsoleSessions(
+            store: database.store, codeLifetime: codeLifetime, maxSessions: maxSessions,
+            maxSessionsPerPrincipal: maxSessionsPerPrincipal, now: now)
+    }
+
+    deinit {
+        try? database.close()
+        try? FileManager.default.removeItem(atPath: directory)
     }
 }

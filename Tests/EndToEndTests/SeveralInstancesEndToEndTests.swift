@@ -57,6 +57,35 @@ import Testing
         #expect(ids == ids.sorted() && Set(ids).count == ids.count)
     }
 
+    @Test func aConsoleSessionSignedInOnOneInstanceWorksOnTheOtherAndEndsOnBoth() throws {
+        let first = try DaemonProcess(engine: .postgresql)
+        let second = try DaemonProcess(engine: .postgresql, sharing: first)
+        try first.start()
+        try second.start()
+        defer {
+            _ = try? second.stop()
+            _ = try? first.stop()
+        }
+        let session = try ConsoleSignIn(daemon: first, token: try first.adminToken())
+        #expect(try session.me(on: second) == 200)
+        #expect(try session.me(on: first) == 200)
+        // Signed out through the second: ended on the first as well.
+        #expect(try session.signOut(on: second) == 204)
+        #expect(try session.me(on: first) == 401)
+    }
+
+    /// A restart no longer signs everyone out, on either engine: sessions are in the database.
+    @Test(arguments: DaemonEngine.all) func aConsoleSessionOutlivesARestart(engine: DaemonEngine) throws {
+        let daemon = try DaemonProcess(engine: engine)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let session = try ConsoleSignIn(daemon: daemon, token: try daemon.adminToken())
+        #expect(try session.me(on: daemon) == 200)
+        #expect(try daemon.stop() == 0)
+        try daemon.start()
+        #expect(try session.me(on: daemon) == 200)
+    }
+
     /// Polls `condition` every 50 ms for at most `seconds`.
     private func waitFor(_ what: String, within seconds: TimeInterval, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
@@ -65,5 +94,48 @@ import Testing
             usleep(50_000)
         }
         throw HarnessError("waited \(Int(seconds)) s for \(what)")
+    }
+}
+
+/// A console session signed in with an API token, as the page does it: the cookie and the
+/// second secret (`X-Desk-CSRF`) from the sign-in answer.
+private struct ConsoleSignIn {
+    let cookie: String
+    let csrf: String
+
+    init(daemon: DaemonProcess, token: String) throws {
+        let answer = try runProgram(
+            "/usr/bin/curl",
+            [
+                "-s", "-D", "-", "-H", "Content-Type: application/json", "-d", #"{"token":"\#(token)"}"#,
+                daemon.url + "/console/sign-in",
+            ])
+        let lines = answer.stdout.split(separator: "\r\n", omittingEmptySubsequences: false)
+        guard
+            let setCookie = lines.first(where: { $0.lowercased().hasPrefix("set-cookie:") }),
+            let pair = setCookie.dropFirst("set-cookie:".count).split(separator: ";").first,
+            let body = answer.stdout.components(separatedBy: "\r\n\r\n").last,
+            let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+            let csrf = json["csrf_token"] as? String
+        else { throw HarnessError("sign-in failed: \(answer.stdout) \(answer.stderr)") }
+        cookie = pair.trimmingCharacters(in: .whitespaces)
+        self.csrf = csrf
+    }
+
+    /// The status of `GET /v1/console/me` on `daemon` with this session.
+    func me(on daemon: DaemonProcess) throws -> Int {
+        try status(["-o", "/dev/null"], daemon.url + "/v1/console/me")
+    }
+
+    /// The status of signing out through `daemon`.
+    func signOut(on daemon: DaemonProcess) throws -> Int {
+        try status(["-o", "/dev/null", "-X", "POST"], daemon.url + "/console/sign-out")
+    }
+
+    private func status(_ arguments: [String], _ url: String) throws -> Int {
+        let result = try runProgram(
+            "/usr/bin/curl",
+            ["-s", "-w", "%{http_code}", "-H", "Cookie: \(cookie)", "-H", "X-Desk-CSRF: \(csrf)"] + arguments + [url])
+        return Int(result.stdout) ?? 0
     }
 }

@@ -25,7 +25,7 @@ public final class AccessControl: Sendable {
 
     /// Creates access control from a local map and a token authority.
     public init(
-        local: LocalAccessMap, tokens: TokenAuthority, console: ConsoleSessions = ConsoleSessions(),
+        local: LocalAccessMap, tokens: TokenAuthority, console: ConsoleSessions,
         ownUID: UInt32 = getuid()
     ) {
         self.map = Mutex(local)

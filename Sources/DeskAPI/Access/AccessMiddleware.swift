@@ -52,7 +52,7 @@ struct AccessMiddleware: RouterMiddleware {
                 do {
                     let secure = clients.isSecure(peer: context.peerAddress, headers: request.headers)
                     if authorization == nil, ConsoleCookie.secret(in: request.headers, secure: secure) != nil {
-                        var (secret, session) = try consoleSession(request, secure: secure)
+                        var (secret, session) = try await consoleSession(request, secure: secure)
                         session.principal = try await sessionPrincipal(session, secret: secret)
                         context.consoleSession = session
                         context.consoleSecret = secret
@@ -99,8 +99,8 @@ struct AccessMiddleware: RouterMiddleware {
     /// any listener on this host.
     private func consoleSession(
         _ request: Request, secure: Bool
-    ) throws(DeskError) -> (secret: String, session: ConsoleSessions.Session) {
-        switch access.console.proof(request.headers, secure: secure) {
+    ) async throws -> (secret: String, session: ConsoleSessions.Session) {
+        switch try await access.console.proof(request.headers, secure: secure) {
         case .proven(let secret, let session):
             return (secret, session)
         case .unproven:
@@ -117,7 +117,7 @@ struct AccessMiddleware: RouterMiddleware {
         do {
             return try await access.principal(of: session.credential)
         } catch let error as DeskError where error.isRefusal {
-            access.console.end(secret: secret)
+            _ = try? await access.console.end(secret: secret)
             throw error
         }
     }

@@ -36,7 +36,7 @@ struct ConsoleRoutes {
             switch (input.code, input.token) {
             case (let code?, nil):
                 let address = try gate.admit(request, context)
-                guard let redeemed = try sessions.redeem(code: code) else {
+                guard let redeemed = try await sessions.redeem(code: code) else {
                     try gate.refused(
                         request, address: address,
                         DeskError.unauthenticated(
@@ -45,7 +45,7 @@ struct ConsoleRoutes {
                 do {
                     try gate.signingIn(redeemed.session.principal, address: address)
                 } catch {
-                    sessions.end(secret: redeemed.secret)
+                    _ = try? await sessions.end(secret: redeemed.secret)
                     throw error
                 }
                 started = redeemed
@@ -63,7 +63,7 @@ struct ConsoleRoutes {
                     try gate.refused(request, address: address, error)
                 }
                 try gate.signingIn(checked.principal, address: address)
-                started = try sessions.start(
+                started = try await sessions.start(
                     for: checked.principal, credential: checked.credential, method: "token",
                     notAfter: checked.expiresAt)
             default:
@@ -81,8 +81,8 @@ struct ConsoleRoutes {
                 headers: headers)
         }
         router.anyone(.post, "/console/sign-out") { request, context in
-            switch sessions.proof(request.headers, secure: gate.isSecure(request, context)) {
-            case .proven(let secret, _): sessions.end(secret: secret)
+            switch try await sessions.proof(request.headers, secure: gate.isSecure(request, context)) {
+            case .proven(let secret, _): try await sessions.end(secret: secret)
             case .unproven: throw DeskError.forbidden("signing out needs the console's X-Desk-CSRF header")
             case .ended: break
             }
@@ -109,7 +109,7 @@ struct ConsoleRoutes {
                 throw DeskError.forbidden("the peer's credentials could not be read")
             }
             // The session checks this local user's role again on every request it makes.
-            let (code, expiresAt) = sessions.issueCode(
+            let (code, expiresAt) = try await sessions.issueCode(
                 for: principal, credential: .localPeer(uid: peer.uid, gid: peer.gid))
             return try JSONResponse.make(
                 ConsoleCodeBody(
@@ -129,11 +129,11 @@ struct ConsoleRoutes {
         }
         router.get("/v1/console/sessions", allow: DeskRouter.admins) { request, _ in
             _ = try QueryParameters(request, allowed: [])
-            return try JSONResponse.make(ItemsBody(items: sessions.list().map(Self.listed)))
+            return try JSONResponse.make(ItemsBody(items: try await sessions.list().map(Self.listed)))
         }
         router.on(.delete, "/v1/console/sessions/{id}", allow: DeskRouter.admins) { _, context in
             let id = try context.parameters.require("id")
-            guard let ended = sessions.revoke(id: id) else {
+            guard let ended = try await sessions.revoke(id: id) else {
                 throw DeskError.notFound(kind: "console session", id: id)
             }
             return try JSONResponse.make(Self.listed(ended))

@@ -15,11 +15,11 @@ extension ConsoleSessions {
     /// the one whose second secret the page presents in `X-Desk-CSRF` (compared in constant time):
     /// a cookie alone, which any listener on another port of this host may have received or
     /// planted, proves nothing.
-    func proof(_ headers: HTTPFields, secure: Bool) -> Proof {
+    func proof(_ headers: HTTPFields, secure: Bool) async throws -> Proof {
         let presented = ConsoleCookie.csrfHeader.flatMap { headers[$0] }
         var live = false
         for secret in ConsoleCookie.secrets(in: headers, secure: secure) {
-            guard let session = session(secret: secret) else { continue }
+            guard let session = try await session(secret: secret) else { continue }
             live = true
             if let presented, TokenAuthority.constantTimeEqual(presented, session.csrfToken) {
                 return .proven(secret: secret, session: session)

@@ -7,16 +7,15 @@ import Synchronization
 ///
 /// A code is handed to a local user by `deskctl console` (over the Unix socket, so their role
 /// applies); the page POSTs it once (it travels in the URL's fragment) and it becomes a session
-/// for the same principal. Only
-/// SHA-256 digests of codes and session secrets are kept, in memory: a restart of deskd ends
-/// every session (people sign in again).
+/// for the same principal. Both live in the desk's database (`ConsoleSessionStore`), only as
+/// SHA-256 digests of the code and of the cookie's secret: every deskd on one database knows every
+/// session (a browser can move between instances), and a restart signs nobody out.
 ///
 /// A session keeps the credential it was made from (`SessionCredential`), which the access
 /// middleware checks again on every request; it never lasts past its token's expiry. Both tables
 /// are bounded: each principal keeps at most `maxSessionsPerPrincipal` sessions (a new one ends
 /// that principal's oldest, nobody else's), and when the whole table is full new sign-ins are
-/// refused rather than anyone signed out. Expired entries are dropped at most once a minute, on a
-/// sign-in, never on the lookup every request makes.
+/// refused rather than anyone signed out. Expired entries are dropped on a sign-in.
 public final class ConsoleSessions: Sendable {
     /// A signed-in browser: who, until when, and the second secret every request of it must carry.
     public struct Session: Sendable, Hashable {
@@ -37,35 +36,7 @@ public final class ConsoleSessions: Sendable {
         public var credential: SessionCredential
     }
 
-    private struct PendingCode {
-        var principal: Principal
-        var credential: SessionCredential
-        var expiresAt: Date
-    }
-
-    private struct State {
-        var codes: [String: PendingCode] = [:]
-        var sessions: [String: Session] = [:]
-        /// The digests of each principal's sessions, oldest first (by actor).
-        var owned: [String: [String]] = [:]
-        var prunedAt = Date.distantPast
-
-        mutating func insert(_ session: Session, key: String) {
-            sessions[key] = session
-            owned[session.principal.actor.rawValue, default: []].append(key)
-        }
-
-        @discardableResult
-        mutating func remove(_ key: String) -> Session? {
-            guard let session = sessions.removeValue(forKey: key) else { return nil }
-            let owner = session.principal.actor.rawValue
-            owned[owner]?.removeAll { $0 == key }
-            if owned[owner]?.isEmpty == true { owned[owner] = nil }
-            return session
-        }
-    }
-
-    private let state = Mutex(State())
+    private let store: any ConsoleSessionStore
     private let baseURL = Mutex<String?>(nil)
     private let now: @Sendable () -> Date
     /// How long a sign-in code may wait to be used.
@@ -78,11 +49,12 @@ public final class ConsoleSessions: Sendable {
     /// Sessions one principal keeps at most (phone, laptop, a wall screen …).
     public let maxSessionsPerPrincipal: Int
 
-    /// Creates the tables, empty.
+    /// Sessions and codes kept in `store` (the desk's database).
     public init(
-        codeLifetime: TimeInterval = 300, sessionLifetime: TimeInterval = 12 * 3600, maxSessions: Int = 10_000,
-        maxSessionsPerPrincipal: Int = 10, now: @escaping @Sendable () -> Date = { Date() }
+        store: any ConsoleSessionStore, codeLifetime: TimeInterval = 300, sessionLifetime: TimeInterval = 12 * 3600,
+        maxSessions: Int = 10_000, maxSessionsPerPrincipal: Int = 10, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.store = store
         self.codeLifetime = codeLifetime
         self.sessionLifetime = sessionLifetime
         self.maxSessions = max(1, maxSessions)
@@ -114,30 +86,27 @@ public final class ConsoleSessions: Sendable {
     /// A new one-time code for `principal` (who asked with `credential`) and when it stops working.
     public func issueCode(
         for principal: Principal, credential: SessionCredential
-    ) -> (code: String, expiresAt: Date) {
+    ) async throws -> (code: String, expiresAt: Date) {
         let code = Self.randomText(bytes: 24)
-        let expiresAt = now().addingTimeInterval(codeLifetime)
-        state.withLock { state in
-            pruneNowAndThen(&state)
-            if state.codes.count >= maxCodes,
-                let oldest = state.codes.min(by: { $0.value.expiresAt < $1.value.expiresAt })
-            {
-                state.codes[oldest.key] = nil
-            }
-            state.codes[Self.digest(code)] = PendingCode(
-                principal: principal, credential: credential, expiresAt: expiresAt)
-        }
+        let instant = now()
+        let expiresAt = instant.addingTimeInterval(codeLifetime)
+        try await store.saveCode(
+            StoredSignInCode(
+                digest: Self.digest(code), actor: principal.actor.rawValue, role: principal.role,
+                responderID: principal.responderID, credential: credential.stored, expiresAt: expiresAt),
+            keepingAtMost: maxCodes, now: instant)
         return (code, expiresAt)
     }
 
     /// Turns a code into a session (the code is gone afterwards); nil for an unknown, used or
     /// expired code; `unavailable` when the session table is full.
-    public func redeem(code: String) throws(DeskError) -> (secret: String, session: Session)? {
-        let key = Self.digest(code)
-        guard let pending = state.withLock({ state in state.codes.removeValue(forKey: key) }),
-            pending.expiresAt > now()
+    public func redeem(code: String) async throws -> (secret: String, session: Session)? {
+        guard let pending = try await store.takeCode(digest: Self.digest(code), now: now()),
+            let credential = SessionCredential(stored: pending.credential)
         else { return nil }
-        return try start(for: pending.principal, credential: pending.credential, method: "code")
+        let principal = Principal(
+            actor: Actor(rawValue: pending.actor), role: pending.role, responderID: pending.responderID)
+        return try await start(for: principal, credential: credential, method: "code")
     }
 
     /// Starts a session for an authenticated principal, ending at the latest at `notAfter` (the
@@ -145,7 +114,7 @@ public final class ConsoleSessions: Sendable {
     /// `maxSessionsPerPrincipal`; `unavailable` when the table is full.
     public func start(
         for principal: Principal, credential: SessionCredential, method: String, notAfter: Date? = nil
-    ) throws(DeskError) -> (secret: String, session: Session) {
+    ) async throws -> (secret: String, session: Session) {
         let secret = Self.randomText(bytes: 32)
         let created = now()
         let lifetimeEnd = created.addingTimeInterval(sessionLifetime)
@@ -153,19 +122,9 @@ public final class ConsoleSessions: Sendable {
             id: Self.randomHex(bytes: 6), principal: principal, createdAt: created,
             expiresAt: notAfter.map { min($0, lifetimeEnd) } ?? lifetimeEnd, csrfToken: Self.randomText(bytes: 24),
             method: method, credential: credential)
-        let started = state.withLock { state -> Bool in
-            pruneNowAndThen(&state)
-            let owner = principal.actor.rawValue
-            while let theirs = state.owned[owner], theirs.count >= maxSessionsPerPrincipal, let oldest = theirs.first {
-                state.remove(oldest)
-            }
-            if state.sessions.count >= maxSessions {
-                prune(&state)
-                guard state.sessions.count < maxSessions else { return false }
-            }
-            state.insert(session, key: Self.digest(secret))
-            return true
-        }
+        let started = try await store.startSession(
+            session.stored(digest: Self.digest(secret)), perPrincipal: maxSessionsPerPrincipal, total: maxSessions,
+            now: created)
         guard started else {
             throw DeskError.unavailable(
                 "the console has \(maxSessions) sessions open, as many as it keeps; try again once some have ended")
@@ -174,53 +133,24 @@ public final class ConsoleSessions: Sendable {
     }
 
     /// The live session a cookie's secret stands for, or nil.
-    public func session(secret: String) -> Session? {
-        let key = Self.digest(secret)
-        let instant = now()
-        return state.withLock { state in
-            guard let session = state.sessions[key] else { return nil }
-            guard session.expiresAt > instant else {
-                state.remove(key)
-                return nil
-            }
-            return session
-        }
+    public func session(secret: String) async throws -> Session? {
+        try await store.session(digest: Self.digest(secret), now: now()).flatMap(Session.init(stored:))
     }
 
     /// Ends the session of a cookie's secret (sign-out); whether there was one.
     @discardableResult
-    public func end(secret: String) -> Bool {
-        let key = Self.digest(secret)
-        return state.withLock { $0.remove(key) != nil }
+    public func end(secret: String) async throws -> Bool {
+        try await store.endSession(digest: Self.digest(secret))
     }
 
     /// The live sessions, oldest first.
-    public func list() -> [Session] {
-        state.withLock { state in
-            prune(&state)
-            return state.sessions.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        }
+    public func list() async throws -> [Session] {
+        try await store.sessions(now: now()).compactMap(Session.init(stored:))
     }
 
     /// Ends the session with public id `id`; nil when there is none.
-    public func revoke(id: String) -> Session? {
-        state.withLock { state in
-            guard let key = state.sessions.first(where: { $0.value.id == id })?.key else { return nil }
-            return state.remove(key)
-        }
-    }
-
-    /// Drops expired codes and sessions, at most once a minute (the full walk is O(n)).
-    private func pruneNowAndThen(_ state: inout State) {
-        guard now().timeIntervalSince(state.prunedAt) >= 60 else { return }
-        prune(&state)
-    }
-
-    private func prune(_ state: inout State) {
-        let instant = now()
-        state.prunedAt = instant
-        state.codes = state.codes.filter { $0.value.expiresAt > instant }
-        for (key, session) in state.sessions where session.expiresAt <= instant { state.remove(key) }
+    public func revoke(id: String) async throws -> Session? {
+        try await store.endSession(id: id).flatMap(Session.init(stored:))
     }
 
     static func digest(_ text: String) -> String { Hex.encode(SHA256.hash(data: Data(text.utf8))) }
@@ -236,5 +166,27 @@ public final class ConsoleSessions: Sendable {
         let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension ConsoleSessions.Session {
+    /// The form the store keeps, under the digest of the cookie's secret.
+    func stored(digest: String) -> StoredConsoleSession {
+        StoredConsoleSession(
+            digest: digest, id: id, actor: principal.actor.rawValue, role: principal.role,
+            responderID: principal.responderID, createdAt: createdAt, expiresAt: expiresAt, csrfToken: csrfToken,
+            method: method, credential: credential.stored)
+    }
+
+    /// A stored session; nil when its credential is not one this deskd reads.
+    init?(stored: StoredConsoleSession) {
+        guard let credential = SessionCredential(stored: stored.credential) else { return nil }
+        self.init(
+            id: stored.id,
+            principal: Principal(
+                actor: Actor(rawValue: stored.actor), role: stored.role, responderID: stored.responderID),
+            createdAt: stored.createdAt, expiresAt: stored.expiresAt, csrfToken: stored.csrfToken,
+            method: stored.method,
+            credential: credential)
     }
 }

@@ -44,7 +44,7 @@ struct StreamAccess: Sendable {
         case .bearer(let authorization):
             return try await access.principal(authorization: authorization)
         case .console(let secret):
-            guard let session = access.console.session(secret: secret) else {
+            guard let session = try await access.console.session(secret: secret) else {
                 throw DeskError.unauthenticated("the console session has ended or expired")
             }
             return try await access.principal(of: session.credential)

@@ -19,7 +19,7 @@ enum PostgresMigrations {
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
-    static let all: [Migration] = [schema, reportsByText, responderLanguage]
+    static let all: [Migration] = [schema, reportsByText, responderLanguage, consoleSessions]
 
     private static let text = "TEXT COLLATE \"C\""
 
@@ -363,6 +363,13 @@ enum PostgresMigrations {
     static let responderLanguage = Migration(
         name: "pg-v3-responder-language",
         statements: ["ALTER TABLE responder ADD COLUMN language \(text) CHECK (language IN ('sv', 'en'))"])
+
+    /// SQLite's `v19-console-sessions`: the console's sessions and sign-in codes.
+    static let consoleSessions = Migration(
+        name: "pg-v6-console-sessions",
+        statements: ConsoleSessionTables.sql(text: text).components(separatedBy: ";\n").filter {
+            !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        })
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know
