@@ -13,6 +13,9 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var insecureHTTP = false
     /// Unix socket path; nil disables the socket.
     public var unixSocket: String?
+    /// This deskd's name among several on one database (`[server] instance`), in the journal
+    /// (`DESK_INSTANCE`), `/metrics` and `STATUS=`; nil: the host's name.
+    public var instance: String?
     /// Peers whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`[server] trusted_proxies`):
     /// the TLS proxy in front of deskd. Empty: every TCP peer is the client itself.
     public var trustedProxies: [String] = []
@@ -195,6 +198,16 @@ public struct DeskConfiguration: Sendable, Hashable {
                 "trusted_proxies", "\"\(proxy)\" is not an IP address (e.g. \"127.0.0.1\", the proxy in front of deskd)"
             )
         }
+        let instance = try server.string("instance")
+        if let instance,
+            instance.isEmpty || instance.utf8.count > 64
+                || !instance.unicodeScalars.allSatisfy({
+                    $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+                })
+        {
+            throw server.error(
+                "instance", "\"\(instance)\" is not a name of 1-64 letters, digits, '.', '_' or '-' (e.g. \"desk-a\")")
+        }
         try server.rejectUnknownKeys()
         if http == nil && unixSocket.isEmpty {
             throw server.error(nil, "both http and unix_socket are disabled; the desk would be unreachable")
@@ -312,6 +325,7 @@ public struct DeskConfiguration: Sendable, Hashable {
         configuration.duty = duty
         configuration.access = access
         configuration.trustedProxies = proxies
+        configuration.instance = instance
         configuration.limits = limits
         configuration.idempotencyKeyHours = keyHours
         configuration.writeQueue = writeQueue

@@ -16,6 +16,8 @@ struct Daemon {
     let configPath: String
     let classifier: Classifier
     let logger: Logger
+    /// This deskd's name among several on one database (`[server] instance`, or the host's name).
+    let instance: String
 
     func run() async throws {
         let database = try openDatabase()
@@ -25,6 +27,7 @@ struct Daemon {
             writeQueue: { [database] in database.writeQueueStats() })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        metrics.identify(instance: instance)
         let store = database.store
         // Made first, so that the observer (before the desk) and the timers (after it) share it.
         let timerWakeup = Wakeup()
@@ -284,7 +287,8 @@ struct Daemon {
         let statusLine: @Sendable () async -> String? = {
             guard let summary = try? await desk.incidents.openIncidentSummary() else { return nil }
             let waiting = try? await desk.duty.callOutsAwaitingAnswer()
-            return "Serving; \(summary.description)" + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
+            return "Serving as \(instance); \(summary.description)"
+                + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
         }
         let services: [any Service]
         do {

@@ -62,10 +62,13 @@ struct Deskd: AsyncParsableCommand {
         let journal =
             configuration.logTarget == "journal"
             || (configuration.logTarget == "auto" && JournalLogHandler.stderrIsJournal)
+        let instance = configuration.instance ?? ProcessInfo.processInfo.hostName
         LoggingSystem.bootstrap { label in
             if journal {
                 var handler = JournalLogHandler(label: label)
                 handler.logLevel = level
+                // Which of several deskd on one database wrote it.
+                handler.metadata["DESK_INSTANCE"] = .string(instance)
                 return handler
             }
             var handler = StreamLogHandler.standardError(label: label)
@@ -75,8 +78,10 @@ struct Deskd: AsyncParsableCommand {
         var logger = Logger(label: "deskd")
         logger.logLevel = level
         do {
-            try await Daemon(configuration: configuration, configPath: config, classifier: classifier, logger: logger)
-                .run()
+            try await Daemon(
+                configuration: configuration, configPath: config, classifier: classifier, logger: logger,
+                instance: instance
+            ).run()
         } catch let error as StartupFailure {
             logger.critical("start-up failed: \(error.description)")
             SystemdNotifier().status("Start-up failed: \(error.description)")

@@ -35,6 +35,23 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         #expect(configuration.trustedProxies == ["127.0.0.1", "::1"])
     }
 
+    /// Issue 31: a deskd names itself among several on one database; a name that would not read
+    /// as one in the journal or a label is refused, naming the key.
+    @Test func anInstanceIsAShortName() throws {
+        let named = try DeskConfiguration.parse(
+            "[server]\ninstance = \"desk-a.2\"\n[areas]\nfile = \"a\"\n", file: "i.toml")
+        #expect(named.instance == "desk-a.2")
+        #expect(try DeskConfiguration.parse("[areas]\nfile = \"a\"\n", file: "i.toml").instance == nil)
+        for bad in ["", "desk a", "desk\\\"a", String(repeating: "x", count: 65), "dösk"] {
+            let text = "[server]\ninstance = \"\(bad)\"\n[areas]\nfile = \"a\"\n"
+            #expect {
+                try DeskConfiguration.parse(text, file: "i.toml")
+            } throws: { error in
+                "\(error)".contains("instance")
+            }
+        }
+    }
+
     /// Security review M3: console sign-ins per address and per principal, a person's pace by default.
     @Test func theSignInRateIsABurstAndAPace() throws {
         let defaults = try DeskConfiguration.parse("[areas]\nfile = \"a\"\n", file: "d.toml")

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func aReportProducesJournalEntriesWithDeskFields() throws {
-        let daemon = try DaemonProcess(extraConfig: "", logConfig: "[log]\ntarget = \"journal\"")
+        let daemon = try DaemonProcess(extraConfig: "instance = \"desk-a\"", logConfig: "[log]\ntarget = \"journal\"")
         let journal = daemon.directory + "/journal"
         let script = """
             "\(daemon.deskd)" --config "\(daemon.configPath)" & pid=$!
@@ -44,6 +44,8 @@ import Testing
         #expect(received["DESK_INCIDENT"] == opened["DESK_INCIDENT"])
         #expect(received["DESK_LANGUAGE"] == "sv")
         #expect(opened["DESK_LANGUAGE"] == "sv")
+        // Every entry names the deskd that wrote it (several may share one database).
+        #expect(entries.allSatisfy { $0["DESK_INSTANCE"] == "desk-a" }, "\(entries.map { $0["DESK_INSTANCE"] })")
         #expect(entries.contains { $0["MESSAGE_ID"] == "61930f38a6054b0b8b495a1bf763511a" && $0["PRIORITY"] == "5" })
         // Ids and structured fields only: nothing of the report's text reaches the journal.
         let leaked = entries.filter { entry in entry.values.contains { $0.contains("torget") } }

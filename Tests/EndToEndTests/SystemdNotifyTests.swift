@@ -5,14 +5,16 @@ import Testing
 /// `NOTIFY_SOCKET` — and nothing is sent when the variables are unset.
 @Suite struct SystemdNotifyTests {
     @Test func readyStatusWatchdogAndStoppingReachTheNotifySocket() throws {
-        let daemon = try DaemonProcess(demo: true)
+        let daemon = try DaemonProcess(demo: true, extraConfig: "instance = \"desk-a\"")
         let notify = try NotifySocket(directory: daemon.directory)
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
         let first = notify.collect(timeout: 10) { $0.contains("READY=1") }
         let ready = try #require(first.last { $0.contains("READY=1") }, "\(first)")
         // Ready only once listeners accept: the socket answers right away.
         #expect(try daemon.ctl("area", "list").status == 0)
-        #expect(ready.contains("STATUS=Serving; 6 open ("), "\(ready)")
+        #expect(ready.contains("STATUS=Serving as desk-a; 6 open ("), "\(ready)")
+        let metrics = try runProgram("/usr/bin/curl", ["-s", daemon.url + "/metrics"] + (try daemon.bearer()))
+        #expect(metrics.stdout.contains(#"deskd_instance_info{name="desk-a"} 1"#), "\(metrics.stdout.prefix(500))")
         // Pings at half of 0.4 s: several within 1.5 s, each after a database check.
         let pings = notify.collect(timeout: 1.5).filter { $0 == "WATCHDOG=1" }
         #expect(pings.count >= 4, "\(pings)")

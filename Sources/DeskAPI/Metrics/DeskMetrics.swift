@@ -108,6 +108,14 @@ public final class DeskMetrics: Sendable {
         event.data["by"]?.stringValue == "report" ? "report" : "person"
     }
 
+    /// Names this deskd among several on one database: `deskd_instance_info{name="…"} 1`.
+    public func identify(instance: String) {
+        registry.makeGauge(
+            name: "deskd_instance_info", labels: [("name", instance)],
+            help: "This deskd's name ([server] instance, or the host's name); always 1."
+        ).set(1.0)
+    }
+
     /// Sets the gauges from the current state.
     public func refresh(_ summary: OpenIncidentSummary) {
         for phase in Phase.allCases {
