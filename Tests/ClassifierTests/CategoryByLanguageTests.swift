@@ -9,7 +9,10 @@ import Testing
     @Test(arguments: [
         ("ar", "إطلاق رصاص قرب الساحة في رينكبي الآن، شاب مصاب على الأرض", Category.shooting, "رصاص", ["weapons"]),
         ("fa", "یک مرد با چاقو به پسرم حمله کرد و فرار کرد", Category.stabbing, "چاقو", ["weapons"]),
-        ("so", "Dab ayaa ka kacay guriga, carruur ayaa gudaha ku xayiran", Category.fire, "dab", ["children", "critical"]),
+        (
+            "so", "Dab ayaa ka kacay guriga, carruur ayaa gudaha ku xayiran", Category.fire, "dab",
+            ["children", "critical"]
+        ),
         ("ti", "ኣብ ቤት ትምህርቲ ተኹሲ ኣሎ፡ ቆልዑ ይሃድሙ ኣለዉ", Category.shooting, "ተኹሲ", ["children"]),
     ])
     func categoryAndSeverityComeWithTheirSignals(

@@ -99,7 +99,8 @@ import Testing
             let swedish = try await report(
                 "rinkeby", "Brand i trapphuset på Rinkebystråket 12, mycket rök och folk sitter fast")
             let somali = try await report(
-                "rinkeby", "Dab ayaa ka kacay trapphuset Rinkebystråket 12, dad badan ayaa ku xayiran, qiiq badan ayaa jira")
+                "rinkeby",
+                "Dab ayaa ka kacay trapphuset Rinkebystråket 12, dad badan ayaa ku xayiran, qiiq badan ayaa jira")
             #expect(somali.incident.id == swedish.incident.id)
             #expect(somali.incident.languages == ["so", "sv"])
             let dari = try await report("bredang", "دیروز در بردانگ آتش سوزی شد، بچه ها هنوز می ترسند و شب خواب ندارند")

@@ -12,7 +12,8 @@ import Testing
     static let somaliFire =
         "Dab ayaa ka kacay trapphuset Rinkebystråket 12, dad badan ayaa ku xayiran, qiiq badan ayaa jira"
     static let swedishFire = "Brand i trapphuset på Rinkebystråket 12, mycket rök och folk sitter fast"
-    static let somaliFear = "Carruurtu way baqayaan tan iyo toogashadii, habeenkii ma seexdaan, waxaan u baahanahay caawimo"
+    static let somaliFear =
+        "Carruurtu way baqayaan tan iyo toogashadii, habeenkii ma seexdaan, waxaan u baahanahay caawimo"
 
     static func listed(_ desk: CorrelatedDesk, _ language: String?) async throws -> [DeskID] {
         try await desk.desk.incidents.incidents(
@@ -20,7 +21,9 @@ import Testing
         ).items.map(\.id)
     }
 
-    @Test(arguments: TestEngine.all) func anIncidentIsListedForEachLanguageOfItsReports(engine: TestEngine)
+    @Test(arguments: TestEngine.all) func anIncidentIsListedForEachLanguageOfItsReports(
+        engine: TestEngine
+    )
         async throws
     {
         let desk = try await CorrelatedDesk(engine)
@@ -82,9 +85,10 @@ import Testing
             try await store.incidents(IncidentQuery(language: "so", page: page)).items.map(\.id) == [
                 fear.incident.id, swedish.incident.id,
             ])
-        #expect(try await store.incidents(IncidentQuery(language: "sv", page: page)).items.map(\.id) == [
-            swedish.incident.id
-        ])
+        #expect(
+            try await store.incidents(IncidentQuery(language: "sv", page: page)).items.map(\.id) == [
+                swedish.incident.id
+            ])
         #expect(try await store.incident(swedish.incident.id)?.languages == ["so", "sv"])
         #expect(try await store.incident(fear.incident.id)?.languages == ["so"])
     }
