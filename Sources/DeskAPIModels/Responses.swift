@@ -21,6 +21,8 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
     public var classification: EmbeddedJSON<Classification>?
     /// The language of the report that set the phase (ISO 639, `und` when unsure), from its classification.
     public var language: String?
+    /// The languages of all its reports (ISO 639, sorted): what `?language=` matches.
+    public var languages: [String]
     /// Why it needs review, when a reader of a language is wanted (`needs someone who reads Somali`).
     public var reviewReason: String?
     public var lastReportAt: Date
@@ -28,7 +30,7 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
     public var reports: [ReportBody]?
 
     enum CodingKeys: String, CodingKey {
-        case id, area, title, phase, category, severity, status, outcome, reports, classification, language
+        case id, area, title, phase, category, severity, status, outcome, reports, classification, language, languages
         case needsReview = "needs_review"
         case reviewReason = "review_reason"
         case lastReportAt = "last_report_at"
@@ -55,6 +57,7 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
         needsReview = incident.needsReview
         classification = incident.classification.map { EmbeddedJSON(json: $0.json) }
         language = incident.classification?.language
+        languages = incident.languages
         reviewReason = incident.needsReview ? incident.classification?.reviewReason : nil
         lastReportAt = incident.lastReportAt
         self.reports = reports?.map(ReportBody.init)
@@ -77,6 +80,8 @@ public struct IncidentBody: Codable, Sendable, Hashable, JSONWritable {
             json.member("needs_review", needsReview)
             if let reviewReason { json.member("review_reason", reviewReason) }
             if let language { json.member("language", language) }
+            json.key("languages")
+            json.array(languages) { json, code in json.value(code) }
             if let classification { json.member("classification", classification) }
             json.member("last_report_at", time: lastReportAt)
             if let reports { json.member("reports", reports) }

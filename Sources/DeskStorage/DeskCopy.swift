@@ -12,10 +12,12 @@ public enum DeskCopy {
     /// points to a table copied before it (an escalated call-out after the one it escalated).
     static let tables: [(name: String, key: [String])] = [
         ("area", ["id"]), ("area_neighbour", ["area_id", "neighbour_id"]), ("responder", ["id"]),
-        ("incident", ["id"]), ("report", ["id"]), ("event", ["seq"]), ("idempotent_response", ["principal", "key"]),
+        ("incident", ["id"]), ("incident_language", ["language", "incident_id"]), ("report", ["id"]),
+        ("event", ["seq"]), ("idempotent_response", ["principal", "key"]),
         ("rotation", ["id"]), ("roster_override", ["id"]), ("unavailability", ["seq"]),
         ("staffing", ["incident_id", "phase"]), ("callout", ["step", "created_at", "id"]), ("followup", ["id"]),
         ("outbox", ["id"]), ("api_token", ["id"]), ("sms_inbound", ["provider", "message_id"]),
+        ("console_session", ["digest"]), ("console_code", ["digest"]),
     ]
 
     /// Rows written per target transaction.

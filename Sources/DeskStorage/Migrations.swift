@@ -510,6 +510,29 @@ enum Migrations {
                     ALTER TABLE responder ADD COLUMN language TEXT CHECK (language IN ('sv', 'en'));
                     """)
         }
+        migrator.registerMigration("v17-incident-language") { db in
+            try db.execute(
+                sql: """
+                    -- The languages of an incident's reports (`so sv`: ISO 639 codes, sorted, space-separated;
+                    -- NULL: none classified), and the index `?language=` reads: a row per incident and language,
+                    -- so an incident with a Somali and a Swedish report is found by either. Existing incidents get
+                    -- the languages their reports' stored classifications name.
+                    ALTER TABLE incident ADD COLUMN language TEXT CHECK (language IS NULL OR length(language) > 0);
+                    CREATE TABLE incident_language (
+                        language TEXT NOT NULL CHECK (length(language) BETWEEN 2 AND 3),
+                        incident_id TEXT NOT NULL REFERENCES incident(id),
+                        PRIMARY KEY (language, incident_id)
+                    ) WITHOUT ROWID;
+                    INSERT INTO incident_language (language, incident_id)
+                    SELECT DISTINCT json_extract(classification, '$.language'), incident_id FROM report
+                    WHERE classification IS NOT NULL
+                        AND length(json_extract(classification, '$.language')) BETWEEN 2 AND 3;
+                    UPDATE incident SET language = (
+                        SELECT group_concat(language, ' ') FROM (
+                            SELECT language FROM incident_language WHERE incident_id = incident.id ORDER BY language))
+                    WHERE id IN (SELECT incident_id FROM incident_language);
+                    """)
+        }
         migrator.registerMigration("v19-console-sessions") { db in
             try db.execute(sql: ConsoleSessionTables.sql(text: "TEXT"))
         }

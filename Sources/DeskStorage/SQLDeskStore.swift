@@ -55,6 +55,10 @@ public struct SQLDeskStore: DeskStore {
         if let phase = query.phase { conditions.add("phase = ?", phase.rawValue) }
         if let status = query.status { conditions.add("status = ?", status.rawValue) }
         if let needsReview = query.needsReview { conditions.add("needs_review = ?", needsReview) }
+        if let language = query.language {
+            // Through the index of incidents by language: one row per incident and language.
+            conditions.add("id IN (SELECT incident_id FROM incident_language WHERE language = ?)", language)
+        }
         if let since = query.since { conditions.add("opened_at >= ?", Timestamp.format(since)) }
         switch query.page.cursor {
         case .afterID(let id): conditions.add("id < ?", id.rawValue)

@@ -25,6 +25,9 @@ import Foundation
 ///                                               per language (the `lang` field; `prs` counts as `fa`)
 ///     desk-train ROOT langid --by-file          leave one corpus file out: each file's languages named
 ///                                               by profiles trained on the other files
+///     desk-train ROOT categories [--misses] [--list] FILE...  category and severity of each report's
+///                                               text against those of its English gloss (`gloss`), per
+///                                               language: how often they agree (--list: every text's)
 ///
 /// `train`, `cv`, `fit-score` and `explain --fit` take `--bits B`, `--epochs N`, `--rate R`, `--l2 L`,
 /// `--stack K` (inner folds of the stacked fit; 0 for a joint fit), `--combiner-l2 L`, `--dense-l2 L` (joint
@@ -120,6 +123,20 @@ struct DeskTrain {
                     if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
                 }
             }
+        case "categories":
+            let classifier = try shipped()
+            for path in operands(options) {
+                var tally = CategoryAgreement()
+                for report in try LabelledCorpus.read(path) {
+                    tally.add(report, with: classifier, now: now)
+                    if options.contains("--list") {
+                        let result = classifier.classify(ClassifierInput(text: report.text, now: now))
+                        print("\(result.category.rawValue)/\(result.severity) \(report.text)")
+                    }
+                }
+                print("\(path): \(tally.summary)")
+                if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+            }
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
@@ -127,7 +144,7 @@ struct DeskTrain {
                 showMisses: showMisses)
         default:
             throw TrainError(
-                "unknown command \(arguments[1]) (score, fit-score, explain, train, cv, languages, langid)")
+                "unknown command \(arguments[1]) (score, fit-score, explain, train, cv, languages, langid, categories)")
         }
     }
 

@@ -6,6 +6,9 @@ struct LabelledReport: Decodable {
     var lang: String
     var phase: String
     var text: String
+    /// The writer's English translation (the residents' languages' files): read only by
+    /// `categories`, as the reference the text's category is compared with, never as a feature.
+    var gloss: String?
 }
 
 /// Reading the JSON-lines corpus files.

@@ -7,6 +7,9 @@ struct LabelledReport: Decodable {
     var lang: String
     var phase: String
     var text: String
+    /// The writer's English translation, in the residents' languages' files: a reference for
+    /// tests, never read by the classifier.
+    var gloss: String?
 }
 
 /// Reads a JSON-lines fixture from `Tests/ClassifierTests/Fixtures`.

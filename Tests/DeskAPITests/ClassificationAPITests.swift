@@ -79,6 +79,51 @@ import Testing
         }
     }
 
+    /// `?language=`: every incident with a report in that language, whatever language set its
+    /// phase; `prs` finds Dari (named `fa`); an unknown code is a 400 problem and changes nothing.
+    @Test(arguments: transports)
+    func incidentsAreListedByTheLanguagesOfTheirReports(transport: Transport) async throws {
+        try await TestServer.with(correlation: CorrelationPolicy(window: 3600)) { server in
+            func report(_ area: String, _ text: String) async throws -> ReportCreatedBody {
+                let body = try JSONSerialization.data(withJSONObject: ["area": area, "text": text])
+                let response = try await server.send(
+                    transport, .POST, "/v1/reports", body: String(decoding: body, as: UTF8.self))
+                #expect(response.status == 201, "\(response.text)")
+                return try response.decode(ReportCreatedBody.self)
+            }
+            func listed(_ query: String) async throws -> [String] {
+                let response = try await server.send(transport, .GET, "/v1/incidents?\(query)")
+                #expect(response.status == 200, "\(response.text)")
+                return try response.decode(PageBody<IncidentBody>.self).items.map(\.id)
+            }
+            let swedish = try await report(
+                "rinkeby", "Brand i trapphuset på Rinkebystråket 12, mycket rök och folk sitter fast")
+            let somali = try await report(
+                "rinkeby",
+                "Dab ayaa ka kacay trapphuset Rinkebystråket 12, dad badan ayaa ku xayiran, qiiq badan ayaa jira")
+            #expect(somali.incident.id == swedish.incident.id)
+            #expect(somali.incident.languages == ["so", "sv"])
+            let dari = try await report("bredang", "دیروز در بردانگ آتش سوزی شد، بچه ها هنوز می ترسند و شب خواب ندارند")
+            #expect(dari.report.language == "fa")
+
+            #expect(try await listed("language=so") == [swedish.incident.id])
+            #expect(try await listed("language=sv") == [swedish.incident.id])
+            #expect(try await listed("language=prs") == [dari.incident.id])
+            #expect(try await listed("language=fa&area=bredang") == [dari.incident.id])
+            #expect(try await listed("language=ti").isEmpty)
+            let shown = try await server.send(transport, .GET, "/v1/incidents/\(swedish.incident.id)").json()
+            #expect(shown["languages"] as? [String] == ["so", "sv"])
+
+            let before = try server.database.rowCounts()
+            let refused = try await server.send(transport, .GET, "/v1/incidents?language=xx")
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect(refused.contentType == "application/problem+json")
+            let detail = try refused.json()["detail"] as? String ?? ""
+            #expect(detail.hasPrefix("language: must be an ISO 639 code") && detail.contains("\"xx\""), "\(detail)")
+            #expect(try server.database.rowCounts() == before)
+        }
+    }
+
     @Test(arguments: transports)
     func reportsCarryTheirClassificationAndLowConfidenceNeedsReview(transport: Transport) async throws {
         try await TestServer.with { server in

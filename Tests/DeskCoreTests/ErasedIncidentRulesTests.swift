@@ -36,7 +36,8 @@ import Testing
                 id: ids.next(), incidentID: incident.id, receivedAt: now, actor: .system, transport: .internalSource,
                 fields: ReportFields(area: "bredang", text: "[erased]"))
             #expect(throws: refused) {
-                _ = try IncidentRules.split(incident, report: report, reason: "x", limits: limits, stamp: stamp)
+                _ = try IncidentRules.split(
+                    incident, report: report, others: [], reason: "x", limits: limits, stamp: stamp)
             }
         }
         let closed = erased(status: .closed)

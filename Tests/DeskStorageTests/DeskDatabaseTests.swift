@@ -24,7 +24,8 @@ let allMigrations = [
     "v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access", "v7-retention",
     "v8-idempotent-responses", "v9-one-idempotency-scheme", "v10-indexes-for-timers-and-status", "v11-metrics-role",
     "v12-gateway-message-ids", "v13-inbound-texts", "v14-callout-channels", "v15-reports-by-text",
-    "v16-responder-language", "v19-console-sessions",
+    "v16-responder-language",
+    "v17-incident-language", "v19-console-sessions",
 ]
 
 let testAreas = [
@@ -119,7 +120,9 @@ let testAreas = [
         #expect(detail.reports == [receipt.report])
         // Nothing else was written anywhere (the chain head and the key table included, by name).
         let counts = try database.rowCounts().filter { $0.value > 0 }
-        #expect(counts == ["area": 3, "area_neighbour": 2, "incident": 1, "report": 1, "event": 2], "\(counts)")
+        #expect(
+            counts == ["area": 3, "area_neighbour": 2, "incident": 1, "incident_language": 1, "report": 1, "event": 2],
+            "\(counts)")
     }
 
     @Test func aRefusedChangeWritesNothing() async throws {

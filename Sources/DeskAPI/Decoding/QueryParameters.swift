@@ -65,6 +65,18 @@ struct QueryParameters {
         return value
     }
 
+    /// A language code the desk names reports with (ISO 639, see `IncidentLanguages.known`), as
+    /// reports are stored: `prs` (Dari) reads as `fa`.
+    func language(_ name: String) throws(DeskError) -> String? {
+        guard let text = string(name) else { return nil }
+        guard let code = IncidentLanguages.filterCode(text) else {
+            let codes = IncidentLanguages.known.sorted().joined(separator: ", ")
+            throw DeskError.invalidParameter(
+                name, "must be an ISO 639 code the desk names reports with: one of \(codes) (got \"\(text)\")")
+        }
+        return code
+    }
+
     /// The `limit` and `cursor` parameters every list takes.
     func page() throws(DeskError) -> PageRequest {
         let cursor: PageCursor?

@@ -87,11 +87,11 @@ struct IncidentRoutes {
 
     private func list(_ request: Request, scope: ReadScope?) async throws -> Response {
         let query = try QueryParameters(
-            request, allowed: ["area", "phase", "status", "since", "needs_review", "limit", "cursor"])
+            request, allowed: ["area", "phase", "status", "since", "needs_review", "language", "limit", "cursor"])
         var filter = IncidentQuery(
             area: query.string("area"), phase: try query.oneOf("phase", Phase.self),
             status: try query.oneOf("status", IncidentStatus.self), since: try query.time("since"),
-            needsReview: try query.boolean("needs_review"),
+            needsReview: try query.boolean("needs_review"), language: try query.language("language"),
             page: try query.page()
         )
         filter.areas = scope?.areas

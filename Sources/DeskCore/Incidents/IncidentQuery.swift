@@ -9,6 +9,10 @@ public struct IncidentQuery: Sendable, Hashable {
     public var since: Date?
     /// Only incidents whose classification does (true) or does not (false) await review.
     public var needsReview: Bool?
+    /// Only incidents with a report in this language (an ISO 639 code as reports are stored with,
+    /// see `IncidentLanguages.filterCode`): an incident with a Somali and a Swedish report is
+    /// listed for `so` and for `sv`.
+    public var language: String?
     /// Only incidents in these areas (a responder sees their own areas); nil: every area.
     public var areas: Set<String>?
     /// With `areas`: these incidents too, whatever their area (those a responder is called to now).
@@ -18,13 +22,14 @@ public struct IncidentQuery: Sendable, Hashable {
     /// Creates a query.
     public init(
         area: String? = nil, phase: Phase? = nil, status: IncidentStatus? = nil, since: Date? = nil,
-        needsReview: Bool? = nil, page: PageRequest
+        needsReview: Bool? = nil, language: String? = nil, page: PageRequest
     ) {
         self.area = area
         self.phase = phase
         self.status = status
         self.since = since
         self.needsReview = needsReview
+        self.language = language
         self.page = page
     }
 }

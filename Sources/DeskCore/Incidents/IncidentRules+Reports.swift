@@ -26,6 +26,7 @@ extension IncidentRules {
             transport: transport, classification: stored, fields: fields)
         var changed = incident
         changed.reportCount += 1
+        changed.languages = IncidentLanguages.adding(report, to: incident.languages)
         changed.lastReportAt = stamp.at
         changed.updatedAt = stamp.at
         changed.severity = max(incident.severity ?? 0, classification.severity)
@@ -96,9 +97,11 @@ extension IncidentRules {
 
     /// Splits `report` off `incident` into a new incident of its own, undoing a wrong join. Only an
     /// open incident is split: a report split off a closed (or erased) one would start a new life
-    /// outside its retention.
+    /// outside its retention. `others` are the incident's other reports: the incident keeps their
+    /// languages, and loses the split report's unless another report is in it too.
     public static func split(
-        _ incident: Incident, report: Report, reason: String, limits: ReportLimits, stamp: EventStamp
+        _ incident: Incident, report: Report, others: [Report], reason: String, limits: ReportLimits,
+        stamp: EventStamp
     ) throws(DeskError) -> IncidentUpdate {
         var rules = FieldRules()
         let reason = rules.required(reason, at: "/reason", maxLength: limits.maxReasonLength)
@@ -120,6 +123,7 @@ extension IncidentRules {
         )
         var changed = incident
         changed.reportCount -= 1
+        changed.languages = IncidentLanguages.of(others.filter { $0.id != report.id })
         changed.updatedAt = stamp.at
         let event = stamp.event(
             .incidentSplit, incident: incident.id,

@@ -34,7 +34,7 @@ public struct NewIncident: Sendable, Hashable {
             id: id, areaID: report.areaID, title: title, phase: phase, category: category,
             severity: classification?.severity, status: .open, openedAt: stamp.at, updatedAt: stamp.at,
             reportCount: 1, needsReview: classification?.needsReview ?? false, classification: report.classification,
-            lastReportAt: report.receivedAt
+            lastReportAt: report.receivedAt, languages: IncidentLanguages.of([report])
         )
         var moved = report
         moved.incidentID = id

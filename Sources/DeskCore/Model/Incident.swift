@@ -24,6 +24,10 @@ public struct Incident: Sendable, Hashable {
     public var lastReportAt: Date
     /// When a retention purge erased its personal data; an erased incident takes no new text.
     public var erasedAt: Date?
+    /// The languages its reports are written in (ISO 639 codes from their classifications, `und`
+    /// when the identifier was unsure), sorted, each once: an incident with a Somali and a Swedish
+    /// report is in both. Empty when no report was classified.
+    public var languages: [String]
 
     /// Creates an incident.
     public init(
@@ -31,7 +35,7 @@ public struct Incident: Sendable, Hashable {
         status: IncidentStatus, openedAt: Date, updatedAt: Date, closedAt: Date? = nil, outcome: String? = nil,
         reportCount: Int, needsReview: Bool = false, classification: StoredClassification? = nil,
         lastReportAt: Date? = nil,
-        erasedAt: Date? = nil
+        erasedAt: Date? = nil, languages: [String] = []
     ) {
         self.id = id
         self.areaID = areaID
@@ -49,5 +53,6 @@ public struct Incident: Sendable, Hashable {
         self.classification = classification
         self.lastReportAt = lastReportAt ?? openedAt
         self.erasedAt = erasedAt
+        self.languages = IncidentLanguages.normalized(languages)
     }
 }

@@ -17,6 +17,9 @@ public protocol DeskTransaction {
     /// The report with this id, if any.
     func report(_ id: DeskID) throws -> Report?
 
+    /// The reports of an incident, oldest first.
+    func reports(of incident: DeskID) throws -> [Report]
+
     /// Open incidents of `area` whose latest report arrived at or after `since`, newest first, at
     /// most `limit`, each with its latest report texts and their stems: what a new report may join.
     func correlationCandidates(area: String, since: Date, limit: Int) throws -> [CorrelationCandidate]

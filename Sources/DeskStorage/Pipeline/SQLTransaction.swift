@@ -27,6 +27,8 @@ final class SQLTransaction: DeskTransaction {
 
     func report(_ id: DeskID) throws -> Report? { try ReportRecord.fetch(id, in: db) }
 
+    func reports(of incident: DeskID) throws -> [Report] { try ReportRecord.fetchAll(of: incident, in: db) }
+
     func correlationCandidates(area: String, since: Date, limit: Int) throws -> [CorrelationCandidate] {
         if let known = state.withIndex({ $0.candidates(area: area, since: since, limit: limit) }) { return known }
         let capacity = state.withIndex { $0.capacity }

@@ -19,7 +19,7 @@ enum PostgresMigrations {
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
-    static let all: [Migration] = [schema, reportsByText, responderLanguage, consoleSessions]
+    static let all: [Migration] = [schema, reportsByText, responderLanguage, incidentLanguage, consoleSessions]
 
     private static let text = "TEXT COLLATE \"C\""
 
@@ -363,6 +363,33 @@ enum PostgresMigrations {
     static let responderLanguage = Migration(
         name: "pg-v3-responder-language",
         statements: ["ALTER TABLE responder ADD COLUMN language \(text) CHECK (language IN ('sv', 'en'))"])
+
+    /// SQLite's `v17-incident-language`: the languages of an incident's reports (`so sv`), and the
+    /// index `?language=` reads (a row per incident and language); existing incidents get the
+    /// languages their reports' stored classifications name.
+    static let incidentLanguage = Migration(
+        name: "pg-v4-incident-language",
+        statements: [
+            "ALTER TABLE incident ADD COLUMN language \(text) CHECK (language IS NULL OR length(language) > 0)",
+            """
+            CREATE TABLE incident_language (
+                language \(text) NOT NULL CHECK (length(language) BETWEEN 2 AND 3),
+                incident_id \(text) NOT NULL REFERENCES incident(id),
+                PRIMARY KEY (language, incident_id)
+            )
+            """,
+            """
+            INSERT INTO incident_language (language, incident_id)
+            SELECT DISTINCT classification::jsonb ->> 'language', incident_id FROM report
+            WHERE classification IS NOT NULL AND length(classification::jsonb ->> 'language') BETWEEN 2 AND 3
+            """,
+            """
+            UPDATE incident SET language = found.codes
+            FROM (SELECT incident_id, string_agg(language, ' ' ORDER BY language) AS codes
+                  FROM incident_language GROUP BY incident_id) AS found
+            WHERE incident.id = found.incident_id
+            """,
+        ])
 
     /// SQLite's `v19-console-sessions`: the console's sessions and sign-in codes.
     static let consoleSessions = Migration(

@@ -9,7 +9,7 @@ enum IncidentRows {
     /// The columns `incident(_:)` reads, in its order.
     static let columns =
         "id, area_id, title, phase, category, severity, status, opened_at, updated_at, closed_at, outcome, "
-        + "report_count, needs_review, classification, last_report_at, erased_at"
+        + "report_count, needs_review, classification, last_report_at, erased_at, language"
 
     /// The same columns of the table aliased `alias`.
     static func columns(of alias: String) -> String {
@@ -42,6 +42,7 @@ enum IncidentRows {
         let closedAt: String? = row[at[9]]
         let classification: String? = row[at[13]]
         let erasedAt: String? = row[at[15]]
+        let languages: String? = row[at[16]]
         return Incident(
             id: try StoredValue.id(row[at[0]]), areaID: row[at[1]], title: row[at[2]],
             phase: try StoredValue.enumeration(row[at[3]]),
@@ -50,7 +51,8 @@ enum IncidentRows {
             updatedAt: try StoredValue.time(row[at[8]]), closedAt: try closedAt.map(StoredValue.time),
             outcome: row[at[10]], reportCount: row[at[11]], needsReview: row[at[12]],
             classification: classification.map(StoredClassification.init(storedJSON:)),
-            lastReportAt: try StoredValue.time(row[at[14]]), erasedAt: try erasedAt.map(StoredValue.time))
+            lastReportAt: try StoredValue.time(row[at[14]]), erasedAt: try erasedAt.map(StoredValue.time),
+            languages: IncidentLanguages.parse(languages))
     }
 
     /// The incident with this id, if any.
@@ -77,23 +79,40 @@ enum IncidentRows {
             incident.status.rawValue, Timestamp.format(incident.openedAt), Timestamp.format(incident.updatedAt),
             incident.closedAt.map(Timestamp.format), incident.outcome, incident.reportCount, incident.needsReview,
             incident.classification?.json, Timestamp.format(incident.lastReportAt),
-            incident.erasedAt.map(Timestamp.format), incident.id.rawValue,
+            incident.erasedAt.map(Timestamp.format), IncidentLanguages.stored(incident.languages), incident.id.rawValue,
         ]
     }
 
-    /// Writes a new incident.
+    /// Writes a new incident, and its languages to the index `?language=` reads.
     static func insert(_ incident: Incident, in db: any SQLConnection) throws {
         try db.execute(
             """
             INSERT INTO incident (area_id, title, phase, category, severity, status, opened_at, updated_at,
-                closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, language, id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments(incident))
+        try indexLanguages(of: incident.id, adding: incident.languages, removing: [], in: db)
+    }
+
+    /// Keeps `incident_language`, one row per incident and language, in step with the incident's
+    /// `language` column.
+    private static func indexLanguages(
+        of id: DeskID, adding added: [String], removing removed: [String], in db: any SQLConnection
+    ) throws {
+        for language in removed {
+            try db.execute(
+                "DELETE FROM incident_language WHERE language = ? AND incident_id = ?", [language, id.rawValue])
+        }
+        for language in added {
+            try db.execute(
+                "INSERT INTO incident_language (language, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [language, id.rawValue])
+        }
     }
 
     /// Writes an incident's new state: only the columns that differ from `previous`, the state the
     /// command read in this transaction. A report joining an incident changes three or four of its
-    /// sixteen columns; naming only those lets SQLite leave alone the indexes of the others (eight
+    /// seventeen columns; naming only those lets SQLite leave alone the indexes of the others (eight
     /// on this table), which a full-row update rewrites every time.
     static func update(_ incident: Incident, from previous: Incident, in db: any SQLConnection) throws {
         guard incident.id == previous.id else {
@@ -106,6 +125,13 @@ enum IncidentRows {
         values.append(incident.id.rawValue)
         guard try db.execute("UPDATE incident SET \(assignments) WHERE id = ?", values) == 1 else {
             throw DeskError.incidentNotFound(incident.id.rawValue)
+        }
+        if incident.languages != previous.languages {
+            let before = Set(previous.languages)
+            let after = Set(incident.languages)
+            try indexLanguages(
+                of: incident.id, adding: after.subtracting(before).sorted(),
+                removing: before.subtracting(after).sorted(), in: db)
         }
     }
 
@@ -142,5 +168,6 @@ enum IncidentRows {
         Updatable("classification", \.classification?.json) { $0?.databaseValue ?? .null },
         Updatable("last_report_at", \.lastReportAt) { Timestamp.format($0).databaseValue },
         Updatable("erased_at", \.erasedAt) { $0.map(Timestamp.format)?.databaseValue ?? .null },
+        Updatable("language", \.languages) { IncidentLanguages.stored($0)?.databaseValue ?? .null },
     ]
 }

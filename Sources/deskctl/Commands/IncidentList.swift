@@ -23,6 +23,12 @@ struct IncidentList: CtlCommand {
     @Flag(help: "Only incidents whose classification awaits a duty officer's confirmation.")
     var needsReview = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Only incidents with a report in this language (ISO 639: sv, en, ar, fa, prs, so, ti, am, und).",
+            valueName: "code"))
+    var language: String?
+
     @Option(help: "How many (1-500).")
     var limit = 50
 
@@ -34,7 +40,7 @@ struct IncidentList: CtlCommand {
             "/v1/incidents",
             query: [
                 ("area", area), ("phase", phase), ("status", status), ("since", since),
-                ("needs_review", needsReview ? "true" : nil), ("limit", String(limit)),
+                ("needs_review", needsReview ? "true" : nil), ("language", language), ("limit", String(limit)),
                 ("cursor", cursor),
             ]
         )
@@ -49,7 +55,8 @@ struct IncidentList: CtlCommand {
         for incident in page.items {
             var cells = [
                 incident.id, Describe.time(incident.openedAt), incident.area,
-                incident.needsReview ? incident.phase + " (review)" : incident.phase, incident.language ?? "-",
+                incident.needsReview ? incident.phase + " (review)" : incident.phase,
+                incident.languages.isEmpty ? "-" : incident.languages.joined(separator: ","),
             ]
             if needsReview { cells.append(incident.reviewReason ?? "low confidence") }
             cells += [incident.status, String(incident.reportCount), incident.title]

@@ -21,7 +21,8 @@ public struct SplitReport: DeskCommand {
             ])
         }
         var update = try IncidentRules.split(
-            incident, report: report, reason: reason, limits: context.settings.limits, stamp: context.stamp)
+            incident, report: report, others: try transaction.reports(of: incident.id), reason: reason,
+            limits: context.settings.limits, stamp: context.stamp)
         guard var splitOff = update.splitOff else { throw DeskError.unavailable("a split made no incident") }
         try transaction.update(update.incident, from: incident)
         try transaction.insert(splitOff.incident)
