@@ -77,9 +77,9 @@ struct IncidentRoutes {
 
     /// A phase a person may assign, or a 422 naming the ones allowed.
     static func phase(_ text: String) throws(DeskError) -> Phase {
-        guard let phase = Phase(rawValue: text), phase != .unclassified else {
+        guard let phase = Phase(assignable: text) else {
             throw DeskError.invalid([
-                FieldIssue(pointer: "/phase", detail: "must be one of before, during, after (got \"\(text)\")")
+                FieldIssue(pointer: "/phase", detail: "must be one of \(Phase.assignableNames) (got \"\(text)\")")
             ])
         }
         return phase
