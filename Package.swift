@@ -163,7 +163,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            exclude: ["Helpers"]
         ),
         // End-to-end tests that run the built deskd and deskctl binaries.
         .testTarget(name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl"], exclude: ["Helpers"]),

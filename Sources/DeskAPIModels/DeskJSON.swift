@@ -19,19 +19,21 @@ public enum DeskJSON {
     /// A decoder for API bodies; times must be RFC 3339 with a zone (`Z` or an offset).
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container,
-                    debugDescription:
-                        "must be an RFC 3339 time with a zone, such as 2026-11-22T14:05:00Z (got \"\(text)\")"
-                )
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom(date(from:))
         return decoder
+    }
+
+    /// A time from `decoder`'s single value, by the API's rule: an RFC 3339 string with a zone.
+    public static func date(from decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = RFC3339.parse(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "must be an RFC 3339 time with a zone, such as 2026-11-22T14:05:00Z (got \"\(text)\")"
+            )
+        }
+        return date
     }
 }
 

@@ -61,16 +61,12 @@ public struct PersonBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `PATCH /v1/responders/{id}`: the fields to change; `"unix_user": null` removes the binding,
-/// `"language": null` the responder's own language (texts then follow their number).
+/// `PATCH /v1/responders/{id}`: the fields to change, the wire form of `ResponderPatch`;
+/// `"unix_user": null` removes the binding, `"language": null` the responder's own language (texts
+/// then follow their number). A member left out leaves its field as it is.
 public struct ResponderPatchRequest: StrictBody, Codable, Sendable, Hashable {
-    public var name: String?
-    public var contact: String?
-    public var roles: [DutyRole]?
-    public var areas: [String]?
-    public var unixUser: String??
-    public var active: Bool?
-    public var language: TextLanguage??
+    /// The domain patch.
+    public var patch: ResponderPatch
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, contact, roles, areas, active, language
@@ -80,50 +76,32 @@ public struct ResponderPatchRequest: StrictBody, Codable, Sendable, Hashable {
     /// The members a client may send.
     public static let allowedMembers: [String: Set<String>] = ["": CodingKeys.wireNames]
 
-    /// Creates a patch.
-    public init(
-        name: String? = nil, contact: String? = nil, roles: [DutyRole]? = nil, areas: [String]? = nil,
-        unixUser: String?? = nil, active: Bool? = nil, language: TextLanguage?? = nil
-    ) {
-        self.name = name
-        self.contact = contact
-        self.roles = roles
-        self.areas = areas
-        self.unixUser = unixUser
-        self.active = active
-        self.language = language
-    }
+    /// Creates a request for `patch`.
+    public init(_ patch: ResponderPatch) { self.patch = patch }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        name = try container.decodeIfPresent(String.self, forKey: .name)
-        contact = try container.decodeIfPresent(String.self, forKey: .contact)
-        roles = try container.decodeIfPresent([DutyRole].self, forKey: .roles)
-        areas = try container.decodeIfPresent([String].self, forKey: .areas)
-        unixUser =
-            container.contains(.unixUser) ? .some(try container.decodeIfPresent(String.self, forKey: .unixUser)) : nil
-        active = try container.decodeIfPresent(Bool.self, forKey: .active)
-        language =
-            container.contains(.language)
-            ? .some(try container.decodeIfPresent(TextLanguage.self, forKey: .language)) : nil
+        patch = ResponderPatch(
+            name: try container.decodeIfPresent(String.self, forKey: .name),
+            contact: try container.decodeIfPresent(String.self, forKey: .contact),
+            roles: try container.decodeIfPresent([DutyRole].self, forKey: .roles),
+            areas: try container.decodeIfPresent([String].self, forKey: .areas),
+            unixUser: container.contains(.unixUser)
+                ? .some(try container.decodeIfPresent(String.self, forKey: .unixUser)) : nil,
+            active: try container.decodeIfPresent(Bool.self, forKey: .active),
+            language: container.contains(.language)
+                ? .some(try container.decodeIfPresent(TextLanguage.self, forKey: .language)) : nil)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(name, forKey: .name)
-        try container.encodeIfPresent(contact, forKey: .contact)
-        try container.encodeIfPresent(roles, forKey: .roles)
-        try container.encodeIfPresent(areas, forKey: .areas)
-        if let unixUser { try container.encode(unixUser, forKey: .unixUser) }
-        try container.encodeIfPresent(active, forKey: .active)
-        if let language { try container.encode(language, forKey: .language) }
-    }
-
-    /// The domain patch.
-    public var patch: ResponderPatch {
-        ResponderPatch(
-            name: name, contact: contact, roles: roles, areas: areas, unixUser: unixUser, active: active,
-            language: language)
+        try container.encodeIfPresent(patch.name, forKey: .name)
+        try container.encodeIfPresent(patch.contact, forKey: .contact)
+        try container.encodeIfPresent(patch.roles, forKey: .roles)
+        try container.encodeIfPresent(patch.areas, forKey: .areas)
+        if let unixUser = patch.unixUser { try container.encode(unixUser, forKey: .unixUser) }
+        try container.encodeIfPresent(patch.active, forKey: .active)
+        if let language = patch.language { try container.encode(language, forKey: .language) }
     }
 }
 

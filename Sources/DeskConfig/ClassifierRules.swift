@@ -91,8 +91,8 @@ public enum ClassifierRules {
         let target: Lexicon.Target
         switch (phase, category, severity) {
         case (let phase?, nil, nil):
-            guard let value = Phase(rawValue: phase), value != .unclassified else {
-                throw table.error("phase", "\"\(phase)\" is not one of before, during, after")
+            guard let value = Phase(assignable: phase) else {
+                throw table.error("phase", "\"\(phase)\" is not one of \(Phase.assignableNames)")
             }
             target = .phase(value)
         case (nil, let category?, nil):

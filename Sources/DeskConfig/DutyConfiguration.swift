@@ -93,7 +93,7 @@ public struct DutyConfiguration: Sendable, Hashable {
 
     private static func rule(_ table: inout ConfigTable) throws(ConfigError) -> TriggerPolicy.Rule {
         let phaseText = try table.string("phase") ?? ""
-        guard let phase = Phase(rawValue: phaseText), phase != .unclassified else {
+        guard let phase = Phase(assignable: phaseText) else {
             throw table.error("phase", "must be before, during or after (got \"\(phaseText)\")")
         }
         let roleText = try table.string("role") ?? ""

@@ -72,13 +72,6 @@ public final class DeskDatabase: SQLEngine {
     /// Writes allowed to wait for the disk unless configured otherwise (`[storage] write_queue`).
     public static let defaultWriteQueueCapacity = 4096
 
-    /// Runs `work` in the next group-commit transaction; see `GroupCommitWriter`.
-    func write<Value: Sendable>(
-        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
-    ) async throws -> Value {
-        try await writer.write(work)
-    }
-
     /// Runs `work` in a read transaction of the pool.
     func read<Value: Sendable>(
         _ work: @escaping @Sendable (any SQLConnection) throws -> Value

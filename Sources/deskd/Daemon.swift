@@ -133,8 +133,7 @@ struct Daemon {
     private func prepare(_ desk: Desk, _ database: any DeskStorageBackend) async throws {
         do {
             let areas = try SeedFiles.areas(path: configuration.areasFile)
-            let summary = try database.syncAreas(areas)
-            try await desk.incidents.reloadAreas()
+            let summary = try await database.syncAreas(areas, into: desk)
             logger.info(
                 "areas synced",
                 metadata: [

@@ -48,9 +48,9 @@ struct Reloader: Service {
         let next = try DeskConfiguration.load(path: configPath)
         let classifier = try ClassifierRules.load(path: next.classifierRules)
         let areas = try SeedFiles.areas(path: next.areasFile)
-        let synced = try database.syncAreas(areas)
+        let synced = try await database.syncAreas(areas, into: desk)
+        // The areas just read stay; the rest of the settings come from the new configuration.
         desk.settings.update { settings in settings = Daemon.settings(next, areas: settings.areas) }
-        try await desk.incidents.reloadAreas()
         desk.intake.replaceClassifier(classifier)
         sender.webhooks.replaceTargets(Daemon.targets(next.duty))
         sender.texts.replaceGateway(Daemon.gateway(next.duty))

@@ -111,58 +111,58 @@ import Testing
         try await TestServer.with(settings: Self.settings(cap: 3)) { server in
             // As the installed socket unit makes it: open to every local user.
             #expect(chmod(server.socketPath, 0o666) == 0)
-            let script = """
-                import socket, sys, time
-                path = sys.argv[1]
-                def get(s, target):
-                    s.sendall(("GET %s HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" % target).encode())
-                    return s.recv(4096).decode()
-                held = []
-                for i in range(3):
-                    s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path); held.append(s)
-                    print("held", get(s, "/healthz").split("\\r\\n")[0])
-                extra = socket.socket(socket.AF_UNIX); extra.settimeout(30); extra.connect(path)
-                print("extra", get(extra, "/healthz").split("\\r\\n")[0])
-                sys.stdout.flush()
-                time.sleep(1.5)
-                held.pop().close(); time.sleep(1.0)
-                s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path)
-                reply = get(s, "/v1/incidents")
-                print("norole", reply.split("\\r\\n")[0], "close" if "connection: close" in reply.lower() else "open")
-                try:
-                    while s.recv(4096): pass
-                    print("after closed")
-                except socket.timeout: print("after timeout")
-                """
-            try script.write(toFile: server.directory + "/hold.py", atomically: true, encoding: .utf8)
-            let other =
-                "import socket,sys; s=socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(sys.argv[1]); "
-                + "s.sendall(b'GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'); print('other', s.recv(200).decode().split('\\r\\n')[0])"
-            let shell = """
-                setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 \(server.directory)/hold.py \(server.socketPath) &
-                sleep 0.8
-                setpriv --reuid=65533 --regid=65533 --clear-groups /usr/bin/python3 -c "\(other)" \(server.socketPath)
-                wait
-                """
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", shell]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            // Root (deskd's own uid here) is never capped: served while nobody holds its connections.
-            try await Task.sleep(for: .milliseconds(1000))
-            #expect(try await PeerSocket(unixPath: server.socketPath).get("/healthz").hasPrefix("HTTP/1.1 200"))
-            // Read and waited for off the cooperative pool; nothing else touches them meanwhile.
-            nonisolated(unsafe) let running = process
-            nonisolated(unsafe) let reader = output.fileHandleForReading
-            let data = try await offPool {
-                let data = reader.readDataToEndOfFile()
-                running.waitUntilExit()
-                return data
+            // The programs, copied where user nobody can read them (Tests/DeskAPITests/Helpers).
+            let helpers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Helpers")
+            for name in ["hold-connections.py", "unix-get.py"] {
+                try FileManager.default.copyItem(
+                    at: helpers.appendingPathComponent(name), to: URL(fileURLWithPath: server.directory + "/" + name))
             }
-            let text = String(decoding: data, as: UTF8.self)
+            func asUser(_ uid: Int, _ arguments: [String]) -> (Process, Pipe) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+                process.arguments =
+                    ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3"] + arguments
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                return (process, output)
+            }
+            let (holder, holderOutput) = asUser(65534, [server.directory + "/hold-connections.py", server.socketPath])
+            let go = Pipe()
+            holder.standardInput = go
+            try holder.run()
+            // Read and waited for off the cooperative pool; nothing else touches them meanwhile.
+            nonisolated(unsafe) let holding = holder
+            nonisolated(unsafe) let holdingReader = holderOutput.fileHandleForReading
+            // Nobody holds its three connections and was refused a fourth once its "extra" line is out.
+            let first = try await offPool {
+                var text = ""
+                while !(text.contains("extra") && text.hasSuffix("\n")), case let chunk = holdingReader.availableData,
+                    !chunk.isEmpty
+                {
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                return text
+            }
+            // Meanwhile another local user and root (deskd's own uid here, never capped) are served.
+            let (otherUser, otherOutput) = asUser(
+                65533, [server.directory + "/unix-get.py", server.socketPath, "other"])
+            try otherUser.run()
+            nonisolated(unsafe) let otherRunning = otherUser
+            nonisolated(unsafe) let otherReader = otherOutput.fileHandleForReading
+            let second = try await offPool {
+                let data = otherReader.readDataToEndOfFile()
+                otherRunning.waitUntilExit()
+                return String(decoding: data, as: UTF8.self)
+            }
+            #expect(try await PeerSocket(unixPath: server.socketPath).get("/healthz").hasPrefix("HTTP/1.1 200"))
+            if holding.isRunning { try go.fileHandleForWriting.write(contentsOf: Data("go\n".utf8)) }
+            let rest = try await offPool {
+                let data = holdingReader.readDataToEndOfFile()
+                holding.waitUntilExit()
+                return String(decoding: data, as: UTF8.self)
+            }
+            let text = first + second + rest
             #expect(text.components(separatedBy: "held HTTP/1.1 200").count == 4, "\(text)")
             #expect(text.contains("extra HTTP/1.1 503"), "\(text)")
             #expect(text.contains("other HTTP/1.1 200"), "\(text)")

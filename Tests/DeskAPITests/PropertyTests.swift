@@ -19,7 +19,7 @@ import Testing
             let bytes = RandomInput.jsonBytes(&rng)
             let shape: JSONSyntax.Shape
             do {
-                shape = try JSONSyntax.check(bytes, maxDepth: 32)
+                shape = try JSONSyntax.parse(bytes, maxDepth: 32).shape
             } catch {
                 continue
             }
@@ -44,10 +44,10 @@ import Testing
 
     @Test func deeplyNestedInputIsRefusedWithoutRecursingAway() throws {
         let deep = Array(String(repeating: "[", count: 100_000).utf8)
-        #expect(throws: (any Error).self) { try JSONSyntax.check(deep, maxDepth: 32) }
+        #expect(throws: (any Error).self) { try JSONSyntax.parse(deep, maxDepth: 32) }
         let wide = Array(
             ("{\"a\":" + String(repeating: "[1,", count: 20_000) + "1" + String(repeating: "]", count: 20_000) + "}")
                 .utf8)
-        #expect(throws: (any Error).self) { try JSONSyntax.check(wide, maxDepth: 32) }
+        #expect(throws: (any Error).self) { try JSONSyntax.parse(wide, maxDepth: 32) }
     }
 }

@@ -41,6 +41,27 @@ import Testing
         }
     }
 
+    /// `unclassified` is refused as a phase a person gives, with the same issue wherever it is given:
+    /// a phase change, a confirmation and a report's fields; `Phase(assignable:)` reads only the others.
+    @Test func unclassifiedIsNoPhaseAPersonGivesAnywhere() {
+        let issue = DeskError.invalid([FieldIssue(pointer: "/phase", detail: "must be one of before, during, after")])
+        #expect(throws: issue) {
+            _ = try IncidentRules.changePhase(
+                incident(), to: .unclassified, reason: "x", limits: ReportLimits(), stamp: stamp)
+        }
+        #expect(throws: issue) {
+            _ = try IncidentRules.confirm(
+                incident(), phase: .unclassified, note: nil, limits: ReportLimits(), stamp: stamp)
+        }
+        let areas = AreaDirectory([Area(id: "bredang", name: "Bredäng", city: "Stockholm")])
+        #expect(throws: issue) {
+            _ = try ReportFields(area: "bredang", text: "Brand", phase: .unclassified)
+                .validated(areas: areas, limits: ReportLimits(), now: now)
+        }
+        #expect(Phase.assignable.map { Phase(assignable: $0.rawValue) } == [.before, .during, .after])
+        #expect(Phase(assignable: "unclassified") == nil && Phase(assignable: "soon") == nil)
+    }
+
     @Test func conflictsAreRefused() {
         let open = incident()
         let closed = incident(status: .closed)

@@ -14,7 +14,7 @@ import Testing
         let fixture = try await DutyFixture(
             policy: firstAidOnly, receivers: ["ops"], attempts: { new in attempts.withLock { $0 += new } })
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         // The receiver is down for the whole day (WebhookDeliveryTests covers the real HTTP path).
         let sender = DownReceiver()
 
@@ -22,7 +22,7 @@ import Testing
         var rounds = 0
         while rounds < 600 {
             rounds += 1
-            _ = try await fixture.duty.timers.deliverDue(using: sender)
+            _ = try await fixture.desk.timers.deliverDue(using: sender)
             let gaveUp = attempts.withLock { list in
                 list.filter { if case .gaveUp = $0.outcome { true } else { false } }
             }

@@ -50,8 +50,6 @@ struct DutyFixture {
     let place: TestDatabasePlace
     let database: any DeskStorageBackend
     let desk: Desk
-    /// The same desk (the duty commands and reads are on it too).
-    var duty: Desk { desk }
     let clock: DutyClock
 
     init(
@@ -80,7 +78,7 @@ struct DutyFixture {
     }
 
     func callOuts(_ incident: Incident, role: DutyRole? = nil) async throws -> [CallOut] {
-        try await duty.callOuts(CallOutQuery(incident: incident.id), mine: nil).filter {
+        try await desk.callOuts(CallOutQuery(incident: incident.id), mine: nil).filter {
             role == nil || $0.role == role
         }
         .sorted { $0.id < $1.id }
@@ -98,7 +96,7 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     @Test(arguments: TestEngine.all) func aDuringReportCallsOutWhoIsOnDuty(engine: TestEngine) async throws {
         let fixture = try await DutyFixture(engine: engine)
         let incident = try await fixture.report("Skottlossning på torget, två skadade", phase: .during)
-        let summary = try await fixture.duty.timers.runDueWork()
+        let summary = try await fixture.desk.timers.runDueWork()
         #expect(summary.incidentsStaffed == 1 && summary.callOutsCreated == 3)
         let firstAid = try await fixture.callOuts(incident, role: .firstAid)
         #expect(firstAid.map(\.responderID) == ["fa1", "fa2"])
@@ -107,39 +105,39 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         #expect(firstAid[0].dueAt == dutyStart.addingTimeInterval(300))
         #expect(try await fixture.callOuts(incident, role: .psychosocial).map(\.responderID) == ["ps1"])
         // The STATUS= line counts the call-outs waiting for an answer without fetching them.
-        #expect(try await fixture.duty.duty.callOutsAwaitingAnswer() == 3)
+        #expect(try await fixture.desk.duty.callOutsAwaitingAnswer() == 3)
         // Running again does nothing more: the phase is staffed once.
-        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.desk.timers.runDueWork() == DutyWorkSummary())
         #expect(try await fixture.kinds(incident).filter { $0 == "callout.created" }.count == 3)
     }
 
     @Test(arguments: TestEngine.all) func escalationWalksTheChainToUnstaffed(engine: TestEngine) async throws {
         let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         // Each 5 minutes without an answer moves every open call-out one step down the chain:
         // the rest of the rotation, the neighbour's rotation, the coordinator, the national officer.
         var called: [[String]] = []
         for _ in 0..<4 {
             fixture.clock.advance(minutes: 5)
-            try await fixture.duty.timers.runDueWork()
+            try await fixture.desk.timers.runDueWork()
             called.append(
                 try await fixture.callOuts(incident).filter { $0.state.isOpen }.map(\.responderID).sorted())
         }
         #expect(called == [["fa3", "sfa1"], ["co1", "nat"], [], []])
         // The STATUS= line's count, from the database's count: none waits any longer.
-        #expect(try await fixture.duty.duty.callOutsAwaitingAnswer() == 0)
+        #expect(try await fixture.desk.duty.callOutsAwaitingAnswer() == 0)
         let all = try await fixture.callOuts(incident)
         #expect(all.map(\.responderID) == ["fa1", "fa2", "fa3", "sfa1", "co1", "nat"])
         #expect(all.filter { $0.state == .escalated }.count == 4)
         #expect(all.filter { $0.state == .expired }.map(\.responderID).sorted() == ["co1", "nat"])
-        #expect(try await fixture.duty.duty.isUnstaffed(incident.id))
+        #expect(try await fixture.desk.duty.isUnstaffed(incident.id))
         let kinds = try await fixture.kinds(incident)
         #expect(kinds.filter { $0 == "incident.unstaffed" }.count == 1)
         #expect(kinds.filter { $0 == "callout.escalated" }.count == 4)
         // Nothing is left to do.
         fixture.clock.advance(minutes: 60)
-        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.desk.timers.runDueWork() == DutyWorkSummary())
     }
 
     @Test(arguments: TestEngine.all) func declineEscalatesAtOnceAndOnlyTheResponderMayAnswer(
@@ -147,38 +145,38 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     ) async throws {
         let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Knivskuren man vid centrum", phase: .during)
-        try await fixture.duty.timers.runDueWork()
-        let annas = try await fixture.duty.callOuts(CallOutQuery(), mine: .unixUser("anna"))
+        try await fixture.desk.timers.runDueWork()
+        let annas = try await fixture.desk.callOuts(CallOutQuery(), mine: .unixUser("anna"))
         #expect(annas.map(\.responderID) == ["fa1"])
         // bo (fa2) may not answer anna's call-out.
         await #expect(throws: DeskError.self) {
-            _ = try await fixture.duty.acknowledge(annas[0].id.rawValue, note: nil, actor: .unixUser("bo"))
+            _ = try await fixture.desk.acknowledge(annas[0].id.rawValue, note: nil, actor: .unixUser("bo"))
         }
         // A local user bound to no responder is told how to fix that.
         do {
-            _ = try await fixture.duty.callOuts(CallOutQuery(), mine: .unixUser("mallory"))
+            _ = try await fixture.desk.callOuts(CallOutQuery(), mine: .unixUser("mallory"))
             Issue.record("an unbound user listed call-outs")
         } catch DeskError.forbidden(let reason) {
             #expect(reason.contains("no responder is bound to unix:mallory"))
         }
-        let declined = try await fixture.duty.decline(
+        let declined = try await fixture.desk.decline(
             annas[0].id.rawValue, reason: "I am abroad", actor: .unixUser("anna"))
         #expect(declined.callOut.state == .declined && declined.callOut.reason == "I am abroad")
         #expect(declined.replacement?.responderID == "fa3")
         // Declined is final: acknowledging it now conflicts.
         do {
-            _ = try await fixture.duty.acknowledge(annas[0].id.rawValue, note: nil, actor: .unixUser("anna"))
+            _ = try await fixture.desk.acknowledge(annas[0].id.rawValue, note: nil, actor: .unixUser("anna"))
             Issue.record("acknowledged a declined call-out")
         } catch DeskError.conflict(.callOutClosed(_, let state)) {
             #expect(state == "declined")
         }
-        let bos = try await fixture.duty.callOuts(CallOutQuery(), mine: .unixUser("bo"))
-        let acknowledged = try await fixture.duty.acknowledge(
+        let bos = try await fixture.desk.callOuts(CallOutQuery(), mine: .unixUser("bo"))
+        let acknowledged = try await fixture.desk.acknowledge(
             bos[0].id.rawValue, note: "on my way", actor: .unixUser("bo"))
         #expect(acknowledged.callOut.state == .acknowledged)
         // An acknowledged call-out never escalates.
         fixture.clock.advance(minutes: 30)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         #expect(try await fixture.callOuts(incident).first { $0.responderID == "fa2" }?.state == .acknowledged)
         let kinds = try await fixture.kinds(incident)
         #expect(kinds.contains("callout.declined") && kinds.contains("callout.acknowledged"))
@@ -189,15 +187,15 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     ) async throws {
         let first = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await first.report("Explosion i källaren, flera skadade", phase: .during)
-        try await first.duty.timers.runDueWork()
+        try await first.desk.timers.runDueWork()
         first.clock.advance(minutes: 7)
         try first.database.close()
         // The daemon was down when the call-outs ran out; a new one over the same file escalates
         // each exactly once, even when its timers run twice.
         let second = try await DutyFixture(policy: firstAidOnly, reopening: first)
-        let summary = try await second.duty.timers.runDueWork()
+        let summary = try await second.desk.timers.runDueWork()
         #expect(summary.escalated == 2)
-        #expect(try await second.duty.timers.runDueWork().escalated == 0)
+        #expect(try await second.desk.timers.runDueWork().escalated == 0)
         let all = try await second.callOuts(incident)
         #expect(all.map(\.responderID) == ["fa1", "fa2", "fa3", "sfa1"])
         #expect(all.map(\.step) == [0, 0, 1, 1])
@@ -210,19 +208,19 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     ) async throws {
         let fixture = try await DutyFixture(engine: engine)
         let incident = try await fixture.report("Skottlossning vid skolan, en skadad", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let update = try await fixture.desk.changePhase(
             of: incident.id.rawValue, to: .after, reason: "acute phase over", actor: .unixUser("officer"))
         #expect(update.incident.phase == .after)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         // ps1 was called on scene already; after needs two, so ps2 is added (nobody twice).
         let psychosocial = try await fixture.callOuts(incident, role: .psychosocial)
         #expect(psychosocial.map(\.responderID) == ["ps1", "ps2"])
-        let followUps = try await fixture.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil)
+        let followUps = try await fixture.desk.followUps(FollowUpQuery(incident: incident.id), mine: nil)
         #expect(followUps.map(\.label) == ["+1 day", "+7 days", "+30 days"])
         #expect(Set(followUps.compactMap(\.ownerID)).count == 1)
         // pia (ps1) owns them once she acknowledges; here ps1 was first called and owns them.
-        let mine = try await fixture.duty.followUps(FollowUpQuery(), mine: .unixUser("pia"))
+        let mine = try await fixture.desk.followUps(FollowUpQuery(), mine: .unixUser("pia"))
         #expect(mine.count == (followUps[0].ownerID == "ps1" ? 3 : 0))
     }
 
@@ -235,30 +233,30 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
                 rules: [.init(phase: .after, role: .psychosocial, count: 1, ackWithin: 3600, followUps: [86_400])],
                 followUpGrace: 6 * 3600))
         let incident = try await fixture.report("Boende är rädda efter branden", phase: .after)
-        try await fixture.duty.timers.runDueWork()
-        let followUp = try #require(try await fixture.duty.followUps(FollowUpQuery(), mine: nil).first)
+        try await fixture.desk.timers.runDueWork()
+        let followUp = try #require(try await fixture.desk.followUps(FollowUpQuery(), mine: nil).first)
         #expect(followUp.ownerID == "ps1" && followUp.dueAt == dutyStart.addingTimeInterval(86_400))
         fixture.clock.advance(days: 1)
-        #expect(try await fixture.duty.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).isEmpty)
+        #expect(try await fixture.desk.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).isEmpty)
         fixture.clock.advance(minutes: 1)
-        #expect(try await fixture.duty.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).count == 1)
-        try await fixture.duty.timers.runDueWork()  // within the grace: still with its owner
-        #expect(try await fixture.duty.duty.followUp(followUp.id)?.state == .open)
+        #expect(try await fixture.desk.followUps(FollowUpQuery(dueBefore: fixture.clock.now()), mine: nil).count == 1)
+        try await fixture.desk.timers.runDueWork()  // within the grace: still with its owner
+        #expect(try await fixture.desk.duty.followUp(followUp.id)?.state == .open)
         fixture.clock.advance(minutes: 6 * 60)
-        #expect(try await fixture.duty.timers.runDueWork().followUpsEscalated == 1)
-        let escalated = try #require(try await fixture.duty.duty.followUp(followUp.id))
+        #expect(try await fixture.desk.timers.runDueWork().followUpsEscalated == 1)
+        let escalated = try #require(try await fixture.desk.duty.followUp(followUp.id))
         #expect(escalated.state == .escalated && escalated.escalatedTo == "co1")
         // The coordinator sees it as theirs and completes it; completing twice conflicts.
-        #expect(try await fixture.duty.followUps(FollowUpQuery(), mine: .unixUser("cora")).map(\.id) == [followUp.id])
+        #expect(try await fixture.desk.followUps(FollowUpQuery(), mine: .unixUser("cora")).map(\.id) == [followUp.id])
         await #expect(throws: DeskError.self) {
-            _ = try await fixture.duty.complete(followUp.id.rawValue, outcome: "called", actor: .unixUser("anna"))
+            _ = try await fixture.desk.complete(followUp.id.rawValue, outcome: "called", actor: .unixUser("anna"))
         }
-        let done = try await fixture.duty.complete(
+        let done = try await fixture.desk.complete(
             followUp.id.rawValue, outcome: "Family doing better; referred to the school counsellor",
             actor: .unixUser("cora"))
         #expect(done.state == .done && done.completedBy == "co1")
         do {
-            _ = try await fixture.duty.complete(followUp.id.rawValue, outcome: "again", actor: .unixUser("cora"))
+            _ = try await fixture.desk.complete(followUp.id.rawValue, outcome: "again", actor: .unixUser("cora"))
             Issue.record("completed twice")
         } catch DeskError.conflict(.followUpClosed) {}
         let kinds = try await fixture.kinds(incident)
@@ -269,40 +267,40 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
     @Test(arguments: TestEngine.all) func closingAnIncidentCancelsItsOpenCallOuts(engine: TestEngine) async throws {
         let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly)
         let incident = try await fixture.report("Bilbrand på parkeringen", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "false alarm", actor: .unixUser("officer"))
-        #expect(try await fixture.duty.timers.runDueWork().cancelled == 2)
+        #expect(try await fixture.desk.timers.runDueWork().cancelled == 2)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.cancelled, .cancelled])
         fixture.clock.advance(minutes: 10)
-        #expect(try await fixture.duty.timers.runDueWork() == DutyWorkSummary())
+        #expect(try await fixture.desk.timers.runDueWork() == DutyWorkSummary())
     }
 
     @Test(arguments: TestEngine.all) func rosterChangesAreCheckedAndRecorded(engine: TestEngine) async throws {
         let fixture = try await DutyFixture(engine: engine)
-        let slot = try await fixture.duty.duty.onDuty(area: "Bredäng", role: .firstAid, at: nil)
+        let slot = try await fixture.desk.duty.onDuty(area: "Bredäng", role: .firstAid, at: nil)
         #expect(slot.map { $0.onDuty?.id } == ["fa1"])
         #expect(slot[0].next?.id == "fa2")
         #expect(slot[0].nextHandoff == Timestamp.parse("2026-11-21T07:00:00.000Z"))
         // An override for the next two hours.
-        let override = try await fixture.duty.addOverride(
+        let override = try await fixture.desk.addOverride(
             area: "bredang", role: .firstAid, responder: "fa3", starts: dutyStart, ends: dutyStart + 7200,
             reason: "swap with anna", actor: .unixUser("cora"))
-        #expect(try await fixture.duty.duty.onDuty(area: "bredang", role: .firstAid, at: nil)[0].onDuty?.id == "fa3")
+        #expect(try await fixture.desk.duty.onDuty(area: "bredang", role: .firstAid, at: nil)[0].onDuty?.id == "fa3")
         #expect(override.id.hasPrefix("o-"))
         // Bad input names the field and changes nothing.
         await #expect(throws: DeskError.self) {
-            _ = try await fixture.duty.addOverride(
+            _ = try await fixture.desk.addOverride(
                 area: "bredang", role: .firstAid, responder: "ps1", starts: dutyStart, ends: dutyStart + 60,
                 reason: nil, actor: .system)
         }
         do {
-            _ = try await fixture.duty.addResponder(
+            _ = try await fixture.desk.addResponder(
                 Responder(id: "fa1", name: "Again", contact: "x", roles: [.firstAid], areas: ["bredang"]),
                 actor: .system)
             Issue.record("added a duplicate")
         } catch DeskError.conflict(.responderExists("fa1")) {}
         do {
-            _ = try await fixture.duty.addResponder(
+            _ = try await fixture.desk.addResponder(
                 Responder(id: "new", name: "", contact: "x", roles: [], areas: ["atlantis"]), actor: .system)
             Issue.record("added an invalid responder")
         } catch DeskError.invalid(let issues) {
@@ -310,18 +308,18 @@ let firstAidOnly = TriggerPolicy(rules: [.init(phase: .during, role: .firstAid, 
         }
         // A responder cannot lose a role a rotation needs.
         do {
-            _ = try await fixture.duty.updateResponder("fa1", ResponderPatch(roles: [.psychosocial]), actor: .system)
+            _ = try await fixture.desk.updateResponder("fa1", ResponderPatch(roles: [.psychosocial]), actor: .system)
             Issue.record("removed a needed role")
         } catch DeskError.invalid {}
-        let renamed = try await fixture.duty.updateResponder(
+        let renamed = try await fixture.desk.updateResponder(
             "fa1", ResponderPatch(contact: "+46 70 111 11 11"), actor: .system)
         #expect(renamed.contact == "+46 70 111 11 11")
         // An import that overlaps two rotations is refused whole.
         var broken = dutyRoster
         broken.rotations.append(broken.rotations[0])
         broken.rotations[4].id = "copy"
-        await #expect(throws: DeskError.self) { _ = try await fixture.duty.importRoster(broken, actor: .system) }
-        #expect(try await fixture.duty.duty.roster().rotations.count == 4)
+        await #expect(throws: DeskError.self) { _ = try await fixture.desk.importRoster(broken, actor: .system) }
+        #expect(try await fixture.desk.duty.roster().rotations.count == 4)
         let events = try await fixture.desk.incidents.timeline(since: nil, page: try PageRequest(limit: 100)).items
         #expect(
             events.map(\.kind.rawValue).filter {

@@ -186,7 +186,7 @@ import Testing
         let fixture = try await DutyFixture(engine: engine, policy: firstAidOnly, receivers: ["ops"])
         fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let incident = try await fixture.report("Brand hos familjen Andersson på Ålgrytevägen 5", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         func bodies() async throws -> [String] {
             try await fixture.database.engine.read { db in
                 try db.values(
@@ -224,24 +224,24 @@ import Testing
                 "SELECT count(*) FROM outbox WHERE incident_id = ? AND body LIKE '%+46 70 000%'",
                 [incident.id.rawValue]) ?? 0
         }
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let followUp = try #require(
-            try await fixture.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil).first)
+            try await fixture.desk.followUps(FollowUpQuery(incident: incident.id), mine: nil).first)
         _ = try await fixture.desk.close(incident.id.rawValue, outcome: "Släckt", actor: .system)
         fixture.clock.advance(days: 31)
         #expect(try await fixture.desk.purge(dryRun: false, actor: .system).incidents == [incident.id])
         #expect(try await contacts() == 0)
         // Overdue: the coordinator gets it, with a webhook notice naming them.
         fixture.clock.advance(days: 11)
-        #expect(try await fixture.duty.timers.runDueWork().followUpsEscalated == 1)
+        #expect(try await fixture.desk.timers.runDueWork().followUpsEscalated == 1)
         #expect(try await contacts() == 1)
-        _ = try await fixture.duty.complete(
+        _ = try await fixture.desk.complete(
             followUp.id.rawValue, outcome: "Karin Andersson mår bättre", actor: .system, bound: followUp.ownerID)
         fixture.clock.advance(days: 1)
 
         let again = try await fixture.desk.purge(dryRun: false, actor: .system)
         #expect(again.incidents == [incident.id] && again.followUps == 1)
-        #expect(try await fixture.duty.duty.followUp(followUp.id)?.outcome == "[erased]")
+        #expect(try await fixture.desk.duty.followUp(followUp.id)?.outcome == "[erased]")
         #expect(try await contacts() == 0)
         let (_, timeline) = try await fixture.desk.incidents.export(incident.id.rawValue)
         let text = timeline.map { $0.data.json }.joined(separator: "\n")

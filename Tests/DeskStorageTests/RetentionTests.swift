@@ -22,9 +22,9 @@ import Testing
         }
         // Closed 60 days ago (erased), closed 10 days ago (kept), still open (kept).
         let old = try await report("Brand hos familjen Andersson på Ålgrytevägen 5", name: "Karin Andersson")
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let oldCallOut = try #require(try await fixture.callOuts(old).first)
-        _ = try await fixture.duty.decline(
+        _ = try await fixture.desk.decline(
             oldCallOut.id.rawValue, reason: "Jag känner familjen Andersson", actor: .unixUser("anna"))
         _ = try await desk.addNote(to: old.id.rawValue, text: "Karin Andersson bor hos sin syster", actor: officer)
         _ = try await desk.close(old.id.rawValue, outcome: "Familjen Andersson evakuerad", actor: officer)
@@ -53,7 +53,7 @@ import Testing
         let text = timeline.map { $0.data.json }.joined(separator: "\n")
         #expect(!text.contains("Andersson"), "\(text)")
         #expect(timeline.map(\.kind).contains(.noteAdded))
-        #expect(try await fixture.duty.duty.callOut(oldCallOut.id)?.reason == "[erased]")
+        #expect(try await fixture.desk.duty.callOut(oldCallOut.id)?.reason == "[erased]")
         // The others are untouched.
         #expect(try await desk.incidents.incident(recent.id.rawValue).reports[0].text.contains("Berg"))
         #expect(try await desk.incidents.incident(open.id.rawValue).reports[0].reporterName == "Lisa Ek")

@@ -40,8 +40,8 @@ let textRoster: Roster = {
         let senders = Self.senders(gateway)
         let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: textRoster)
         let incident = try await fixture.report("Brand i trapphuset, två skadade", phase: .during)
-        try await fixture.duty.timers.runDueWork()
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 2)
+        try await fixture.desk.timers.runDueWork()
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 2)
 
         let callOuts = try await fixture.callOuts(incident)
         #expect(callOuts.map(\.responderID) == ["fa1", "fa2"])
@@ -103,8 +103,8 @@ let textRoster: Roster = {
         #expect(stored.first { $0.id == "fa2" }?.language == .swedish)
         #expect(stored.first { $0.id == "fa3" }?.language == nil)
         _ = try await fixture.report("Brand i trapphuset, två skadade", phase: .during)
-        try await fixture.duty.timers.runDueWork()
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 2)
+        try await fixture.desk.timers.runDueWork()
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 2)
         let byNumber = Dictionary(
             gateway.texts.map { ($0.fields["to"] ?? "", $0.fields["message"] ?? "") }, uniquingKeysWith: { $1 })
         #expect(byNumber["+46701000000"]?.hasPrefix("Red Cross call-out, first aid. ") == true, "\(byNumber)")
@@ -129,14 +129,14 @@ let textRoster: Roster = {
         let gateway = try await SMSGatewayServer(provider: .elks46)
         let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: textRoster)
         let incident = try await fixture.report("Skottlossning vid torget", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let wrong = DeliverySenders(
             webhooks: WebhookSender(targets: []),
             texts: TextSender(
                 gateway: SMSGateway(
                     name: "sms", provider: .elks46, url: gateway.url, username: gateway.username,
                     password: "not-the-password", from: "RodaKorset", timeout: 5)))
-        #expect(try await fixture.duty.timers.deliverDue(using: wrong) == 2)
+        #expect(try await fixture.desk.timers.deliverDue(using: wrong) == 2)
         #expect(gateway.texts.isEmpty)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.pending, .pending])
         let errors = try await fixture.database.sqlite.pool.read { db in
@@ -147,9 +147,9 @@ let textRoster: Roster = {
         let senders = Self.senders(gateway)
         fixture.clock.advance(minutes: 1)
         gateway.queue([503])
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 2)
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 2)
         fixture.clock.advance(minutes: 1)
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 1)
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 1)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.notified, .notified])
         #expect(gateway.texts.count == 3)
         await wrong.shutdown()
@@ -165,12 +165,12 @@ let textRoster: Roster = {
         ])
         let fixture = try await DutyFixture(policy: policy, textReceiver: "sms", roster: textRoster)
         _ = try await fixture.report("Oro och sorg efter branden, minnesstund", phase: .after)
-        try await fixture.duty.timers.runDueWork()
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 1)
+        try await fixture.desk.timers.runDueWork()
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 1)
         fixture.clock.advance(days: 3)
-        let summary = try await fixture.duty.timers.runDueWork()
+        let summary = try await fixture.desk.timers.runDueWork()
         #expect(summary.followUpsEscalated == 1)
-        #expect(try await fixture.duty.timers.deliverDue(using: senders) == 1)
+        #expect(try await fixture.desk.timers.deliverDue(using: senders) == 1)
         let handedOn = try #require(gateway.texts.last)
         let coordinator = try #require(textRoster.responders.first { $0.id == "co1" })
         #expect(handedOn.fields["To"] == PhoneNumber(coordinator.contact)?.e164)
@@ -186,7 +186,7 @@ let textRoster: Roster = {
     @Test func oldTextsAndAnswersOutsideIncidentsAreForgotten() async throws {
         let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: textRoster)
         _ = try await fixture.report("Brand i trapphuset", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let sender = try #require(PhoneNumber("+46 70 100 00 00"))
         let principal = Principal(actor: Actor(rawValue: "sms:\(sender.e164)"), role: .responder)
         // A yes (its answer belongs to the incident) and a text that gets the help text (no incident).
@@ -198,7 +198,7 @@ let textRoster: Roster = {
         #expect(help.outcome == .help)
         let gateway = try await SMSGatewayServer(provider: .elks46)
         let senders = SMSDeliveryTests.senders(gateway)
-        try await fixture.duty.timers.deliverDue(using: senders)
+        try await fixture.desk.timers.deliverDue(using: senders)
         await senders.shutdown()
         try await gateway.stop()
 
@@ -231,7 +231,7 @@ let textRoster: Roster = {
         ])
         let fixture = try await DutyFixture(policy: policy, textReceiver: "sms", roster: textRoster)
         let incident = try await fixture.report("Oro och sorg efter branden, minnesstund", phase: .after)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let followUps = try await fixture.desk.duty.followUps(FollowUpQuery(incident: incident.id), mine: nil)
         #expect(followUps.map(\.ownerID) == ["ps1", "ps1"])
         let week = try #require(followUps.last)
@@ -259,7 +259,7 @@ let textRoster: Roster = {
         }
         let fixture = try await DutyFixture(policy: firstAidOnly, textReceiver: "sms", roster: roster)
         let incident = try await fixture.report("Brand i trapphuset", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let fa2 = try #require(try await fixture.callOuts(incident).first { $0.responderID == "fa2" })
         let phone = try #require(PhoneNumber("070-100 00 00"))
         let answer = try await fixture.desk.commands.run(

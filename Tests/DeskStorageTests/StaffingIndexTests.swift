@@ -21,20 +21,20 @@ import Testing
             incidents.append(try await fixture.report("Brand i trapphuset nummer \(index), rök", phase: .during))
         }
         #expect(try await store.incidentsToStaff(limit: 100).count == 12)
-        #expect(try await fixture.duty.timers.runDueWork().incidentsStaffed == 12)
+        #expect(try await fixture.desk.timers.runDueWork().incidentsStaffed == 12)
         #expect(try await store.incidentsToStaff(limit: 100).isEmpty)
         if engine == .sqlite { #expect(try indexed(fixture.database.sqlite) == 0) }
 
         // A phase change: that incident is to staff for its new phase, and only it.
         try await fixture.desk.changePhase(of: incidents[3].id.rawValue, to: .after, reason: "släckt", actor: .system)
         #expect(try await store.incidentsToStaff(limit: 100).map(\.id) == [incidents[3].id])
-        #expect(try await fixture.duty.timers.runDueWork().incidentsStaffed == 1)
+        #expect(try await fixture.desk.timers.runDueWork().incidentsStaffed == 1)
         #expect(try await store.incidentsToStaff(limit: 100).isEmpty)
 
         // Back to a phase already staffed once: never staffed twice.
         try await fixture.desk.changePhase(of: incidents[3].id.rawValue, to: .during, reason: "igen", actor: .system)
         #expect(try await store.incidentsToStaff(limit: 100).isEmpty)
-        #expect(try await fixture.duty.timers.runDueWork().incidentsStaffed == 0)
+        #expect(try await fixture.desk.timers.runDueWork().incidentsStaffed == 0)
     }
 
     @Test func theQueryReadsThePartialIndex() throws {

@@ -17,14 +17,14 @@ import Testing
         let desk = fixture.desk
         desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
         let old = try await fixture.report("Brand hos familjen Andersson på Ålgrytevägen 5", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         let callOut = try #require(try await fixture.callOuts(old).first)
-        _ = try await fixture.duty.decline(callOut.id.rawValue, reason: "Jag känner dem", actor: .unixUser("anna"))
+        _ = try await fixture.desk.decline(callOut.id.rawValue, reason: "Jag känner dem", actor: .unixUser("anna"))
         _ = try await desk.addNote(to: old.id.rawValue, text: "Karin bor hos sin syster", actor: .system)
         _ = try await desk.close(old.id.rawValue, outcome: "Evakuerade", actor: .system)
         fixture.clock.advance(days: 40)
         let open = try await fixture.report("Oro efter branden, barnen sover inte", phase: .after)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         #expect(try await desk.purge(dryRun: false, actor: .system).incidents == [old.id])
         let head = try await desk.records.chainHead()
         let sqliteIncidents = try await desk.incidents.incidents(IncidentQuery(page: try PageRequest(limit: 100))).items

@@ -18,15 +18,15 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         let sender = sender(receiver)
         let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         let incident = try await fixture.report("Brand i flerfamiljshus, två skadade", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         // The receiver fails the first attempts with 500.
         receiver.queue([500, 500])
-        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 2)
+        #expect(try await fixture.desk.timers.deliverDue(using: sender) == 2)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.pending, .pending])
         // Not due again before the back-off (2 s) has passed.
-        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 0)
+        #expect(try await fixture.desk.timers.deliverDue(using: sender) == 0)
         fixture.clock.advance(minutes: 2.0 / 60)
-        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 2)
+        #expect(try await fixture.desk.timers.deliverDue(using: sender) == 2)
         #expect(try await fixture.callOuts(incident).map(\.state) == [.notified, .notified])
 
         let requests = receiver.received
@@ -62,8 +62,8 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         let sender = sender(receiver)
         let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         let incident = try await fixture.report("Brand i flerfamiljshus, två skadade", phase: .during)
-        try await fixture.duty.timers.runDueWork()
-        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 2)
+        try await fixture.desk.timers.runDueWork()
+        #expect(try await fixture.desk.timers.deliverDue(using: sender) == 2)
         let callOuts = try await fixture.callOuts(incident)
         let requests = receiver.received
         #expect(requests.count == 2)
@@ -101,12 +101,12 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         let sender = sender(receiver)
         let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         let incident = try await fixture.report("Brand i trapphuset, rök överallt", phase: .during)
-        try await fixture.duty.timers.runDueWork()
+        try await fixture.desk.timers.runDueWork()
         for _ in 0..<3 {
             fixture.clock.advance(minutes: 5)
-            try await fixture.duty.timers.runDueWork()
+            try await fixture.desk.timers.runDueWork()
         }
-        while try await fixture.duty.timers.deliverDue(using: sender) > 0 {}
+        while try await fixture.desk.timers.deliverDue(using: sender) > 0 {}
         let unstaffed = receiver.received.filter { $0.headers["x-desk-event"] == "incident.unstaffed" }
         #expect(unstaffed.count == 1)
         let request = try #require(unstaffed.first)
@@ -133,12 +133,12 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         try await receiver.stop()  // the receiver is down from the start
         let first = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         let incident = try await first.report("Skottlossning vid busshållplatsen", phase: .during)
-        try await first.duty.timers.runDueWork()
+        try await first.desk.timers.runDueWork()
         let down = sender(receiver)
-        #expect(try await first.duty.timers.deliverDue(using: down) == 2)
+        #expect(try await first.desk.timers.deliverDue(using: down) == 2)
         first.clock.advance(minutes: 5)
-        try await first.duty.timers.runDueWork()  // two escalations: two more deliveries
-        #expect(try await first.duty.timers.deliverDue(using: down) == 4)
+        try await first.desk.timers.runDueWork()  // two escalations: two more deliveries
+        #expect(try await first.desk.timers.deliverDue(using: down) == 4)
         await down.shutdown()
         try first.database.close()
 
@@ -147,8 +147,8 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
         let second = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"], reopening: first)
         second.clock.advance(minutes: 10)
         let up = sender(back)
-        #expect(try await second.duty.timers.deliverDue(using: up) == 4)
-        #expect(try await second.duty.timers.deliverDue(using: up) == 0)
+        #expect(try await second.desk.timers.deliverDue(using: up) == 4)
+        #expect(try await second.desk.timers.deliverDue(using: up) == 0)
         let kinds = try await second.kinds(incident)
         #expect(kinds.filter { $0 == "callout.created" }.count == 4)
         #expect(kinds.filter { $0 == "notification.delivered" }.count == 4)

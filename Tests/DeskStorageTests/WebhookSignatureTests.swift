@@ -36,8 +36,8 @@ import Testing
         let sender = WebhookSender(targets: [.init(name: "ops", url: receiver.url, secret: Self.secret, timeout: 5)])
         let fixture = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
         _ = try await fixture.report("Brand i flerfamiljshus, två skadade", phase: .during)
-        try await fixture.duty.timers.runDueWork()
-        #expect(try await fixture.duty.timers.deliverDue(using: sender) == 2)
+        try await fixture.desk.timers.runDueWork()
+        #expect(try await fixture.desk.timers.deliverDue(using: sender) == 2)
         let requests = receiver.received
         #expect(requests.count == 2)
         for request in requests {

@@ -167,9 +167,10 @@ import Testing
         for id in 1...3 {
             #expect(try Self.post(daemon, id: "s00\(id)stranger", from: "+46709999999", message: "JA") == "200")
         }
-        _ = try gateway.wait(for: "the answer to the unknown number") { $0.contains { $0["to"] == "+46709999999" } }
-        usleep(500_000)
-        #expect(gateway.texts.filter { $0["to"] == "+46709999999" }.count == 1)
+        // deskd sends the polite answer before it answers the gateway's POST (SMSRoutes awaits it, no
+        // outbox), and the gateway logs a text before it answers deskd: after the three 200s every
+        // answer there will ever be is in the log, so no wait is needed to see that there is one.
+        #expect(gateway.texts.filter { $0["to"] == "+46709999999" }.count == 1, "\(gateway.texts)")
         #expect(try daemon.ctl("incident", "list", "--json").stdout == incidents)
         timeline = try decodeJSON(
             PageBody<EventBody>.self, try daemon.ctl("incident", "timeline", incident, "--json").stdout)

@@ -117,7 +117,9 @@ import Testing
             }
         }
         client.start()
-        usleep(200_000)
+        // The restart comes while the client is at work: once its first two requests are answered.
+        let started = Date().addingTimeInterval(30)
+        while results.count < 2, Date() < started { usleep(10_000) }
         kill(supervisor, SIGHUP)  // the supervisor restarts deskd, keeping the listeners
         let deadline = Date().addingTimeInterval(30)
         while results.count < 40, Date() < deadline { usleep(50_000) }

@@ -10,7 +10,8 @@ import Testing
         try daemon.start()
         defer { _ = try? daemon.stop() }
         let token = try daemon.adminToken()
-        // Hold the write lock for 2 s (deskd waits up to 5 s for it), post 12 reports meanwhile.
+        // Hold the write lock (deskd waits up to 5 s for it) while 12 reports are posted, until the last
+        // is answered (hold-write-lock.py).
         let script = repositoryRoot + "/Tests/EndToEndTests/Helpers/hold-write-lock.py"
         let run = try runProgram(
             "/usr/bin/python3", [script, daemon.directory + "/state/deskd.sqlite", "\(daemon.port)", token])

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,47 +14,49 @@ struct JSONBody {
     /// Decodes a request body, allowing the members its `CodingKeys` name, or throws an `APIProblem`
     /// saying exactly what is wrong.
     func decode<Value: StrictBody>(_ type: Value.Type, from request: Request) async throws -> Value {
-        try await decode(type, from: request, allowedMembers: Value.allowedMembers)
+        try await decodeKeepingJSON(type, from: request, allowedMembers: Value.allowedMembers).value
     }
 
-    /// Decodes a request body as `decode` does, and returns the body's bytes too (for an idempotency digest).
-    func decodeKeepingBytes<Value: StrictBody>(
+    /// Decodes a request body as `decode` does, and returns the body's parsed JSON too (for the
+    /// idempotency digest, `Writes.run(body:)`), so the body is parsed once.
+    func decodeKeepingJSON<Value: StrictBody>(
         _ type: Value.Type, from request: Request
-    ) async throws -> (value: Value, bytes: [UInt8]) {
-        try await decodeKeepingBytes(type, from: request, allowedMembers: Value.allowedMembers)
+    ) async throws -> (value: Value, json: JSONValue) {
+        try await decodeKeepingJSON(type, from: request, allowedMembers: Value.allowedMembers)
     }
 
-    /// Decodes `Value` from the request, or throws an `APIProblem` saying exactly what is wrong.
+    /// Decodes `Value` from the request and returns its parsed JSON too, or throws an `APIProblem`
+    /// saying exactly what is wrong. The bytes are parsed once (`JSONSyntax.parse`); the member
+    /// check and the typed decode (`JSONValueDecoder`) read that one parse.
     /// - Parameter allowedMembers: the member names allowed in each object, by JSON pointer.
-    func decode<Value: Decodable>(
+    func decodeKeepingJSON<Value: Decodable>(
         _ type: Value.Type, from request: Request, allowedMembers: [String: Set<String>]
-    ) async throws -> Value {
-        try await decodeKeepingBytes(type, from: request, allowedMembers: allowedMembers).value
-    }
-
-    /// Decodes `Value` as `decode` does, and returns the body's bytes too (for an idempotency digest).
-    func decodeKeepingBytes<Value: Decodable>(
-        _ type: Value.Type, from request: Request, allowedMembers: [String: Set<String>]
-    ) async throws -> (value: Value, bytes: [UInt8]) {
+    ) async throws -> (value: Value, json: JSONValue) {
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw APIProblem.unsupportedMediaType(contentType) }
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
             throw APIProblem.bodyTooLarge(limit: maxBytes)
         }
         let buffer = try await request.body.collect(upTo: maxBytes)
-        let bytes = Array(buffer.readableBytesView)
-        let shape: JSONSyntax.Shape
+        let parsed: JSONSyntax.Parsed
         do {
-            shape = try JSONSyntax.check(bytes, maxDepth: maxDepth)
+            parsed = try JSONSyntax.parse(Array(buffer.readableBytesView), maxDepth: maxDepth)
         } catch {
             throw APIProblem.malformedJSON(error)
         }
-        guard shape.isObject else {
+        return (try Self.decode(type, from: parsed, allowedMembers: allowedMembers), parsed.value)
+    }
+
+    /// Checks a parsed body's members against `allowedMembers` and decodes `Value` from it.
+    static func decode<Value: Decodable>(
+        _ type: Value.Type, from parsed: JSONSyntax.Parsed, allowedMembers: [String: Set<String>]
+    ) throws -> Value {
+        guard parsed.shape.isObject else {
             throw APIProblem.invalidFields([FieldIssueBody(pointer: "", detail: "must be a JSON object")])
         }
         var issues: [FieldIssueBody] = []
         for (pointer, allowed) in allowedMembers.sorted(by: { $0.key < $1.key }) {
-            for name in shape.members[pointer] ?? [] where !allowed.contains(name) {
+            for name in parsed.shape.members[pointer] ?? [] where !allowed.contains(name) {
                 issues.append(
                     FieldIssueBody(
                         pointer: pointer + "/" + JSONSyntax.escapePointer(name),
@@ -64,9 +67,9 @@ struct JSONBody {
         }
         if !issues.isEmpty { throw APIProblem.invalidFields(issues) }
         do {
-            return (try DeskJSON.decoder().decode(Value.self, from: Data(bytes)), bytes)
+            return try JSONValueDecoder.decode(Value.self, from: parsed.value)
         } catch let error as DecodingError {
-            throw APIProblem.invalidFields([Self.issue(for: error)])
+            throw APIProblem.invalidFields([issue(for: error)])
         }
     }
 
@@ -90,10 +93,7 @@ struct JSONBody {
         case .keyNotFound(let key, let context):
             return FieldIssueBody(pointer: pointer(context.codingPath + [key]), detail: "is required")
         case .dataCorrupted(let context):
-            let detail =
-                context.debugDescription.contains("not representable")
-                ? "must be a whole number in range" : context.debugDescription
-            return FieldIssueBody(pointer: pointer(context.codingPath), detail: detail)
+            return FieldIssueBody(pointer: pointer(context.codingPath), detail: context.debugDescription)
         @unknown default:
             return FieldIssueBody(pointer: "", detail: "could not be read")
         }

@@ -1,5 +1,9 @@
-/// A strict JSON (RFC 8259) syntax check that says where the first error is, limits nesting, and
-/// records each object's member names, which Foundation's decoder does not report.
+import DeskCore
+
+/// A strict JSON (RFC 8259) parser that says where the first error is, limits nesting, and
+/// records each object's member names in document order, which Foundation's decoder does not
+/// report. A request body is parsed once, here: the member check, the typed decode
+/// (`JSONValueDecoder`) and the idempotency digest all read the `Parsed` it returns.
 struct JSONSyntax {
     /// The first syntax error: what, and where (1-based line and column, 0-based byte offset).
     struct Failure: Error, Equatable {
@@ -19,6 +23,15 @@ struct JSONSyntax {
         var isObject = false
     }
 
+    /// A parsed document: its value, and the member names of its objects.
+    struct Parsed: Sendable {
+        /// The document's value; numbers are classified as Foundation's `JSONDecoder` reads them
+        /// into a `JSONValue` (`JSONSyntax+Numbers.swift`).
+        var value: JSONValue
+        /// The member names of every object, by JSON pointer, in document order.
+        var shape: Shape
+    }
+
     private let bytes: [UInt8]
     private let maxDepth: Int
     private var index = 0
@@ -29,63 +42,69 @@ struct JSONSyntax {
         self.maxDepth = maxDepth
     }
 
-    /// Checks `bytes` and returns the member names of its objects.
-    static func check(_ bytes: [UInt8], maxDepth: Int) throws(Failure) -> Shape {
+    /// Parses `bytes`: its value and the member names of its objects.
+    static func parse(_ bytes: [UInt8], maxDepth: Int) throws(Failure) -> Parsed {
         var scanner = JSONSyntax(bytes: bytes, maxDepth: maxDepth)
         if let invalid = firstInvalidUTF8(bytes) { throw scanner.failure("invalid UTF-8", at: invalid) }
         scanner.skipWhitespace()
         guard scanner.index < bytes.count else { throw scanner.failure("empty body; expected a JSON object") }
         scanner.shape.isObject = bytes[scanner.index] == UInt8(ascii: "{")
-        try scanner.value(pointer: "", depth: 1)
+        let value = try scanner.value(pointer: "", depth: 1)
         scanner.skipWhitespace()
         if scanner.index < bytes.count { throw scanner.failure("unexpected data after the JSON value") }
-        return scanner.shape
+        return Parsed(value: value, shape: scanner.shape)
     }
 
-    private mutating func value(pointer: String, depth: Int) throws(Failure) {
+    private mutating func value(pointer: String, depth: Int) throws(Failure) -> JSONValue {
         guard depth <= maxDepth else { throw failure("nesting deeper than \(maxDepth) levels") }
         guard index < bytes.count else { throw failure("unexpected end of input; expected a value") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): try object(pointer: pointer, depth: depth)
-        case UInt8(ascii: "["): try array(pointer: pointer, depth: depth)
-        case UInt8(ascii: "\""): _ = try string()
-        case UInt8(ascii: "t"): try literal("true")
-        case UInt8(ascii: "f"): try literal("false")
-        case UInt8(ascii: "n"): try literal("null")
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        case UInt8(ascii: "{"): return try object(pointer: pointer, depth: depth)
+        case UInt8(ascii: "["): return try array(pointer: pointer, depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default: throw failure("unexpected \(describe(bytes[index])); expected a value")
         }
     }
 
-    private mutating func object(pointer: String, depth: Int) throws(Failure) {
+    private mutating func object(pointer: String, depth: Int) throws(Failure) -> JSONValue {
         index += 1
         var names: [String] = []
-        var seen = Set<String>()
+        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if peek(UInt8(ascii: "}")) {
             index += 1
             shape.members[pointer] = names
-            return
+            return .object(members)
         }
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else { throw failure("expected a member name in double quotes") }
             let nameStart = index
             let name = try string()
-            guard seen.insert(name).inserted else { throw failure("duplicate member \"\(name)\"", at: nameStart) }
+            guard members[name] == nil else { throw failure("duplicate member \"\(name)\"", at: nameStart) }
             names.append(name)
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after member name") }
             index += 1
             skipWhitespace()
-            try value(pointer: pointer + "/" + Self.escapePointer(name), depth: depth + 1)
+            members[name] = try value(pointer: pointer + "/" + Self.escapePointer(name), depth: depth + 1)
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 index += 1
             } else if peek(UInt8(ascii: "}")) {
                 index += 1
                 shape.members[pointer] = names
-                return
+                return .object(members)
             } else {
                 throw failure(
                     index < bytes.count
@@ -95,24 +114,23 @@ struct JSONSyntax {
         }
     }
 
-    private mutating func array(pointer: String, depth: Int) throws(Failure) {
+    private mutating func array(pointer: String, depth: Int) throws(Failure) -> JSONValue {
         index += 1
         skipWhitespace()
+        var elements: [JSONValue] = []
         if peek(UInt8(ascii: "]")) {
             index += 1
-            return
+            return .array(elements)
         }
-        var position = 0
         while true {
             skipWhitespace()
-            try value(pointer: pointer + "/" + String(position), depth: depth + 1)
-            position += 1
+            elements.append(try value(pointer: pointer + "/" + String(elements.count), depth: depth + 1))
             skipWhitespace()
             if peek(UInt8(ascii: ",")) {
                 index += 1
             } else if peek(UInt8(ascii: "]")) {
                 index += 1
-                return
+                return .array(elements)
             } else {
                 throw failure(
                     index < bytes.count
@@ -201,8 +219,9 @@ struct JSONSyntax {
         return value
     }
 
-    private mutating func number() throws(Failure) {
+    private mutating func number() throws(Failure) -> JSONValue {
         let start = index
+        var isInteger = true
         if peek(UInt8(ascii: "-")) { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
@@ -214,16 +233,19 @@ struct JSONSyntax {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if peek(UInt8(ascii: ".")) {
+            isInteger = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("expected digits after '.'") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            isInteger = false
             index += 1
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("expected digits in exponent") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        return Self.numberValue(String(decoding: bytes[start..<index], as: UTF8.self), isInteger: isInteger)
     }
 
     private mutating func literal(_ word: String) throws(Failure) {
@@ -272,35 +294,5 @@ struct JSONSyntax {
     /// `~` and `/` escaped as RFC 6901 requires.
     static func escapePointer(_ name: String) -> String {
         name.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-    }
-
-    /// The offset of the first byte that breaks UTF-8 (RFC 3629), or nil.
-    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
-        var index = 0
-        while index < bytes.count {
-            let lead = bytes[index]
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch lead {
-            case 0x00...0x7F: index += 1; continue
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return index
-            }
-            guard index + length <= bytes.count else { return index }
-            for position in 1..<length {
-                let byte = bytes[index + position]
-                let (low, high) = position == 1 ? (lower, upper) : (UInt8(0x80), UInt8(0xBF))
-                guard byte >= low, byte <= high else { return index }
-            }
-            index += length
-        }
-        return nil
     }
 }

@@ -30,34 +30,34 @@ struct DutyRoutes {
         // A whole branch's roster is larger than a report: allow up to 4 MiB here.
         let rosterBody = JSONBody(maxBytes: max(body.maxBytes, 4 << 20), maxDepth: body.maxDepth)
         router.on(.put, "/v1/roster", runs: ImportRoster.self) { request, context in
-            let (roster, bytes) = try await rosterBody.decodeKeepingBytes(
+            let (roster, json) = try await rosterBody.decodeKeepingJSON(
                 Roster.self, from: request, allowedMembers: RosterDocument.allowedMembers)
-            return try await writes.run(ImportRoster(roster), request, context, body: bytes) { $0 }
+            return try await writes.run(ImportRoster(roster), request, context, body: json) { $0 }
         }
         router.get("/v1/responders", allow: DeskRouter.officers) { request, _ in
             _ = try QueryParameters(request, allowed: [])
             return try JSONResponse.make(ItemsBody(items: try await duty.roster().responders))
         }
         router.on(.post, "/v1/responders", runs: AddResponder.self) { request, context in
-            let (responder, bytes) = try await body.decodeKeepingBytes(
+            let (responder, json) = try await body.decodeKeepingJSON(
                 Responder.self, from: request, allowedMembers: RosterDocument.responderMembers)
-            return try await writes.run(AddResponder(responder), request, context, body: bytes, status: .created) {
+            return try await writes.run(AddResponder(responder), request, context, body: json, status: .created) {
                 $0
             }
         }
         router.on(.patch, "/v1/responders/{id}", runs: UpdateResponder.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 ResponderPatchRequest.self, from: request)
             let command = UpdateResponder(responderID: try context.parameters.require("id"), patch: input.patch)
-            return try await writes.run(command, request, context, body: bytes) { $0 }
+            return try await writes.run(command, request, context, body: json) { $0 }
         }
         router.on(.post, "/v1/overrides", runs: AddOverride.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 OverrideRequest.self, from: request)
             let command = AddOverride(
                 area: input.area, role: input.role, responderID: input.responder, starts: input.starts,
                 ends: input.ends, reason: input.reason)
-            return try await writes.run(command, request, context, body: bytes, status: .created) { $0 }
+            return try await writes.run(command, request, context, body: json, status: .created) { $0 }
         }
         router.get("/v1/callouts", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "status", "incident", "limit"])
@@ -71,16 +71,16 @@ struct DutyRoutes {
                 ItemsBody(items: callOuts.filter { scope?.allows($0) ?? true }.map(CallOutBody.init)))
         }
         router.on(.post, "/v1/callouts/{id}/ack", runs: AcknowledgeCallOut.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 AckRequest.self, from: request)
             let command = AcknowledgeCallOut(callOutID: try context.parameters.require("id"), note: input.note)
-            return try await writes.run(command, request, context, body: bytes, Self.body)
+            return try await writes.run(command, request, context, body: json, Self.body)
         }
         router.on(.post, "/v1/callouts/{id}/decline", runs: DeclineCallOut.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 DeclineRequest.self, from: request)
             let command = DeclineCallOut(callOutID: try context.parameters.require("id"), reason: input.reason)
-            return try await writes.run(command, request, context, body: bytes, Self.body)
+            return try await writes.run(command, request, context, body: json, Self.body)
         }
         router.get("/v1/followups", allow: DeskRouter.readers) { request, context in
             let query = try QueryParameters(request, allowed: ["mine", "overdue", "status", "incident", "limit"])
@@ -95,10 +95,10 @@ struct DutyRoutes {
                 ItemsBody(items: followUps.filter { scope?.allows($0) ?? true }.map(FollowUpBody.init)))
         }
         router.on(.post, "/v1/followups/{id}/done", runs: CompleteFollowUp.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 FollowUpDoneRequest.self, from: request)
             let command = CompleteFollowUp(followUpID: try context.parameters.require("id"), outcome: input.outcome)
-            return try await writes.run(command, request, context, body: bytes) { FollowUpBody($0) }
+            return try await writes.run(command, request, context, body: json) { FollowUpBody($0) }
         }
     }
 

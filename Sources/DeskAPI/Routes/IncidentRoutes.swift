@@ -28,33 +28,33 @@ struct IncidentRoutes {
                 PageBody(items: page.items.map(EventBody.init), nextCursor: page.nextCursor?.token))
         }
         router.on(.post, "/v1/incidents/{id}/notes", runs: AddNote.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 NoteRequest.self, from: request)
             let command = AddNote(incidentID: try context.parameters.require("id"), text: input.text)
-            return try await writes.run(command, request, context, body: bytes, status: .created, Self.changed)
+            return try await writes.run(command, request, context, body: json, status: .created, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/phase", runs: ChangePhase.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 PhaseChangeRequest.self, from: request)
             let command = ChangePhase(
                 incidentID: try context.parameters.require("id"), phase: try Self.phase(input.phase),
                 reason: input.reason)
-            return try await writes.run(command, request, context, body: bytes, Self.changed)
+            return try await writes.run(command, request, context, body: json, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/confirm", runs: ConfirmClassification.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 ConfirmRequest.self, from: request)
             let command = ConfirmClassification(
                 incidentID: try context.parameters.require("id"), phase: try input.phase.map { try Self.phase($0) },
                 note: input.note)
-            return try await writes.run(command, request, context, body: bytes, Self.changed)
+            return try await writes.run(command, request, context, body: json, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/split", runs: SplitReport.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 SplitRequest.self, from: request)
             let command = SplitReport(
                 incidentID: try context.parameters.require("id"), reportID: input.reportID, reason: input.reason)
-            return try await writes.run(command, request, context, body: bytes, status: .created) { update in
+            return try await writes.run(command, request, context, body: json, status: .created) { update in
                 SplitBody(
                     incident: IncidentBody(update.incident),
                     newIncident: IncidentBody(update.splitOff?.incident ?? update.incident),
@@ -62,24 +62,24 @@ struct IncidentRoutes {
             }
         }
         router.on(.post, "/v1/incidents/{id}/close", runs: CloseIncident.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 CloseRequest.self, from: request)
             let command = CloseIncident(incidentID: try context.parameters.require("id"), outcome: input.outcome)
-            return try await writes.run(command, request, context, body: bytes, Self.changed)
+            return try await writes.run(command, request, context, body: json, Self.changed)
         }
         router.on(.post, "/v1/incidents/{id}/reopen", runs: ReopenIncident.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 ReopenRequest.self, from: request)
             let command = ReopenIncident(incidentID: try context.parameters.require("id"), reason: input.reason)
-            return try await writes.run(command, request, context, body: bytes, Self.changed)
+            return try await writes.run(command, request, context, body: json, Self.changed)
         }
     }
 
     /// A phase a person may assign, or a 422 naming the ones allowed.
     static func phase(_ text: String) throws(DeskError) -> Phase {
-        guard let phase = Phase(rawValue: text), phase != .unclassified else {
+        guard let phase = Phase(assignable: text) else {
             throw DeskError.invalid([
-                FieldIssue(pointer: "/phase", detail: "must be one of before, during, after (got \"\(text)\")")
+                FieldIssue(pointer: "/phase", detail: "must be one of \(Phase.assignableNames) (got \"\(text)\")")
             ])
         }
         return phase

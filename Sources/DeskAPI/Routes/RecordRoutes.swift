@@ -23,10 +23,10 @@ struct RecordRoutes {
                     followUps: followUps.map(FollowUpBody.init)))
         }
         router.on(.post, "/v1/purge", runs: PurgeClosedIncidents.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 PurgeRequest.self, from: request)
             let command = try await desk.retention.command(dryRun: input.dryRun)
-            return try await writes.run(command, request, context, body: bytes) { $0 }
+            return try await writes.run(command, request, context, body: json) { $0 }
         }
     }
 }

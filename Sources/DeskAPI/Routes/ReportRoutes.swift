@@ -12,12 +12,12 @@ struct ReportRoutes {
 
     func register(on router: DeskRouter) {
         router.on(.post, "/v1/reports", runs: SubmitReport.self) { request, context in
-            let (input, bytes) = try await body.decodeKeepingBytes(
+            let (input, json) = try await body.decodeKeepingJSON(
                 ReportFieldsBody.self, from: request)
             // Validated and classified here, by this request's task: the writer only stores it.
             let command = try desk.intake.command(for: input.fields)
             return try await writes.run(
-                command, request, context, body: bytes, status: .created,
+                command, request, context, body: json, status: .created,
                 location: { "/v1/incidents/\($0.incident.id)" }
             ) { receipt in
                 ReportCreatedBody(

@@ -18,7 +18,7 @@ struct Writes: Sendable {
     /// Runs `command` for the request's principal and answers `render(outcome)` as JSON with `status`
     /// (and `location(outcome)` as `Location`), written without `JSONEncoder`.
     func run<Command: DeskCommand, Body: Encodable & JSONWritable>(
-        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: [UInt8] = [],
+        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: JSONValue? = nil,
         status: HTTPResponse.Status = .ok, location: (@Sendable (Command.Outcome) -> String)? = nil,
         _ render: @escaping @Sendable (Command.Outcome) -> Body
     ) async throws -> Response {
@@ -29,7 +29,7 @@ struct Writes: Sendable {
 
     /// Runs `command` and answers `render(outcome)`, encoded with the API's `JSONEncoder`.
     func run<Command: DeskCommand, Body: Encodable>(
-        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: [UInt8] = [],
+        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: JSONValue? = nil,
         status: HTTPResponse.Status = .ok, location: (@Sendable (Command.Outcome) -> String)? = nil,
         _ render: @escaping @Sendable (Command.Outcome) -> Body
     ) async throws -> Response {
@@ -39,7 +39,7 @@ struct Writes: Sendable {
     }
 
     private func execute<Command: DeskCommand>(
-        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: [UInt8],
+        _ command: Command, _ request: Request, _ context: DeskRequestContext, body: JSONValue?,
         status: HTTPResponse.Status, location: (@Sendable (Command.Outcome) -> String)?,
         _ encode: @escaping @Sendable (Command.Outcome) throws -> [UInt8]
     ) async throws -> Response {
@@ -73,15 +73,11 @@ struct Writes: Sendable {
     }
 
     /// SHA-256 of the method, the path with its query, and the body's meaning: its canonical JSON
-    /// (sorted keys, no spacing) when it is JSON, else its bytes.
-    static func digest(_ request: Request, body: [UInt8]) -> String {
+    /// (sorted keys, no spacing), from the one parse `JSONBody` made of it; nothing for no body.
+    static func digest(_ request: Request, body: JSONValue?) -> String {
         var hash = SHA256()
         hash.update(data: Array("\(request.method.rawValue) \(request.uri.description)\n".utf8))
-        if !body.isEmpty, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) {
-            hash.update(data: Array(value.canonicalText.utf8))
-        } else {
-            hash.update(data: body)
-        }
+        if let body { hash.update(data: Array(body.canonicalText.utf8)) }
         return Hex.encode(hash.finalize())
     }
 

@@ -68,9 +68,7 @@ extension IncidentRules {
     ) throws(DeskError) -> IncidentUpdate {
         var rules = FieldRules()
         let note = rules.optional(note, at: "/note", maxLength: limits.maxReasonLength)
-        if phase == .unclassified {
-            rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
-        }
+        rules.assignable(phase, at: "/phase")
         try rules.finish()
         try notErased(incident)
         let confirmed = phase ?? incident.phase

@@ -7,9 +7,7 @@ public enum IncidentRules {
     ) throws(DeskError) -> IncidentUpdate {
         var rules = FieldRules()
         let reason = rules.required(reason, at: "/reason", maxLength: limits.maxReasonLength)
-        if phase == .unclassified {
-            rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
-        }
+        rules.assignable(phase, at: "/phase")
         try rules.finish()
         try notErased(incident)
         guard incident.status == .open else { throw DeskError.conflict(.incidentClosed(incident.id)) }

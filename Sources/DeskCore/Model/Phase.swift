@@ -10,4 +10,13 @@ public enum Phase: String, Sendable, Codable, CaseIterable, Hashable {
 
     /// The phases a person may assign: every phase but `unclassified`.
     public static let assignable: [Phase] = [.before, .during, .after]
+
+    /// `before, during, after`: the assignable phases, as error messages name them.
+    public static let assignableNames = assignable.map(\.rawValue).joined(separator: ", ")
+
+    /// The phase a person may assign that `text` names; nil for `unclassified` or any other text.
+    public init?(assignable text: String) {
+        guard let phase = Phase(rawValue: text), phase != .unclassified else { return nil }
+        self = phase
+    }
 }

@@ -20,6 +20,13 @@ struct FieldRules {
         return trimmed
     }
 
+    /// A phase a person gives: any but `unclassified` (nil is no phase given).
+    mutating func assignable(_ phase: Phase?, at pointer: String) {
+        if phase == .unclassified {
+            issues.append(FieldIssue(pointer: pointer, detail: "must be one of \(Phase.assignableNames)"))
+        }
+    }
+
     /// A value from a closed set, given as text.
     mutating func oneOf<Value: RawRepresentable & CaseIterable>(
         _ value: String?, at pointer: String, allowed: [Value]

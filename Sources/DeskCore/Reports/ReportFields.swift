@@ -59,9 +59,7 @@ public struct ReportFields: Sendable, Hashable, Codable {
             reporterName, at: "/reporter/name", maxLength: limits.maxShortFieldLength)
         checked.reporterContact = rules.optional(
             reporterContact, at: "/reporter/contact", maxLength: limits.maxShortFieldLength)
-        if phase == .unclassified {
-            rules.issues.append(FieldIssue(pointer: "/phase", detail: "must be one of before, during, after"))
-        }
+        rules.assignable(phase, at: "/phase")
         if let injured, injured < 0 || injured > limits.maxInjured {
             rules.issues.append(
                 FieldIssue(pointer: "/injured", detail: "must be between 0 and \(limits.maxInjured) (got \(injured))")

@@ -74,13 +74,6 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
             }, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
     }
 
-    /// Runs `work` in the next group-commit transaction; see `GroupCommitWriter`.
-    func write<Value: Sendable>(
-        _ work: @escaping @Sendable (any SQLConnection) throws -> Value
-    ) async throws -> Value {
-        try await writer.write(work)
-    }
-
     /// Runs `work` in a read-only snapshot on the next reader connection, on that reader's queue.
     func read<Value: Sendable>(
         _ work: @escaping @Sendable (any SQLConnection) throws -> Value

@@ -17,12 +17,19 @@ protocol SQLEngine: SQLReader {
     /// What the writer keeps in memory between transactions.
     var state: WriterState { get }
 
-    /// Runs `work` in the next group-commit transaction, in a savepoint of its own, and returns its
-    /// value once that transaction is durable; see `GroupCommitWriter`.
-    func write<Value: Sendable>(_ work: @escaping @Sendable (any SQLConnection) throws -> Value) async throws -> Value
+    /// The one writer: every write goes through its group-commit transactions.
+    var writer: GroupCommitWriter { get }
 
     /// Takes a consistent copy of the whole database, named `name`, and checks it.
     func backup(name: String) async throws -> BackupSummary
+}
+
+extension SQLEngine {
+    /// Runs `work` in the next group-commit transaction, in a savepoint of its own, and returns its
+    /// value once that transaction is durable; see `GroupCommitWriter`.
+    func write<Value: Sendable>(_ work: @escaping @Sendable (any SQLConnection) throws -> Value) async throws -> Value {
+        try await writer.write(work)
+    }
 }
 
 /// A GRDB reader (a pool, or a queue over a backup's copy) as an `SQLReader`.

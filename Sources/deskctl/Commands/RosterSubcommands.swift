@@ -195,8 +195,9 @@ struct ResponderUpdate: CtlCommand {
 
     func execute(_ client: DeskClient) async throws {
         let patch = ResponderPatchRequest(
-            name: name, contact: contact, roles: roles.isEmpty ? nil : roles, areas: areas.isEmpty ? nil : areas,
-            unixUser: unixUser.map { user -> String? in user.isEmpty ? nil : user }, active: active)
+            ResponderPatch(
+                name: name, contact: contact, roles: roles.isEmpty ? nil : roles, areas: areas.isEmpty ? nil : areas,
+                unixUser: unixUser.map { user -> String? in user.isEmpty ? nil : user }, active: active))
         let updated: Responder = try await client.patch("/v1/responders/\(id.pathEscaped)", body: patch)
         if connection.json { return try printJSON(updated) }
         Output.line("Responder \(updated.id) updated")
