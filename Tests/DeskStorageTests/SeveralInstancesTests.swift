@@ -57,16 +57,16 @@ import Testing
         let second = try await DutyFixture(policy: firstAidOnly, reopening: first)
         let incident = try await second.report("Brand i flerfamiljshus, två skadade", phase: .during)
         // Both instances staff the new incident at once: it is staffed once.
-        async let staffedFirst = first.duty.timers.runDueWork()
-        async let staffedSecond = second.duty.timers.runDueWork()
+        async let staffedFirst = first.desk.timers.runDueWork()
+        async let staffedSecond = second.desk.timers.runDueWork()
         let staffed = try await [staffedFirst, staffedSecond]
         #expect(staffed.map(\.incidentsStaffed).reduce(0, +) == 1)
         let callOuts = try await first.callOuts(incident)
         #expect(callOuts.count == 2, "\(callOuts.map { ($0.responderID, $0.role, $0.source) })")
         // Nobody answers: both escalate at once, each call-out once.
         first.clock.advance(minutes: 6)
-        async let escalatedFirst = first.duty.timers.runDueWork()
-        async let escalatedSecond = second.duty.timers.runDueWork()
+        async let escalatedFirst = first.desk.timers.runDueWork()
+        async let escalatedSecond = second.desk.timers.runDueWork()
         let escalated = try await [escalatedFirst, escalatedSecond]
         #expect(escalated.map(\.escalated).reduce(0, +) == 2)
         let kinds = try await first.kinds(incident)
@@ -80,9 +80,9 @@ import Testing
         let first = try await DutyFixture(engine: .postgresql, policy: firstAidOnly, receivers: ["ops"])
         let second = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"], reopening: first)
         let incident = try await first.report("Brand i flerfamiljshus, två skadade", phase: .during)
-        try await first.duty.timers.runDueWork()
-        async let sentFirst = first.duty.timers.deliverDue(using: sender)
-        async let sentSecond = second.duty.timers.deliverDue(using: sender)
+        try await first.desk.timers.runDueWork()
+        async let sentFirst = first.desk.timers.deliverDue(using: sender)
+        async let sentSecond = second.desk.timers.deliverDue(using: sender)
         #expect(try await sentFirst + sentSecond == 2)
         #expect(receiver.received.count == 2)
         #expect(Set(receiver.received.compactMap { $0.headers["x-desk-delivery"] }).count == 2)
@@ -91,14 +91,14 @@ import Testing
         // The next incident's deliveries are claimed by the first instance, which dies before
         // sending them: the second leaves them alone until the claim runs out, then sends each once.
         _ = try await second.report("Skottlossning vid torget, en skadad", area: "bredang", phase: .during)
-        try await second.duty.timers.runDueWork()
+        try await second.desk.timers.runDueWork()
         let claimed = try await first.database.store.claimDeliveries(
             dueAt: first.clock.now(), limit: 10,
             leaseUntil: first.clock.now().addingTimeInterval(DutyTimers.deliveryLease))
         #expect(claimed.count == 2)
-        #expect(try await second.duty.timers.deliverDue(using: sender) == 0)
+        #expect(try await second.desk.timers.deliverDue(using: sender) == 0)
         first.clock.advance(minutes: DutyTimers.deliveryLease / 60 + 0.1)
-        #expect(try await second.duty.timers.deliverDue(using: sender) == 2)
+        #expect(try await second.desk.timers.deliverDue(using: sender) == 2)
         #expect(receiver.received.count == 4)
         #expect(Set(receiver.received.compactMap { $0.headers["x-desk-delivery"] }).count == 4)
         await sender.shutdown()
