@@ -115,7 +115,7 @@ final class DaemonProcess {
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
         logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = "",
-        engine: DaemonEngine = .sqlite, sharing other: DaemonProcess? = nil
+        engine: DaemonEngine = .sqlite, sharing other: DaemonProcess? = nil, duty: String = ""
     ) throws {
         // Another instance's PostgreSQL desk (several deskd on one database), or a new one.
         postgresURL = try other?.postgresURL ?? (engine == .postgresql ? try engine.database() : nil)
@@ -148,6 +148,8 @@ final class DaemonProcess {
             \(correlationConfig)
 
             \(logConfig)
+
+            \(duty)
             """
         try Data(config.utf8).write(to: URL(fileURLWithPath: configPath))
     }

@@ -24,6 +24,7 @@ import Testing
             "-sN", "--max-time", "20", "-H", "Authorization: Bearer \(token)", second.url + "/v1/events",
         ]
         stream.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: streamed))
+        stream.standardError = FileHandle.nullDevice
         try stream.run()
         defer { if stream.isRunning { stream.terminate() } }
         try waitFor("the stream to open", within: 10) {
@@ -72,6 +73,84 @@ import Testing
         // Signed out through the second: ended on the first as well.
         #expect(try session.signOut(on: second) == 204)
         #expect(try session.me(on: first) == 401)
+    }
+
+    /// Issue 31, scenario 2: call-outs come due while one of two deskd is killed with SIGKILL; the
+    /// other escalates them on time, each once, and each delivery reaches the receiver once.
+    @Test func callOutsDueWhileOneInstanceIsKilledAreEscalatedOnceByTheOther() throws {
+        let port = try freePort()
+        let received = NSTemporaryDirectory() + "webhooks-\(UUID().uuidString.prefix(8)).txt"
+        FileManager.default.createFile(atPath: received, contents: nil)
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        receiver.arguments = [
+            repositoryRoot + "/Tests/EndToEndTests/Helpers/webhook-counter.py", "\(port)", received,
+        ]
+        // Not the test's own output: swift test waits for every holder of that pipe to close it.
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer {
+            // SIGKILL: a child of the test runner may start with SIGTERM blocked.
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: received)
+        }
+        // First aid must answer within a minute, and every step goes to the receiver.
+        let duty = """
+            [[trigger]]
+            phase = "during"
+            role = "first_aid"
+            count = 2
+            ack_minutes = 1
+            task = "First aid on scene"
+
+            [[receiver]]
+            name = "ops"
+            url = "http://127.0.0.1:\(port)/deskd"
+            secret = "a-receiver-secret-of-32-bytes!!!"
+            """
+        let first = try DaemonProcess(roster: true, engine: .postgresql, duty: duty)
+        let second = try DaemonProcess(roster: true, engine: .postgresql, sharing: first, duty: duty)
+        try first.start()
+        try second.start()
+        defer {
+            _ = try? second.stop()
+            first.crash()
+        }
+        let reported = try first.ctl(
+            "report", "--area", "rinkeby", "--phase", "during", "--json", "--text",
+            "Skottlossning vid torget, två personer skadade")
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let incident = try decodeJSON(ReportCreatedBody.self, reported.stdout).incident.id
+        func events() throws -> [EventBody] {
+            try decodeJSON(PageBody<EventBody>.self, try second.ctl("incident", "timeline", incident, "--json").stdout)
+                .items
+        }
+        try waitFor("two call-outs", within: 15) {
+            ((try? events()) ?? []).filter { $0.kind == "callout.created" }.count == 2
+        }
+        let created = try events().filter { $0.kind == "callout.created" }
+        // The instance that called them out dies; nobody answers.
+        first.crash()
+        try waitFor("both call-outs escalated", within: 100) {
+            ((try? events()) ?? []).filter { $0.kind == "callout.escalated" }.count >= 2
+        }
+        // A few more timer rounds of the survivor: still once each.
+        Thread.sleep(forTimeInterval: 3)
+        let timeline = try events()
+        let escalated = timeline.filter { $0.kind == "callout.escalated" }
+        #expect(escalated.count == 2, "\(timeline.map(\.kind))")
+        if let due = created.map(\.at).max(), let last = escalated.map(\.at).max() {
+            let late = last.timeIntervalSince(due) - 60
+            print("call-outs escalated by the surviving deskd \(String(format: "%.1f", late)) s after they came due")
+            #expect(late >= 0 && late < 10, "escalated on time (timers run every second)")
+        }
+        let lines = try String(contentsOfFile: received, encoding: .utf8).split(separator: "\n")
+        let ids = lines.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(ids.count >= 4, "\(lines)")
+        #expect(Set(ids).count == ids.count, "a delivery reached the receiver twice: \(lines)")
+        #expect(try second.ctl("verify").status == 0)
     }
 
     /// A restart no longer signs everyone out, on either engine: sessions are in the database.
