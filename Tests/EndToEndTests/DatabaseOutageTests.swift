@@ -46,9 +46,44 @@ import Testing
         let stored = try report(daemon, key: "outage-1")
         #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
         #expect(try report(daemon, key: "outage-1").contains("Idempotent-Replayed: true"))
-        let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%outage test%'")
+        let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%outage test outage-1%'")
         #expect(rows == [["1"]])
         #expect(try daemon.ctl("verify").status == 0)
+    }
+
+    /// A server that stops answering without closing anything (its machine lost, its process
+    /// stopped): the write is given up after the connection's deadline (35 s) and answered 503
+    /// with Retry-After, instead of hanging; once the server answers again, the retry with the same
+    /// key stores the report once.
+    @Test func aWriteToAServerThatNoLongerAnswersIsGivenUpWith503() throws {
+        let cluster = "/tmp/desk-silent-\(UUID().uuidString.prefix(8).lowercased())"
+        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
+        try #require(started.status == 0, "\(started.stderr)")
+        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
+        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        #expect(try report(daemon, key: "silent-0").hasPrefix("HTTP/1.1 201"))
+
+        let postmaster =
+            try String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        let children = try runProgram("/usr/bin/ps", ["-o", "pid=", "--ppid", postmaster]).stdout
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let server = ([postmaster] + children).compactMap { Int32($0) }
+        try #require(server.count > 1, "no server processes under \(postmaster)")
+        server.forEach { kill($0, SIGSTOP) }
+        let stalled = try report(daemon, key: "silent-1", seconds: 60)
+        server.forEach { kill($0, SIGCONT) }
+        #expect(stalled.hasPrefix("HTTP/1.1 503"), "\(stalled)")
+        #expect(stalled.lowercased().contains("\nretry-after: "), "\(stalled)")
+        #expect(stalled.contains("storage-unavailable"), "\(stalled)")
+
+        let stored = try report(daemon, key: "silent-1")
+        #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
+        let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%silent-1%'")
+        #expect(rows == [["1"]])
     }
 
     /// pg_ctl on the test cluster's data, as its owner (`nobody` when the tests run as root).
@@ -70,14 +105,14 @@ import Testing
         try runProgram("/usr/bin/curl", ["-s", "-i", "-m", "20"] + token + [daemon.url + path]).stdout
     }
 
-    private func report(_ daemon: DaemonProcess, key: String) throws -> String {
-        let body = #"{"area": "rinkeby", "text": "Brand i soprum, outage test"}"#
+    private func report(_ daemon: DaemonProcess, key: String, seconds: Int = 20) throws -> String {
+        let body = #"{"area": "rinkeby", "text": "Brand i soprum, outage test \#(key)"}"#
         return try runProgram(
             "/usr/bin/curl",
             [
-                "-s", "-i", "-m", "20", "-H", "Content-Type: application/json", "-H", "Idempotency-Key: \(key)",
+                "-s", "-i", "-m", "\(seconds)", "-H", "Content-Type: application/json", "-H", "Idempotency-Key: \(key)",
                 "-d", body, "--unix-socket", daemon.socketPath, "http://localhost/v1/reports",
-            ]
+            ], timeout: seconds + 10
         ).stdout
     }
 }
