@@ -45,6 +45,8 @@ test: setup
 	./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
 	# The HTTP API, console sessions, tokens, timers and webhooks once more, on PostgreSQL.
 	./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
+	# Two deskd on a replicated PostgreSQL pair losing its primary (pg_auto_failover), on its own.
+	env DESK_TEST_HA=1 $(SWIFT) test --skip-build --filter FailoverTests
 	$(MAKE) test-console
 	$(MAKE) test-installed
 

@@ -4,7 +4,8 @@
 # independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), the
 # OpenAPI validator, and e2fsprogs and util-linux (the read-only filesystem test mounts an ext4
 # image), and PostgreSQL 15 (the second storage engine: the tests run a throwaway cluster of
-# their own, scripts/pg-test-cluster). Installs only what is missing; needs root (or sudo) for apt.
+# their own, scripts/pg-test-cluster), and pg_auto_failover (postgresql-15-auto-failover and its
+# pg_autoctl: the failover test runs a replicated pair, scripts/pg-ha-cluster). Installs only what is missing; needs root (or sudo) for apt.
 #
 # With --packaging, also what `make deb` and `make test-installed` need: debhelper, lintian and
 # dpkg-dev to build and check the Debian package, systemd-container (systemd-nspawn) to boot a
@@ -12,7 +13,8 @@
 # Debian's chromium and chromium-driver, and PyPI's selenium, axe-selenium-python and pytest.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux postgresql-15)
+packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux postgresql-15
+    postgresql-15-auto-failover pg-auto-failover-cli)
 python_packages=()
 case "${1:-}" in
     --packaging) packages+=(debhelper dpkg-dev lintian systemd-container procps) ;;

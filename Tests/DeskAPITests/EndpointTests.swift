@@ -171,6 +171,7 @@ func currentUserName() -> String {
             let health = try await server.send(transport, .GET, "/healthz")
             #expect(health.status == 200)
             #expect(try health.json()["status"] as? String == "ok")
+            #expect((try health.json()["checks"] as? [String: String])?["database"] == "ok")
             let ready = try await server.send(transport, .GET, "/readyz")
             #expect(ready.status == 200)
             #expect((try ready.json()["checks"] as? [String: String])?["database"] == "ok")

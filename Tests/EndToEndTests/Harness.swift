@@ -30,14 +30,15 @@ struct Finished {
     var stderr: String
 }
 
-/// Runs a program to completion (at most 60 seconds) and captures its output.
+/// Runs a program to completion (at most `timeout` seconds, 60 unless told) and captures its output.
 func runProgram(
-    _ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil
+    _ path: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+    timeout: Int = 60
 ) throws -> Finished {
     let started = Date()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-    process.arguments = ["60", path] + arguments
+    process.arguments = ["\(timeout)", path] + arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "DESKCTL_SOCKET")
     env.removeValue(forKey: "DESKCTL_URL")

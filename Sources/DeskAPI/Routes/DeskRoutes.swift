@@ -56,10 +56,21 @@ struct DeskRoutes {
             }
             return try JSONResponse.make(try await desk.records.verify(anchor: anchor))
         }
-        // Answered before any authentication (AccessMiddleware lets it through).
+        // Answered before any authentication (AccessMiddleware lets it through). Alive (200) whatever
+        // the database says; `checks.database` tells an operator whether it answers (during a
+        // failover: "unavailable"), while /readyz fails so that a load balancer moves on.
         router.anyone(.get, "/healthz") { _, _ in
-            try JSONResponse.make(HealthBody(status: "ok"))
+            let database: String
+            do {
+                try await desk.incidents.ping()
+                database = "ok"
+            } catch {
+                database = "unavailable"
+            }
+            return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": database]))
         }
+        // Ready when the database answers: on PostgreSQL, a writable primary (the connections ask
+        // for target_session_attrs=read-write); 503 with Retry-After otherwise.
         router.get("/readyz", allow: DeskRouter.monitors) { _, _ in
             do {
                 try await desk.incidents.ping()

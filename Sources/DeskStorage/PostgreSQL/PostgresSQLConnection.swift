@@ -118,7 +118,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try Self.bind(argument?.databaseValue ?? .null, into: &binds) }
         let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
-        let answer = Result { try connection.query(query, logger: logger).wait() }
+        let answer = Result { try Self.answer(connection.query(query, logger: logger), from: connection) }
         do {
             // A statement sent earlier that failed is the first error (this one then failed too).
             try settle()
@@ -170,8 +170,29 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let opened = try PostgresConnector.connect(to: url, password: password, logger: logger)
         connection = opened
         depth = 0
-        for statement in setup { _ = try opened.query(PostgresQuery(unsafeSQL: statement), logger: logger).wait() }
+        for statement in setup {
+            _ = try Self.answer(opened.query(PostgresQuery(unsafeSQL: statement), logger: logger), from: opened)
+        }
         return opened
+    }
+
+    /// How long an answer is waited for before its connection is given up: the server's own
+    /// `statement_timeout` (30 s) and a margin. A server that is gone without a word (its machine
+    /// lost, its process stopped) neither answers nor closes the connection; without a deadline
+    /// the writer and the readers would wait for it forever, and every request with them.
+    static let answerDeadline = TimeAmount.seconds(35)
+
+    /// Waits for `future` at most `answerDeadline`, then closes `connection` (which fails the
+    /// wait, and everything else sent on it, as a lost connection: 503, nothing acknowledged).
+    static func answer<Value>(
+        _ future: EventLoopFuture<Value>, from connection: PostgresConnection, within deadline: TimeAmount? = nil
+    ) throws -> Value {
+        let giveUp = future.eventLoop.scheduleTask(in: deadline ?? answerDeadline) {
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = closing
+        }
+        defer { giveUp.cancel() }
+        return try future.wait()
     }
 
     // MARK: Values
@@ -251,7 +272,9 @@ enum PostgresConnector {
             do {
                 let connection = try open(host, url: url, password: password, logger: logger)
                 if url.requiresReadWrite {
-                    let result = try connection.query("SHOW transaction_read_only", logger: logger).wait()
+                    let result = try PostgresSQLConnection.answer(
+                        connection.query("SHOW transaction_read_only", logger: logger), from: connection,
+                        within: .seconds(Int64(url.connectTimeout)))
                     let readOnly = try result.rows.first.map { try $0.decode(String.self) } ?? "on"
                     if readOnly != "off" {
                         try? connection.close().wait()

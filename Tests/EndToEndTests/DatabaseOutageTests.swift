@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// deskd on PostgreSQL while its server is down and after it is back (issue 31): alive, saying so
+/// in /healthz, not ready (/readyz 503 with Retry-After), writes answered 503 with Retry-After and
+/// nothing stored; once the server is back, the same connections' owner finds it again and a
+/// retry with the same Idempotency-Key stores the report once.
+@Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
+    @Test func aDeskdWhoseServerGoesAwaySaysSoAnswers503AndCarriesOnWhenItIsBack() throws {
+        let cluster = "/tmp/desk-outage-\(UUID().uuidString.prefix(8).lowercased())"
+        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
+        try #require(started.status == 0, "\(started.stderr)")
+        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
+        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let token = try daemon.bearer()
+        #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
+        #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
+
+        try pgctl(cluster, "stop", "-m", "immediate")
+        let health = try get(daemon, "/healthz", token)
+        #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        #expect(health.contains(#""database":"unavailable""#), "\(health)")
+        let readiness = try get(daemon, "/readyz", token)
+        #expect(readiness.hasPrefix("HTTP/1.1 503"), "\(readiness)")
+        #expect(readiness.lowercased().contains("content-type: application/problem+json"), "\(readiness)")
+        #expect(readiness.lowercased().contains("\nretry-after: "), "\(readiness)")
+        let refused = try report(daemon, key: "outage-1")
+        #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
+        #expect(refused.lowercased().contains("\nretry-after: "), "\(refused)")
+        #expect(refused.contains("storage-unavailable"), "\(refused)")
+
+        try pgctl(cluster, "start", "-w", "-l", cluster + "/server.log", "-o", "-k \(cluster) -c listen_addresses=''")
+        let deadline = Date().addingTimeInterval(30)
+        while try !get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200") {
+            try #require(Date() < deadline, "deskd did not find its server again within 30 s")
+            usleep(200_000)
+        }
+        #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
+        let stored = try report(daemon, key: "outage-1")
+        #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
+        #expect(try report(daemon, key: "outage-1").contains("Idempotent-Replayed: true"))
+        let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%outage test outage-1%'")
+        #expect(rows == [["1"]])
+        #expect(try daemon.ctl("verify").status == 0)
+    }
+
+    /// A server that stops answering without closing anything (its machine lost, its process
+    /// stopped): the write is given up after the connection's deadline (35 s) and answered 503
+    /// with Retry-After, instead of hanging; once the server answers again, the retry with the same
+    /// key stores the report once.
+    @Test func aWriteToAServerThatNoLongerAnswersIsGivenUpWith503() throws {
+        let cluster = "/tmp/desk-silent-\(UUID().uuidString.prefix(8).lowercased())"
+        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
+        try #require(started.status == 0, "\(started.stderr)")
+        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
+        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        #expect(try report(daemon, key: "silent-0").hasPrefix("HTTP/1.1 201"))
+
+        let postmaster =
+            try String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8)
+            .split(separator: "\n").first.map(String.init) ?? ""
+        let children = try runProgram("/usr/bin/ps", ["-o", "pid=", "--ppid", postmaster]).stdout
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let server = ([postmaster] + children).compactMap { Int32($0) }
+        try #require(server.count > 1, "no server processes under \(postmaster)")
+        server.forEach { kill($0, SIGSTOP) }
+        let stalled = try report(daemon, key: "silent-1", seconds: 60)
+        server.forEach { kill($0, SIGCONT) }
+        #expect(stalled.hasPrefix("HTTP/1.1 503"), "\(stalled)")
+        #expect(stalled.lowercased().contains("\nretry-after: "), "\(stalled)")
+        #expect(stalled.contains("storage-unavailable"), "\(stalled)")
+
+        let stored = try report(daemon, key: "silent-1")
+        #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
+        let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%silent-1%'")
+        #expect(rows == [["1"]])
+    }
+
+    /// pg_ctl on the test cluster's data, as its owner (`nobody` when the tests run as root).
+    private func pgctl(_ cluster: String, _ arguments: String...) throws {
+        let bin = try #require(
+            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last)
+        let pgctl = "/usr/lib/postgresql/\(bin)/bin/pg_ctl"
+        let owner =
+            getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"] : []
+        // The server must not inherit this process's descriptors: Foundation's Process learns that
+        // pg_ctl ended when a socket it passed down is closed, which a server keeping it never does.
+        let closing = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#
+        let result = try runProgram(
+            "/bin/bash", ["-c", closing, "pg_ctl"] + owner + [pgctl, "-D", cluster + "/data"] + arguments)
+        try #require(result.status == 0, "pg_ctl \(arguments): \(result.stderr)")
+    }
+
+    private func get(_ daemon: DaemonProcess, _ path: String, _ token: [String]) throws -> String {
+        try runProgram("/usr/bin/curl", ["-s", "-i", "-m", "20"] + token + [daemon.url + path]).stdout
+    }
+
+    private func report(_ daemon: DaemonProcess, key: String, seconds: Int = 20) throws -> String {
+        let body = #"{"area": "rinkeby", "text": "Brand i soprum, outage test \#(key)"}"#
+        return try runProgram(
+            "/usr/bin/curl",
+            [
+                "-s", "-i", "-m", "\(seconds)", "-H", "Content-Type: application/json", "-H", "Idempotency-Key: \(key)",
+                "-d", body, "--unix-socket", daemon.socketPath, "http://localhost/v1/reports",
+            ], timeout: seconds + 10
+        ).stdout
+    }
+}
