@@ -25,6 +25,9 @@ struct Daemon {
             writeQueue: { [database] in database.writeQueueStats() })
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
+        // Every receiver's series exist from the start, for alerts on their first failure.
+        metrics.expect(
+            receivers: configuration.duty.receivers.map(\.name) + (configuration.duty.sms.map { [$0.name] } ?? []))
         let store = database.store
         // Made first, so that the observer (before the desk) and the timers (after it) share it.
         let timerWakeup = Wakeup()
@@ -317,6 +320,7 @@ struct Daemon {
                 // The event hub last: shut down first, so open live streams end before the listeners stop.
                 services: (services + [
                     readiness, supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
+                    ChainCheckService(records: desk.records, metrics: metrics, logger: logger),
                     EventHubService(hub: events),
                 ]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)
