@@ -1,3 +1,4 @@
+import DeskAPI
 import DeskAPIModels
 import DeskCore
 import DeskTestSupport
@@ -53,6 +54,20 @@ import Testing
             // Not verified yet: no time and no result, rather than a result nobody produced.
             #expect(samples["deskd_chain_last_verification_intact"] == nil)
             #expect(samples["deskd_chain_last_verification_timestamp_seconds"] == nil)
+        }
+    }
+
+    @Test func everyConfiguredReceiverHasItsSeriesAtZeroBeforeItsFirstNotice() throws {
+        let metrics = DeskMetrics()
+        metrics.expect(receivers: ["duty-webhook", "sms"])
+        let samples = try MetricsTests.samples(metrics.text())
+        for receiver in ["duty-webhook", "sms"] {
+            for outcome in ["delivered", "retry", "gave_up"] {
+                let attempts = "deskd_notification_attempts_total{receiver=\"\(receiver)\",outcome=\"\(outcome)\"}"
+                #expect(samples[attempts] == 0, "\(attempts)")
+            }
+            #expect(samples["deskd_outbox_pending{receiver=\"\(receiver)\"}"] == 0)
+            #expect(samples["deskd_outbox_oldest_pending_age_seconds{receiver=\"\(receiver)\"}"] == 0)
         }
     }
 
