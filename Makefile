@@ -12,7 +12,7 @@ DOCDIR ?= $(PREFIX)/share/doc/deskd
 # Installed binaries carry the Swift runtime inside (no toolchain needed where they run).
 INSTALL_BUILD_FLAGS = -c $(CONFIGURATION) --static-swift-stdlib
 
-.PHONY: help setup setup-packaging build run test test-installed test-console bench bench-load train cv install uninstall deb lint format clean
+.PHONY: help setup setup-packaging build run test test-installed test-console test-rules bench bench-load train cv install uninstall deb lint format clean
 
 help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-installed - the .deb and make install under a real systemd in a container (part of make test)"
 	@echo "make uninstall - remove what make install put there (keeps /etc/deskd and /var/lib/deskd)"
 	@echo "make test-console - the duty console in headless Chromium (Selenium, axe); prints where screenshots go"
+	@echo "make test-rules - promtool check/test of examples/prometheus, and the rules' and dashboard's metric names against a running deskd"
 	@echo "make lint   - check formatting (swift-format, .swift-format)"
 	@echo "make format - format Sources and Tests in place"
 
@@ -47,6 +48,7 @@ test: setup
 	./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
 	# Two deskd on a replicated PostgreSQL pair losing its primary (pg_auto_failover), on its own.
 	env DESK_TEST_HA=1 $(SWIFT) test --skip-build --filter FailoverTests
+	$(MAKE) test-rules
 	$(MAKE) test-console
 	$(MAKE) test-installed
 
@@ -54,6 +56,18 @@ test: setup
 # this machine): the Debian package and make install, as an operator and a non-root user use them.
 test-installed: deb
 	python3 scripts/test-installed.py --deb dist/deskd_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+# The shipped alert rules (promtool, from Debian's prometheus package: setup.sh installs it) and
+# their unit tests, then every metric name the rules and the Grafana dashboard use, checked
+# against the /metrics of the built deskd running on a free loopback port.
+RULES = examples/prometheus/deskd-alerts.yml
+DASHBOARDS = examples/grafana/deskd-dashboard.json
+test-rules: setup
+	promtool check rules $(RULES)
+	cd $(dir $(RULES)) && promtool test rules $(notdir $(RULES:.yml=.test.yml))
+	$(SWIFT) build --product deskd
+	$(SWIFT) build --product deskctl
+	python3 scripts/check-metric-names.py --build .build/debug $(RULES) $(DASHBOARDS)
 
 # The duty console in a real browser: Debian's chromium and chromium-driver, PyPI selenium and
 # axe-selenium-python. Starts the built deskd with the demo data on a free loopback port.
@@ -107,6 +121,9 @@ endif
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/deskd.conf
 	install -m 0644 systemd/deskd.catalog $(DESTDIR)$(PREFIX)/lib/systemd/catalog/deskd.catalog
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -d $(DESTDIR)$(DOCDIR)/examples/prometheus $(DESTDIR)$(DOCDIR)/examples/grafana
+	install -m 0644 examples/prometheus/*.yml $(DESTDIR)$(DOCDIR)/examples/prometheus/
+	install -m 0644 examples/grafana/*.json $(DESTDIR)$(DOCDIR)/examples/grafana/
 	install -m 0644 seeds/roster.json $(DESTDIR)$(PREFIX)/share/deskd/examples/roster.json
 	@# The configuration is the operator's: installed once, never overwritten; 0640, and group
 	@# deskd once that exists (systemd-tmpfiles --create sets it too, after systemd-sysusers).

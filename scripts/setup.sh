@@ -3,9 +3,12 @@
 # toolchain: the system SQLite and libsystemd headers, pkg-config, curl (tests use it as an
 # independent HTTP client), python3's sqlite3 module (tests use it to go around the daemon), the
 # OpenAPI validator, and e2fsprogs and util-linux (the read-only filesystem test mounts an ext4
-# image), and PostgreSQL 15 (the second storage engine: the tests run a throwaway cluster of
-# their own, scripts/pg-test-cluster), and pg_auto_failover (postgresql-15-auto-failover and its
-# pg_autoctl: the failover test runs a replicated pair, scripts/pg-ha-cluster). Installs only what is missing; needs root (or sudo) for apt.
+# image), PostgreSQL 15 (the second storage engine: the tests run a throwaway cluster of
+# their own, scripts/pg-test-cluster), pg_auto_failover (postgresql-15-auto-failover and its
+# pg_autoctl: the failover test runs a replicated pair, scripts/pg-ha-cluster), and Debian's
+# prometheus for its promtool (make test-rules checks and unit-tests the shipped alert rules; the
+# Prometheus server the package also brings is stopped and disabled when this script installed
+# it). Installs only what is missing; needs root (or sudo) for apt.
 #
 # With --packaging, also what `make deb` and `make test-installed` need: debhelper, lintian and
 # dpkg-dev to build and check the Debian package, systemd-container (systemd-nspawn) to boot a
@@ -14,7 +17,7 @@
 set -euo pipefail
 
 packages=(libsqlite3-dev libsystemd-dev pkg-config curl e2fsprogs util-linux postgresql-15
-    postgresql-15-auto-failover pg-auto-failover-cli)
+    postgresql-15-auto-failover pg-auto-failover-cli prometheus)
 python_packages=()
 case "${1:-}" in
     --packaging) packages+=(debhelper dpkg-dev lintian systemd-container procps) ;;
@@ -44,6 +47,17 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     "${apt_get[@]}" update -qq
     "${apt_get[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Only promtool is wanted: a Prometheus server the install just started (systemd, or the init
+    # script where policy-rc.d allows it) is stopped and kept from starting at boot.
+    if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+        as_root=("${apt_get[@]:0:${#apt_get[@]}-1}")
+        if [ -d /run/systemd/system ]; then
+            "${as_root[@]}" systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+        elif [ -x /etc/init.d/prometheus ]; then
+            "${as_root[@]}" /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+            "${as_root[@]}" update-rc.d prometheus disable >/dev/null 2>&1 || true
+        fi
+    fi
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

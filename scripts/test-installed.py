@@ -259,6 +259,7 @@ class Scenario:
         self.started()
         self.people()
         self.privacy()
+        self.monitoring()
         self.webhooks()
         self.journal()
         self.broken_reload()
@@ -316,6 +317,22 @@ class Scenario:
                    "750 root:deskd /etc/deskd" in modes and "640 root:deskd /etc/deskd/deskd.toml" in modes, modes)
         self.check("deskd's own user can read its configuration",
                    self.c.run("test -r /etc/deskd/deskd.toml", user="deskd", check=False).returncode == 0)
+
+    def monitoring(self):
+        """README, Alerting and dashboards: the shipped rules pass their tests where installed, and a
+        metrics token scrapes the socket unit's loopback listener."""
+        examples = f"{self.prefix}/share/doc/deskd/examples"
+        tested = self.c.run(f"cd {examples}/prometheus && promtool test rules deskd-alerts.test.yml", check=False)
+        self.check("the installed alert rules pass their promtool unit tests", tested.returncode == 0,
+                   f"{tested.stdout}{tested.stderr}")
+        dashboard = self.c.run(f"python3 -m json.tool {examples}/grafana/deskd-dashboard.json >/dev/null", check=False)
+        self.check("the Grafana dashboard is installed beside them", dashboard.returncode == 0, dashboard.stderr)
+        made = self.deskctl("token create --name prometheus --role metrics", user="root")
+        secret = made.stdout.strip().splitlines()[-1] if made.returncode == 0 and made.stdout.strip() else ""
+        scraped = self.c.run(f"curl -sf -H 'Authorization: Bearer {secret}' http://127.0.0.1:8440/metrics", check=False)
+        self.check("a metrics token scrapes /metrics on 127.0.0.1:8440, ready",
+                   "\ndeskd_ready 1" in scraped.stdout and "deskd_write_queue_capacity" in scraped.stdout,
+                   f"{made.stderr}{scraped.stdout[-400:]}{scraped.stderr}")
 
     def webhooks(self):
         imported = self.deskctl(f"roster import {self.prefix}/share/deskd/examples/roster.json", user="root")

@@ -60,6 +60,7 @@ final class GroupCommitWriter: Sendable {
         state.withLock { state in
             var counters = state.counters
             counters.waiting = state.pending.count
+            counters.capacity = capacity
             return counters
         }
     }

@@ -104,6 +104,43 @@ extension SQLDeskStore: DutyStore {
         }
     }
 
+    /// Three reads, each bounded by what waits rather than by the desk's history: the open call-outs
+    /// through the partial index `callout_open_by_due`, the open incidents through
+    /// `incident_open_by_phase` (then their `staffing` row by primary key), and the pending
+    /// deliveries through `outbox_pending`.
+    public func dutyBacklog(at now: Date) async throws -> DutyBacklog {
+        try await read { db in
+            let awaiting =
+                try db.value(Int.self, "SELECT count(*) FROM callout WHERE state IN ('pending', 'notified')") ?? 0
+            let late =
+                try db.value(
+                    Int.self, "SELECT count(*) FROM callout WHERE state IN ('pending', 'notified') AND due_at <= ?",
+                    [Timestamp.format(now)]) ?? 0
+            let unstaffed =
+                try db.value(
+                    Int.self,
+                    """
+                    SELECT count(*) FROM incident i JOIN staffing s ON s.incident_id = i.id AND s.phase = i.phase
+                    WHERE i.status = 'open' AND s.unstaffed_at IS NOT NULL
+                    """) ?? 0
+            var outbox: [String: DutyBacklog.Outbox] = [:]
+            let rows = try db.rows(
+                """
+                SELECT receiver, count(*) AS n, min(created_at) AS oldest FROM outbox
+                WHERE state = 'pending' GROUP BY receiver
+                """)
+            for row in rows {
+                let receiver: String = row["receiver"]
+                outbox[receiver] = DutyBacklog.Outbox(
+                    pending: row["n"], oldestCreatedAt: try StoredValue.time(row["oldest"]))
+            }
+            return DutyBacklog(
+                measuredAt: now, callOutsAwaitingAnswer: awaiting, callOutsPastAnswerBy: late,
+                unstaffedIncidents: unstaffed,
+                outbox: outbox)
+        }
+    }
+
     public func callOutsOfClosedIncidents(limit: Int) async throws -> [CallOut] {
         try await fetch(
             """

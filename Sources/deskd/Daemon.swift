@@ -28,6 +28,8 @@ struct Daemon {
         // swift-metrics users (Hummingbird's request metrics) report into the same registry.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         metrics.identify(instance: instance)
+        // Every receiver's series exist from the start, for alerts on their first failure.
+        metrics.expect(receivers: Self.receiverNames(configuration.duty))
         let store = database.store
         // Made first, so that the observer (before the desk) and the timers (after it) share it.
         let timerWakeup = Wakeup()
@@ -182,6 +184,11 @@ struct Daemon {
         duty.receivers.map { .init(name: $0.name, url: $0.url, secret: $0.secret, timeout: $0.timeout) }
     }
 
+    /// Every receiver's name (webhooks and the SMS gateway): the `receiver` label of the metrics.
+    static func receiverNames(_ duty: DutyConfiguration) -> [String] {
+        duty.receivers.map(\.name) + (duty.sms.map { [$0.name] } ?? [])
+    }
+
     /// The SMS receiver of the configuration, as the text sender takes it.
     static func gateway(_ duty: DutyConfiguration) -> SMSGateway? {
         duty.sms.map {
@@ -318,7 +325,7 @@ struct Daemon {
         let timers = DeskTimersService(desk: desk, sender: sender, wakeup: timerWakeup, logger: logger)
         let reloader = Reloader(
             configPath: configPath, running: configuration, desk: desk, sender: sender, texts: texts, access: access,
-            database: database, notifier: notifier, status: statusLine, logger: logger)
+            database: database, metrics: metrics, notifier: notifier, status: statusLine, logger: logger)
         let feed: [any Service] =
             (database as? PostgresDeskDatabase).map {
                 [TimelineFeedService(database: $0, desk: desk, api: api, logger: logger)]
@@ -328,6 +335,7 @@ struct Daemon {
                 // The event hub last: shut down first, so open live streams end before the listeners stop.
                 services: (services + feed + [
                     readiness, supervision, timers, reloader, ChainHeadService(records: desk.records, logger: logger),
+                    ChainCheckService(records: desk.records, metrics: metrics, logger: logger),
                     EventHubService(hub: events),
                 ]).map {
                     ServiceGroupConfiguration.ServiceConfiguration(service: $0)

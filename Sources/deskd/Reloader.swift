@@ -21,6 +21,7 @@ struct Reloader: Service {
     let texts: TextInbox
     let access: AccessControl
     let database: any DeskStorageBackend
+    let metrics: DeskMetrics
     let notifier: SystemdNotifier
     /// The `STATUS=` line sent with `READY=1` once a reload is applied.
     let status: @Sendable () async -> String?
@@ -54,6 +55,7 @@ struct Reloader: Service {
         desk.intake.replaceClassifier(classifier)
         sender.webhooks.replaceTargets(Daemon.targets(next.duty))
         sender.texts.replaceGateway(Daemon.gateway(next.duty))
+        metrics.expect(receivers: Daemon.receiverNames(next.duty))
         texts.replace(Daemon.inbound(next.duty))
         access.replaceLocalMap(next.access)
         var needRestart: [String] = []

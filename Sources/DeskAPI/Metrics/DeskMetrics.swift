@@ -1,6 +1,7 @@
 import DeskCore
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The desk's Prometheus metrics: what happened (counters, from stored timeline events) and how
 /// things stand (gauges, refreshed at each scrape). Served at `GET /metrics`.
@@ -11,6 +12,10 @@ public final class DeskMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let databaseBytes: @Sendable () -> Int?
     private let writeQueue: @Sendable () -> WriteQueueStats?
+    /// Receivers with outbox gauges: set to 0 when nothing of theirs is pending, not left stale.
+    let knownReceivers = Mutex<Set<String>>([])
+    /// The `outcome` label of `deskd_notification_attempts_total`.
+    static let attemptOutcomes = ["delivered", "retry", "gave_up"]
 
     /// Creates the metrics on `registry`; `databaseBytes` measures the database files and
     /// `writeQueue` reads the group-commit figures, if known.
@@ -22,6 +27,30 @@ public final class DeskMetrics: Sendable {
         self.registry = registry
         self.databaseBytes = databaseBytes
         self.writeQueue = writeQueue
+        registerCounters()
+    }
+
+    /// Makes the counters whose labels are known in advance exist at 0 from the start: a series
+    /// that appears only with its first increment hides that increment from `increase()` and
+    /// `rate()`, and an alert or a panel naming it would find nothing until then.
+    private func registerCounters() {
+        let transports: [Transport] = [.tcp, .unix, .internalSource, .sms]
+        for phase in Phase.allCases {
+            for transport in transports { _ = reportsReceived(transport.rawValue, phase.rawValue) }
+            _ = incidentsOpened(phase.rawValue)
+            for by in ["report", "person"] { _ = phaseChanges(phase.rawValue, by) }
+        }
+        let callOutStates: [EventKind] = [
+            .callOutCreated, .callOutAcknowledged, .callOutDeclined, .callOutEscalated, .callOutExpired,
+            .callOutCancelled, .callOutNotified,
+        ]
+        for kind in callOutStates { _ = callOutTransitions(kind) }
+        _ = unstaffed()
+        _ = followUpsEscalated()
+        _ = joins()
+        _ = confirmations()
+        _ = splits()
+        for result in ["intact", "broken"] { _ = verifications(result) }
     }
 
     /// Counts every webhook delivery attempt by receiver and outcome (`delivered`, `retry`, `gave_up`).
@@ -33,11 +62,7 @@ public final class DeskMetrics: Sendable {
             case .willRetry: outcome = "retry"
             case .gaveUp: outcome = "gave_up"
             }
-            registry.makeCounter(
-                name: "deskd_notification_attempts_total",
-                labels: [("receiver", attempt.receiver), ("outcome", outcome)],
-                help: "Webhook delivery attempts, by receiver and outcome."
-            ).increment()
+            attemptCounter(attempt.receiver, outcome).increment()
         }
     }
 
@@ -47,19 +72,11 @@ public final class DeskMetrics: Sendable {
             switch event.kind {
             case .callOutCreated, .callOutAcknowledged, .callOutDeclined, .callOutEscalated, .callOutExpired,
                 .callOutCancelled, .callOutNotified:
-                registry.makeCounter(
-                    name: "deskd_callout_transitions_total",
-                    labels: [("to", String(event.kind.rawValue.dropFirst("callout.".count)))],
-                    help: "Call-outs created and moved on, by the state reached."
-                ).increment()
+                callOutTransitions(event.kind).increment()
             case .incidentUnstaffed:
-                registry.makeCounter(
-                    name: "deskd_incidents_unstaffed_total", help: "Times nobody at all could be found for a role."
-                ).increment()
+                unstaffed().increment()
             case .followUpEscalated:
-                registry.makeCounter(
-                    name: "deskd_followups_escalated_total", help: "Overdue follow-ups handed to a coordinator."
-                ).increment()
+                followUpsEscalated().increment()
             default:
                 continue
             }
@@ -72,36 +89,68 @@ public final class DeskMetrics: Sendable {
             switch event.kind {
             case .reportReceived:
                 let phase = event.data["classified_as"]?.stringValue ?? incident.phase.rawValue
-                registry.makeCounter(
-                    name: "deskd_reports_received_total",
-                    labels: [("transport", event.data["transport"]?.stringValue ?? "unknown"), ("phase", phase)],
-                    help: "Reports stored, by transport and by the phase they were classified in."
-                ).increment()
+                reportsReceived(event.data["transport"]?.stringValue ?? "unknown", phase).increment()
             case .incidentOpened:
-                registry.makeCounter(
-                    name: "deskd_incidents_opened_total", labels: [("phase", incident.phase.rawValue)],
-                    help: "Incidents opened, by phase."
-                ).increment()
+                incidentsOpened(incident.phase.rawValue).increment()
             case .reportJoined:
-                registry.makeCounter(
-                    name: "deskd_reports_joined_total", help: "Reports that joined an open incident."
-                ).increment()
+                joins().increment()
             case .phaseChanged:
-                registry.makeCounter(
-                    name: "deskd_phase_changes_total",
-                    labels: [("to", event.data["to"]?.stringValue ?? "unknown"), ("by", by(event))],
-                    help: "Phase moves, by new phase and by who moved it (report or person)."
-                ).increment()
+                phaseChanges(event.data["to"]?.stringValue ?? "unknown", by(event)).increment()
             case .classificationConfirmed:
-                registry.makeCounter(
-                    name: "deskd_classifications_confirmed_total", help: "Classifications a duty officer confirmed."
-                ).increment()
+                confirmations().increment()
             case .incidentSplit:
-                registry.makeCounter(name: "deskd_incident_splits_total", help: "Wrong joins undone.").increment()
+                splits().increment()
             default:
                 continue
             }
         }
+    }
+
+    private func reportsReceived(_ transport: String, _ phase: String) -> Counter {
+        registry.makeCounter(
+            name: "deskd_reports_received_total", labels: [("transport", transport), ("phase", phase)],
+            help: "Reports stored, by transport and by the phase they were classified in.")
+    }
+
+    private func incidentsOpened(_ phase: String) -> Counter {
+        registry.makeCounter(
+            name: "deskd_incidents_opened_total", labels: [("phase", phase)], help: "Incidents opened, by phase.")
+    }
+
+    private func phaseChanges(_ phase: String, _ by: String) -> Counter {
+        registry.makeCounter(
+            name: "deskd_phase_changes_total", labels: [("to", phase), ("by", by)],
+            help: "Phase moves, by new phase and by who moved it (report or person).")
+    }
+
+    private func callOutTransitions(_ kind: EventKind) -> Counter {
+        registry.makeCounter(
+            name: "deskd_callout_transitions_total",
+            labels: [("to", String(kind.rawValue.dropFirst("callout.".count)))],
+            help: "Call-outs created and moved on, by the state reached.")
+    }
+
+    private func unstaffed() -> Counter {
+        registry.makeCounter(
+            name: "deskd_incidents_unstaffed_total", help: "Times nobody at all could be found for a role.")
+    }
+
+    private func followUpsEscalated() -> Counter {
+        registry.makeCounter(
+            name: "deskd_followups_escalated_total", help: "Overdue follow-ups handed to a coordinator.")
+    }
+
+    private func joins() -> Counter {
+        registry.makeCounter(name: "deskd_reports_joined_total", help: "Reports that joined an open incident.")
+    }
+
+    private func confirmations() -> Counter {
+        registry.makeCounter(
+            name: "deskd_classifications_confirmed_total", help: "Classifications a duty officer confirmed.")
+    }
+
+    private func splits() -> Counter {
+        registry.makeCounter(name: "deskd_incident_splits_total", help: "Wrong joins undone.")
     }
 
     private func by(_ event: TimelineEvent) -> String {
@@ -138,6 +187,10 @@ public final class DeskMetrics: Sendable {
                 ("deskd_writes_refused", queue.refused, "Writes refused with 503 because the queue was full."),
                 ("deskd_writes_waiting", queue.waiting, "Writes waiting for the disk now."),
                 ("deskd_write_largest_batch", queue.largestBatch, "The most writes one transaction has carried."),
+                (
+                    "deskd_write_queue_capacity", queue.capacity,
+                    "Writes that may wait before new ones are refused ([storage] write_queue)."
+                ),
             ]
             for (name, value, help) in figures {
                 registry.makeGauge(name: name, help: help).set(Double(value))

@@ -1,5 +1,6 @@
 import DeskAPIModels
 import DeskCore
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -54,7 +55,9 @@ struct DeskRoutes {
                 }
                 anchor = head
             }
-            return try JSONResponse.make(try await desk.records.verify(anchor: anchor))
+            let verification = try await desk.records.verify(anchor: anchor)
+            metrics.record(verification, at: Date())
+            return try JSONResponse.make(verification)
         }
         // Answered before any authentication (AccessMiddleware lets it through). Alive (200) whatever
         // the database says; `checks.database` tells an operator whether it answers (during a
@@ -79,8 +82,19 @@ struct DeskRoutes {
             }
             return try JSONResponse.make(HealthBody(status: "ok", checks: ["database": "ok"]))
         }
+        // Served even when the database does not answer: deskd_ready says so (the gauges read from
+        // the database keep their last values), where a failed scrape would look like deskd down.
         router.get("/metrics", allow: DeskRouter.monitors) { _, _ in
-            metrics.refresh(try await desk.incidents.openIncidentSummary())
+            do {
+                try await desk.incidents.ping()
+                let summary = try await desk.incidents.openIncidentSummary()
+                let backlog = try await desk.duty.backlog()
+                metrics.refresh(summary)
+                metrics.refresh(backlog)
+                metrics.refresh(ready: true)
+            } catch {
+                metrics.refresh(ready: false)
+            }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text()))

@@ -19,6 +19,9 @@ struct SMSRoutes {
     let desk: Desk
     let inbox: TextInbox
     let maxBytes: Int
+    // Made with the routes, at start-up, so that both series exist at 0 before the first text.
+    let limited = Counter(label: "desk_sms_limited_total")
+    let unknownSenders = Counter(label: "desk_sms_unknown_senders_total")
 
     func register(on router: DeskRouter) {
         router.anyone(.post, "/v1/sms/46elks") { request, context in
@@ -108,7 +111,7 @@ struct SMSRoutes {
         // Over the number's hourly allowance: dropped with a 200, so that the gateway does not retry.
         let perHour = inbox.gateway(provider)?.textsPerNumberPerHour ?? 30
         if case .limited(let first) = inbox.senders.admit(number, perHour: perHour) {
-            Counter(label: "desk_sms_limited_total").increment()
+            limited.increment()
             if first {
                 context.logger.notice(
                     "texts from \(Self.masked(number)) dropped: more than \(perHour) in an hour",
@@ -141,7 +144,7 @@ struct SMSRoutes {
                 "text \(messageID) from \(provider.rawValue) again (a gateway retry): already taken",
                 metadata: ["DESK_EVENT": "sms.duplicate"])
         case .unknownSender:
-            Counter(label: "desk_sms_unknown_senders_total").increment()
+            unknownSenders.increment()
             let verdict = inbox.strangers.admit(number)
             context.logger.notice(
                 "text from a number no responder has (\(Self.masked(number))): \(verdict)",

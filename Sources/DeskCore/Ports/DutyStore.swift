@@ -46,6 +46,10 @@ public protocol DutyStore: Sendable {
 
     /// How many call-outs wait for an answer (pending or notified), counted, not fetched.
     func callOutsAwaitingAnswer() async throws -> Int
+
+    /// What waits at `now` (call-outs past their answer-by time, unstaffed open incidents, the
+    /// outbox by receiver), counted from indexes, for monitoring.
+    func dutyBacklog(at now: Date) async throws -> DutyBacklog
 }
 
 /// Which call-outs to list.

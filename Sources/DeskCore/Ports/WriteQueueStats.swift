@@ -10,13 +10,16 @@ public struct WriteQueueStats: Sendable, Hashable {
     public var waiting: Int
     /// The most writes one transaction has carried.
     public var largestBatch: Int
+    /// How many writes may wait before new ones are refused (`[storage] write_queue`).
+    public var capacity: Int
 
     /// Creates the figures.
-    public init(batches: Int, committed: Int, refused: Int, waiting: Int, largestBatch: Int) {
+    public init(batches: Int, committed: Int, refused: Int, waiting: Int, largestBatch: Int, capacity: Int = 0) {
         self.batches = batches
         self.committed = committed
         self.refused = refused
         self.waiting = waiting
         self.largestBatch = largestBatch
+        self.capacity = capacity
     }
 }

@@ -56,6 +56,9 @@ public struct DutyReads: Sendable {
     /// How many call-outs wait for an answer (pending or notified), for the `STATUS=` line.
     public func callOutsAwaitingAnswer() async throws -> Int { try await store.callOutsAwaitingAnswer() }
 
+    /// What waits now: call-outs past their answer-by time, unstaffed incidents, the outbox (for `/metrics`).
+    public func backlog() async throws -> DutyBacklog { try await store.dutyBacklog(at: clock.now()) }
+
     /// Follow-ups matching `query`; with `mine`, those that principal's responder owns or was escalated.
     public func followUps(_ query: FollowUpQuery, mine principal: Principal? = nil) async throws -> [FollowUp] {
         var query = query
