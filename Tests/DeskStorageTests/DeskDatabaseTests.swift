@@ -24,7 +24,7 @@ let allMigrations = [
     "v1-core", "v2-classification", "v3-timeline-chain", "v4-idempotency", "v5-duty", "v6-access", "v7-retention",
     "v8-idempotent-responses", "v9-one-idempotency-scheme", "v10-indexes-for-timers-and-status", "v11-metrics-role",
     "v12-gateway-message-ids", "v13-inbound-texts", "v14-callout-channels", "v15-reports-by-text",
-    "v16-responder-language",
+    "v16-responder-language", "v18-stats-indexes",
 ]
 
 let testAreas = [

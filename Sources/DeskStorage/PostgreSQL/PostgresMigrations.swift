@@ -19,7 +19,7 @@ enum PostgresMigrations {
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
-    static let all: [Migration] = [schema, reportsByText, responderLanguage]
+    static let all: [Migration] = [schema, reportsByText, responderLanguage, statsIndexes]
 
     private static let text = "TEXT COLLATE \"C\""
 
@@ -363,6 +363,16 @@ enum PostgresMigrations {
     static let responderLanguage = Migration(
         name: "pg-v3-responder-language",
         statements: ["ALTER TABLE responder ADD COLUMN language \(text) CHECK (language IN ('sv', 'en'))"])
+
+    /// SQLite's `v18-stats-indexes`: the trends count a period's rows from one index each.
+    static let statsIndexes = Migration(
+        name: "pg-v5-stats-indexes",
+        statements: [
+            "CREATE INDEX incident_stats ON incident(opened_at, area_id, phase)",
+            "CREATE INDEX callout_stats ON callout(created_at, area_id, state, updated_at, incident_id)",
+            "CREATE INDEX followup_stats ON followup(due_at, area_id, state, updated_at, incident_id)",
+            "CREATE INDEX staffing_unstaffed ON staffing(incident_id) WHERE unstaffed_at IS NOT NULL",
+        ])
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know
