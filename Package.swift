@@ -166,9 +166,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // End-to-end tests that run the built deskd and deskctl binaries.
+        // End-to-end tests that run the built deskd and deskctl binaries (and desk-bench's history
+        // writer for the trends).
         .testTarget(
-            name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl", "desk-bench"], exclude: ["Helpers"]),
+            name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl", "desk-bench"],
+            exclude: ["Helpers"]),
     ],
     swiftLanguageModes: [.v6]
 )

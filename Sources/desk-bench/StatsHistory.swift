@@ -41,11 +41,13 @@ struct StatsHistory {
             store: SQLDeskStore(database: database), clock: clock,
             settings: LiveSettings(
                 DeskSettings(
-                    correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar))),
+                    correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)
+                )),
             classifier: try ClassifierRules.load(path: root + "/config/classifier.toml"))
         try await desk.incidents.reloadAreas()
         let admin = Principal(actor: .system, role: .admin)
-        _ = try await desk.commands.run(ImportRoster(try SeedFiles.roster(path: root + "/seeds/roster.json")), by: admin)
+        _ = try await desk.commands.run(
+            ImportRoster(try SeedFiles.roster(path: root + "/seeds/roster.json")), by: admin)
         let officer = Principal(actor: .unixUser("history"), role: .officer)
 
         var record = Record()
@@ -91,7 +93,8 @@ struct StatsHistory {
             try await completeDue(before: wednesday)
             clock.set(wednesday)
             let step = TimeInterval(index + 1)
-            let during = try await report("rinkeby", .during, "Skottlossning vid torget, en skadad (\(index))", week: week)
+            let during = try await report(
+                "rinkeby", .during, "Skottlossning vid torget, en skadad (\(index))", week: week)
             try await answer(during, after: [30 * step, 60 * step + 60, 240])
             if index % 2 == 1 {
                 let unanswered = try await report(
@@ -102,7 +105,8 @@ struct StatsHistory {
                 }
                 if try await desk.duty.isUnstaffed(unanswered.id) { record.unstaffed(week: week.label) }
             }
-            let before = try await report("tensta", .before, "Rykten om hämnd efter helgens bråk (\(index))", week: week)
+            let before = try await report(
+                "tensta", .before, "Rykten om hämnd efter helgens bråk (\(index))", week: week)
             try await answer(before, after: [900])
             if index == 1 || index == 3 {
                 let after = try await report("tensta", .after, "Boende sover inte efter skotten (\(index))", week: week)

@@ -35,7 +35,8 @@ import Testing
             ).decode(ItemsBody<CallOutBody>.self).items.filter { $0.state == "pending" || $0.state == "notified" }
             #expect(mine.count == 1)
             let ack = try await server.send(
-                .tcp, .POST, "/v1/callouts/\(mine[0].id)/ack", body: "{}", headers: [("Authorization", "Bearer \(fa1)")])
+                .tcp, .POST, "/v1/callouts/\(mine[0].id)/ack", body: "{}", headers: [("Authorization", "Bearer \(fa1)")]
+            )
             #expect(ack.status == 200, "\(ack.text)")
         }
         try await report("bredang", "Skottlossning på torget, en skadad", "during")
@@ -94,7 +95,8 @@ import Testing
                 .unix, .GET, "/v1/stats/callouts?by=week,area&since=2w", headers: [("Accept", "text/csv, */*")])
             #expect(byHeader.status == 200)
             #expect(byHeader.contentType?.hasPrefix("text/csv") == true)
-            #expect(byHeader.headers.first(name: "Content-Disposition")?.contains("desk-callouts-week-area-2w.csv") == true)
+            #expect(
+                byHeader.headers.first(name: "Content-Disposition")?.contains("desk-callouts-week-area-2w.csv") == true)
             #expect(
                 byHeader.text
                     == "week,area,callouts,acknowledged,declined,escalated,expired,waiting,escalated_share,"

@@ -148,14 +148,17 @@ private func reference(_ values: [Double], _ percent: Double) -> Double? {
                     incident.areaID == row.key.area && incident.phase == row.key.phase
                 } ?? false
             }
-            let answers = group.filter { $0.state == .acknowledged }.map { $0.updatedAt.timeIntervalSince($0.createdAt) }
+            let answers = group.filter { $0.state == .acknowledged }.map {
+                $0.updatedAt.timeIntervalSince($0.createdAt)
+            }
             #expect(row.callOuts == group.count)
             #expect(row.answerMedian == reference(answers, 0.5))
             #expect(abs((row.answerP90 ?? -1) - (reference(answers, 0.9) ?? -1)) < 1e-9)
         }
-        #expect(byPhase.rows.map { "\($0.key.area ?? "") \($0.key.phase?.rawValue ?? "")" } == [
-            "bredang after", "bredang during",
-        ])
+        #expect(
+            byPhase.rows.map { "\($0.key.area ?? "") \($0.key.phase?.rawValue ?? "")" } == [
+                "bredang after", "bredang during",
+            ])
     }
 
     @Test(arguments: TestEngine.all) func followUpsDoneOnTimeLateAndOverdue(engine: TestEngine) async throws {

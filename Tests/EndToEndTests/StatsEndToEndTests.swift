@@ -29,7 +29,8 @@ private func reference(_ values: [Double], _ fraction: Double) -> Double? {
     @Test func deskctlStatsPrintsTheHistorysNumbersAsTableJSONAndCSV() throws {
         let daemon = try DaemonProcess()
         try FileManager.default.createDirectory(
-            atPath: daemon.directory + "/state", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: daemon.directory + "/state", withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         let written = try runProgram(
             binaryDirectory + "/desk-bench", [repositoryRoot, "history", daemon.directory + "/state/deskd.sqlite"])
         #expect(written.status == 0, "\(written.stderr)")
@@ -47,7 +48,9 @@ private func reference(_ values: [Double], _ fraction: Double) -> Double? {
         for line in lines.dropFirst() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             #expect(cells.count == 5 && record.weeks.contains(cells[0]), "\(line)")
-            if let count = Int(cells[3]), count > 0 { counted[cells[0], default: [:]]["\(cells[1])/\(cells[2])"] = count }
+            if let count = Int(cells[3]), count > 0 {
+                counted[cells[0], default: [:]]["\(cells[1])/\(cells[2])"] = count
+            }
         }
         #expect(counted == record.incidents)
         #expect(counted.values.flatMap(\.values).reduce(0, +) == 14)
@@ -65,8 +68,12 @@ private func reference(_ values: [Double], _ fraction: Double) -> Double? {
             #expect(item.escalated == states["escalated", default: 0], "\(week)")
             #expect(item.expired == states["expired", default: 0], "\(week)")
             let answers = record.answers[week] ?? []
-            #expect(item.answerMedianSeconds.map { ($0 * 1000).rounded() } == reference(answers, 0.5).map { ($0 * 1000).rounded() }, "\(week)")
-            #expect(item.answerP90Seconds.map { ($0 * 1000).rounded() } == reference(answers, 0.9).map { ($0 * 1000).rounded() }, "\(week)")
+            #expect(
+                item.answerMedianSeconds.map { ($0 * 1000).rounded() }
+                    == reference(answers, 0.5).map { ($0 * 1000).rounded() }, "\(week)")
+            #expect(
+                item.answerP90Seconds.map { ($0 * 1000).rounded() }
+                    == reference(answers, 0.9).map { ($0 * 1000).rounded() }, "\(week)")
         }
         #expect(callOuts.items.contains { $0.escalated > 0 } && callOuts.items.contains { $0.acknowledged > 2 })
 
@@ -85,19 +92,23 @@ private func reference(_ values: [Double], _ fraction: Double) -> Double? {
                     == ["done_on_time", "done_late", "overdue", "pending"].map { states[$0, default: 0] },
                 "\(item.week ?? "")")
         }
-        #expect(followUps.items.map(\.doneOnTime).reduce(0, +) == 2 && followUps.items.map(\.doneLate).reduce(0, +) == 2)
+        #expect(
+            followUps.items.map(\.doneOnTime).reduce(0, +) == 2 && followUps.items.map(\.doneLate).reduce(0, +) == 2)
 
         // All three as tables.
         let tables = try daemon.ctl("stats", "--since", "6w")
         #expect(tables.status == 0, "\(tables.stderr)")
-        for text in ["Incidents opened, 6w", "Call-outs", "Follow-ups", "WEEK", "ANSWER MEDIAN SECONDS", record.weeks[0]] {
+        for text in [
+            "Incidents opened, 6w", "Call-outs", "Follow-ups", "WEEK", "ANSWER MEDIAN SECONDS", record.weeks[0],
+        ] {
             #expect(tables.stdout.contains(text), "\(text): \(tables.stdout)")
         }
 
         // A bad breakdown: the API's problem as `title: detail`, a non-zero exit.
         let bad = try daemon.ctl("stats", "incidents", "--by", "month")
         #expect(bad.status == 1)
-        #expect(bad.stderr.hasPrefix("Invalid query parameter: by: must be a comma-separated list of week, area, phase"))
+        #expect(
+            bad.stderr.hasPrefix("Invalid query parameter: by: must be a comma-separated list of week, area, phase"))
         let badPeriod = try daemon.ctl("stats", "callouts", "--since", "3y")
         #expect(badPeriod.status == 1 && badPeriod.stderr.hasPrefix("Invalid query parameter: since:"))
         let both = try daemon.ctl("stats", "--csv")

@@ -18,17 +18,20 @@ struct StatsRoutes {
         router.get("/v1/stats/incidents", allow: DeskRouter.readers) { request, context in
             let (period, by, areas, csv) = try await Self.query(request, context, desk)
             let table = try await desk.stats.incidents(period, by: by, areas: areas)
-            return try Self.answer(StatsBody(figures: "incidents", table, items: table.rows.map(IncidentStatsItem.init)), csv)
+            return try Self.answer(
+                StatsBody(figures: "incidents", table, items: table.rows.map(IncidentStatsItem.init)), csv)
         }
         router.get("/v1/stats/callouts", allow: DeskRouter.readers) { request, context in
             let (period, by, areas, csv) = try await Self.query(request, context, desk)
             let table = try await desk.stats.callOuts(period, by: by, areas: areas)
-            return try Self.answer(StatsBody(figures: "callouts", table, items: table.rows.map(CallOutStatsItem.init)), csv)
+            return try Self.answer(
+                StatsBody(figures: "callouts", table, items: table.rows.map(CallOutStatsItem.init)), csv)
         }
         router.get("/v1/stats/followups", allow: DeskRouter.readers) { request, context in
             let (period, by, areas, csv) = try await Self.query(request, context, desk)
             let table = try await desk.stats.followUps(period, by: by, areas: areas)
-            return try Self.answer(StatsBody(figures: "followups", table, items: table.rows.map(FollowUpStatsItem.init)), csv)
+            return try Self.answer(
+                StatsBody(figures: "followups", table, items: table.rows.map(FollowUpStatsItem.init)), csv)
         }
     }
 

@@ -86,5 +86,7 @@ public struct FollowUpFigures: StatsFigures, Hashable {
         self.pending = pending
     }
 
-    public init(zeroFor key: StatsKey) { self.init(key: key, due: 0, doneOnTime: 0, doneLate: 0, overdue: 0, pending: 0) }
+    public init(zeroFor key: StatsKey) {
+        self.init(key: key, due: 0, doneOnTime: 0, doneLate: 0, overdue: 0, pending: 0)
+    }
 }
