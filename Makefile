@@ -75,6 +75,7 @@ test-console:
 	./scripts/setup.sh --browser
 	$(SWIFT) build --product deskd
 	$(SWIFT) build --product deskctl
+	$(SWIFT) build --product desk-bench
 	python3 -m pytest -v -s Tests/console/test_console.py
 
 bench: setup

@@ -91,6 +91,7 @@ let package = Package(
                 .embedInCode("Console/Assets/report.js"),
                 .embedInCode("Console/Assets/incident.js"),
                 .embedInCode("Console/Assets/duty.js"),
+                .embedInCode("Console/Assets/trends.js"),
             ]
         ),
         // Client used by deskctl (and by tests): HTTP over TCP or a Unix socket.
@@ -166,8 +167,11 @@ let package = Package(
             ],
             exclude: ["Helpers"]
         ),
-        // End-to-end tests that run the built deskd and deskctl binaries.
-        .testTarget(name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl"], exclude: ["Helpers"]),
+        // End-to-end tests that run the built deskd and deskctl binaries (and desk-bench's history
+        // writer for the trends).
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl", "desk-bench"],
+            exclude: ["Helpers"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,6 +24,7 @@ public enum DeskHTTP {
             heartbeat: .milliseconds(Int64(settings.streamHeartbeat * 1000))
         ).register(on: router)
         SMSRoutes(desk: desk, inbox: settings.texts, maxBytes: settings.maxBodyBytes).register(on: router)
+        StatsRoutes(desk: desk).register(on: router)
     }
 
     /// Every route the API serves, as `(method, path, roles)` with `{name}` for path parameters: for

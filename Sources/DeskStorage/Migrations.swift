@@ -533,6 +533,19 @@ enum Migrations {
                     WHERE id IN (SELECT incident_id FROM incident_language);
                     """)
         }
+        migrator.registerMigration("v18-stats-indexes") { db in
+            try db.execute(
+                sql: """
+                    -- The trends (GET /v1/stats/…) count a period's rows from one index each, without
+                    -- reading the rows: incidents by the time they opened, call-outs by the time they were
+                    -- made, follow-ups by their due time, each with the columns the counts group and test.
+                    CREATE INDEX incident_stats ON incident(opened_at, area_id, phase);
+                    CREATE INDEX callout_stats ON callout(created_at, area_id, state, updated_at, incident_id);
+                    CREATE INDEX followup_stats ON followup(due_at, area_id, state, updated_at, incident_id);
+                    -- The few incidents that went unstaffed, found without reading every staffing row.
+                    CREATE INDEX staffing_unstaffed ON staffing(incident_id) WHERE unstaffed_at IS NOT NULL;
+                    """)
+        }
         migrator.registerMigration("v19-console-sessions") { db in
             try db.execute(sql: ConsoleSessionTables.sql(text: "TEXT"))
         }

@@ -4,7 +4,8 @@ import Foundation
 
 /// `desk-bench [ROOT] [classifier|pipeline]`: how fast the classifier is on the labelled reports,
 /// and how fast the write pipeline stores reports without HTTP (`PipelineBench`); both unless one
-/// is named.
+/// is named. `desk-bench ROOT history FILE` writes the trends tests' history (`StatsHistory`);
+/// `desk-bench ROOT stats [N]` times the trends' queries at N incidents (`StatsBench`).
 ///
 /// Run with `make bench` (a release build). Prints the median of several rounds, and a baseline
 /// measured in the same run (lower-casing and splitting the same texts) so that figures from
@@ -15,6 +16,14 @@ struct DeskBench {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let root = arguments.first ?? FileManager.default.currentDirectoryPath
         let stage = arguments.dropFirst().first
+        if stage == "stats" {
+            let count = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1_000_000
+            return try await StatsBench(root: root, incidents: count).run()
+        }
+        if stage == "history" {
+            guard let file = arguments.dropFirst(2).first else { throw BenchError("history: name the file to write") }
+            return try await StatsHistory(root: root, file: file).run()
+        }
         guard [nil, "classifier", "pipeline"].contains(stage) else {
             throw BenchError("unknown stage \"\(stage ?? "")\": name classifier or pipeline, or neither for both")
         }

@@ -16,6 +16,7 @@ struct DeskCtl: AsyncParsableCommand {
             ReportCommand.self, ClassifyCommand.self, IncidentCommand.self, AreaCommand.self, VerifyCommand.self,
             BackupCommand.self, RosterCommand.self, ResponderCommand.self, OverrideCommand.self,
             CallOutCommand.self, FollowUpCommand.self, TokenCommand.self, PurgeCommand.self, ConsoleCommand.self,
+            StatsCommand.self,
         ]
     )
 }

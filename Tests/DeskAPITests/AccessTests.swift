@@ -21,7 +21,8 @@ import Testing
         for route in [
             "GET /v1/openapi.yaml", "GET /readyz", "GET /metrics", "GET /v1/areas", "GET /v1/timeline",
             "GET /v1/incidents", "GET /v1/incidents/{id}", "GET /v1/incidents/{id}/timeline", "POST /v1/classify",
-            "GET /v1/roster", "GET /v1/callouts", "GET /v1/followups",
+            "GET /v1/roster", "GET /v1/callouts", "GET /v1/followups", "GET /v1/stats/incidents",
+            "GET /v1/stats/callouts", "GET /v1/stats/followups",
         ] { table[route] = readers }
         for route in [
             "POST /v1/reports", "POST /v1/incidents/{id}/notes", "POST /v1/incidents/{id}/phase",

@@ -25,7 +25,7 @@ let allMigrations = [
     "v8-idempotent-responses", "v9-one-idempotency-scheme", "v10-indexes-for-timers-and-status", "v11-metrics-role",
     "v12-gateway-message-ids", "v13-inbound-texts", "v14-callout-channels", "v15-reports-by-text",
     "v16-responder-language",
-    "v17-incident-language", "v19-console-sessions",
+    "v17-incident-language", "v18-stats-indexes", "v19-console-sessions",
 ]
 
 let testAreas = [

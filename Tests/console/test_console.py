@@ -24,6 +24,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -50,9 +51,20 @@ class Desk:
     # would from one address only behind a proxy: more sign-ins and refusals than one person's.
     SHARED_ADDRESS_LIMITS = 'sign_in_rate = "1/100"\nanonymous_rate = "1/200"'
 
-    def __init__(self, limits=SHARED_ADDRESS_LIMITS):
+    def __init__(self, limits=SHARED_ADDRESS_LIMITS, history=False):
         self.dir = Path(tempfile.mkdtemp(prefix="desk-console-"))
         self.port = free_port()
+        self.history = None
+        seeds = ROOT / "seeds"
+        if history:
+            # Five weeks of history written through the real desk with a moved clock (desk-bench
+            # history), instead of the demo data; its own record of what it did, to compare with.
+            (self.dir / "state").mkdir(mode=0o700)
+            written = subprocess.run(
+                [str(BUILD / "desk-bench"), str(ROOT), "history", str(self.dir / "state" / "deskd.sqlite")],
+                capture_output=True, text=True, timeout=300)
+            assert written.returncode == 0, written.stderr
+            self.history = json.loads(written.stdout)
         self.socket = self.dir / "deskd.sock"
         self.base = f"http://127.0.0.1:{self.port}"
         config = self.dir / "deskd.toml"
@@ -66,8 +78,8 @@ state_directory = "{self.dir / 'state'}"
 [areas]
 file = "{ROOT / 'seeds' / 'areas.json'}"
 [seeds]
-demo_reports = "{ROOT / 'seeds' / 'demo-reports.json'}"
-demo_roster = "{ROOT / 'seeds' / 'roster.json'}"
+demo_reports = "{'' if history else seeds / 'demo-reports.json'}"
+demo_roster = "{'' if history else seeds / 'roster.json'}"
 [classifier]
 rules = "{ROOT / 'config' / 'classifier.toml'}"
 [log]
@@ -592,5 +604,145 @@ def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
             (By.CSS_SELECTOR, f"li[data-callout='{callout['id']}'][data-answered-via='api']")))
         assert "answered via API/console" in shown.text, shown.text
         phone.save_screenshot(str(shots / "incident-phone-answered-via.png"))
+    finally:
+        phone.quit()
+
+
+# Trends: the page after a scripted history (issue 35).
+
+
+@pytest.fixture(scope="module")
+def trends_desk():
+    instance = Desk(history=True)
+    yield instance
+    instance.stop()
+
+
+def reference(values, fraction):
+    """The value at `fraction` between the two nearest, as percentile_cont: the test's own."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (position - lower) * (ordered[upper] - ordered[lower])
+
+
+def table_values(browser, name):
+    """A table's cells as {row key: [data-value, ...]}, read at one instant."""
+    return browser.execute_script(
+        """return Object.fromEntries([...document.querySelectorAll(`table[data-table='${arguments[0]}'] tbody tr`)]
+            .map((row) => [row.dataset.row, [...row.querySelectorAll('td')].map((cell) => cell.dataset.value)]));""",
+        name)
+
+
+def open_trends(browser, desk, period="12w"):
+    browser.get(desk.base + "/#/trends")
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.trendsLoaded") == period)
+
+
+def test_trends_show_the_history_in_tables_and_one_mark_per_week(trends_desk, browser, shots):
+    history = trends_desk.history
+    weeks = history["weeks"]
+    sign_in(browser, trends_desk)
+    open_trends(browser, trends_desk)
+    assert browser.find_element(By.CSS_SELECTOR, "nav a[href='#/trends']").get_attribute("aria-current") == "page"
+    # Every picture has one mark per week of the period (12 by default), small multiples too.
+    charts = browser.find_elements(By.CSS_SELECTOR, "svg[data-chart]")
+    assert len(charts) >= 5
+    for chart in charts:
+        marks = chart.find_elements(By.CSS_SELECTOR, "g.mark")
+        assert len(marks) == 12, chart.get_attribute("data-chart")
+        assert [m.get_attribute("data-week") for m in marks][-6:] == weeks
+    # Incidents per week and phase: what the history opened (summed over areas).
+    incidents = table_values(browser, "incidents")
+    headers = texts(browser, "table[data-table='incidents'] thead th")
+    assert headers[0] == "Week" and headers[-1] == "Total"
+    phases = [h.lower() for h in headers[1:-1]]
+    for week in weeks:
+        made = history["incidents"].get(week, {})
+        expected = [sum(n for key, n in made.items() if key.endswith("/" + phase)) for phase in phases]
+        assert [int(v) for v in incidents[week][:-1]] == expected, week
+        assert int(incidents[week][-1]) == sum(made.values())
+    # Per area (small multiples and their table): Rinkeby and Tensta only.
+    areas = table_values(browser, "areas")
+    assert set(areas) == {"rinkeby", "tensta"}
+    for area in areas:
+        per_week = [int(v) for v in areas[area][-6:]]
+        assert per_week == [sum(n for key, n in history["incidents"].get(w, {}).items() if key.startswith(area + "/"))
+                            for w in weeks], area
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".multiples li svg[data-chart]")) == 2
+    # Call-outs: counts, answer times (median, 90th percentile), escalated share, unstaffed.
+    answers = table_values(browser, "answers")
+    for week in weeks:
+        states = history["callouts"].get(week, {})
+        callouts, acknowledged, median, p90, share, unstaffed = answers[week]
+        assert int(callouts) == sum(states.values()) and int(acknowledged) == states.get("acknowledged", 0), week
+        times = history["answers"].get(week, [])
+        assert int(unstaffed) == history["unstaffed"].get(week, 0), week
+        if not states:  # no call-out that week: no answer time, no share
+            assert [median, p90, share] == ["", "", ""], week
+            continue
+        assert abs(float(median) - reference(times, 0.5)) < 1e-6, (week, median, times)
+        assert abs(float(p90) - reference(times, 0.9)) < 1e-6, (week, p90, times)
+        escalated = states.get("escalated", 0)
+        assert abs(float(share) - escalated / sum(states.values())) < 1e-9, week
+    assert any(history["unstaffed"].values()), "the history left no incident unstaffed"
+    escalated = table_values(browser, "escalated")
+    assert [int(escalated[w][1]) for w in weeks] == [history["callouts"].get(w, {}).get("escalated", 0) for w in weeks]
+    # Follow-ups by due week.
+    followups = table_values(browser, "followups")
+    for week in weeks:
+        states = history["followups"].get(week, {})
+        due, on_time, late, overdue, pending = [int(v) for v in followups[week]]
+        assert [on_time, late, overdue, pending] == [
+            states.get(k, 0) for k in ("done_on_time", "done_late", "overdue", "pending")], week
+        assert due == on_time + late + overdue + pending
+    # A screenshot per chart.
+    for section in browser.find_elements(By.CSS_SELECTOR, "section.trend"):
+        section.screenshot(str(shots / f"trends-{section.get_attribute('id')}.png"))
+    check_accessibility(browser, "trends")
+
+
+def test_trends_period_picker_keyboard_and_csv(trends_desk, browser, shots):
+    downloads = trends_desk.dir / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    sign_in(browser, trends_desk)
+    open_trends(browser, trends_desk)
+    picker = browser.find_element(By.CSS_SELECTOR, "select[name='period']")
+    # Keyboard only: focus the picker and choose 8 weeks with the arrow keys.
+    browser.execute_script("arguments[0].focus()", picker)
+    picker.send_keys(Keys.UP)
+    wait(browser, lambda b: b.execute_script("return document.body.dataset.trendsLoaded") == "8w")
+    for chart in browser.find_elements(By.CSS_SELECTOR, "svg[data-chart]"):
+        assert len(chart.find_elements(By.CSS_SELECTOR, "g.mark")) == 8
+    # The CSV download is the API's own CSV of the same figures.
+    button = browser.find_element(By.CSS_SELECTOR, "section#followups button.download")
+    browser.execute_script("arguments[0].focus()", button)
+    button.send_keys(" ")
+    wait(browser, lambda b: any(p.suffix == ".csv" for p in downloads.iterdir()))
+    written = next(p for p in downloads.iterdir() if p.suffix == ".csv").read_bytes().decode()
+    assert written.startswith("week,due,done_on_time,done_late,overdue,pending\r\n")
+    assert len(written.strip().split("\r\n")) == 9
+    browser.save_screenshot(str(shots / "trends-8-weeks.png"))
+
+
+def test_trends_on_a_phone_in_swedish_for_a_responder(trends_desk, shots):
+    token = trends_desk.token("trends-phone", "responder", "r-rinkeby-fi1")
+    phone = make_browser(360, 740, lang="sv-SE")
+    try:
+        phone.get(trends_desk.base + "/")
+        field = wait(phone, EC.presence_of_element_located((By.CSS_SELECTOR, "input[name='token']")))
+        field.send_keys(token + "\n")
+        wait(phone, lambda b: b.execute_script("return document.body.dataset.boardLoaded"))
+        open_trends(phone, trends_desk)
+        assert phone.find_element(By.CSS_SELECTOR, "main h1").text == "Trender"
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= 360
+        # A responder of Rinkeby counts Rinkeby only.
+        assert set(table_values(phone, "areas")) == {"rinkeby"}
+        phone.save_screenshot(str(shots / "trends-phone-sv.png"))
+        check_accessibility(phone, "trends at 360 px (sv)")
     finally:
         phone.quit()

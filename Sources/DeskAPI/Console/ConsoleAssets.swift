@@ -22,6 +22,7 @@ public enum ConsoleAssets {
         "report.js": File(bytes: PackageResources.report_js, contentType: "text/javascript; charset=utf-8"),
         "incident.js": File(bytes: PackageResources.incident_js, contentType: "text/javascript; charset=utf-8"),
         "duty.js": File(bytes: PackageResources.duty_js, contentType: "text/javascript; charset=utf-8"),
+        "trends.js": File(bytes: PackageResources.trends_js, contentType: "text/javascript; charset=utf-8"),
     ]
 
     /// The Content-Security-Policy of every console page: scripts, styles and connections from

@@ -123,6 +123,9 @@ public struct LocalCalendar: Sendable {
     /// The time zone's identifier.
     public var timeZoneID: String { calendar.timeZone.identifier }
 
+    /// The time zone.
+    public var timeZone: TimeZone { calendar.timeZone }
+
     /// The instant `time` on `date`. A time the clocks skip (02:30 on the spring change) is the
     /// same wall time after the jump; a time that happens twice is its first occurrence.
     public func instant(_ date: LocalDate, _ time: LocalTime) -> Date {

@@ -15,10 +15,12 @@ public struct Desk: Sendable {
     public let retention: RetentionPurge
     /// The duty timers' work.
     public let timers: DutyTimers
+    /// The trends: figures per week, area and phase.
+    public let stats: StatsReads
 
     /// Puts together a desk over its stores (SQLite's `SQLDeskStore` is all of them).
     public init(
-        store: any DeskStore & DutyStore & CommandPipeline, clock: any WallClock, settings: LiveSettings,
+        store: any DeskStore & DutyStore & StatsReader & CommandPipeline, clock: any WallClock, settings: LiveSettings,
         classifier: Classifier, observers: [CommandObserver] = []
     ) {
         let commands = CommandRunner(pipeline: store, clock: clock, settings: settings, observers: observers)
@@ -29,6 +31,7 @@ public struct Desk: Sendable {
         records = TimelineRecords(store: store)
         retention = RetentionPurge(store: store, runner: commands, clock: clock)
         timers = DutyTimers(store: store, runner: commands, clock: clock)
+        stats = StatsReads(store: store, settings: settings, clock: clock)
     }
 
     /// The settings in force.

@@ -19,7 +19,9 @@ enum PostgresMigrations {
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
-    static let all: [Migration] = [schema, reportsByText, responderLanguage, incidentLanguage, consoleSessions]
+    static let all: [Migration] = [
+        schema, reportsByText, responderLanguage, incidentLanguage, statsIndexes, consoleSessions,
+    ]
 
     private static let text = "TEXT COLLATE \"C\""
 
@@ -389,6 +391,16 @@ enum PostgresMigrations {
                   FROM incident_language GROUP BY incident_id) AS found
             WHERE incident.id = found.incident_id
             """,
+        ])
+
+    /// SQLite's `v18-stats-indexes`: the trends count a period's rows from one index each.
+    static let statsIndexes = Migration(
+        name: "pg-v5-stats-indexes",
+        statements: [
+            "CREATE INDEX incident_stats ON incident(opened_at, area_id, phase)",
+            "CREATE INDEX callout_stats ON callout(created_at, area_id, state, updated_at, incident_id)",
+            "CREATE INDEX followup_stats ON followup(due_at, area_id, state, updated_at, incident_id)",
+            "CREATE INDEX staffing_unstaffed ON staffing(incident_id) WHERE unstaffed_at IS NOT NULL",
         ])
 
     /// SQLite's `v19-console-sessions`: the console's sessions and sign-in codes.

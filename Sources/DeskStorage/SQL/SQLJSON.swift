@@ -23,3 +23,19 @@ extension SQLJSON {
         }
     }
 }
+
+/// Time arithmetic on the desk's timestamp text (`Timestamp.format`), as each engine does it.
+enum SQLTime {
+    /// Whole milliseconds from the timestamp in `from` to the one in `to` (both columns of
+    /// timestamp text): SQLite's `julianday` (its double carries well under a millisecond at
+    /// today's dates, rounded away), PostgreSQL's interval between the texts read as `timestamptz`.
+    static func milliseconds(from: String, to: String, _ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite:
+            return "CAST(round((julianday(\(to)) - julianday(\(from))) * 86400000.0) AS INTEGER)"
+        case .postgresql:
+            return
+                "CAST(round(EXTRACT(EPOCH FROM (CAST(\(to) AS timestamptz) - CAST(\(from) AS timestamptz))) * 1000) AS bigint)"
+        }
+    }
+}

@@ -7,6 +7,9 @@ struct Table {
 
     init(_ headers: String...) { self.headers = headers }
 
+    /// A table whose headers are a list (columns chosen at run time).
+    init(headers: [String]) { self.headers = headers }
+
     mutating func add(_ cells: String...) { rows.append(cells) }
 
     func render() -> String {

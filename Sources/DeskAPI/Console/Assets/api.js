@@ -53,8 +53,8 @@ export function newKey() {
 }
 
 /** Sends a request; resolves to the decoded JSON (or null), rejects with ApiError. */
-export async function api(method, path, body, { key } = {}) {
-  const headers = sessionHeaders({ Accept: 'application/json' });
+export async function api(method, path, body, { key, accept } = {}) {
+  const headers = sessionHeaders({ Accept: accept ?? 'application/json' });
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key) headers['Idempotency-Key'] = key;
   let response;
@@ -70,6 +70,7 @@ export async function api(method, path, body, { key } = {}) {
     throw new ApiError(0, { title: 'Network', detail: String(error.message || error) });
   }
   const text = await response.text();
+  if (response.ok && accept && accept !== 'application/json') return text;
   let data = null;
   if (text) {
     try {
@@ -86,4 +87,6 @@ export async function api(method, path, body, { key } = {}) {
 }
 
 export const get = (path) => api('GET', path);
+/** `GET path` as text of the media type `accept` (e.g. text/csv); errors as for JSON. */
+export const getText = (path, accept) => api('GET', path, undefined, { accept });
 export const post = (path, body, options) => api('POST', path, body === undefined ? {} : body, options);

@@ -8,6 +8,7 @@ import * as board from './board.js';
 import * as report from './report.js';
 import * as incident from './incident.js';
 import * as duty from './duty.js';
+import * as trends from './trends.js';
 
 const top = document.getElementById('top');
 const main = document.getElementById('main');
@@ -17,7 +18,7 @@ function route() {
   const hash = location.hash.replace(/^#\/?/, '');
   const [page, id] = hash.split('/');
   if (page === 'incident' && id) return { page: 'incident', id: decodeURIComponent(id) };
-  if (page === 'report' || page === 'duty') return { page };
+  if (page === 'report' || page === 'duty' || page === 'trends') return { page };
   return { page: 'board' };
 }
 
@@ -59,7 +60,7 @@ function drawHeader() {
         ? h(
             'nav',
             { 'aria-label': t('nav.label') },
-            h('ul', {}, h('li', {}, link('board', 'nav.board')), h('li', {}, link('report', 'nav.report')), h('li', {}, link('duty', 'nav.duty'))),
+            h('ul', {}, h('li', {}, link('board', 'nav.board')), h('li', {}, link('report', 'nav.report')), h('li', {}, link('duty', 'nav.duty')), h('li', {}, link('trends', 'nav.trends'))),
           )
         : null,
       h(
@@ -213,7 +214,7 @@ async function render() {
   drawHeader();
   const where = route();
   const context = { me: state.me, areaName, areas: () => state.areas, main, t };
-  const views = { board, report, incident, duty };
+  const views = { board, report, incident, duty, trends };
   replace(main);
   state.view = await views[where.page].show(main, context, where.id);
   main.focus({ preventScroll: true });
