@@ -46,8 +46,10 @@ test: setup
 	./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
 	# The HTTP API, console sessions, tokens, timers and webhooks once more, on PostgreSQL.
 	./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
-	# Two deskd on a replicated PostgreSQL pair losing its primary (pg_auto_failover), on its own.
-	env DESK_TEST_HA=1 $(SWIFT) test --skip-build --filter FailoverTests
+	# Several deskd on one database, and two on a replicated pair losing its primary
+	# (pg_auto_failover): on their own, not beside the whole parallel suite.
+	./scripts/with-pg-test-cluster env DESK_TEST_HA=1 $(SWIFT) test --skip-build \
+		--filter "FailoverTests|SeveralInstancesEndToEndTests"
 	$(MAKE) test-rules
 	$(MAKE) test-console
 	$(MAKE) test-installed

@@ -3,9 +3,17 @@ import Foundation
 import Testing
 
 /// Two deskd processes on one PostgreSQL desk (issue 31): what one writes, the other's live
-/// streams carry.
-@Suite(.serialized, .enabled(if: DaemonEngine.clusterURL != nil)) struct SeveralInstancesEndToEndTests {
-    @Test func anEventWrittenThroughOneInstanceReachesAStreamOpenOnTheOther() throws {
+/// streams carry, a session signed in on one works on the other, and a call-out due while one is
+/// killed is escalated once by the other.
+///
+/// `make test` runs these on their own beside the failover test (`DESK_TEST_HA=1 swift test
+/// --filter "FailoverTests|SeveralInstancesEndToEndTests"`): two deskd and a minute of timers
+/// would otherwise share the machine with the whole parallel suite.
+@Suite(
+    .serialized,
+    .enabled(if: DaemonEngine.clusterURL != nil && ProcessInfo.processInfo.environment["DESK_TEST_HA"] == "1"))
+struct SeveralInstancesEndToEndTests {
+    @Test func anEventWrittenThroughOneInstanceReachesAStreamOpenOnTheOther() async throws {
         let first = try DaemonProcess(engine: .postgresql)
         let second = try DaemonProcess(engine: .postgresql, sharing: first)
         try first.start()
@@ -27,7 +35,7 @@ import Testing
         stream.standardError = FileHandle.nullDevice
         try stream.run()
         defer { if stream.isRunning { stream.terminate() } }
-        try waitFor("the stream to open", within: 10) {
+        try await waitFor("the stream to open", within: 10) {
             (try? String(contentsOfFile: streamed, encoding: .utf8))?.contains("deskd live events") == true
         }
 
@@ -41,7 +49,7 @@ import Testing
         let acknowledged = Date()
         let created = try decodeJSON(ReportCreatedBody.self, posted.stdout)
         do {
-            try waitFor("the report on the other instance's stream", within: 5) {
+            try await waitFor("the report on the other instance's stream", within: 5) {
                 (try? String(contentsOfFile: streamed, encoding: .utf8))?.contains(created.incident.id) == true
             }
         } catch {
@@ -77,7 +85,7 @@ import Testing
 
     /// Issue 31, scenario 2: call-outs come due while one of two deskd is killed with SIGKILL; the
     /// other escalates them on time, each once, and each delivery reaches the receiver once.
-    @Test func callOutsDueWhileOneInstanceIsKilledAreEscalatedOnceByTheOther() throws {
+    @Test func callOutsDueWhileOneInstanceIsKilledAreEscalatedOnceByTheOther() async throws {
         let port = try freePort()
         let received = NSTemporaryDirectory() + "webhooks-\(UUID().uuidString.prefix(8)).txt"
         FileManager.default.createFile(atPath: received, contents: nil)
@@ -127,17 +135,17 @@ import Testing
             try decodeJSON(PageBody<EventBody>.self, try second.ctl("incident", "timeline", incident, "--json").stdout)
                 .items
         }
-        try waitFor("two call-outs", within: 15) {
+        try await waitFor("two call-outs", within: 15) {
             ((try? events()) ?? []).filter { $0.kind == "callout.created" }.count == 2
         }
         let created = try events().filter { $0.kind == "callout.created" }
         // The instance that called them out dies; nobody answers.
         first.crash()
-        try waitFor("both call-outs escalated", within: 100) {
+        try await waitFor("both call-outs escalated", within: 100) {
             ((try? events()) ?? []).filter { $0.kind == "callout.escalated" }.count >= 2
         }
         // A few more timer rounds of the survivor: still once each.
-        Thread.sleep(forTimeInterval: 3)
+        try await Task.sleep(for: .seconds(3))
         let timeline = try events()
         let escalated = timeline.filter { $0.kind == "callout.escalated" }
         #expect(escalated.count == 2, "\(timeline.map(\.kind))")
@@ -165,12 +173,12 @@ import Testing
         #expect(try session.me(on: daemon) == 200)
     }
 
-    /// Polls `condition` every 50 ms for at most `seconds`.
-    private func waitFor(_ what: String, within seconds: TimeInterval, _ condition: () -> Bool) throws {
+    /// Polls `condition` every 50 ms for at most `seconds`, without holding a thread meanwhile.
+    private func waitFor(_ what: String, within seconds: TimeInterval, _ condition: () -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition() { return }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw HarnessError("waited \(Int(seconds)) s for \(what)")
     }
