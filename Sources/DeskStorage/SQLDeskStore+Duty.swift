@@ -158,6 +158,11 @@ extension SQLDeskStore: DutyStore {
     public func claimDeliveries(dueAt now: Date, limit: Int, leaseUntil: Date) async throws -> [Delivery] {
         let due = Timestamp.format(now)
         let lease = Timestamp.format(leaseUntil)
+        // Most rounds find nothing due: a read says so without taking a write turn.
+        let anyDue = try await read { db in
+            try db.exists("SELECT 1 FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?", [due])
+        }
+        guard anyDue else { return [] }
         return try await guarded {
             try await engine.write { db in
                 let claimed = try db.rows(
