@@ -18,13 +18,17 @@ user would, following the README's install section:
 - `kill -9` of the main PID: systemd restarts deskd and every acknowledged report is there;
 - `kill -STOP`: the watchdog restarts deskd;
 - socket activation: the first connection to a stopped desk starts it;
-- removal (apt purge, make uninstall) leaves no unit, binary or state behind, but a purge keeps the backups.
+- removal (apt purge, make uninstall) leaves no unit, binary or state behind, but a purge keeps the backups;
+- two hosts on one PostgreSQL (examples/ha): two containers, the package in each pointed at one
+  database on this machine; a report on one is listed and streamed on the other, both name their
+  instance, the chain verifies on both, one stopped leaves the other serving, and a PostgreSQL
+  restart fails /readyz and recovers with no restart of deskd (the watchdog keeps it alive).
 
 Every wait is bounded. Prints one line per check and a closing "N passed, N failed" line; exits 1
 if any check failed. Where the container cannot boot (no systemd-nspawn, no overlayfs, not root)
 it says so and skips, never passes.
 
-Usage: scripts/test-installed.py --deb dist/deskd_VERSION_ARCH.deb [--only deb|make-install]
+Usage: scripts/test-installed.py --deb dist/deskd_VERSION_ARCH.deb [--only deb|make-install|two-hosts]
 """
 
 import argparse
@@ -69,8 +73,10 @@ class Results:
 class Container:
     """A systemd booted in a container over an overlay of /, with the checkout bound read-only."""
 
-    def __init__(self, name):
+    def __init__(self, name, binds=(), hostname=None):
         self.name = name
+        self.binds = list(binds)  # (host path, path inside), read-write
+        self.hostname = hostname  # else this machine's own, from the overlay's /etc/hostname
         self.base = tempfile.mkdtemp(prefix=f"deskd-{name}-", dir="/var/tmp")
         self.root = os.path.join(self.base, "root")
         self.upper = os.path.join(self.base, "upper")
@@ -99,13 +105,17 @@ class Container:
                      # Debian machine with systemd has no such policy.
                      "usr/sbin/policy-rc.d"):
             subprocess.run(["rm", "-rf", os.path.join(self.root, path)])
+        if self.hostname:
+            with open(os.path.join(self.root, "etc/hostname"), "w") as file:
+                file.write(self.hostname + "\n")
         with open(os.path.join(self.base, "boot.log"), "w") as log:
             self.nspawn = subprocess.Popen(
                 ["timeout", "1800", "systemd-nspawn", "-q", "-D", self.root, "--register=no",
                  "--private-network", "--keep-unit", f"--bind-ro={REPO}", f"--machine=deskd-{self.name}",
                  # systemd as a machine's PID 1 holds CAP_SYS_RESOURCE (it sets units' Limit*=
                  # above its own); nspawn drops it unless asked.
-                 "--capability=CAP_SYS_RESOURCE", "-b"],
+                 "--capability=CAP_SYS_RESOURCE"]
+                + [f"--bind={source}:{target}" for source, target in self.binds] + ["-b"],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and self.pid1 is None:
@@ -155,9 +165,18 @@ class Container:
         if user:
             argv += ["runuser", "-u", user, "--"]
         argv += ["/bin/bash", "-c", command]
-        result = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, input=stdin,
-            env={"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "HOME": "/root"})
+        try:
+            result = subprocess.run(
+                argv, capture_output=True, text=True, timeout=timeout, input=stdin,
+                env={"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8", "HOME": "/root"})
+        except subprocess.TimeoutExpired as expired:
+            # A hang is a finding, not a crash of the test: the caller's check says what hung.
+            result = subprocess.CompletedProcess(argv, 124, expired.stdout or "",
+                                                 f"(timed out after {timeout} s) {expired.stderr or ''}")
+            if isinstance(result.stdout, bytes):
+                result.stdout = result.stdout.decode(errors="replace")
+            if isinstance(result.stderr, bytes):
+                result.stderr = result.stderr.decode(errors="replace")
         if check and result.returncode != 0:
             raise RuntimeError(f"`{command}` exited {result.returncode}: {result.stdout}{result.stderr}")
         return result
@@ -540,10 +559,184 @@ def scenario_make_install(results, configuration):
         container.stop()
 
 
+class HostPostgres:
+    """A throwaway PostgreSQL cluster on this machine (scripts/pg-test-cluster), standing in for the
+    desk's database server: its socket directory is bound into each container as /run/desk-pg (not
+    /run/postgresql, which the containers' own postgresql-common would claim at boot), as a
+    PostgreSQL on the same network would be reached by host name. The desk's role and
+    database are made as examples/ha/README.md says, with a password (scram-sha-256) that deskd
+    reads from its password_file."""
+
+    PASSWORD = "installed-test-password-0123"
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="deskd-pg-", dir="/var/tmp")
+        os.rmdir(self.dir)  # pg-test-cluster makes it
+
+    def start(self):
+        if not os.path.isdir("/usr/lib/postgresql"):
+            raise Skip("PostgreSQL is not installed here (scripts/setup.sh installs postgresql-15)")
+        made = self._cluster("start")
+        if made.returncode != 0:
+            raise RuntimeError(f"pg-test-cluster start: {made.stderr}")
+        self.sql("CREATE ROLE deskd LOGIN PASSWORD '%s'" % self.PASSWORD)
+        self.sql("CREATE DATABASE desk OWNER deskd")
+        hba = os.path.join(self.dir, "data", "pg_hba.conf")
+        with open(hba) as file:
+            rules = file.read()
+        with open(hba, "w") as file:
+            file.write("local desk deskd scram-sha-256\n" + rules)
+        self.sql("SELECT pg_reload_conf()")
+
+    def sql(self, statement):
+        url = "postgresql://desk@" + self.dir.replace("/", "%2F") + "/postgres"
+        ran = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", statement],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=30)
+        if ran.returncode != 0:
+            raise RuntimeError(f"psql {statement}: {ran.stderr}")
+        return ran.stdout
+
+    def _cluster(self, verb):
+        return subprocess.run([os.path.join(REPO, "scripts/pg-test-cluster"), verb, self.dir],
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+
+    def stop_server(self):
+        return self._cluster("halt").returncode == 0
+
+    def start_server(self):
+        return self._cluster("resume").returncode == 0
+
+    def remove(self):
+        self._cluster("stop")
+
+
+class Host:
+    """One machine of examples/ha: the package installed, deskd pointed at the shared PostgreSQL."""
+
+    def __init__(self, container, results, name):
+        self.c = container
+        self.r = results
+        self.name = name  # the container's host name, which deskd takes as its instance name
+
+    def check(self, text, condition, detail=""):
+        return self.r.check(f"[two hosts] {self.name}: {text}", condition, detail)
+
+    def status(self):
+        return self.c.run("systemctl show -p StatusText --value deskd.service", check=False).stdout.strip()
+
+    def main_pid(self):
+        out = self.c.run("systemctl show -p MainPID --value deskd.service", check=False).stdout.strip()
+        return int(out) if out.isdigit() else 0
+
+    def get(self, path):
+        """(HTTP status, body) of a GET through the Unix socket, as root (an admin)."""
+        out = self.c.run(f"curl -s -m 10 -w '\\n%{{http_code}}' --unix-socket /run/deskd/deskd.sock "
+                         f"http://localhost{path}", check=False).stdout
+        body, _, code = out.rpartition("\n")
+        return (int(code) if code.isdigit() else 0), body
+
+    def install(self, deb, url):
+        name = os.path.basename(deb)
+        shutil.copy(deb, os.path.join(self.c.root, "root", name))
+        installed = self.c.run(f"cd /root && apt install -y ./{name}", check=False, timeout=300)
+        if not self.check("apt install ./deskd_*.deb", installed.returncode == 0,
+                          installed.stdout[-1000:] + installed.stderr[-1000:]):
+            return False
+        self.c.run("useradd -m alice && usermod -aG deskd-officers alice")
+        # examples/ha/README.md: the [storage] lines and the password file, readable by deskd only.
+        self.c.run(f"install -m 0640 -g deskd /dev/null /etc/deskd/postgres-password && "
+                   f"printf %s {HostPostgres.PASSWORD} > /etc/deskd/postgres-password")
+        config = self.c.read("/etc/deskd/deskd.toml") or ""
+        storage = ('[storage]\nengine = "postgresql"\n'
+                   f'url = "{url}"\npassword_file = "/etc/deskd/postgres-password"\n')
+        self.c.put("/etc/deskd/deskd.toml", config.replace("[storage]\n", storage, 1), mode=0o640)
+        self.c.run("chgrp deskd /etc/deskd/deskd.toml && systemctl restart deskd.service", check=False, timeout=90)
+        serving = wait_for(lambda: self.status().startswith(f"Serving as {self.name}"), 60)
+        return self.check("deskd on PostgreSQL is active, STATUS= names the instance", serving,
+                          f"STATUS={self.status()!r}\n" + self.c.run(
+                              "journalctl -u deskd --no-pager | tail -15", check=False).stdout)
+
+
+def scenario_two_hosts(results, deb):
+    """examples/ha as installed: two machines (containers with their own systemd, network and
+    deskd from the package) share one PostgreSQL desk."""
+    postgres = HostPostgres()
+    hosts = []
+    try:
+        postgres.start()
+        url = "postgresql://deskd@%2Frun%2Fdesk-pg/desk"
+        for name in ("a", "b"):
+            container = Container(f"ha-{name}", binds=[(postgres.dir, "/run/desk-pg")],
+                                  hostname=f"deskd-ha-{name}")
+            hosts.append(Host(container, results, f"deskd-ha-{name}"))
+            container.boot()
+        if not all(host.install(deb, url) for host in hosts):
+            return
+        a, b = hosts
+        b.c.put("/root/stream.sh", "#!/bin/bash\nexec curl -sN -m 60 --unix-socket /run/deskd/deskd.sock "
+                                   "http://localhost/v1/events > /root/stream.txt\n", mode=0o755)
+        b.c.run("systemd-run --unit=stream /root/stream.sh")
+        wait_for(lambda: b.c.read("/root/stream.txt") is not None, 10)
+        time.sleep(1)  # the stream is open before the report is made
+        made = a.c.run("deskctl report --area Tensta --phase during --json "
+                       "--text 'Brand i trapphuset på Tenstaplan, rök i flera våningar just nu'",
+                       user="alice", check=False)
+        report = json.loads(made.stdout) if made.returncode == 0 else None
+        a.check("an officer reports through this host's socket", report is not None, made.stdout + made.stderr)
+        if report is None:
+            return
+        incident = report["incident"]["id"]
+        listed = b.c.run("deskctl incident list --json", check=False).stdout
+        b.check("deskctl incident list shows the report made on the other host", incident in listed, listed[-400:])
+        streamed = wait_for(lambda: incident in (b.c.read("/root/stream.txt") or ""), 15)
+        b.check("GET /v1/events here carries the report made on the other host", streamed,
+                (b.c.read("/root/stream.txt") or "")[-400:])
+        for host in hosts:
+            journal = host.c.run("journalctl -u deskd.service -o json --no-pager", check=False).stdout
+            named = {json.loads(line).get("DESK_INSTANCE") for line in journal.splitlines() if line.startswith("{")}
+            host.check("its journal entries carry DESK_INSTANCE with its name", host.name in named, str(named))
+            verified = host.c.run("deskctl verify", check=False)
+            host.check("deskctl verify: the one timeline verifies", verified.returncode == 0,
+                       verified.stdout[-300:] + verified.stderr[-300:])
+        a.c.run("systemctl stop deskd.socket deskd.service", check=False)
+        later = b.c.run("deskctl report --area Husby --phase after --json "
+                        "--text 'Samtalsgrupp för föräldrar efter branden, behöver två volontärer'",
+                        user="alice", check=False)
+        b.check("serves reports while the other host's deskd is stopped", later.returncode == 0,
+                later.stdout + later.stderr)
+        pid = b.main_pid()
+        postgres.stop_server()
+        down = wait_for(lambda: b.get("/readyz")[0] == 503, 30)
+        health = b.get("/healthz")
+        b.check("with PostgreSQL stopped, /readyz answers 503 and /healthz 200 saying the database is unavailable",
+                down and health[0] == 200 and "unavailable" in health[1], f"/healthz: {health}")
+        b.check("STATUS= says the database is unavailable",
+                wait_for(lambda: "the database is unavailable" in b.status(), 30), b.status())
+        # Past the watchdog's 30 s: a server that is away is not deskd's failure, and a restart could
+        # not bring it back (deskd cannot start without its database).
+        time.sleep(35)
+        b.check("35 s into the outage deskd is still the same process, not killed by the watchdog",
+                b.main_pid() == pid and b.get("/readyz")[0] == 503,
+                f"pid {pid}->{b.main_pid()}\n" + b.c.run("journalctl -u deskd --no-pager | tail -8", check=False).stdout)
+        started = postgres.start_server()
+        back = wait_for(lambda: b.get("/readyz")[0] == 200, 60)
+        again = b.c.run("deskctl report --area Rinkeby --phase before --json "
+                        "--text 'Oro på torget efter ryktet om en uppgörelse i helgen'", user="alice", check=False)
+        b.check("after PostgreSQL restarts, deskd is ready and takes reports again without being restarted",
+                started and back and again.returncode == 0 and b.main_pid() == pid,
+                f"started={started} ready={back} readyz={b.get('/readyz')} pid {pid}->{b.main_pid()} "
+                f"{again.stdout[-300:]} {again.stderr[-300:]}\n"
+                + b.c.run("journalctl -u deskd --no-pager | tail -25", check=False).stdout)
+    finally:
+        for host in hosts:
+            host.c.stop()
+        postgres.remove()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deb", required=True, help="the package to install (make deb builds it)")
-    parser.add_argument("--only", choices=["deb", "make-install"])
+    parser.add_argument("--only", choices=["deb", "make-install", "two-hosts"])
     parser.add_argument("--configuration", default="release",
                         help="which build make install takes (debug only while working on this test)")
     args = parser.parse_args()
@@ -554,6 +747,8 @@ def main():
             scenario_deb(results, os.path.abspath(args.deb))
         if args.only in (None, "make-install"):
             scenario_make_install(results, args.configuration)
+        if args.only in (None, "two-hosts"):
+            scenario_two_hosts(results, os.path.abspath(args.deb))
     except Skip as skip:
         print(f"SKIPPED: the installed-service test cannot boot a container here: {skip}")
         print(f"installed: {results.passed} passed, {results.failed} failed, 1 skipped")

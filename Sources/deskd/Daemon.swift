@@ -290,8 +290,16 @@ struct Daemon {
         let notifier = SystemdNotifier()
         // One `STATUS=` line for ready, the periodic refresh and reloads: open incidents and the
         // call-outs still waiting for an answer, for `systemctl status deskd`.
+        // While PostgreSQL is away (a failover, a restart) the line says so and why.
         let statusLine: @Sendable () async -> String? = {
-            guard let summary = try? await desk.incidents.openIncidentSummary() else { return nil }
+            let summary: OpenIncidentSummary
+            do {
+                summary = try await desk.incidents.openIncidentSummary()
+            } catch DeskError.unavailable(let reason) {
+                return "Serving as \(instance); the database is unavailable: \(reason)"
+            } catch {
+                return nil
+            }
             let waiting = try? await desk.duty.callOutsAwaitingAnswer()
             return "Serving as \(instance); \(summary.description)"
                 + (waiting.map { "; \($0) call-outs awaiting an answer" } ?? "")
@@ -320,7 +328,10 @@ struct Daemon {
         let readiness = ReadinessService(
             latch: ready, notifier: notifier, status: statusLine, listeners: expected, logger: logger)
         let supervision = SupervisionService(
-            notifier: notifier, logger: logger, check: { try await desk.incidents.ping() },
+            notifier: notifier, logger: logger,
+            check: WatchdogCheck(serverEngine: database is PostgresDeskDatabase, logger: logger) {
+                try await desk.incidents.ping()
+            }.callAsFunction,
             status: statusLine)
         let timers = DeskTimersService(desk: desk, sender: sender, wakeup: timerWakeup, logger: logger)
         let reloader = Reloader(
