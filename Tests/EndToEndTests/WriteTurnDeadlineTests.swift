@@ -63,7 +63,8 @@ import Testing
             #expect(stored.status == "201", "\(key): \(stored.text.prefix(600))")
         }
         let rows = try psqlRows(
-            cluster.url, "SELECT text, count(*) FROM report WHERE text LIKE '%turn test syncrep-%' GROUP BY text ORDER BY 1")
+            cluster.url,
+            "SELECT text, count(*) FROM report WHERE text LIKE '%turn test syncrep-%' GROUP BY text ORDER BY 1")
         #expect(rows.map { $0.last } == ["1", "1", "1", "1"], "\(rows)")
         for daemon in [first, second] {
             let verified = try daemon.ctl("verify")
