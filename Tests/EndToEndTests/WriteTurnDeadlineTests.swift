@@ -48,6 +48,11 @@ import Testing
             #expect(answer.text.lowercased().contains("\nretry-after: "), "\(answer.key): \(answer.text.prefix(600))")
             #expect(answer.text.contains("application/problem+json"), "\(answer.key)")
         }
+        // The commit given up says so; the writes that never ran say nothing was stored.
+        #expect(answers[0].text.contains("the write may have been stored"), "\(answers[0].text.prefix(600))")
+        for answer in answers.dropFirst() {
+            #expect(answer.text.contains("nothing was stored"), "\(answer.key): \(answer.text.prefix(600))")
+        }
         // Still answering in time while the standby is missing: the writers are not stuck.
         let again = try Self.post(second, key: "syncrep-2")
         #expect(again.curlStatus == 0 && again.status == "503", "\(again.summary)")
@@ -100,6 +105,7 @@ import Testing
             #expect(answer.status == "503", "\(answer.key): \(answer.text.prefix(600))")
             #expect(answer.text.lowercased().contains("\nretry-after: "), "\(answer.key)")
             #expect(answer.text.contains("storage-unavailable"), "\(answer.key): \(answer.text.prefix(600))")
+            #expect(answer.text.contains("nothing was stored"), "\(answer.key): \(answer.text.prefix(600))")
         }
 
         holder.send("COMMIT;")

@@ -106,7 +106,14 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
                 // Nothing to make durable: its answer is checked with the next statement's.
                 try send("COMMIT")
             } else {
-                try run("COMMIT", [])
+                do {
+                    try run("COMMIT", [])
+                } catch  where PostgresErrorText.isConnectionLost(error) {
+                    // Sent, never answered: the server may have committed it (or may still, when
+                    // the commit waits for a standby).
+                    throw PostgresCommitUnconfirmed(
+                        underlying: (error as? PSQLError).map(PostgresErrorText.describe) ?? "\(error)")
+                }
             }
             isInsideTransaction = false
             return value
@@ -378,6 +385,13 @@ public struct PostgresUnreachable: Error, CustomStringConvertible, Sendable {
     init(url: PostgresURL, failures: [String]) {
         description = "no usable PostgreSQL server for \(url): " + failures.joined(separator: "; ")
     }
+}
+
+/// The connection was lost while `COMMIT` waited for its answer: the transaction may have been
+/// committed (or may be, when the server's commit waits for a synchronous standby).
+struct PostgresCommitUnconfirmed: Error, CustomStringConvertible {
+    let underlying: String
+    var description: String { "the PostgreSQL server did not confirm the commit (\(underlying))" }
 }
 
 /// The connection was lost in the middle of a transaction: nothing of it was committed.
