@@ -33,6 +33,9 @@ final class GroupCommitWriter: Sendable {
     private let maximumBatch: Int
     private let logger: Logger
     private let onBatchFailure: @Sendable () -> Void
+    /// How long a write may wait to be taken into a batch before it is answered
+    /// `DeskError.unavailable` without having run (nil: as long as it takes).
+    private let waitLimit: Duration?
     private let state = Mutex(State())
     /// Where batches are committed: a serial queue of the writer's own, so that a batch never
     /// waits for a thread of Swift's cooperative pool (busy with requests under load) and the
@@ -43,11 +46,14 @@ final class GroupCommitWriter: Sendable {
     /// `transact`: runs a batch in one transaction of the engine's writer connection and commits it;
     /// `capacity`: writes allowed to wait; `maximumBatch`: writes taken into one transaction;
     /// `onBatchFailure`: called when a transaction fails as a whole (nothing of it was written), so
-    /// that memory mirroring the rows can be dropped.
+    /// that memory mirroring the rows can be dropped; `waitLimit`: how long a write may wait to be
+    /// taken into a batch (a batch held up by the database must not hold its followers' requests
+    /// past their deadline), nil for no limit.
     init(
         transact: @escaping BatchTransaction, capacity: Int, maximumBatch: Int = 512, logger: Logger,
-        onBatchFailure: @escaping @Sendable () -> Void = {}
+        waitLimit: Duration? = nil, onBatchFailure: @escaping @Sendable () -> Void = {}
     ) {
+        self.waitLimit = waitLimit
         self.transact = transact
         self.capacity = max(1, capacity)
         self.maximumBatch = max(1, maximumBatch)
@@ -100,6 +106,25 @@ final class GroupCommitWriter: Sendable {
             case false?:
                 break
             }
+            if start != nil, let waitLimit { giveUp(pending, after: waitLimit) }
+        }
+    }
+
+    /// Answers `pending` 503 if it is still waiting to be taken into a batch after `limit` (it
+    /// then never runs: nothing of it is stored).
+    private func giveUp(_ pending: any PendingWrite, after limit: Duration) {
+        let nanoseconds = limit.components.seconds * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+            let expired = self.state.withLock { state -> Bool in
+                guard let index = state.pending.firstIndex(where: { $0 === pending }) else { return false }
+                state.pending.remove(at: index)
+                return true
+            }
+            guard expired else { return }
+            pending.finish(
+                batchFailure: DeskError.unavailable(
+                    "the database took no write for \(limit) (an earlier write is still waiting for it)"
+                ))
         }
     }
 
@@ -151,7 +176,7 @@ final class GroupCommitWriter: Sendable {
 typealias BatchTransaction = @Sendable (_ body: (any SQLConnection) throws -> Void) throws -> Void
 
 /// One queued write, its value type erased.
-private protocol PendingWrite: Sendable {
+private protocol PendingWrite: AnyObject, Sendable {
     /// Runs the work in a savepoint of the batch's transaction.
     func run(in db: any SQLConnection)
     /// The work's own error, if it failed.
@@ -163,7 +188,9 @@ private protocol PendingWrite: Sendable {
 /// A queued write and its caller.
 ///
 /// `@unchecked Sendable`: `outcome` is written by `run` and read by `failure`/`finish`, all
-/// called by the single draining task one after the other, never concurrently.
+/// called by the single draining task one after the other, never concurrently (a write given up
+/// in the queue is finished by its timer instead, once it has been removed from the queue under
+/// the lock, so the draining task never sees it).
 private final class Write<Value: Sendable>: PendingWrite, @unchecked Sendable {
     private let work: @Sendable (any SQLConnection) throws -> Value
     private let continuation: CheckedContinuation<Value, any Error>

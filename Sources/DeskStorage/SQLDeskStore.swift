@@ -160,6 +160,8 @@ func guarded<Value: Sendable>(_ operation: @Sendable () async throws -> Value) a
         throw DeskError.unavailable(PostgresErrorText.describe(error))
     } catch let error as PostgresUnreachable {
         throw DeskError.unavailable(error.description)
+    } catch let error as PostgresCommitUnconfirmed {
+        throw DeskError.unconfirmed(error.description)
     } catch let error as PostgresConnectionLost {
         throw DeskError.unavailable(error.description)
     } catch let error as StorageFailure {

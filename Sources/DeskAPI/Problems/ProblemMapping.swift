@@ -80,6 +80,13 @@ enum ProblemMapping {
                 status: .serviceUnavailable, slug: "storage-unavailable", title: "Storage unavailable",
                 detail: "\(reason); nothing was stored, try again shortly", kind: .storageUnavailable
             ).retrying(after: 5)
+        case .unconfirmed(let reason):
+            return APIProblem(
+                status: .serviceUnavailable, slug: "storage-unavailable", title: "Storage unavailable",
+                detail:
+                    "\(reason); the write may have been stored: retry with the same Idempotency-Key to get its answer",
+                kind: .storageUnavailable
+            ).retrying(after: 5)
         }
     }
 

@@ -51,6 +51,9 @@ public enum DeskError: Error, Sendable, Hashable {
     case conflict(Conflict)
     /// The store cannot take or serve the request right now.
     case unavailable(String)
+    /// The store lost sight of a write's commit: it may or may not have been stored. A retry with
+    /// the same idempotency key gets the stored answer if it was.
+    case unconfirmed(String)
     /// Too many writes are waiting for the disk; the caller should retry in a moment.
     case overloaded(String)
     /// The idempotency key was used before for a different request.

@@ -11,7 +11,10 @@ import Synchronization
 /// (`synchronous_commit` is not `off`; if the server's default is, the writer sets it `on` for its
 /// session), and runs every pending migration under an advisory lock, so that two deskd starting
 /// at once never race. A lost connection is opened again on next use (to whichever host of the
-/// URL is usable then); a write whose transaction was lost fails and is never acknowledged.
+/// URL is usable then); a write whose transaction was lost fails and is never acknowledged. The
+/// writer only uses a server that takes writes: when its server turns read-only (demoted), it and
+/// the readers connect again, to whichever host of the URL takes writes now. A write waits for the
+/// database at most as `PostgresDeadlines` says, then is answered 503.
 public final class PostgresDeskDatabase: SQLEngine, Sendable {
     /// Where the database is.
     public let url: PostgresURL
@@ -22,6 +25,8 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
     private let writerConnection: Locked<PostgresSQLConnection>
     private let readers: [Reader]
     private let nextReader = Atomic<Int>(0)
+    /// How many times the writer found its server demoted; a reader that has seen fewer connects again.
+    private let demotions: Demotions
     /// Migrations this start ran (empty when the schema was up to date).
     public let migrationsRun: [String]
     /// The server's `synchronous_commit` as the writer's session has it.
@@ -41,17 +46,25 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         self.url = url
         self.password = password
         self.backupDirectory = backupDirectory
+        let demotions = Demotions()
         let connection = PostgresSQLConnection(
             url: url, password: password, logger: logger,
-            setup: ["SET synchronous_commit = on", "SET statement_timeout = '30s'"])
+            setup: [
+                "SET synchronous_commit = on", "SET statement_timeout = '30s'",
+                "SET lock_timeout = '\(PostgresDeadlines.turnLock)'",
+            ], writable: true, onDemoted: { demotions.count.add(1, ordering: .relaxed) })
         let level = try connection.value(String.self, "SHOW synchronous_commit") ?? ""
         guard ["on", "remote_write", "remote_apply", "local"].contains(level) else {
             throw StorageFailure("synchronous_commit is \(level), not on: a commit would not be durable")
         }
         synchronousCommit = level
+        // Migrations may wait for another deskd's as long as those take; writes may not.
+        try connection.execute("SET lock_timeout = 0", [])
         migrationsRun = try PostgresMigrations.migrate(connection)
+        try connection.execute("SET lock_timeout = '\(PostgresDeadlines.turnLock)'", [])
         let locked = Locked(connection)
         writerConnection = locked
+        self.demotions = demotions
         self.readers = (0..<max(1, readers)).map { index in
             Reader(
                 connection: PostgresSQLConnection(
@@ -62,7 +75,7 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         writer = GroupCommitWriter(
             transact: { body in
                 try locked.withLock { connection in
-                    try connection.transaction { db in
+                    try connection.transaction(within: PostgresDeadlines.transaction) { db in
                         try PostgresWriteTurn.take(in: db, state: state)
                         let head = state.head
                         let value = try body(db)
@@ -71,7 +84,8 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
                         return value
                     }
                 }
-            }, capacity: writeQueueCapacity, logger: logger, onBatchFailure: { state.reset() })
+            }, capacity: writeQueueCapacity, logger: logger, waitLimit: PostgresDeadlines.queueWait,
+            onBatchFailure: { state.reset() })
     }
 
     /// Runs `work` in a read-only snapshot on the next reader connection, on that reader's queue.
@@ -79,8 +93,11 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         _ work: @escaping @Sendable (any SQLConnection) throws -> Value
     ) async throws -> Value {
         let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        let demotions = demotions.count.load(ordering: .relaxed)
         return try await withCheckedThrowingContinuation { continuation in
             reader.queue.async {
+                // The writer left a demoted server: so does this reader (it may read there no more).
+                reader.follow(demotions)
                 continuation.resume(
                     with: Result { try reader.connection.transaction(readOnly: true) { try work($0) } })
             }
@@ -154,11 +171,30 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         for reader in readers { reader.queue.sync { reader.connection.close() } }
     }
 
+    /// How many times the writer found its server demoted.
+    private final class Demotions: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
     /// A reader connection and the queue it is used on.
-    private struct Reader: @unchecked Sendable {
-        // `@unchecked`: the connection is only used on `queue`, one read at a time.
+    private final class Reader: @unchecked Sendable {
+        // `@unchecked`: the connection and `demotionsSeen` are only used on `queue`, one read at a time.
         let connection: PostgresSQLConnection
         let queue: DispatchQueue
+        private var demotionsSeen = 0
+
+        init(connection: PostgresSQLConnection, queue: DispatchQueue) {
+            self.connection = connection
+            self.queue = queue
+        }
+
+        /// Closes the connection (the next read connects again) when the writer has found its
+        /// server demoted since this reader last looked.
+        func follow(_ demotions: Int) {
+            guard demotions != demotionsSeen else { return }
+            demotionsSeen = demotions
+            connection.close()
+        }
     }
 }
 

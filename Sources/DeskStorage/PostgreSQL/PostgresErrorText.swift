@@ -10,6 +10,8 @@ enum PostgresErrorText {
             case "08", "57": return "the PostgreSQL server is unreachable or shutting down (SQLSTATE \(state))"
             case "53": return "the PostgreSQL server is out of resources (SQLSTATE \(state): \(message))"
             case "25" where state == "25006": return "the PostgreSQL server is read-only (a standby)"
+            case "55" where state == "55P03":
+                return "another write holds the database's write turn (its commit may be waiting for a standby)"
             case "40": return "the PostgreSQL transaction was aborted (SQLSTATE \(state)); retry"
             default: return "PostgreSQL error \(state): \(message)"
             }
@@ -20,6 +22,18 @@ enum PostgresErrorText {
         default:
             return "PostgreSQL error: \(error.code)"
         }
+    }
+
+    /// Whether the connection must be dropped and another made before the next use: it is gone,
+    /// or its server no longer takes writes (another host of the URL may).
+    static func needsNewConnection(_ error: any Error) -> Bool {
+        isConnectionLost(error) || isReadOnly(error)
+    }
+
+    /// Whether the server refused a write because it is read-only (SQLSTATE 25006: a standby, or a
+    /// primary demoted or made read-only).
+    static func isReadOnly(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "25006"
     }
 
     /// Whether the error means the connection itself is gone (connect again before the next use).

@@ -14,8 +14,9 @@ import Synchronization
 /// request. Rows are turned into GRDB `Row`s by column name.
 ///
 /// Connects on first use, to the first host in the URL that answers (and, with
-/// `target_session_attrs=read-write`, accepts writes); a connection that is lost is dropped and the
-/// next use connects again, so that a promoted standby is found.
+/// `target_session_attrs=read-write` or for the writer, accepts writes); a connection that is lost,
+/// or whose server has become read-only (demoted: SQLSTATE 25006), is dropped and the next use
+/// connects again, so that a promoted standby is found.
 ///
 /// `@unchecked Sendable`: `connection` and `depth` are only touched by the one queue that owns
 /// this object (the writer's, or one reader's), one statement at a time.
@@ -26,6 +27,12 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private let logger: Logger
     /// Statements run right after connecting (session settings).
     private let setup: [String]
+    /// Whether only a server that takes writes will do, whatever the URL's `target_session_attrs`.
+    private let writable: Bool
+    /// Called when the connection is dropped because its server no longer takes writes.
+    private let onDemoted: @Sendable () -> Void
+    /// When the open transaction must have ended (see `transaction(within:)`), if it must.
+    private var transactionDeadline: NIODeadline?
     private var connection: PostgresConnection?
     /// Savepoints open now.
     private var depth = 0
@@ -36,11 +43,18 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// their answers are checked when that statement's has come.
     private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
 
-    init(url: PostgresURL, password: String?, logger: Logger, setup: [String] = []) {
+    /// `writable`: connect only to a server that takes writes (the writer); `onDemoted`: told when
+    /// the connection is dropped because its server has become read-only.
+    init(
+        url: PostgresURL, password: String?, logger: Logger, setup: [String] = [], writable: Bool = false,
+        onDemoted: @escaping @Sendable () -> Void = {}
+    ) {
         self.url = url
         self.password = password ?? url.password
         self.logger = logger
         self.setup = setup
+        self.writable = writable
+        self.onDemoted = onDemoted
     }
 
     // MARK: SQLConnection
@@ -64,7 +78,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         do {
             keep = try body()
         } catch {
-            if PostgresErrorText.isConnectionLost(error) { throw error }
+            if PostgresErrorText.needsNewConnection(error) { throw error }
             try run("ROLLBACK TO SAVEPOINT \(name)", [])
             try run("RELEASE SAVEPOINT \(name)", [])
             throw error
@@ -77,7 +91,13 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
 
     /// Runs `body` in a transaction and commits it; rolls back and rethrows when `body` throws.
     /// `readOnly`: a read-only snapshot (`REPEATABLE READ`), for reads that take several statements.
-    func transaction<Value>(readOnly: Bool = false, _ body: (PostgresSQLConnection) throws -> Value) throws -> Value {
+    /// `within`: the longest the transaction may take, its `COMMIT` included; when a statement's
+    /// answer has not come by then, the connection is dropped (the transaction fails as lost).
+    func transaction<Value>(
+        readOnly: Bool = false, within limit: TimeAmount? = nil, _ body: (PostgresSQLConnection) throws -> Value
+    ) throws -> Value {
+        transactionDeadline = limit.map { .now() + $0 }
+        defer { transactionDeadline = nil }
         try send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         isInsideTransaction = true
         do {
@@ -86,13 +106,20 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
                 // Nothing to make durable: its answer is checked with the next statement's.
                 try send("COMMIT")
             } else {
-                try run("COMMIT", [])
+                do {
+                    try run("COMMIT", [])
+                } catch  where PostgresErrorText.isConnectionLost(error) {
+                    // Sent, never answered: the server may have committed it (or may still, when
+                    // the commit waits for a standby).
+                    throw PostgresCommitUnconfirmed(
+                        underlying: (error as? PSQLError).map(PostgresErrorText.describe) ?? "\(error)")
+                }
             }
             isInsideTransaction = false
             return value
         } catch {
             isInsideTransaction = false
-            if connection != nil, !PostgresErrorText.isConnectionLost(error) { _ = try? run("ROLLBACK", []) }
+            if connection != nil, !PostgresErrorText.needsNewConnection(error) { _ = try? run("ROLLBACK", []) }
             throw error
         }
     }
@@ -118,7 +145,11 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments { try Self.bind(argument?.databaseValue ?? .null, into: &binds) }
         let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
-        let answer = Result { try Self.answer(connection.query(query, logger: logger), from: connection) }
+        let answer = Result {
+            try Self.answer(
+                connection.query(query, logger: logger), from: connection,
+                within: transactionDeadline.map { $0 - .now() })
+        }
         do {
             // A statement sent earlier that failed is the first error (this one then failed too).
             try settle()
@@ -147,13 +178,17 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    /// Drops a connection that an error shows is gone.
+    /// Drops a connection that an error shows is gone, or whose server no longer takes writes.
     private func lost(_ error: any Error, _ connection: PostgresConnection) {
-        guard PostgresErrorText.isConnectionLost(error) || connection.isClosed else { return }
+        guard PostgresErrorText.needsNewConnection(error) || connection.isClosed else { return }
         self.connection = nil
         inFlight = []
         isInsideTransaction = false
         try? connection.close().wait()
+        if PostgresErrorText.isReadOnly(error) {
+            logger.warning("the PostgreSQL server no longer takes writes (demoted); connecting to a writable host")
+            onDemoted()
+        }
     }
 
     private func connected() throws -> PostgresConnection {
@@ -167,7 +202,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
                 throw PostgresConnectionLost()
             }
         }
-        let opened = try PostgresConnector.connect(to: url, password: password, logger: logger)
+        let opened = try PostgresConnector.connect(to: url, password: password, logger: logger, writable: writable)
         connection = opened
         depth = 0
         for statement in setup {
@@ -182,12 +217,14 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// the writer and the readers would wait for it forever, and every request with them.
     static let answerDeadline = TimeAmount.seconds(35)
 
-    /// Waits for `future` at most `answerDeadline`, then closes `connection` (which fails the
-    /// wait, and everything else sent on it, as a lost connection: 503, nothing acknowledged).
+    /// Waits for `future` at most `answerDeadline` (or `deadline`, when sooner), then closes
+    /// `connection` (which fails the wait, and everything else sent on it, as a lost connection:
+    /// 503, nothing acknowledged).
     static func answer<Value>(
         _ future: EventLoopFuture<Value>, from connection: PostgresConnection, within deadline: TimeAmount? = nil
     ) throws -> Value {
-        let giveUp = future.eventLoop.scheduleTask(in: deadline ?? answerDeadline) {
+        let wait = min(deadline ?? answerDeadline, answerDeadline)
+        let giveUp = future.eventLoop.scheduleTask(in: max(wait, .zero)) {
             let closing: EventLoopFuture<Void> = connection.close()
             _ = closing
         }
@@ -264,14 +301,17 @@ enum PostgresPlaceholders {
 
 /// Opening a connection to the first suitable host of a URL.
 enum PostgresConnector {
-    /// Tries each host in order; with `target_session_attrs=read-write`, skips one that is
-    /// read-only (a standby). Throws `PostgresUnreachable` listing why each failed.
-    static func connect(to url: PostgresURL, password: String?, logger: Logger) throws -> PostgresConnection {
+    /// Tries each host in order; with `target_session_attrs=read-write` or `writable`, skips one
+    /// that is read-only (a standby, or a demoted primary). Throws `PostgresUnreachable` listing
+    /// why each failed.
+    static func connect(
+        to url: PostgresURL, password: String?, logger: Logger, writable: Bool = false
+    ) throws -> PostgresConnection {
         var failures: [String] = []
         for host in url.hosts {
             do {
                 let connection = try open(host, url: url, password: password, logger: logger)
-                if url.requiresReadWrite {
+                if url.requiresReadWrite || writable {
                     let result = try PostgresSQLConnection.answer(
                         connection.query("SHOW transaction_read_only", logger: logger), from: connection,
                         within: .seconds(Int64(url.connectTimeout)))
@@ -345,6 +385,13 @@ public struct PostgresUnreachable: Error, CustomStringConvertible, Sendable {
     init(url: PostgresURL, failures: [String]) {
         description = "no usable PostgreSQL server for \(url): " + failures.joined(separator: "; ")
     }
+}
+
+/// The connection was lost while `COMMIT` waited for its answer: the transaction may have been
+/// committed (or may be, when the server's commit waits for a synchronous standby).
+struct PostgresCommitUnconfirmed: Error, CustomStringConvertible {
+    let underlying: String
+    var description: String { "the PostgreSQL server did not confirm the commit (\(underlying))" }
 }
 
 /// The connection was lost in the middle of a transaction: nothing of it was committed.
