@@ -24,6 +24,19 @@ struct ThrowawayCluster {
     }
 
     func stop() { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", directory]) }
+
+    /// Stops the server (fast shutdown: sessions are ended), keeping its data: a database server
+    /// that goes away under a running deskd.
+    func halt() throws {
+        let halted = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["halt", directory], timeout: 120)
+        guard halted.status == 0 else { throw HarnessError("pg-test-cluster halt: \(halted.stderr)") }
+    }
+
+    /// Starts the halted server again on the same socket and data.
+    func resume() throws {
+        let resumed = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["resume", directory], timeout: 120)
+        guard resumed.status == 0 else { throw HarnessError("pg-test-cluster resume: \(resumed.stderr)") }
+    }
 }
 
 /// A psql session kept open (statements sent on its standard input), e.g. to hold a lock the way a

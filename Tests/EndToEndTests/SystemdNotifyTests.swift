@@ -61,10 +61,10 @@ import Testing
 /// systemd killed deskd 30 s into a PostgreSQL restart, and it could not start again until the
 /// server was back).
 @Suite(.serialized) struct WatchdogOnPostgreSQLTests {
-    @Test(.enabled(if: OwnPostgresCluster.available, "PostgreSQL is not installed"))
+    @Test(.enabled(if: DaemonEngine.clusterURL != nil, "PostgreSQL tests run with make test's cluster"))
     func theWatchdogIsPingedWhileThePostgreSQLServerIsAway() throws {
-        let cluster = try OwnPostgresCluster()
-        defer { cluster.remove() }
+        let cluster = try ThrowawayCluster(prefix: "desk-watchdog")
+        defer { cluster.stop() }
         let daemon = try DaemonProcess(
             extraConfig: "instance = \"desk-w\"", storageConfig: "engine = \"postgresql\"\nurl = \"\(cluster.url)\"")
         let notify = try NotifySocket(directory: daemon.directory)
@@ -73,7 +73,7 @@ import Testing
         #expect(notify.collect(timeout: 30) { $0.contains("READY=1") }.contains { $0.contains("READY=1") })
         let bearer = try daemon.bearer()
 
-        try cluster.stopServer()
+        try cluster.halt()
         let readyz = try runProgram(
             "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", daemon.url + "/readyz"] + bearer)
         #expect(readyz.stdout == "503")
@@ -86,7 +86,7 @@ import Testing
         let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
         #expect(log.components(separatedBy: "the database is unavailable; deskd stays up").count == 2, "\(log)")
 
-        try cluster.startServer()
+        try cluster.resume()
         var answered = false
         for _ in 0..<60 where !answered {
             answered = try daemon.ctl("report", "--area", "Tensta", "--text", "Brand i källaren nu").status == 0
