@@ -25,6 +25,9 @@ import Foundation
 ///                                               per language (the `lang` field; `prs` counts as `fa`)
 ///     desk-train ROOT langid --by-file          leave one corpus file out: each file's languages named
 ///                                               by profiles trained on the other files
+///     desk-train ROOT predict FILE...           every report's classification, one line each (language,
+///                                               phase, confidence, probabilities, review reason,
+///                                               category, severity, signals): to diff two builds
 ///     desk-train ROOT categories [--misses] [--list] FILE...  category and severity of each report's
 ///                                               text against those of its English gloss (`gloss`), per
 ///                                               language: how often they agree (--list: every text's)
@@ -80,6 +83,13 @@ struct DeskTrain {
                 let tally = score(try LabelledCorpus.read(path), with: try shipped())
                 print("\(path): \(tally.summary)")
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
+            }
+        case "predict":
+            let classifier = try shipped()
+            for path in operands(options) {
+                for report in try LabelledCorpus.read(path) {
+                    print(prediction(classifier.classify(ClassifierInput(text: report.text, now: now))))
+                }
             }
         case "fit-score":
             let fitted = try fit(root: root, lexicon: lexicon, trainer: trainer)
@@ -166,6 +176,17 @@ struct DeskTrain {
             }
         }
         return result
+    }
+
+    /// One classification on one line, every figure in full: two builds that print the same lines
+    /// classify the same way.
+    static func prediction(_ result: Classification) -> String {
+        let probabilities = (result.probabilities ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let signals = result.signals.map { "\($0.kind)/\($0.rule)/\($0.matched)/\($0.vote)/\($0.weight)" }
+        return [
+            result.language ?? "-", result.phase.rawValue, "\(result.confidence)", probabilities.joined(separator: ","),
+            result.reviewReason ?? "-", result.category.rawValue, "\(result.severity)", signals.joined(separator: ";"),
+        ].joined(separator: "\t")
     }
 
     /// Classifies each report's text alone, as of a fixed moment, and tallies the answers.
