@@ -18,7 +18,7 @@ help:
 	@echo "make run    - set up, build and run deskd on $(CONFIG) (state in ./var)"
 	@echo "make test   - set up, build and run the whole test suite"
 	@echo "make bench  - classifier benchmark (release build; medians and a same-run baseline)"
-	@echo "make train  - fit the phase model on Tests/ClassifierTests/Fixtures/*.jsonl; writes its Swift source"
+	@echo "make train  - fit the phase models and language profiles on Tests/ClassifierTests/Fixtures; writes model/*.dwf"
 	@echo "make cv     - 10-fold cross-validation of the whole classifier on that corpus"
 	@echo "make bench-load - ingest load (TCP, Unix socket, no-storage ceiling), start-up and latest-50 at 1M incidents"
 	@echo "make install   - build (release) and install binaries, units, catalog and /etc/deskd (DESTDIR, PREFIX)"
@@ -84,8 +84,9 @@ bench: setup
 	$(SWIFT) build -c release --product desk-bench
 	./.build/release/desk-bench $(CURDIR)
 
-# The phase model: fitted on the labelled corpus, written as Sources/DeskCore/Classification/Model/
-# PhaseModel+Shipped.swift (compiled in; nothing to install) and the agreement fixture.
+# The phase models and the language profiles: fitted on the labelled corpus, written as the
+# weights files model/*.dwf (installed into $(PREFIX)/share/deskd/model; [classifier] model_dir)
+# and the agreement fixture.
 train:
 	$(SWIFT) build -c release --product desk-train
 	./.build/release/desk-train $(CURDIR) train
@@ -128,12 +129,16 @@ endif
 	install -m 0644 examples/prometheus/*.yml $(DESTDIR)$(DOCDIR)/examples/prometheus/
 	install -m 0644 examples/grafana/*.json $(DESTDIR)$(DOCDIR)/examples/grafana/
 	install -m 0644 seeds/roster.json $(DESTDIR)$(PREFIX)/share/deskd/examples/roster.json
+	@# The classifier's weights (make train writes them in model/; [classifier] model_dir).
+	install -d $(DESTDIR)$(PREFIX)/share/deskd/model
+	install -m 0644 model/*.dwf $(DESTDIR)$(PREFIX)/share/deskd/model/
 	@# The configuration is the operator's: installed once, never overwritten; 0640, and group
 	@# deskd once that exists (systemd-tmpfiles --create sets it too, after systemd-sysusers).
 	@for pair in config/deskd.installed.toml:deskd.toml config/classifier.toml:classifier.toml seeds/areas.json:areas.json; do \
 		source=$${pair%%:*}; target=$(DESTDIR)$(SYSCONFDIR)/deskd/$${pair##*:}; \
 		if [ -e "$$target" ]; then echo "keeping existing $$target"; \
-		else sed 's|/etc/deskd/|$(SYSCONFDIR)/deskd/|' "$$source" > "$$target"; chmod 0640 "$$target"; fi; \
+		else sed 's|/etc/deskd/|$(SYSCONFDIR)/deskd/|; s|/usr/share/deskd/|$(PREFIX)/share/deskd/|' "$$source" > "$$target"; \
+			chmod 0640 "$$target"; fi; \
 	done
 	@if [ -z "$(DESTDIR)" ] && getent group deskd >/dev/null; then chgrp -R deskd $(SYSCONFDIR)/deskd; fi
 	@echo "installed; as root: systemd-sysusers; systemd-tmpfiles --create; journalctl --update-catalog;"

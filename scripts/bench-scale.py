@@ -139,6 +139,7 @@ state_directory = "{directory}/state"
 file = "{arguments.root}/seeds/areas.json"
 [classifier]
 rules = "{arguments.root}/config/classifier.toml"
+model_dir = "{arguments.root}/model"
 [log]
 level = "warning"
 target = "stderr"

@@ -66,6 +66,7 @@ demo_reports = "{ROOT / 'seeds' / 'demo-reports.json'}"
 demo_roster = "{ROOT / 'seeds' / 'roster.json'}"
 [classifier]
 rules = "{ROOT / 'config' / 'classifier.toml'}"
+model_dir = "{ROOT / 'model'}"
 [log]
 level = "warning"
 target = "stderr"

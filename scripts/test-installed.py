@@ -8,6 +8,8 @@ user would, following the README's install section:
 
 - install (apt install ./deskd_*.deb, or make install + systemd-sysusers + systemd-tmpfiles
   + systemctl enable --now), the service active with its STATUS= line;
+- the classifier's weights are installed under share/deskd/model and the installed deskd names an
+  Arabic report and classifies it with them;
 - a user put only in deskd-officers reports and lists incidents with deskctl; a user in no
   role group is refused; neither can read any file under /var/lib/deskd nor the configuration;
 - the demo roster is imported; a `during` report's call-outs reach a webhook receiver on the
@@ -277,6 +279,7 @@ class Scenario:
     def run_all(self):
         self.started()
         self.people()
+        self.languages()
         self.privacy()
         self.monitoring()
         self.webhooks()
@@ -316,6 +319,22 @@ class Scenario:
         refused = self.deskctl("incident list", user="bob")
         self.check("a user in no role group is refused with a clear message",
                    refused.returncode != 0 and "Forbidden" in refused.stderr, f"{refused.stdout}{refused.stderr}")
+
+    def languages(self):
+        """Issue 32: the classifier's weights are installed files, read by the installed deskd."""
+        listed = self.c.run(f"ls {self.prefix}/share/deskd/model", check=False).stdout.split()
+        self.check("the classifier's weights are installed in share/deskd/model",
+                   sorted(listed) == ["language-profiles.dwf", "phase-other-languages.dwf", "phase-sv-en.dwf"],
+                   " ".join(listed))
+        loaded = self.c.run(f"journalctl -u deskd.service -o verbose --no-pager | grep -c '={self.prefix}/share/deskd/model$'",
+                            check=False).stdout.strip()
+        self.check("deskd says at start-up where its weights come from (the journal's classifier line)",
+                   loaded not in ("", "0"), loaded)
+        text = "جارنا الختيار وقع عالدرج ببريدانغ وما عم يرد علينا بس عم يتنفس اتصلنا ب112 بس لسا ما اجو"
+        classified = self.deskctl(f"classify {shlex.quote(text)}")
+        self.check("the installed deskd names an Arabic report and classifies it (during) with the installed files",
+                   classified.returncode == 0 and "Language    ar (Arabic)" in classified.stdout
+                   and "Phase       during" in classified.stdout, f"{classified.stdout}{classified.stderr}")
 
     def privacy(self):
         files = self.c.run("find /var/lib/deskd /etc/deskd -mindepth 0", check=False).stdout.split()

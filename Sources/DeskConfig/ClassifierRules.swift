@@ -4,8 +4,8 @@ import Foundation
 /// The classifier's lexicon file (`config/classifier.toml`): settings, negation words and
 /// `[[rule]]` tables. Every problem is reported with the file, the line and the key.
 public enum ClassifierRules {
-    /// Reads the file at `path` and compiles it into a classifier.
-    public static func load(path: String) throws(ConfigError) -> Classifier {
+    /// Reads the file at `path` and compiles it into a classifier reading `models`.
+    public static func load(path: String, models: ClassifierModels) throws(ConfigError) -> Classifier {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -14,14 +14,14 @@ public enum ClassifierRules {
                 file: path, line: nil, key: nil,
                 message: "cannot read the classifier rules (\(DeskConfiguration.reason(error)))")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, models: models)
     }
 
-    /// Parses and compiles lexicon text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(ConfigError) -> Classifier {
+    /// Parses and compiles lexicon text, to read with `models`; `file` names it in errors.
+    public static func parse(_ text: String, file: String, models: ClassifierModels) throws(ConfigError) -> Classifier {
         let lexicon = try lexicon(text, file: file)
         do {
-            return try Classifier(lexicon)
+            return try Classifier(lexicon, models: models)
         } catch {
             throw ConfigError(file: file, line: nil, key: nil, message: error.description)
         }

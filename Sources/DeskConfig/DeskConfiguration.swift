@@ -36,6 +36,8 @@ public struct DeskConfiguration: Sendable, Hashable {
     public var logTarget: String
     /// The classifier's lexicon (TOML).
     public var classifierRules: String
+    /// Where the classifier's trained weights are (`[classifier] model_dir`, `ModelFiles`).
+    public var classifierModels = "/usr/share/deskd/model"
     /// How reports are tied to open incidents.
     public var correlation: CorrelationPolicy
     /// How long an `Idempotency-Key` is remembered (`[storage] idempotency_key_hours`).
@@ -250,6 +252,10 @@ public struct DeskConfiguration: Sendable, Hashable {
         var classifier = try document.table("classifier")
         let rules = try classifier.string("rules") ?? "/etc/deskd/classifier.toml"
         if rules.isEmpty { throw classifier.error("rules", "must name the classifier's lexicon file") }
+        let modelDirectory = try classifier.string("model_dir") ?? "/usr/share/deskd/model"
+        if modelDirectory.isEmpty {
+            throw classifier.error("model_dir", "must name the directory of the classifier's weights")
+        }
         try classifier.rejectUnknownKeys()
 
         var correlationTable = try document.table("correlation")
@@ -322,6 +328,7 @@ public struct DeskConfiguration: Sendable, Hashable {
             correlation: CorrelationPolicy(window: TimeInterval(windowMinutes * 60), minSharedWords: minShared)
         )
         configuration.insecureHTTP = insecureHTTP
+        configuration.classifierModels = modelDirectory
         configuration.duty = duty
         configuration.access = access
         configuration.trustedProxies = proxies

@@ -33,7 +33,8 @@ struct DeskBench {
 
     /// The classifier on the labelled reports, against lower-casing and splitting them.
     static func classifierBench(root: String) throws {
-        let classifier = try ClassifierRules.load(path: root + "/config/classifier.toml")
+        let classifier = try ClassifierRules.load(
+            path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model"))
         let fixtures = root + "/Tests/ClassifierTests/Fixtures"
         var texts: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: fixtures).sorted()

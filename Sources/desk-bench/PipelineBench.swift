@@ -61,7 +61,8 @@ struct PipelineBench {
                     correlation: CorrelationPolicy(),
                     duty: DutySettings(
                         calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)))),
-            classifier: try ClassifierRules.load(path: root + "/config/classifier.toml"))
+            classifier: try ClassifierRules.load(
+                path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model")))
         try await desk.incidents.reloadAreas()
         let demo = try SeedFiles.demoReports(path: root + "/seeds/demo-reports.json")
         var commands: [SubmitReport] = []

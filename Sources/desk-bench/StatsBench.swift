@@ -26,7 +26,8 @@ struct StatsBench {
         let settings = LiveSettings(
             DeskSettings(
                 correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)))
-        let classifier = try ClassifierRules.load(path: root + "/config/classifier.toml")
+        let classifier = try ClassifierRules.load(
+            path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("desk-stats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

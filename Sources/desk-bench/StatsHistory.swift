@@ -43,7 +43,8 @@ struct StatsHistory {
                 DeskSettings(
                     correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)
                 )),
-            classifier: try ClassifierRules.load(path: root + "/config/classifier.toml"))
+            classifier: try ClassifierRules.load(
+                path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model")))
         try await desk.incidents.reloadAreas()
         let admin = Principal(actor: .system, role: .admin)
         _ = try await desk.commands.run(

@@ -311,6 +311,7 @@ final class Daemon: @unchecked Sendable {
             file = "\(root)/seeds/areas.json"
             [classifier]
             rules = "\(root)/config/classifier.toml"
+            model_dir = "\(root)/model"
             \(demo ? "[seeds]\ndemo_reports = \"\(root)/seeds/demo-reports.json\"" : "")
             [log]
             level = "warning"

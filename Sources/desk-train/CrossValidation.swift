@@ -8,7 +8,8 @@ extension DeskTrain {
     /// one fold per corpus file (leave one file out): each batch is scored by a model that never
     /// saw a sentence by its writer, which is closer to the blind scores.
     static func crossValidate(
-        root: String, lexicon: Lexicon, trainer: Trainer, folds: Int?, showMisses: Bool
+        root: String, lexicon: Lexicon, trainer: Trainer, identifier: LanguageIdentifier, folds: Int?,
+        showMisses: Bool
     ) throws {
         let all = try corpus(root: root)
         let examples = try examples(all.map(\.report), lexicon: lexicon, trainer: trainer)
@@ -43,7 +44,7 @@ extension DeskTrain {
             let training = examples.indices.filter { fold[$0] != current }
             let classifier = try fitted(
                 training.map { all[$0].report }, examples: training.map { examples[$0] }, lexicon: lexicon,
-                trainer: trainer)
+                trainer: trainer, identifier: identifier)
             for index in all.indices where fold[index] == current {
                 let (file, report) = all[index]
                 let answer = classifier.classify(ClassifierInput(text: report.text, now: now))

@@ -11,8 +11,8 @@ import Foundation
 ///                                               a model fitted as train does, writing nothing)
 ///     desk-train ROOT train                     fits the model on every Tests/ClassifierTests/
 ///                                               Fixtures/*.jsonl and Fixtures/multilingual/*.jsonl and
-///                                               writes PhaseModel+Shipped.swift, the language profiles
-///                                               and the agreement fixture
+///                                               writes the weights files in ROOT/model (both phase
+///                                               models, the language profiles) and the agreement fixture
 ///     desk-train ROOT cv [--folds K] [--misses] K-fold cross-validation of the whole classifier
 ///                                               (rules and a model fitted on the other folds)
 ///     desk-train ROOT fit-score [--misses] FILE...  fits a model as train does (writing nothing) and
@@ -20,11 +20,14 @@ import Foundation
 ///     desk-train ROOT cv --by-file [--misses]   leave one corpus file out: each file is scored by a
 ///                                               model fitted on the other files
 ///     desk-train ROOT languages                 trains the language identifier's profiles on the
-///                                               corpus and writes LanguageIdentifier+Shipped.swift
+///                                               corpus and writes model/language-profiles.dwf
 ///     desk-train ROOT langid [--misses] FILE... the shipped language identifier on each file: right
 ///                                               per language (the `lang` field; `prs` counts as `fa`)
 ///     desk-train ROOT langid --by-file          leave one corpus file out: each file's languages named
 ///                                               by profiles trained on the other files
+///     desk-train ROOT predict FILE...           every report's classification, one line each (language,
+///                                               phase, confidence, probabilities, review, its reason,
+///                                               category, severity, signals): to diff two builds
 ///     desk-train ROOT categories [--misses] [--list] FILE...  category and severity of each report's
 ///                                               text against those of its English gloss (`gloss`), per
 ///                                               language: how often they agree (--list: every text's)
@@ -63,7 +66,15 @@ struct DeskTrain {
         // Training reads the lexicon alone: the shipped model may be from older features.
         let lexicon = try ClassifierRules.lexicon(
             String(contentsOfFile: lexiconPath, encoding: .utf8), file: lexiconPath)
-        func shipped() throws -> Classifier { try Classifier(lexicon) }
+        // The installed weights (ROOT/model, as `make run` and the tests read them), read once.
+        var loaded: ClassifierModels?
+        func models() throws -> ClassifierModels {
+            if let loaded { return loaded }
+            let models = try ModelFiles.load(directory: root + "/" + ModelDirectory.path)
+            loaded = models
+            return models
+        }
+        func shipped() throws -> Classifier { try Classifier(lexicon, models: models()) }
         let showMisses = options.contains("--misses")
         var trainer = Trainer()
         if let value = option("--epochs").flatMap(Int.init) { trainer.epochs = value }
@@ -81,8 +92,15 @@ struct DeskTrain {
                 print("\(path): \(tally.summary)")
                 if showMisses { for miss in tally.misses { print("  miss \(miss)") } }
             }
+        case "predict":
+            let classifier = try shipped()
+            for path in operands(options) {
+                for report in try LabelledCorpus.read(path) {
+                    print(prediction(classifier.classify(ClassifierInput(text: report.text, now: now))))
+                }
+            }
         case "fit-score":
-            let fitted = try fit(root: root, lexicon: lexicon, trainer: trainer)
+            let fitted = try fit(root: root, lexicon: lexicon, trainer: trainer, identifier: models().identifier)
             for path in operands(options) {
                 let tally = score(try LabelledCorpus.read(path), with: fitted)
                 print("\(path): \(tally.summary)")
@@ -91,7 +109,8 @@ struct DeskTrain {
         case "explain":
             let classifier =
                 options.contains("--fit")
-                ? try fit(root: root, lexicon: lexicon, trainer: trainer) : try shipped()
+                ? try fit(root: root, lexicon: lexicon, trainer: trainer, identifier: models().identifier)
+                : try shipped()
             for text in operands(options) {
                 let result = classifier.classify(ClassifierInput(text: text, now: now))
                 print("\(result.phase.rawValue) \(result.confidence) \(result.probabilities ?? [:]) \(text)")
@@ -111,7 +130,7 @@ struct DeskTrain {
                 for path in operands(options) {
                     var tally = LanguageProfiles.Tally()
                     for report in try LabelledCorpus.read(path) {
-                        let found = LanguageIdentifier.shipped.identify(report.text)
+                        let found = try models().identifier.identify(report.text)
                         tally.add(report, found.code)
                         if showMisses, found.code != LanguageProfiles.code(report.lang) {
                             print(
@@ -140,11 +159,12 @@ struct DeskTrain {
         case "cv":
             let folds = option("--folds").flatMap(Int.init) ?? 10
             try crossValidate(
-                root: root, lexicon: lexicon, trainer: trainer, folds: options.contains("--by-file") ? nil : folds,
-                showMisses: showMisses)
+                root: root, lexicon: lexicon, trainer: trainer, identifier: models().identifier,
+                folds: options.contains("--by-file") ? nil : folds, showMisses: showMisses)
         default:
             throw TrainError(
-                "unknown command \(arguments[1]) (score, fit-score, explain, train, cv, languages, langid, categories)")
+                "unknown command \(arguments[1]) (score, predict, fit-score, explain, train, cv, languages, langid, categories)"
+            )
         }
     }
 
@@ -166,6 +186,18 @@ struct DeskTrain {
             }
         }
         return result
+    }
+
+    /// One classification on one line, every figure in full: two builds that print the same lines
+    /// classify the same way.
+    static func prediction(_ result: Classification) -> String {
+        let probabilities = (result.probabilities ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let signals = result.signals.map { "\($0.kind)/\($0.rule)/\($0.matched)/\($0.vote)/\($0.weight)" }
+        return [
+            result.language ?? "-", result.phase.rawValue, "\(result.confidence)", probabilities.joined(separator: ","),
+            result.needsReview ? "review" : "-", result.reviewReason ?? "-", result.category.rawValue,
+            "\(result.severity)", signals.joined(separator: ";"),
+        ].joined(separator: "\t")
     }
 
     /// Classifies each report's text alone, as of a fixed moment, and tallies the answers.
@@ -191,21 +223,32 @@ struct DeskTrain {
 
     /// A classifier with both models fitted on the whole corpus as `train` fits them, without
     /// writing anything.
-    static func fit(root: String, lexicon: Lexicon, trainer: Trainer) throws -> Classifier {
+    static func fit(
+        root: String, lexicon: Lexicon, trainer: Trainer, identifier: LanguageIdentifier
+    ) throws
+        -> Classifier
+    {
         let all = try corpus(root: root).map(\.report)
         return try fitted(
-            all, examples: try examples(all, lexicon: lexicon, trainer: trainer), lexicon: lexicon, trainer: trainer)
+            all, examples: try examples(all, lexicon: lexicon, trainer: trainer), lexicon: lexicon, trainer: trainer,
+            identifier: identifier)
+    }
+
+    /// A classifier of the lexicon alone that names no language: it reads the model's features.
+    static func reader(_ lexicon: Lexicon) throws -> Classifier {
+        try Classifier(lexicon, model: nil, otherLanguagesModel: nil, identifier: LanguageIdentifier(profiles: []))
     }
 
     /// The languages the lexicon reads (`sv`, `en`): their reports train the first model alone.
     static func familiar(_ lexicon: Lexicon) throws -> Set<String> {
-        try Classifier(lexicon, model: nil, otherLanguagesModel: nil).familiarLanguages
+        try reader(lexicon).familiarLanguages
     }
 
     /// A classifier whose model for Swedish and English is fitted on those reports alone, and whose
     /// model for the other languages on all of them.
     static func fitted(
-        _ reports: [LabelledReport], examples: [TrainingExample], lexicon: Lexicon, trainer: Trainer
+        _ reports: [LabelledReport], examples: [TrainingExample], lexicon: Lexicon, trainer: Trainer,
+        identifier: LanguageIdentifier
     ) throws -> Classifier {
         let languages = try familiar(lexicon)
         let own = trainer.train(reports.indices.filter { languages.contains(reports[$0].lang) }.map { examples[$0] })
@@ -217,11 +260,11 @@ struct DeskTrain {
         }
         return try Classifier(
             lexicon, model: model(own, "fitted on \(languages.sorted())"),
-            otherLanguagesModel: model(every, "fitted on \(reports.count) reports"))
+            otherLanguagesModel: model(every, "fitted on \(reports.count) reports"), identifier: identifier)
     }
 
     static func examples(_ reports: [LabelledReport], lexicon: Lexicon, trainer: Trainer) throws -> [TrainingExample] {
-        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
+        let reader = try reader(lexicon)
         return try reports.map { report in
             guard let label = PhaseModel.phases.firstIndex(where: { $0.rawValue == report.phase }) else {
                 throw TrainError("unknown phase \(report.phase) for: \(report.text)")
@@ -232,19 +275,23 @@ struct DeskTrain {
         }
     }
 
-    /// Trains the language profiles on the whole corpus and writes them as Swift source.
-    static func writeLanguageProfiles(root: String) throws {
+    /// Trains the language profiles on the whole corpus, writes them as an installed file and
+    /// returns the identifier they make.
+    @discardableResult
+    static func writeLanguageProfiles(root: String) throws -> LanguageIdentifier {
         let all = try corpus(root: root)
         let profiles = LanguageProfiles.train(all.map(\.report))
         let version = "language-profiles \(all.count) reports/\(profiles.count) profiles"
-        try LanguageProfiles.source(profiles, version: version)
-            .write(toFile: root + "/" + LanguageProfiles.path, atomically: true, encoding: .utf8)
+        let path = try ModelDirectory.write(
+            WeightsFile.bytes(ofProfiles: LanguageProfiles.texts(profiles), version: version),
+            as: ModelFiles.languageProfiles, root: root)
         let shipped = LanguageIdentifier(profiles: LanguageProfiles.shippable(profiles))
         var tally = LanguageProfiles.Tally()
         for (_, report) in all { tally.add(report, shipped.identify(report.text).code) }
         print("trained \(version): " + profiles.map { "\($0.code)/\($0.script.rawValue)" }.joined(separator: " "))
         print("on its own training data (not an estimate): \(tally.summary)")
-        print("wrote \(LanguageProfiles.path)")
+        print("wrote \(path)")
+        return shipped
     }
 
     /// Leave one corpus file out for the language identifier.
@@ -268,7 +315,7 @@ struct DeskTrain {
     }
 
     static func train(root: String, lexicon: Lexicon, trainer: Trainer) throws {
-        try writeLanguageProfiles(root: root)
+        let identifier = try writeLanguageProfiles(root: root)
         let corpus = try corpus(root: root)
         let languages = try familiar(lexicon)
         // The model for Swedish and English learns from their reports alone; the other from all.
@@ -287,10 +334,9 @@ struct DeskTrain {
         let model = try PhaseModel(
             version: version, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
             bias: fitted.bias)
-        let encoded = model.encoded()
-        try ShippedModelFile.source(encoded: encoded, version: version)
-            .write(toFile: root + "/" + ShippedModelFile.path, atomically: true, encoding: .utf8)
-        let reader = try Classifier(lexicon, model: nil, otherLanguagesModel: nil)
+        let encoded = WeightsFile.bytes(of: model)
+        let path = try ModelDirectory.write(encoded, as: ModelFiles.phaseModel, root: root)
+        let reader = try reader(lexicon)
         var expected: [[String: Any]] = []
         for text in AgreementTexts.all {
             let features = reader.modelFeatures(ClassifierInput(text: text, now: now), bucketBits: trainer.bucketBits)
@@ -307,12 +353,12 @@ struct DeskTrain {
             (0..<3).contains { fitted.weights[row + $0] != 0 }
         }.count
         var training = Tally()
-        let trained = try Classifier(lexicon, model: model, otherLanguagesModel: other)
+        let trained = try Classifier(lexicon, model: model, otherLanguagesModel: other.model, identifier: identifier)
         for (_, report) in corpus {
             training.add(report, trained.classify(ClassifierInput(text: report.text, now: now)))
         }
         print("trained \(version) on \(all.count) reports from \(files) files")
-        print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); shipped weights \(encoded.utf8.count) bytes")
+        print("buckets in use: \(nonZero) of \(1 << trainer.bucketBits); file \(encoded.count) bytes")
         if trainer.stackFolds >= 2 {
             let scale = String(format: "%.2f", fitted.wordScale)
             print("stacked over \(trainer.stackFolds) folds: the words' weights scaled by \(scale)")
@@ -322,14 +368,13 @@ struct DeskTrain {
             print("dense \(name): " + zip(PhaseModel.phases, row).map { "\($0.rawValue) \($1)" }.joined(separator: " "))
         }
         print("on its own training data (not an estimate): \(training.summary)")
-        print(
-            "wrote \(ShippedModelFile.path), \(ShippedModelFile.otherLanguagesPath) and \(AgreementTexts.fixturePath)")
+        print("wrote \(path), \(other.path) and \(AgreementTexts.fixturePath)")
     }
 
-    /// Fits the model for the other languages on the whole corpus and writes its source.
+    /// Fits the model for the other languages on the whole corpus and writes its file.
     static func trainOtherLanguages(
         root: String, corpus: [(file: String, report: LabelledReport)], lexicon: Lexicon, trainer: Trainer
-    ) throws -> PhaseModel {
+    ) throws -> (model: PhaseModel, path: String) {
         let fitted = trainer.train(try examples(corpus.map(\.report), lexicon: lexicon, trainer: trainer))
         var digest: UInt32 = 2_166_136_261
         for (_, report) in corpus {
@@ -342,9 +387,9 @@ struct DeskTrain {
         let model = try PhaseModel(
             version: version, bucketBits: trainer.bucketBits, weights: fitted.weights, denseWeights: fitted.dense,
             bias: fitted.bias)
-        try ShippedModelFile.source(encoded: model.encoded(), version: version, name: "shippedOtherLanguages")
-            .write(toFile: root + "/" + ShippedModelFile.otherLanguagesPath, atomically: true, encoding: .utf8)
+        let path = try ModelDirectory.write(
+            WeightsFile.bytes(of: model), as: ModelFiles.otherLanguagesModel, root: root)
         print("trained \(version)")
-        return model
+        return (model, path)
     }
 }

@@ -49,6 +49,10 @@ struct Daemon {
             "classifier loaded",
             metadata: [
                 "rules": "\(configuration.classifierRules)", "rule_count": "\(classifier.lexicon.rules.count)",
+                "model_dir": "\(configuration.classifierModels)",
+                "phase_model": "\(classifier.model?.version ?? "none")",
+                "other_languages_model": "\(classifier.otherLanguagesModel?.version ?? "none")",
+                "languages": "\(Set(classifier.identifier.profiles.map(\.code)).sorted().joined(separator: " "))",
                 "correlation_window_minutes": "\(Int(configuration.correlation.window / 60))",
             ])
         do {

@@ -41,7 +41,8 @@ struct Deskd: AsyncParsableCommand {
         let classifier: Classifier
         do {
             configuration = try DeskConfiguration.load(path: config)
-            classifier = try ClassifierRules.load(path: configuration.classifierRules)
+            let models = try ModelFiles.load(directory: configuration.classifierModels)
+            classifier = try ClassifierRules.load(path: configuration.classifierRules, models: models)
             if checkConfig {
                 _ = try SeedFiles.areas(path: configuration.areasFile)
                 print("deskd: \(config): configuration is valid")

@@ -47,7 +47,8 @@ struct Reloader: Service {
     /// Reads and checks everything, then applies it; throws before applying anything.
     private func reload(from current: DeskConfiguration) async throws -> DeskConfiguration {
         let next = try DeskConfiguration.load(path: configPath)
-        let classifier = try ClassifierRules.load(path: next.classifierRules)
+        let models = try ModelFiles.load(directory: next.classifierModels)
+        let classifier = try ClassifierRules.load(path: next.classifierRules, models: models)
         let areas = try SeedFiles.areas(path: next.areasFile)
         let synced = try await database.syncAreas(areas, into: desk)
         // The areas just read stay; the rest of the settings come from the new configuration.

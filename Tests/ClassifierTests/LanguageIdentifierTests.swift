@@ -1,11 +1,12 @@
 import DeskCore
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// The language identifier: fixed examples per language (written for this test, in no corpus),
 /// Latin-letter forms, Swedish words mixed in, unsure texts, and the held-out batches.
 @Suite struct LanguageIdentifierTests {
-    static let identifier = LanguageIdentifier.shipped
+    static let identifier = shippedModels.identifier
 
     @Test(arguments: [
         ("sv", "Det brinner i tvättstugan på Rinkebystråket, ring ambulans nu!"),

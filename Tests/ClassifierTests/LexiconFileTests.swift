@@ -1,5 +1,6 @@
 import DeskConfig
 import DeskCore
+import DeskTestSupport
 import Testing
 
 /// A lexicon file deskd cannot use is refused with the file, the line and the reason.
@@ -21,7 +22,7 @@ import Testing
 
     func error(_ text: String) -> ConfigError? {
         do {
-            _ = try ClassifierRules.parse(text, file: "rules.toml")
+            _ = try ClassifierRules.parse(text, file: "rules.toml", models: shippedModels)
             return nil
         } catch {
             return error
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func aValidFileLoads() throws {
-        let classifier = try ClassifierRules.parse(Self.valid, file: "rules.toml")
+        let classifier = try ClassifierRules.parse(Self.valid, file: "rules.toml", models: shippedModels)
         #expect(classifier.lexicon.settings.reviewThreshold == 0.4)
         #expect(classifier.classify(ClassifierInput(text: "Brand just nu")).phase == .during)
         #expect(classifier.lexicon.rules[0].origin == "rules.toml:8")

@@ -14,7 +14,7 @@ import Testing
     }
 
     /// `make train` wrote the probabilities it computed from its unquantised weights; the model
-    /// compiled into DeskCore (16-bit weights, parsed from the generated source) must agree.
+    /// it installed (16-bit weights, read from `model/phase-sv-en.dwf`) must agree.
     @Test func theShippedModelAgreesWithTheTrainer() throws {
         let url = repositoryRoot.appendingPathComponent("Tests/ClassifierTests/Fixtures/model-agreement.json")
         let expected = try JSONDecoder().decode([Expected].self, from: Data(contentsOf: url))
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func theShippedModelIsSmall() {
-        let model = PhaseModel.shipped
+        let model = shippedModels.phase
         let bytes = (model.weights.count + model.denseWeights.count + model.bias.count) * MemoryLayout<Float>.size
         #expect(bytes <= 20 * 1024 * 1024)
         #expect(model.version.hasPrefix("phase-model "))

@@ -196,7 +196,7 @@ import Testing
         let model = try #require(result.signals.first { $0.kind == "model" })
         #expect(model.vote == "during")
         #expect(model.weight == result.probabilities?["during"].map { ($0 * 100).rounded() / 100 })
-        #expect(model.term == PhaseModel.shipped.version)
+        #expect(model.term == shippedModels.phase.version)
         let parts = result.signals.filter { $0.kind == "model-part" }
         #expect(Set(parts.map(\.rule)).isSubset(of: ["words", "lexicon", "cues"]))
         #expect(parts.contains { $0.rule == "cues" && $0.vote == "during" })
@@ -226,7 +226,7 @@ import Testing
         #expect(classify(text).phase == .during)
         lexicon.rules.append(
             .init(name: "drill", target: .phase(.before), weight: 1, terms: ["trapphuset"], decisive: true))
-        let result = try Classifier(lexicon).classify(ClassifierInput(text: text))
+        let result = try Classifier(lexicon, models: shippedModels).classify(ClassifierInput(text: text))
         #expect(result.phase == .before)
         #expect(result.decidedBy == .text)
         #expect(result.signals.contains { $0.kind == "decisive" && $0.rule == "drill" })
@@ -234,7 +234,9 @@ import Testing
     }
 
     @Test func withoutAModelTheRulesDecideAndNoCueIsUnclassified() throws {
-        let rulesOnly = try Classifier(shippedClassifier.lexicon, model: nil)
+        let rulesOnly = try Classifier(
+            shippedClassifier.lexicon, model: nil, otherLanguagesModel: shippedModels.otherLanguages,
+            identifier: shippedModels.identifier)
         let burning = rulesOnly.classify(ClassifierInput(text: "Det brinner i trapphuset just nu"))
         #expect(burning.phase == .during)
         #expect(burning.probabilities == nil)

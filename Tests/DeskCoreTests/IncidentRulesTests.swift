@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -108,7 +109,8 @@ import Testing
         let classifier = try Classifier(
             Lexicon(
                 rules: [.init(name: "now", target: .phase(.during), weight: 3, terms: ["just nu"])], negators: [],
-                yetTerms: []), model: nil)
+                yetTerms: []), model: nil, otherLanguagesModel: shippedModels.otherLanguages,
+            identifier: shippedModels.identifier)
         let verdict = classifier.classify(ClassifierInput(report, now: now))
         let new = NewIncident.opening(
             with: report, classification: verdict, stored: StoredClassification(verdict), transport: .unix,

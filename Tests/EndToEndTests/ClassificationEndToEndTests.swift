@@ -82,6 +82,31 @@ import Testing
         #expect(result.status == 78)
         #expect(result.stderr.contains("\(rules):3: rule[1].phase: \"later\" is not one of before, during, after"))
     }
+
+    /// Issue 32: the weights are installed files. Without one deskd does not start (exit 78,
+    /// the file named), rather than run a different model; with all three it names Arabic.
+    @Test func aMissingWeightsFileStopsStartUpNamingTheFile() throws {
+        let directory = "/tmp/desk-model-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["phase-sv-en.dwf", "language-profiles.dwf"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/model/" + name, toPath: directory + "/" + name)
+        }
+        let daemon = try DaemonProcess(modelDirectory: directory)
+        let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])
+        #expect(result.status == 78)
+        #expect(
+            result.stderr.contains(
+                "deskd: invalid configuration: \(directory)/phase-other-languages.dwf: cannot read the classifier's weights"
+            ),
+            "\(result.stderr)")
+
+        try FileManager.default.copyItem(
+            atPath: repositoryRoot + "/model/phase-other-languages.dwf",
+            toPath: directory + "/phase-other-languages.dwf")
+        let checked = try runProgram(daemon.deskd, ["--config", daemon.configPath, "--check-config"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+    }
 }
 
 /// Just the phase of a classification (and whether it needs review), to decode deskctl's JSON

@@ -115,7 +115,8 @@ final class DaemonProcess {
     /// `sharing`, on that instance's PostgreSQL database.
     init(
         demo: Bool = false, extraConfig: String = "", correlationConfig: String = "", classifierRules: String? = nil,
-        logConfig: String = "", areasFile: String? = nil, roster: Bool = false, storageConfig: String = "",
+        modelDirectory: String? = nil, logConfig: String = "", areasFile: String? = nil, roster: Bool = false,
+        storageConfig: String = "",
         engine: DaemonEngine = .sqlite, sharing other: DaemonProcess? = nil, duty: String = ""
     ) throws {
         // Another instance's PostgreSQL desk (several deskd on one database), or a new one.
@@ -146,6 +147,7 @@ final class DaemonProcess {
 
             [classifier]
             rules = "\(classifierRules ?? repositoryRoot + "/config/classifier.toml")"
+            model_dir = "\(modelDirectory ?? repositoryRoot + "/model")"
             \(correlationConfig)
 
             \(logConfig)

@@ -82,6 +82,7 @@ demo_reports = "{'' if history else seeds / 'demo-reports.json'}"
 demo_roster = "{'' if history else seeds / 'roster.json'}"
 [classifier]
 rules = "{ROOT / 'config' / 'classifier.toml'}"
+model_dir = "{ROOT / 'model'}"
 [log]
 level = "notice"
 target = "stderr"

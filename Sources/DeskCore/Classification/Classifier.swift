@@ -45,12 +45,18 @@ public struct Classifier: Sendable {
     let roles: [TermRole]
     let breakers: Set<[UInt8]>
 
-    /// Compiles a lexicon, to read with `model` and `otherLanguagesModel` (by default the shipped
-    /// ones, trained with the shipped lexicon) and name languages with `identifier`; throws for a
-    /// term that cannot match anything or an out-of-range setting.
+    /// Compiles a lexicon, to read with the installed models (trained with the shipped lexicon);
+    /// throws for a term that cannot match anything or an out-of-range setting.
+    public init(_ lexicon: Lexicon, models: ClassifierModels) throws(LexiconError) {
+        try self.init(
+            lexicon, model: models.phase, otherLanguagesModel: models.otherLanguages, identifier: models.identifier)
+    }
+
+    /// Compiles a lexicon, to read with `model` and `otherLanguagesModel` (nil: the rules alone)
+    /// and name languages with `identifier`; throws for a term that cannot match anything or an
+    /// out-of-range setting.
     public init(
-        _ lexicon: Lexicon, model: PhaseModel? = .shipped, otherLanguagesModel: PhaseModel? = .shippedOtherLanguages,
-        identifier: LanguageIdentifier = .shipped
+        _ lexicon: Lexicon, model: PhaseModel?, otherLanguagesModel: PhaseModel?, identifier: LanguageIdentifier
     ) throws(LexiconError) {
         self.lexicon = lexicon
         self.model = model

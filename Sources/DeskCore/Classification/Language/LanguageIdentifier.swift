@@ -14,7 +14,7 @@ import Foundation
 ///
 /// Persian and Dari are both `fa` (Dari is written alike; `prs` is never returned).
 ///
-///     LanguageIdentifier.shipped.identify("Dab ayaa ka kacay guriga, ambulans u yeera").code  // "so"
+///     identifier.identify("Dab ayaa ka kacay guriga, ambulans u yeera").code  // "so"
 public struct LanguageIdentifier: Sendable {
     /// What the identifier made of a text.
     public struct Identification: Sendable, Hashable {

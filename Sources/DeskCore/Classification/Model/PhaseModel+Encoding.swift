@@ -1,6 +1,7 @@
 import Foundation
 
-/// The compact form the weights ship in: base64 of a little-endian blob.
+/// The compact form of the weights: a little-endian blob (the payload of an installed
+/// `WeightsFile`), or that blob in base64.
 ///
 ///     "DPM1", bucket bits (UInt8), dense feature count (UInt8), scale (Float32),
 ///     bias (3 × Float32), dense weights (count × 3 × Float32), entry count (UInt32),
@@ -12,8 +13,21 @@ import Foundation
 extension PhaseModel {
     private static let magic: [UInt8] = Array("DPM1".utf8)
 
-    /// The weights in the shipped form.
+    /// The weights as base64 of `blob()`.
     public func encoded() -> String {
+        Data(blob()).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+    }
+
+    /// Reads base64 of a blob; throws for anything that is not one.
+    public init(encoded: String, version: String) throws(PhaseModelError) {
+        guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
+            throw PhaseModelError("the weights are not base64")
+        }
+        try self.init(blob: [UInt8](data), version: version)
+    }
+
+    /// The weights in the compact form.
+    public func blob() -> [UInt8] {
         var blob = Self.magic
         blob.append(UInt8(bucketBits))
         blob.append(UInt8(PhaseFeatures.denseNames.count))
@@ -45,15 +59,12 @@ extension PhaseModel {
         }
         for shift in stride(from: 0, to: 32, by: 8) { blob.append(UInt8((count >> UInt32(shift)) & 0xFF)) }
         blob.append(contentsOf: entries)
-        return Data(blob).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        return blob
     }
 
-    /// Reads weights in the shipped form; throws for anything that is not one.
-    public init(encoded: String, version: String) throws(PhaseModelError) {
-        guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-            throw PhaseModelError("the weights are not base64")
-        }
-        var reader = BlobReader(bytes: [UInt8](data))
+    /// Reads weights in the compact form; throws for anything that is not one.
+    public init(blob: [UInt8], version: String) throws(PhaseModelError) {
+        var reader = BlobReader(bytes: blob)
         guard try reader.bytes(4) == Self.magic else { throw PhaseModelError("the weights do not start with DPM1") }
         let bucketBits = Int(try reader.byte())
         guard (8...24).contains(bucketBits) else { throw PhaseModelError("bucket bits \(bucketBits) not in 8...24") }

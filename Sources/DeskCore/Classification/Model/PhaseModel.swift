@@ -2,7 +2,8 @@ import Foundation
 
 /// A multinomial logistic regression over `PhaseFeatures`: for each phase a weight per hash
 /// bucket, per dense feature, and a bias. Trained by `make train` (`desk-train`) on the labelled
-/// corpus; shipped as `PhaseModel.shipped`, compiled into the binary (no file, no download).
+/// corpus; installed as a file (`WeightsFile`, `model/` in the repository) that deskd reads at
+/// start-up and hands to the classifier (`ClassifierModels`); never fetched at run time.
 ///
 /// Pure: the weights are values, and `judge` only reads them.
 public struct PhaseModel: Sendable, Hashable {
