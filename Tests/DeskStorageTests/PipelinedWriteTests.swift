@@ -67,7 +67,8 @@ import Testing
             try db.enqueue("INSERT INTO scratch (n, note) VALUES (?, ?)", [3, "held"])
             // An insert returning rows carries the one held before it, in one statement.
             let returned = try db.values(
-                Int.self, "INSERT INTO scratch (n, note) VALUES (?, ?), (?, ?) RETURNING n", [4, "carrier", 5, "carrier"])
+                Int.self, "INSERT INTO scratch (n, note) VALUES (?, ?), (?, ?) RETURNING n",
+                [4, "carrier", 5, "carrier"])
             return (seen, returned.sorted())
         }
         #expect(seen == 2)
@@ -77,7 +78,8 @@ import Testing
         await #expect(throws: (any Error).self) {
             _ = try await database.engine.write { db in
                 try db.enqueue("INSERT INTO scratch (n, note) VALUES (?, ?)", [1, "again"])
-                return try db.values(Int.self, "INSERT INTO scratch (n, note) VALUES (?, ?) RETURNING n", [6, "carrier"])
+                return try db.values(
+                    Int.self, "INSERT INTO scratch (n, note) VALUES (?, ?) RETURNING n", [6, "carrier"])
             }
         }
         #expect(try await database.number("SELECT count(*) FROM scratch") == 5)
@@ -105,13 +107,15 @@ import Testing
                 """)
         }
         await #expect(throws: (any Error).self) {
-            _ = try await IdempotencyTests.submit(desk, text: "Det brinner i ett trapphus i Bredäng, rök i hela huset nu", key: "k-1")
+            _ = try await IdempotencyTests.submit(
+                desk, text: "Det brinner i ett trapphus i Bredäng, rök i hela huset nu", key: "k-1")
         }
         #expect(try await desk.database.number("SELECT count(*) FROM report") == 1)
         #expect(try await desk.database.number("SELECT report_count FROM incident") == 1)
         // The writer forgot what the refused report changed: the next one joins the incident as
         // stored, and the chain still verifies.
-        let next = try await desk.report("bredang", "Det brinner i ett trapphus i Bredäng, rök i hela huset fortfarande")
+        let next = try await desk.report(
+            "bredang", "Det brinner i ett trapphus i Bredäng, rök i hela huset fortfarande")
         #expect(next.incident.id == first.incident.id)
         #expect(next.incident.reportCount == 2)
         #expect(try await desk.desk.records.verify().intact)
