@@ -219,13 +219,16 @@ def board_queries(url):
     columns = ", ".join(c for c in columns_of(url, "incident"))
     open_ids = psql(url, "SELECT id FROM incident WHERE status = 'open' ORDER BY id DESC LIMIT 200", "-At").split()
     ids_json = json.dumps(open_ids).replace("'", "''")
+    # The cursor of the second page: the 50th newest incident of the area.
+    cursor = psql(url, f"SELECT id FROM incident WHERE area_id = '{area}' ORDER BY id DESC OFFSET 49 LIMIT 1",
+                  "-At").strip()
     some = ", ".join(f"'{a}'" for a in areas[:2])
     called = ", ".join(f"'{i}'" for i in open_ids[-3:])
     return [
         ("latest 50 of one area", f"SELECT {columns} FROM incident WHERE area_id = '{area}' ORDER BY id DESC LIMIT 51"),
         ("latest 50, every area", f"SELECT {columns} FROM incident ORDER BY id DESC LIMIT 51"),
         ("next page of one area (cursor)",
-         f"SELECT {columns} FROM incident WHERE area_id = '{area}' AND id < '{open_ids[100]}' ORDER BY id DESC LIMIT 51"),
+         f"SELECT {columns} FROM incident WHERE area_id = '{area}' AND id < '{cursor}' ORDER BY id DESC LIMIT 51"),
         ("board: open incidents", f"SELECT {columns} FROM incident WHERE status = 'open' ORDER BY id DESC LIMIT 201"),
         ("board: a responder's open incidents",
          f"SELECT {columns} FROM incident WHERE (area_id IN ({some}) OR id IN ({called})) AND status = 'open' "
