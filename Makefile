@@ -96,14 +96,15 @@ cv:
 	./.build/release/desk-train $(CURDIR) cv
 
 # Load: a release deskd on a temporary database, TCP and Unix socket, against a no-storage ceiling;
-# then start-up and latest-50 at BENCH_INCIDENTS incidents.
+# then start-up, latest-50 and the board's statements at BENCH_INCIDENTS incidents, on SQLite and on a
+# throwaway PostgreSQL cluster.
 BENCH_INCIDENTS ?= 1000000
 bench-load: setup
 	$(SWIFT) build -c release --product deskd
 	$(SWIFT) build -c release --product desk-load
 	$(CC) -O2 -Wall -o .build/desk-wrk scripts/desk-wrk.c
 	./scripts/with-pg-test-cluster ./.build/release/desk-load $(CURDIR)
-	python3 scripts/bench-scale.py $(CURDIR) --incidents $(BENCH_INCIDENTS)
+	./scripts/with-pg-test-cluster python3 scripts/bench-scale.py $(CURDIR) --incidents $(BENCH_INCIDENTS)
 
 install:
 ifndef SKIP_BUILD

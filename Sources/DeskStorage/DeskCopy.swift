@@ -155,7 +155,7 @@ extension DeskCopy {
             let summary = try copy(from: db) { body in try target.transaction { try body($0) } }
             return (try counts(in: db), summary.rows)
         }
-        let found = try target.transaction { try counts(in: $0) }
+        let found = try target.readNow { try counts(in: $0) }
         guard expected == copied, expected == found else {
             throw StorageFailure("row counts differ: the SQLite desk has \(expected), PostgreSQL \(found)")
         }

@@ -22,6 +22,9 @@ extension SQLDeskStore: CommandPipeline {
                         try IdempotencyRows.keep(rendered, for: key, at: context.now, in: db)
                         kept = rendered
                     }
+                    // The inserts PostgreSQL was sent without waiting are answered here, so that
+                    // a failure among them rolls back the writer's memory below, as any other does.
+                    try db.settle()
                     return .done(outcome, answer: kept, effects: transaction.effects)
                 } catch {
                     // Its savepoint is rolled back: forget what the writer's memory saw of it.

@@ -87,23 +87,18 @@ final class SQLTransaction: DeskTransaction {
     func append(_ events: [TimelineEvent]) throws -> [TimelineEvent] {
         guard !events.isEmpty else { return [] }
         var previous = try state.head ?? TimelineChain.head(in: db)
-        var stored: [TimelineEvent] = []
-        stored.reserveCapacity(events.count)
+        var records: [EventRecord] = []
+        records.reserveCapacity(events.count)
         for event in events {
             var record = EventRecord(event)
             TimelineChain.seal(&record, after: previous)
-            let sequence = try db.value(
-                Int64.self,
-                """
-                INSERT INTO event (id, at, incident_id, actor, kind, data, content_hash, prev_hash, chain_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq
-                """,
-                [
-                    record.id, record.at, record.incidentID, record.actor, record.kind, record.data,
-                    record.contentHash, record.prevHash, record.chainHash,
-                ])
-            guard let sequence else { throw StorageFailure("an appended event got no sequence number") }
             previous = record.chainHash
+            records.append(record)
+        }
+        let sequences = try EventRows.insert(records, in: db)
+        var stored: [TimelineEvent] = []
+        stored.reserveCapacity(events.count)
+        for (event, sequence) in zip(events, sequences) {
             var numbered = event
             numbered.sequence = sequence
             stored.append(numbered)

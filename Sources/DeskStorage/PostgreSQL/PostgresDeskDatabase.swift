@@ -80,7 +80,7 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
                         let head = state.head
                         let value = try body(db)
                         // Other instances' live streams read what this batch appended.
-                        if state.head != head { try db.execute(PostgresTimelineSignal.notify, []) }
+                        if state.head != head { try db.enqueue(PostgresTimelineSignal.notify, []) }
                         return value
                     }
                 }
@@ -104,8 +104,16 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         }
     }
 
-    /// Runs `work` in a transaction of its own on the writer's connection, outside the queue (at
-    /// start-up and on reload).
+    /// Runs `work` in a read-only snapshot on the next reader connection and waits for it, for the
+    /// few synchronous reads (counts at start-up, in tests and after a copy). Takes no write turn,
+    /// so it neither waits for other instances' writes nor holds theirs up.
+    func readNow<Value>(_ work: (any SQLConnection) throws -> Value) throws -> Value {
+        let reader = readers[nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count]
+        return try reader.queue.sync { try reader.connection.transaction(readOnly: true) { try work($0) } }
+    }
+
+    /// Runs `work` in a write transaction of its own on the writer's connection, with the write
+    /// turn, outside the queue (at start-up and on reload).
     func transaction<Value>(_ work: (any SQLConnection) throws -> Value) throws -> Value {
         try writerConnection.withLock { connection in
             try connection.transaction { db in
@@ -126,19 +134,19 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
 
     /// How many incidents are stored.
     public func incidentCount() throws -> Int {
-        try transaction { db in try db.value(Int.self, "SELECT count(*) FROM incident") ?? 0 }
+        try readNow { db in try db.value(Int.self, "SELECT count(*) FROM incident") ?? 0 }
     }
 
     /// Names of the migrations applied so far, in order.
     public func appliedMigrations() throws -> [String] {
-        try transaction { db in
+        try readNow { db in
             try db.values(String.self, "SELECT name FROM desk_migration ORDER BY applied_at, name")
         }
     }
 
     /// Rows per table of the desk's schema (the migration table aside).
     public func rowCounts() throws -> [String: Int] {
-        try transaction { db in
+        try readNow { db in
             let tables = try db.values(
                 String.self,
                 """

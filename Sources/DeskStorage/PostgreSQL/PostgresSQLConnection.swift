@@ -11,7 +11,10 @@ import Synchronization
 /// One PostgreSQL connection as the shared row code uses it (`SQLConnection`): synchronous, each
 /// statement one round trip of the extended protocol, waited for on the caller's thread — a thread
 /// of the writer's or a reader's own queue, never Swift's cooperative pool, so waiting blocks no
-/// request. Rows are turned into GRDB `Row`s by column name.
+/// request. Rows are turned into GRDB `Row`s by column name. Statements whose answer the caller
+/// does not read (`BEGIN`, savepoints, enqueued writes) are sent without waiting, and enqueued
+/// inserts ride in the next insert's statement (`PostgresHeldInserts`): a report costs the writer
+/// one wait and the server three statements (its savepoint, its rows, the savepoint's release).
 ///
 /// Connects on first use, to the first host in the URL that answers (and, with
 /// `target_session_attrs=read-write` or for the writer, accepts writes); a connection that is lost,
@@ -42,6 +45,9 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// runs a connection's statements in order, so they share the next statement's round trip, and
     /// their answers are checked when that statement's has come.
     private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
+    /// Inserts enqueued and not sent yet: they ride with the next statement (see
+    /// `PostgresHeldInserts`).
+    private var held = PostgresHeldInserts()
 
     /// `writable`: connect only to a server that takes writes (the writer); `onDemoted`: told when
     /// the connection is dropped because its server has become read-only.
@@ -69,6 +75,28 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         try run(sql, arguments).metadata.rows ?? 0
     }
 
+    func enqueue(_ sql: String, _ arguments: SQLArguments) throws {
+        let connection = try connected()
+        if PostgresHeldInserts.canHold(sql) {
+            held.hold(sql, arguments)
+            return
+        }
+        try sendHeld(on: connection)
+        inFlight.append(connection.query(try Self.query(sql, arguments), logger: logger))
+    }
+
+    func settle() throws {
+        guard !inFlight.isEmpty || !held.isEmpty else { return }
+        let connection = try connected()
+        do {
+            try sendHeld(on: connection)
+            try settle(on: connection)
+        } catch {
+            lost(error, connection)
+            throw error
+        }
+    }
+
     func savepoint(_ body: () throws -> Bool) throws {
         depth += 1
         let name = "desk_\(depth)"
@@ -77,13 +105,22 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let keep: Bool
         do {
             keep = try body()
+            // What the body enqueued is part of it: its error is the body's, not the next write's.
+            if keep { try settle() }
         } catch {
+            held.drop()
             if PostgresErrorText.needsNewConnection(error) { throw error }
+            // The statements still in flight failed with the first error or were skipped by the
+            // server (the savepoint is aborted): what counts is `error`.
+            drainInFlight()
             try run("ROLLBACK TO SAVEPOINT \(name)", [])
             try run("RELEASE SAVEPOINT \(name)", [])
             throw error
         }
-        if !keep { try run("ROLLBACK TO SAVEPOINT \(name)", []) }
+        if !keep {
+            held.drop()
+            try run("ROLLBACK TO SAVEPOINT \(name)", [])
+        }
         try send("RELEASE SAVEPOINT \(name)")
     }
 
@@ -119,6 +156,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             return value
         } catch {
             isInsideTransaction = false
+            held.drop()
             if connection != nil, !PostgresErrorText.needsNewConnection(error) { _ = try? run("ROLLBACK", []) }
             throw error
         }
@@ -142,9 +180,15 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     @discardableResult
     private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
         let connection = try connected()
-        var binds = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { try Self.bind(argument?.databaseValue ?? .null, into: &binds) }
-        let query = PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
+        var statement = (sql: sql, arguments: arguments)
+        if !held.isEmpty {
+            if PostgresHeldInserts.canCarry(sql) {
+                statement = held.carried(by: sql, arguments)
+            } else {
+                try sendHeld(on: connection)
+            }
+        }
+        let query = try Self.query(statement.sql, statement.arguments)
         let answer = Result {
             try Self.answer(
                 connection.query(query, logger: logger), from: connection,
@@ -152,7 +196,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
         do {
             // A statement sent earlier that failed is the first error (this one then failed too).
-            try settle()
+            try settle(on: connection)
             return try answer.get()
         } catch {
             lost(error, connection)
@@ -163,19 +207,49 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// Sends a statement without waiting for its answer (see `inFlight`).
     private func send(_ sql: String) throws {
         let connection = try connected()
+        try sendHeld(on: connection)
         inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
     }
 
-    /// Waits for the statements sent without waiting; throws the first one's error.
-    private func settle() throws {
+    /// Sends the held inserts, as one statement, without waiting.
+    private func sendHeld(on connection: PostgresConnection) throws {
+        guard let statement = held.combined() else { return }
+        inFlight.append(connection.query(try Self.query(statement.sql, statement.arguments), logger: logger))
+    }
+
+    /// A statement with its `?` placeholders numbered and its arguments bound.
+    private static func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        var binds = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { try bind(argument?.databaseValue ?? .null, into: &binds) }
+        return PostgresQuery(unsafeSQL: PostgresPlaceholders.numbered(sql), binds: binds)
+    }
+
+    /// Waits for the statements sent without waiting (each at most `answerDeadline`, and no later
+    /// than the transaction's deadline); throws the
+    /// first one's error.
+    private func settle(on connection: PostgresConnection) throws {
         guard !inFlight.isEmpty else { return }
         let sent = inFlight
         inFlight = []
         var failure: (any Error)?
         for future in sent {
-            do { _ = try future.wait() } catch { failure = failure ?? error }
+            do {
+                _ = try Self.answer(future, from: connection, within: transactionDeadline.map { $0 - .now() })
+            } catch {
+                failure = failure ?? error
+            }
         }
         if let failure { throw failure }
+    }
+
+    /// Waits for the statements sent without waiting and forgets their errors (a savepoint being
+    /// rolled back, whose error is already known).
+    private func drainInFlight() {
+        guard let connection else {
+            inFlight = []
+            return
+        }
+        do { try settle(on: connection) } catch { lost(error, connection) }
     }
 
     /// Drops a connection that an error shows is gone, or whose server no longer takes writes.
@@ -183,6 +257,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         guard PostgresErrorText.needsNewConnection(error) || connection.isClosed else { return }
         self.connection = nil
         inFlight = []
+        held.drop()
         isInsideTransaction = false
         try? connection.close().wait()
         if PostgresErrorText.isReadOnly(error) {
@@ -196,6 +271,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         if connection != nil {
             connection = nil
             inFlight = []
+            held.drop()
             // Connecting again mid-transaction would lose what the transaction wrote so far.
             if isInsideTransaction {
                 isInsideTransaction = false

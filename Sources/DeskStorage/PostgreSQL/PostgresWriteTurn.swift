@@ -15,7 +15,9 @@ enum PostgresWriteTurn {
     /// Takes the turn in `db`'s open transaction and brings `state` up to date with what other
     /// instances wrote.
     static func take(in db: any SQLConnection, state: WriterState) throws {
-        try db.execute("SELECT pg_advisory_xact_lock(?)", [lockKey])
+        // Sent without waiting: the head is read by the next statement, which the server runs (with
+        // a snapshot of its own) only once the lock is held.
+        try db.enqueue("SELECT pg_advisory_xact_lock(?)", [lockKey])
         let head = try TimelineChain.head(in: db)
         if state.head != head {
             state.reset()

@@ -31,7 +31,7 @@ enum IdempotencyRows {
     static func keep(
         _ answer: StoredResponse, for claim: IdempotencyClaim, at now: Date, in db: any SQLConnection
     ) throws {
-        try db.execute(
+        try db.enqueue(
             """
             INSERT INTO idempotent_response (principal, key, request_hash, status, content_type, location, body,
                 created_at)

@@ -85,7 +85,7 @@ enum IncidentRows {
 
     /// Writes a new incident, and its languages to the index `?language=` reads.
     static func insert(_ incident: Incident, in db: any SQLConnection) throws {
-        try db.execute(
+        try db.enqueue(
             """
             INSERT INTO incident (area_id, title, phase, category, severity, status, opened_at, updated_at,
                 closed_at, outcome, report_count, needs_review, classification, last_report_at, erased_at, language, id)
@@ -104,7 +104,7 @@ enum IncidentRows {
                 "DELETE FROM incident_language WHERE language = ? AND incident_id = ?", [language, id.rawValue])
         }
         for language in added {
-            try db.execute(
+            try db.enqueue(
                 "INSERT INTO incident_language (language, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [language, id.rawValue])
         }

@@ -145,7 +145,7 @@ struct ReportRecord: Codable, FetchableRecord, PersistableRecord {
     /// inserts thousands of rows of this one shape (`ColumnValues`).
     func insert(in db: any SQLConnection) throws {
         let row = try ColumnValues.encode(self)
-        try db.execute(Self.insertSQL(for: row), row.values.map { $0 })
+        try db.enqueue(Self.insertSQL(for: row), row.values.map { $0 })
     }
 
     /// The insert statement's text for the last shape of row seen (there is one).

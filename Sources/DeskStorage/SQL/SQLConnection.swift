@@ -29,7 +29,19 @@ protocol SQLConnection {
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
 
-    /// Runs `body` in a savepoint: kept when it returns true, rolled back when it returns false or throws.
+    /// Runs a statement whose outcome the caller does not read (an insert whose success is all it
+    /// needs). SQLite runs it at once. PostgreSQL sends it without waiting for its answer, so that
+    /// it shares the round trip of the next statement that is waited for: its error is thrown by
+    /// that statement, by `settle()`, or by the savepoint it was sent in, never later.
+    func enqueue(_ sql: String, _ arguments: SQLArguments) throws
+
+    /// Waits for every statement `enqueue` sent and throws the first one's error (on SQLite there
+    /// is never one waiting).
+    func settle() throws
+
+    /// Runs `body` in a savepoint: kept when it returns true, rolled back when it returns false or
+    /// throws. What `body` enqueued is settled before the savepoint is kept: an enqueued
+    /// statement's error is `body`'s error.
     func savepoint(_ body: () throws -> Bool) throws
 
     /// Whether the connection is still inside the transaction it was given in (SQLite rolls a
@@ -94,6 +106,10 @@ extension Database: SQLConnection {
         try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(Self.value)))
         return changesCount
     }
+
+    func enqueue(_ sql: String, _ arguments: SQLArguments) throws { try execute(sql, arguments) }
+
+    func settle() throws {}
 
     func savepoint(_ body: () throws -> Bool) throws {
         try inSavepoint { try body() ? .commit : .rollback }
