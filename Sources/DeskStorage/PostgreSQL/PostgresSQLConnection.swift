@@ -225,8 +225,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     }
 
     /// Waits for the statements sent without waiting (each at most `answerDeadline`, and no later
-    /// than the transaction's deadline); throws the
-    /// first one's error.
+    /// than the transaction's deadline); throws the first one's error.
     private func settle(on connection: PostgresConnection) throws {
         guard !inFlight.isEmpty else { return }
         let sent = inFlight
