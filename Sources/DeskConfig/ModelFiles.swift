@@ -4,8 +4,11 @@ import Foundation
 /// The classifier's installed weights (`[classifier] model_dir` in deskd.toml): three files in
 /// DeskCore's `WeightsFile` format, written by `make train` into the repository's `model/` and
 /// installed into `$(PREFIX)/share/deskd/model/` by `make install` and the Debian package.
-/// Read once at start-up (and again on reload); a file that is missing, cut short, of another
-/// format version or damaged stops deskd with the file named. There is no fallback model.
+/// Read once at start-up (and again on reload); a file that is cut short, of another format
+/// version or damaged stops deskd with the file named, as does a missing Swedish and English model
+/// or language profiles. Only the model for the other languages may be left out (a smaller
+/// install): the desk then names those languages and sends their reports to review, and says so
+/// at start-up. There is no other fallback.
 public enum ModelFiles {
     /// The phase model for Swedish and English.
     public static let phaseModel = "phase-sv-en.dwf"
@@ -17,7 +20,10 @@ public enum ModelFiles {
     /// Reads the three files in `directory`.
     public static func load(directory: String) throws(ConfigError) -> ClassifierModels {
         let phase = try read(directory, phaseModel, WeightsFile.phaseModel)
-        let other = try read(directory, otherLanguagesModel, WeightsFile.phaseModel)
+        let otherFile = path(directory, otherLanguagesModel)
+        let other =
+            FileManager.default.fileExists(atPath: otherFile)
+            ? try read(directory, otherLanguagesModel, WeightsFile.phaseModel) : nil
         let languages = try read(directory, languageProfiles, WeightsFile.languageIdentifier)
         return ClassifierModels(
             phase: phase, otherLanguages: other, identifier: languages.identifier, identifierVersion: languages.version)

@@ -55,6 +55,14 @@ struct Daemon {
                 "languages": "\(Set(classifier.identifier.profiles.map(\.code)).sorted().joined(separator: " "))",
                 "correlation_window_minutes": "\(Int(configuration.correlation.window / 60))",
             ])
+        if classifier.model != nil, classifier.otherLanguagesModel == nil {
+            logger.warning(
+                """
+                no phase model for the residents' languages (\(ModelFiles.otherLanguagesModel) is not in \
+                \(configuration.classifierModels)): reports in Arabic, Persian, Somali, Tigrinya and other \
+                languages are named and sent to review, not classified
+                """)
+        }
         do {
             try await prepare(desk, database)
             try await seedRoster(desk)

@@ -33,20 +33,32 @@ import Testing
     @Test func theRepositorysModelsLoad() throws {
         let models = try ModelFiles.load(directory: repositoryRoot + "/model")
         #expect(models.phase.version.hasPrefix("phase-model "))
-        #expect(models.otherLanguages.version.hasPrefix("phase-model-other-languages "))
+        #expect(models.otherLanguages?.version.hasPrefix("phase-model-other-languages ") == true)
         #expect(models.identifierVersion.hasPrefix("language-profiles "))
         let codes = Set(models.identifier.profiles.map(\.code))
         #expect(codes.isSuperset(of: ["sv", "en", "ar", "so", "fa", "ti"]), "\(codes)")
         #expect(models.identifier.identify("Dab ayaa ka kacay guriga, ambulans u yeera").code == "so")
     }
 
-    @Test(arguments: names) func aMissingFileIsNamed(name: String) throws {
+    /// The Swedish and English model and the language profiles must be there.
+    @Test(arguments: [ModelFiles.phaseModel, ModelFiles.languageProfiles]) func aMissingFileIsNamed(name: String) throws
+    {
         let directory = try Self.copy()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.removeItem(atPath: directory + "/" + name)
         let error = try #require(Self.refusal(directory))
         #expect(error.file == directory + "/" + name)
         #expect(error.description.hasPrefix(directory + "/" + name + ": cannot read the classifier's weights"))
+    }
+
+    /// The model for the other languages may be left out: the set loads without it.
+    @Test func withoutTheOtherLanguagesModelTheRestLoads() throws {
+        let directory = try Self.copy()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.removeItem(atPath: directory + "/" + ModelFiles.otherLanguagesModel)
+        let models = try ModelFiles.load(directory: directory)
+        #expect(models.otherLanguages == nil)
+        #expect(models.phase.version.hasPrefix("phase-model "))
     }
 
     @Test(arguments: names) func aTruncatedFileIsNamed(name: String) throws {

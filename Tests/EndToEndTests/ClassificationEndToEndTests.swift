@@ -89,7 +89,7 @@ import Testing
         let directory = "/tmp/desk-model-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["phase-sv-en.dwf", "language-profiles.dwf"] {
+        for name in ["phase-other-languages.dwf", "language-profiles.dwf"] {
             try FileManager.default.copyItem(atPath: repositoryRoot + "/model/" + name, toPath: directory + "/" + name)
         }
         let daemon = try DaemonProcess(modelDirectory: directory)
@@ -97,15 +97,45 @@ import Testing
         #expect(result.status == 78)
         #expect(
             result.stderr.contains(
-                "deskd: invalid configuration: \(directory)/phase-other-languages.dwf: cannot read the classifier's weights"
+                "deskd: invalid configuration: \(directory)/phase-sv-en.dwf: cannot read the classifier's weights"
             ),
             "\(result.stderr)")
 
         try FileManager.default.copyItem(
-            atPath: repositoryRoot + "/model/phase-other-languages.dwf",
-            toPath: directory + "/phase-other-languages.dwf")
+            atPath: repositoryRoot + "/model/phase-sv-en.dwf", toPath: directory + "/phase-sv-en.dwf")
         let checked = try runProgram(daemon.deskd, ["--config", daemon.configPath, "--check-config"])
         #expect(checked.status == 0, "\(checked.stderr)")
+    }
+
+    /// Issue 32: the desk starts and works without the model for the residents' languages (a
+    /// smaller install), says so at start-up, and sends those reports to review with their
+    /// language named — never a confident guess from the Swedish and English model.
+    @Test func withoutTheOtherLanguagesModelTheirReportsGoToReviewNamed() throws {
+        let directory = "/tmp/desk-model-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["phase-sv-en.dwf", "language-profiles.dwf"] {
+            try FileManager.default.copyItem(atPath: repositoryRoot + "/model/" + name, toPath: directory + "/" + name)
+        }
+        let daemon = try DaemonProcess(modelDirectory: directory)
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
+        #expect(log.contains("no phase model for the residents' languages"), "\(log.suffix(800))")
+        // A fire with people trapped, in Somali: named, sent to review for a Somali reader.
+        let somali = try daemon.ctl(
+            "classify", "Dab ayaa ka kacay guriga, dad baa ku xayiran, ambulans u yeera", "--json")
+        #expect(somali.status == 0, "\(somali.stderr)")
+        let verdict = try decodeJSON(ClassificationProbe.self, somali.stdout)
+        #expect(verdict.language == "so")
+        #expect(verdict.needsReview == true)
+        #expect(verdict.reviewReason?.contains("Somali") == true, "\(somali.stdout)")
+        // Swedish is read as before.
+        let swedish = try decodeJSON(
+            ClassificationProbe.self,
+            try daemon.ctl("classify", "Det brinner i trapphuset just nu, folk sitter fast", "--json").stdout)
+        #expect(swedish.phase == "during")
+        #expect(swedish.needsReview != true)
     }
 }
 
@@ -114,9 +144,12 @@ import Testing
 struct ClassificationProbe: Decodable {
     var phase: String
     var needsReview: Bool?
+    var reviewReason: String?
+    var language: String?
 
     enum CodingKeys: String, CodingKey {
-        case phase
+        case phase, language
         case needsReview = "needs_review"
+        case reviewReason = "review_reason"
     }
 }

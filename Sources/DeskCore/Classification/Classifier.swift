@@ -30,7 +30,8 @@ public struct Classifier: Sendable {
     /// decide by the rules alone, in every language.
     public let model: PhaseModel?
     /// The phase model for every other language (trained on all the corpus, the residents'
-    /// languages with the Swedish and English); nil to read them with `model`.
+    /// languages with the Swedish and English); nil when it is not installed: a report in another
+    /// language that only its text could decide then goes to review, its language named.
     public let otherLanguagesModel: PhaseModel?
     /// Names the language of each report.
     public let identifier: LanguageIdentifier
@@ -126,7 +127,9 @@ public struct Classifier: Sendable {
         }
         evidence.signals.append(contentsOf: signals)
         let confidence = (verdict.confidence * 100).rounded() / 100
-        let needsReview = verdict.phase == .unclassified || confidence < reader.reviewThreshold
+        let needsReview =
+            verdict.phase == .unclassified || confidence < reader.reviewThreshold
+            || (verdict.basis == .text && !reader.readsText)
         return Classification(
             phase: verdict.phase, category: category, severity: min(5, max(1, severity)), confidence: confidence,
             needsReview: needsReview, reviewReason: needsReview ? reader.reviewReason : nil, decidedBy: verdict.basis,
@@ -144,6 +147,9 @@ public struct Classifier: Sendable {
         var model: PhaseModel?
         var reviewThreshold: Double
         var reviewReason: String?
+        /// False when no installed model reads this language: a verdict from its text alone (the
+        /// rules' few words) is never trusted without a reader.
+        var readsText = true
     }
 
     /// The language given, or the identifier's; a familiar language, or an `und` text too short to
@@ -162,7 +168,8 @@ public struct Classifier: Sendable {
         return Reader(
             language: found.code, model: model == nil ? nil : otherLanguagesModel ?? model,
             reviewThreshold: max(settings.reviewThreshold, settings.unfamiliarReviewThreshold),
-            reviewReason: LanguageNames.reviewReason(found.code))
+            reviewReason: LanguageNames.reviewReason(found.code),
+            readsText: model == nil || otherLanguagesModel != nil)
     }
 
     private struct Verdict {

@@ -4,8 +4,9 @@
 public struct ClassifierModels: Sendable {
     /// The phase model for Swedish and English.
     public var phase: PhaseModel
-    /// The phase model for every other language.
-    public var otherLanguages: PhaseModel
+    /// The phase model for every other language; nil when it is not installed (those reports then
+    /// go to review with their language named).
+    public var otherLanguages: PhaseModel?
     /// Names each report's language.
     public var identifier: LanguageIdentifier
     /// Which training run the identifier's profiles come from.
@@ -13,7 +14,7 @@ public struct ClassifierModels: Sendable {
 
     /// Creates the set.
     public init(
-        phase: PhaseModel, otherLanguages: PhaseModel, identifier: LanguageIdentifier, identifierVersion: String
+        phase: PhaseModel, otherLanguages: PhaseModel?, identifier: LanguageIdentifier, identifierVersion: String
     ) {
         self.phase = phase
         self.otherLanguages = otherLanguages
