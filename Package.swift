@@ -141,7 +141,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore", "DeskTestSupport"]),
-        .testTarget(name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore"], exclude: ["Helpers"]),
+        .testTarget(
+            name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore", "DeskTestSupport"], exclude: ["Helpers"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.
         .testTarget(
             name: "ClassifierTests", dependencies: ["DeskCore", "DeskConfig", "DeskTestSupport"],
@@ -170,7 +171,8 @@ let package = Package(
         // End-to-end tests that run the built deskd and deskctl binaries (and desk-bench's history
         // writer for the trends).
         .testTarget(
-            name: "EndToEndTests", dependencies: ["DeskAPIModels", "deskd", "deskctl", "desk-bench"],
+            name: "EndToEndTests",
+            dependencies: ["DeskAPIModels", "DeskTestSupport", "deskd", "deskctl", "desk-bench"],
             exclude: ["Helpers"]),
     ],
     swiftLanguageModes: [.v6]

@@ -171,7 +171,7 @@ import Testing
                 process.standardOutput = output
                 try process.run()
                 process.waitUntilExit()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                let text = String(decoding: readToEnd(output.fileHandleForReading), as: UTF8.self)
                 let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
                 return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
             }

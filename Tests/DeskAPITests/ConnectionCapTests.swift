@@ -1,4 +1,5 @@
 import DeskAPI
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -151,14 +152,14 @@ import Testing
             nonisolated(unsafe) let otherRunning = otherUser
             nonisolated(unsafe) let otherReader = otherOutput.fileHandleForReading
             let second = try await offPool {
-                let data = otherReader.readDataToEndOfFile()
+                let data = readToEnd(otherReader)
                 otherRunning.waitUntilExit()
                 return String(decoding: data, as: UTF8.self)
             }
             #expect(try await PeerSocket(unixPath: server.socketPath).get("/healthz").hasPrefix("HTTP/1.1 200"))
             if holding.isRunning { try go.fileHandleForWriting.write(contentsOf: Data("go\n".utf8)) }
             let rest = try await offPool {
-                let data = holdingReader.readDataToEndOfFile()
+                let data = readToEnd(holdingReader)
                 holding.waitUntilExit()
                 return String(decoding: data, as: UTF8.self)
             }

@@ -248,7 +248,7 @@ import Testing
         process.standardOutput = output
         try process.run()
         process.waitUntilExit()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = readToEnd(output.fileHandleForReading)
         let body = try DeskAPIModelsDecoder.decode(ConsoleCodeBody.self, data)
         return body.url
     }

@@ -1,4 +1,5 @@
 import DeskConfig
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -67,7 +68,7 @@ import Testing
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = readToEnd(output.fileHandleForReading)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw TOMLOracleFailure(

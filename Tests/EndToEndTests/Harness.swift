@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -53,8 +54,8 @@ func runProgram(
     try process.run()
     if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
     try input.fileHandleForWriting.close()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    let stdout = readToEnd(out.fileHandleForReading)
+    let stderr = readToEnd(err.fileHandleForReading)
     process.waitUntilExit()
     if Date().timeIntervalSince(started) > 2 {
         FileHandle.standardError.write(
