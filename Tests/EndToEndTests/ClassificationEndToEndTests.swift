@@ -85,13 +85,19 @@ import Testing
 
     /// Issue 32: the weights are installed files. Without one deskd does not start (exit 78,
     /// the file named), rather than run a different model; with all three it names Arabic.
-    @Test func aMissingWeightsFileStopsStartUpNamingTheFile() throws {
+    /// A new model directory holding copies of `names` from the repository's `model/`.
+    private static func modelDirectory(with names: [String]) throws -> String {
         let directory = "/tmp/desk-model-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["phase-other-languages.dwf", "language-profiles.dwf"] {
+        for name in names {
             try FileManager.default.copyItem(atPath: repositoryRoot + "/model/" + name, toPath: directory + "/" + name)
         }
+        return directory
+    }
+
+    @Test func aMissingWeightsFileStopsStartUpNamingTheFile() throws {
+        let directory = try Self.modelDirectory(with: ["phase-other-languages.dwf", "language-profiles.dwf"])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let daemon = try DaemonProcess(modelDirectory: directory)
         let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])
         #expect(result.status == 78)
@@ -111,12 +117,8 @@ import Testing
     /// smaller install), says so at start-up, and sends those reports to review with their
     /// language named — never a confident guess from the Swedish and English model.
     @Test func withoutTheOtherLanguagesModelTheirReportsGoToReviewNamed() throws {
-        let directory = "/tmp/desk-model-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.modelDirectory(with: ["phase-sv-en.dwf", "language-profiles.dwf"])
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["phase-sv-en.dwf", "language-profiles.dwf"] {
-            try FileManager.default.copyItem(atPath: repositoryRoot + "/model/" + name, toPath: directory + "/" + name)
-        }
         let daemon = try DaemonProcess(modelDirectory: directory)
         try daemon.start()
         defer { _ = try? daemon.stop() }
