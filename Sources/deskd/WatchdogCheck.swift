@@ -16,7 +16,8 @@ final class WatchdogCheck: Sendable {
     private let ping: @Sendable () async throws -> Void
     private let serverEngine: Bool
     private let logger: Logger
-    private let away = Mutex(false)
+    /// Whether the last check found the server away (to say so once each way).
+    private let away = Atomic(false)
 
     /// `serverEngine`: the database is a server of its own (PostgreSQL), not deskd's file.
     init(serverEngine: Bool, logger: Logger, ping: @escaping @Sendable () async throws -> Void) {
@@ -29,15 +30,11 @@ final class WatchdogCheck: Sendable {
     @Sendable func callAsFunction() async throws {
         do {
             try await ping()
-            if away.withLock({ was in
-                defer { was = false }; return was
-            }) {
+            if away.exchange(false, ordering: .relaxed) {
                 logger.notice("the database answers again; the watchdog check passes on it")
             }
         } catch DeskError.unavailable(let reason) where serverEngine {
-            if !away.withLock({ was in
-                defer { was = true }; return was
-            }) {
+            if !away.exchange(true, ordering: .relaxed) {
                 logger.warning(
                     """
                     the database is unavailable; deskd stays up (503 with Retry-After, /readyz failing) \

@@ -11,11 +11,9 @@ import Testing
 /// retry with the same Idempotency-Key stores the report once.
 @Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
     @Test func aDeskdWhoseServerGoesAwaySaysSoAnswers503AndCarriesOnWhenItIsBack() throws {
-        let cluster = "/tmp/desk-outage-\(UUID().uuidString.prefix(8).lowercased())"
-        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
-        try #require(started.status == 0, "\(started.stderr)")
-        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
-        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let cluster = try ThrowawayCluster(prefix: "desk-outage")
+        defer { cluster.stop() }
+        let url = cluster.url + "?connect_timeout=2"
         let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
         try daemon.start()
         defer { _ = try? daemon.stop() }
@@ -23,7 +21,7 @@ import Testing
         #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
         #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
 
-        try pgctl(cluster, "stop", "-m", "immediate")
+        try cluster.halt(mode: "immediate")
         let health = try get(daemon, "/healthz", token)
         #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
         #expect(health.contains(#""database":"unavailable""#), "\(health)")
@@ -36,7 +34,7 @@ import Testing
         #expect(refused.lowercased().contains("\nretry-after: "), "\(refused)")
         #expect(refused.contains("storage-unavailable"), "\(refused)")
 
-        try pgctl(cluster, "start", "-w", "-l", cluster + "/server.log", "-o", "-k \(cluster) -c listen_addresses=''")
+        try cluster.resume()
         let deadline = Date().addingTimeInterval(30)
         while try !get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200") {
             try #require(Date() < deadline, "deskd did not find its server again within 30 s")
@@ -56,18 +54,16 @@ import Testing
     /// with Retry-After, instead of hanging; once the server answers again, the retry with the same
     /// key stores the report once.
     @Test func aWriteToAServerThatNoLongerAnswersIsGivenUpWith503() throws {
-        let cluster = "/tmp/desk-silent-\(UUID().uuidString.prefix(8).lowercased())"
-        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
-        try #require(started.status == 0, "\(started.stderr)")
-        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
-        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let cluster = try ThrowawayCluster(prefix: "desk-silent")
+        defer { cluster.stop() }
+        let url = cluster.url + "?connect_timeout=2"
         let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
         try daemon.start()
         defer { _ = try? daemon.stop() }
         #expect(try report(daemon, key: "silent-0").hasPrefix("HTTP/1.1 201"))
 
         let postmaster =
-            try String(contentsOfFile: cluster + "/data/postmaster.pid", encoding: .utf8)
+            try String(contentsOfFile: cluster.directory + "/data/postmaster.pid", encoding: .utf8)
             .split(separator: "\n").first.map(String.init) ?? ""
         let children = try runProgram("/usr/bin/ps", ["-o", "pid=", "--ppid", postmaster]).stdout
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -84,21 +80,6 @@ import Testing
         #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
         let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%silent-1%'")
         #expect(rows == [["1"]])
-    }
-
-    /// pg_ctl on the test cluster's data, as its owner (`nobody` when the tests run as root).
-    private func pgctl(_ cluster: String, _ arguments: String...) throws {
-        let bin = try #require(
-            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().last)
-        let pgctl = "/usr/lib/postgresql/\(bin)/bin/pg_ctl"
-        let owner =
-            getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"] : []
-        // The server must not inherit this process's descriptors: Foundation's Process learns that
-        // pg_ctl ended when a socket it passed down is closed, which a server keeping it never does.
-        let closing = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@""#
-        let result = try runProgram(
-            "/bin/bash", ["-c", closing, "pg_ctl"] + owner + [pgctl, "-D", cluster + "/data"] + arguments)
-        try #require(result.status == 0, "pg_ctl \(arguments): \(result.stderr)")
     }
 
     private func get(_ daemon: DaemonProcess, _ path: String, _ token: [String]) throws -> String {

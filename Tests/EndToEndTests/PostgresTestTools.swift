@@ -25,10 +25,11 @@ struct ThrowawayCluster {
 
     func stop() { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", directory]) }
 
-    /// Stops the server (fast shutdown: sessions are ended), keeping its data: a database server
-    /// that goes away under a running deskd.
-    func halt() throws {
-        let halted = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["halt", directory], timeout: 120)
+    /// Stops the server, keeping its data: a database server that goes away under a running deskd
+    /// (`fast`: sessions are ended, as in a restart; `immediate`: as in a crash).
+    func halt(mode: String = "fast") throws {
+        let halted = try runProgram(
+            repositoryRoot + "/scripts/pg-test-cluster", ["halt", directory, mode], timeout: 120)
         guard halted.status == 0 else { throw HarnessError("pg-test-cluster halt: \(halted.stderr)") }
     }
 
