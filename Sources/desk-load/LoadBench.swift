@@ -37,9 +37,6 @@ struct LoadBench {
             bodies: daemon.directory + "/bodies.jsonl", connections: workers, seconds: seconds)
         try Data(bodies.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: generator.bodies))
 
-        func median(_ target: Target, _ request: LoadGenerator.Request) async throws -> Result {
-            try await interleaved(target, [request])[0]
-        }
         /// Each round runs every request once, in turn, so that a ratio between two rows compares
         /// runs made in the same stretch of time (a checkpoint or a noisy neighbour then slows
         /// both, not only whichever row happened to run during it); the median of the rounds per
@@ -65,9 +62,18 @@ struct LoadBench {
                 ("deskd on PostgreSQL, Unix socket", postgres.unix, postgres),
             ]
         }
-        for (name, target, owner) in targets {
-            let header = "Authorization: Bearer \(owner?.token ?? daemon.token)"
-            let result = try await median(target, .init(method: "POST", path: "/v1/reports", headers: [header]))
+        // Every ingest row runs once per round, in turn, so that the ratios between rows (deskd to
+        // its ceiling, PostgreSQL to SQLite) compare runs made in the same stretch of time.
+        var ingestRuns = [[Result]](repeating: [], count: targets.count)
+        for _ in 0..<rounds {
+            for (index, (_, target, owner)) in targets.enumerated() {
+                let header = "Authorization: Bearer \(owner?.token ?? daemon.token)"
+                ingestRuns[index].append(
+                    try await generator.run(target, .init(method: "POST", path: "/v1/reports", headers: [header])))
+            }
+        }
+        for ((name, _, owner), runs) in zip(targets, ingestRuns) {
+            let result = runs.sorted { $0.perSecond < $1.perSecond }[runs.count / 2]
             rows.append(Row(name: name, result: result, rssKiB: owner?.rssKiB()))
         }
         try await ceiling.stop()
@@ -93,12 +99,19 @@ struct LoadBench {
             print(row.line(ceiling: row.name.hasPrefix("deskd") ? ceilingRow?.result.perSecond : nil))
         }
         for transport in ["TCP", "Unix socket"] {
-            guard let sqlite = rows.first(where: { $0.name == "deskd, \(transport)" }),
-                let pg = rows.first(where: { $0.name == "deskd on PostgreSQL, \(transport)" })
+            // rows and ingestRuns are both in the order of targets.
+            guard let sqliteIndex = rows.firstIndex(where: { $0.name == "deskd, \(transport)" }),
+                let pgIndex = rows.firstIndex(where: { $0.name == "deskd on PostgreSQL, \(transport)" })
             else { continue }
+            let (sqlite, pg) = (rows[sqliteIndex], rows[pgIndex])
+            // Also each round's own ratio, so that the spread between rounds is in the output.
+            let perRound = zip(ingestRuns[sqliteIndex], ingestRuns[pgIndex]).map {
+                String(format: "%.2f", $1.perSecond / $0.perSecond)
+            }
             print(
                 "PostgreSQL / SQLite, \(transport): \(Int(pg.result.perSecond)) / \(Int(sqlite.result.perSecond)) "
-                    + "= \(String(format: "%.2f", pg.result.perSecond / sqlite.result.perSecond))")
+                    + "= \(String(format: "%.2f", pg.result.perSecond / sqlite.result.perSecond)) "
+                    + "(each round: \(perRound.joined(separator: ", ")))")
         }
         if let postgres {
             // The reads of a desk holding the reports above, on each engine, interleaved.
