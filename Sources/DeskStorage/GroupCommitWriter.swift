@@ -29,6 +29,8 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let transact: BatchTransaction
+    /// The engine's pipelined transaction, if it has one (PostgreSQL): tried first for each batch.
+    private let pipelined: BatchTransaction?
     private let capacity: Int
     private let maximumBatch: Int
     private let logger: Logger
@@ -48,13 +50,17 @@ final class GroupCommitWriter: Sendable {
     /// `onBatchFailure`: called when a transaction fails as a whole (nothing of it was written), so
     /// that memory mirroring the rows can be dropped; `waitLimit`: how long a write may wait to be
     /// taken into a batch (a batch held up by the database must not hold its followers' requests
-    /// past their deadline), nil for no limit.
+    /// past their deadline), nil for no limit; `pipelined`: the engine's transaction in which a
+    /// batch's writes are sent without waiting for each (`PostgresSQLConnection`), tried first;
+    /// when it throws `PipelineAbandoned` that allows it, the batch is run again in `transact`.
     init(
-        transact: @escaping BatchTransaction, capacity: Int, maximumBatch: Int = 512, logger: Logger,
-        waitLimit: Duration? = nil, onBatchFailure: @escaping @Sendable () -> Void = {}
+        transact: @escaping BatchTransaction, pipelined: BatchTransaction? = nil, capacity: Int,
+        maximumBatch: Int = 512, logger: Logger, waitLimit: Duration? = nil,
+        onBatchFailure: @escaping @Sendable () -> Void = {}
     ) {
         self.waitLimit = waitLimit
         self.transact = transact
+        self.pipelined = pipelined
         self.capacity = max(1, capacity)
         self.maximumBatch = max(1, maximumBatch)
         self.logger = logger
@@ -145,29 +151,66 @@ final class GroupCommitWriter: Sendable {
                 logger.notice("write queue has room again; \(refusedWhileFull) writes were refused while it was full")
             }
             if batch.isEmpty { return }
+            commit(batch)
+        }
+    }
+
+    /// Commits one batch and answers its writers: pipelined first when the engine can, and when
+    /// that fails in a way one of its writes may have caused, again one write at a time, each in
+    /// its own savepoint, so that only the write that fails fails.
+    private func commit(_ batch: [any PendingWrite]) {
+        if let pipelined {
             do {
-                try transact { db in
-                    for pending in batch {
-                        pending.run(in: db)
-                        // SQLite rolls a transaction back by itself after some errors (a full
-                        // disk, an I/O error), and a lost server connection takes its transaction
-                        // with it: the earlier writes of the batch are gone too.
-                        guard db.isInsideTransaction else {
-                            throw pending.failure ?? StorageFailure("the transaction was rolled back")
-                        }
-                    }
-                }
-                state.withLock { state in
-                    state.counters.batches += 1
-                    state.counters.committed += batch.count
-                    state.counters.largestBatch = max(state.counters.largestBatch, batch.count)
-                }
-                for pending in batch { pending.finish(batchFailure: nil) }
+                try run(batch, in: pipelined, pipelined: true)
+                return committed(batch)
+            } catch let abandoned as PipelineAbandoned where abandoned.mayRunAgain {
+                // The writer's memory saw writes that were not committed.
+                onBatchFailure()
+                state.withLock { $0.counters.rerun += 1 }
+                logger.debug(
+                    "a pipelined batch of \(batch.count) writes runs again one write at a time: \(abandoned.underlying)"
+                )
             } catch {
                 onBatchFailure()
-                for pending in batch { pending.finish(batchFailure: error) }
+                let failure = (error as? PipelineAbandoned)?.underlying ?? error
+                for pending in batch { pending.finish(batchFailure: failure) }
+                return
             }
         }
+        do {
+            try run(batch, in: transact, pipelined: false)
+            committed(batch)
+        } catch {
+            onBatchFailure()
+            for pending in batch { pending.finish(batchFailure: error) }
+        }
+    }
+
+    /// Runs the batch's writes in one transaction of `transaction`; in a pipelined one, the first
+    /// write that fails ends it (its statements and its followers' are not to be trusted).
+    private func run(_ batch: [any PendingWrite], in transaction: BatchTransaction, pipelined: Bool) throws {
+        try transaction { db in
+            for pending in batch {
+                pending.run(in: db)
+                if pipelined, let failure = pending.failure { throw PipelineAbandoned(underlying: failure) }
+                // SQLite rolls a transaction back by itself after some errors (a full disk, an
+                // I/O error), and a lost server connection takes its transaction with it: the
+                // earlier writes of the batch are gone too.
+                guard db.isInsideTransaction else {
+                    throw pending.failure ?? StorageFailure("the transaction was rolled back")
+                }
+            }
+        }
+    }
+
+    /// Counts a committed batch and answers its writers.
+    private func committed(_ batch: [any PendingWrite]) {
+        state.withLock { state in
+            state.counters.batches += 1
+            state.counters.committed += batch.count
+            state.counters.largestBatch = max(state.counters.largestBatch, batch.count)
+        }
+        for pending in batch { pending.finish(batchFailure: nil) }
     }
 }
 

@@ -47,9 +47,19 @@ enum TimelineChain {
         text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The chain hash of the newest event, or `genesis` on an empty timeline.
-    static func head(in db: any SQLConnection) throws -> String {
-        try db.value(String.self, "SELECT chain_hash FROM event ORDER BY seq DESC LIMIT 1") ?? genesis
+    /// Where the chain ends: the newest event's chain hash and sequence number (the genesis hash
+    /// and 0 for an empty timeline).
+    struct Position: Equatable, Sendable {
+        let hash: String
+        let sequence: Int64
+    }
+
+    /// The newest event's position, read from the table.
+    static func position(in db: any SQLConnection) throws -> Position {
+        guard let row = try db.row("SELECT chain_hash, seq FROM event ORDER BY seq DESC LIMIT 1") else {
+            return Position(hash: genesis, sequence: 0)
+        }
+        return Position(hash: row["chain_hash"], sequence: row["seq"])
     }
 
     /// Fills in a record's hashes as the successor of `previous`.

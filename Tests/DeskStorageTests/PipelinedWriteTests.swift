@@ -137,6 +137,76 @@ import Testing
         }
         #expect(try await desk.records.verify().intact)
     }
+
+    /// How a write of `aPipelinedBatchWhoseWriteFailsRunsAgainOneWriteAtATime` fails, if it does.
+    enum Failing: String, CaseIterable, Sendable {
+        /// It throws after writing (a refused change).
+        case byThrowing
+        /// Its update changes no row where it expects one: known only once the answers are in.
+        case byRowCount
+    }
+
+    /// PostgreSQL sends a batch's writes without waiting for each (a pipelined batch): a write
+    /// that fails there commits nothing of that attempt, and the batch runs again one write at a
+    /// time, so that only the failing writes fail and the others are kept, as SQLite has it.
+    @Test(arguments: TestEngine.all, Failing.allCases)
+    func aPipelinedBatchWhoseWriteFailsRunsAgainOneWriteAtATime(
+        _ engine: TestEngine, _ failing: Failing
+    )
+        async throws
+    {
+        let (place, database) = try await Self.scratch(on: engine)
+        defer { _ = place }
+        try await database.execute("INSERT INTO scratch (n, note) VALUES (0, 'counter')")
+        // Every third write fails; thirty at once share batches.
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for n in 1...30 {
+                group.addTask {
+                    let fails = n % 3 == 1
+                    let value = try? await database.engine.write { db -> Int in
+                        try db.enqueue("INSERT INTO scratch (n, note) VALUES (?, 'written')", [n])
+                        let target = fails && failing == .byRowCount ? -n : 0
+                        try db.enqueue(
+                            "UPDATE scratch SET note = 'touched' WHERE n = ?", [target], changing: 1,
+                            otherwise: { DeskError.incidentNotFound("scratch \(target)") })
+                        if fails && failing == .byThrowing { throw DeskError.incidentNotFound("write \(n)") }
+                        return n
+                    }
+                    return (n, value == n)
+                }
+            }
+            var outcomes: [Int: Bool] = [:]
+            for await (n, succeeded) in group { outcomes[n] = succeeded }
+            return outcomes
+        }
+        for n in 1...30 {
+            #expect(outcomes[n] == (n % 3 != 1), "write \(n)")
+        }
+        #expect(try await database.number("SELECT count(*) FROM scratch WHERE note = 'written'") == 20)
+        #expect(try await database.number("SELECT count(*) FROM scratch WHERE n > 0 AND n % 3 = 1") == 0)
+        #expect(try await database.number("SELECT count(*) FROM scratch WHERE n = 0 AND note = 'touched'") == 1)
+        let stats = database.writeQueueStats()
+        #expect(stats.committed == 30 + 2)  // and the table and the counter
+        // On PostgreSQL every batch with a failing write was run again; SQLite never pipelines.
+        #expect((stats.rerun > 0) == (engine == .postgresql))
+    }
+
+    /// Writes that all succeed are committed as they were sent: no batch runs twice.
+    @Test(arguments: TestEngine.all)
+    func aPipelinedBatchThatSucceedsIsCommittedOnce(_ engine: TestEngine) async throws {
+        let (place, database) = try await Self.scratch(on: engine)
+        defer { _ = place }
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for n in 1...40 {
+                group.addTask { try await Self.enqueueing(n * 2, into: database) }
+            }
+            for try await _ in group {}
+        }
+        #expect(try await database.number("SELECT count(*) FROM scratch") == 80)
+        let stats = database.writeQueueStats()
+        #expect(stats.committed == 40 + 1)  // and the table
+        #expect(stats.rerun == 0)
+    }
 }
 
 /// The synchronous reads of a PostgreSQL desk (counts at start-up, in tests and after a copy)

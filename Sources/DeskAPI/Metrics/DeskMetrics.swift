@@ -188,6 +188,10 @@ public final class DeskMetrics: Sendable {
                 ("deskd_writes_waiting", queue.waiting, "Writes waiting for the disk now."),
                 ("deskd_write_largest_batch", queue.largestBatch, "The most writes one transaction has carried."),
                 (
+                    "deskd_write_batches_rerun", queue.rerun,
+                    "Batches run again one write at a time because their pipelined attempt failed (PostgreSQL)."
+                ),
+                (
                     "deskd_write_queue_capacity", queue.capacity,
                     "Writes that may wait before new ones are refused ([storage] write_queue)."
                 ),

@@ -12,6 +12,9 @@ public struct WriteQueueStats: Sendable, Hashable {
     public var largestBatch: Int
     /// How many writes may wait before new ones are refused (`[storage] write_queue`).
     public var capacity: Int
+    /// Batches whose pipelined attempt failed and that were run again one write at a time
+    /// (PostgreSQL; always 0 on SQLite, which does not pipeline).
+    public var rerun: Int = 0
 
     /// Creates the figures.
     public init(batches: Int, committed: Int, refused: Int, waiting: Int, largestBatch: Int, capacity: Int = 0) {

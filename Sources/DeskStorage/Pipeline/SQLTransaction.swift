@@ -86,24 +86,28 @@ final class SQLTransaction: DeskTransaction {
     @discardableResult
     func append(_ events: [TimelineEvent]) throws -> [TimelineEvent] {
         guard !events.isEmpty else { return [] }
-        var previous = try state.head ?? TimelineChain.head(in: db)
+        // Numbered here, after the newest event: the writer is the only one appending (within
+        // deskd, and across instances by the write turn, which reads the position afresh).
+        let start = try state.position ?? TimelineChain.position(in: db)
+        var previous = start.hash
+        var sequence = start.sequence
         var records: [EventRecord] = []
+        var stored: [TimelineEvent] = []
         records.reserveCapacity(events.count)
+        stored.reserveCapacity(events.count)
         for event in events {
+            sequence += 1
             var record = EventRecord(event)
+            record.seq = sequence
             TimelineChain.seal(&record, after: previous)
             previous = record.chainHash
             records.append(record)
-        }
-        let sequences = try EventRows.insert(records, in: db)
-        var stored: [TimelineEvent] = []
-        stored.reserveCapacity(events.count)
-        for (event, sequence) in zip(events, sequences) {
             var numbered = event
             numbered.sequence = sequence
             stored.append(numbered)
         }
-        state.head = previous
+        try EventRows.insert(records, in: db)
+        state.position = TimelineChain.Position(hash: previous, sequence: sequence)
         effects.events += stored
         return stored
     }

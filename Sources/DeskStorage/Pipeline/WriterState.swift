@@ -10,6 +10,8 @@ final class WriterState: Sendable {
         var index = OpenIncidentIndex()
         /// The chain hash of the newest event, when known.
         var head: String?
+        /// The sequence number of the newest event, when known (with `head`).
+        var headSequence: Int64?
     }
 
     private let state = Mutex(State())
@@ -20,9 +22,23 @@ final class WriterState: Sendable {
     }
 
     /// The chain hash of the newest event, if known.
-    var head: String? {
-        get { state.withLock { $0.head } }
-        set { state.withLock { $0.head = newValue } }
+    var head: String? { state.withLock { $0.head } }
+
+    /// The newest event's chain hash and sequence number, if both are known: the next event is
+    /// numbered from it, so that appending reads and waits for nothing.
+    var position: TimelineChain.Position? {
+        get {
+            state.withLock { state in
+                guard let head = state.head, let sequence = state.headSequence else { return nil }
+                return TimelineChain.Position(hash: head, sequence: sequence)
+            }
+        }
+        set {
+            state.withLock { state in
+                state.head = newValue?.hash
+                state.headSequence = newValue?.sequence
+            }
+        }
     }
 
     /// Forgets what a rolled-back write touched: the areas it wrote to and the head.
@@ -30,6 +46,7 @@ final class WriterState: Sendable {
         state.withLock { state in
             for area in areas { state.index.forget(area: area) }
             state.head = nil
+            state.headSequence = nil
         }
     }
 
@@ -38,6 +55,7 @@ final class WriterState: Sendable {
         state.withLock { state in
             state.index.reset()
             state.head = nil
+            state.headSequence = nil
         }
     }
 }

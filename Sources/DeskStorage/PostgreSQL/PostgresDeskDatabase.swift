@@ -72,20 +72,22 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
                 queue: DispatchQueue(label: "deskd.postgres-reader-\(index)"))
         }
         let state = state
-        writer = GroupCommitWriter(
-            transact: { body in
+        /// A batch in one transaction of the writer's connection, in the write turn.
+        func batch(pipelined: Bool) -> BatchTransaction {
+            { body in
                 try locked.withLock { connection in
-                    try connection.transaction(within: PostgresDeadlines.transaction) { db in
+                    try connection.transaction(within: PostgresDeadlines.transaction, pipelined: pipelined) { db in
                         try PostgresWriteTurn.take(in: db, state: state)
-                        let head = state.head
-                        let value = try body(db)
-                        // Other instances' live streams read what this batch appended.
-                        if state.head != head { try db.enqueue(PostgresTimelineSignal.notify, []) }
-                        return value
+                        let start = state.position
+                        try body(db)
+                        try PostgresWriteTurn.finish(in: db, state: state, from: start)
                     }
                 }
-            }, capacity: writeQueueCapacity, logger: logger, waitLimit: PostgresDeadlines.queueWait,
-            onBatchFailure: { state.reset() })
+            }
+        }
+        writer = GroupCommitWriter(
+            transact: batch(pipelined: false), pipelined: batch(pipelined: true), capacity: writeQueueCapacity,
+            logger: logger, waitLimit: PostgresDeadlines.queueWait, onBatchFailure: { state.reset() })
     }
 
     /// Runs `work` in a read-only snapshot on the next reader connection, on that reader's queue.
@@ -118,7 +120,10 @@ public final class PostgresDeskDatabase: SQLEngine, Sendable {
         try writerConnection.withLock { connection in
             try connection.transaction { db in
                 try PostgresWriteTurn.take(in: db, state: state)
-                return try work(db)
+                let start = state.position
+                let value = try work(db)
+                try PostgresWriteTurn.finish(in: db, state: state, from: start)
+                return value
             }
         }
     }

@@ -19,6 +19,13 @@ struct PostgresHeldInserts {
     /// Whether nothing is held.
     var isEmpty: Bool { statements.isEmpty }
 
+    /// How many inserts are held.
+    var count: Int { statements.count }
+
+    /// How many inserts are held at most before they are sent (a pipelined batch holds its
+    /// writes' inserts until something else is sent, which may be its end).
+    static let limit = 24
+
     /// Whether `sql` is an insert of values that may be held: no `RETURNING` (its caller would
     /// need the answer).
     static func canHold(_ sql: String) -> Bool { isInsertOfValues(sql) && !sql.contains("RETURNING") }

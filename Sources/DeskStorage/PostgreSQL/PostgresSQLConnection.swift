@@ -44,7 +44,13 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// Statements sent without waiting for their answer (`BEGIN`, `SAVEPOINT`, …): the server
     /// runs a connection's statements in order, so they share the next statement's round trip, and
     /// their answers are checked when that statement's has come.
-    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
+    private var inFlight: [InFlight] = []
+    /// Whether the open transaction is a pipelined batch (`transaction(pipelined: true)`): no
+    /// savepoint per write, and nothing waited for before `COMMIT` but what a read needs.
+    private var pipelining = false
+    /// The first error met in a pipelined batch, whoever caught it since: the batch is not
+    /// committed but run again one write at a time (`PipelineAbandoned`).
+    private var pipelineFailure: (any Error)?
     /// Inserts enqueued and not sent yet: they ride with the next statement (see
     /// `PostgresHeldInserts`).
     private var held = PostgresHeldInserts()
@@ -79,13 +85,39 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let connection = try connected()
         if PostgresHeldInserts.canHold(sql) {
             held.hold(sql, arguments)
+            // A pipelined batch's inserts go in statements of a bounded size.
+            if held.count >= PostgresHeldInserts.limit { try sendHeld(on: connection) }
             return
         }
         try sendHeld(on: connection)
-        inFlight.append(connection.query(try Self.query(sql, arguments), logger: logger))
+        inFlight.append(InFlight(connection.query(try Self.query(sql, arguments), logger: logger)))
+    }
+
+    func enqueue(
+        _ sql: String, _ arguments: SQLArguments, changing count: Int,
+        otherwise failure: @escaping @Sendable () -> any Error
+    ) throws {
+        guard pipelining else {
+            guard try execute(sql, arguments) == count else { throw failure() }
+            return
+        }
+        let connection = try connected()
+        try sendHeld(on: connection)
+        let future = connection.query(try Self.query(sql, arguments), logger: logger)
+        inFlight.append(
+            InFlight(future) { result in
+                guard (result.metadata.rows ?? 0) == count else { throw failure() }
+            })
     }
 
     func settle() throws {
+        // A pipelined batch waits for its statements once, before its COMMIT.
+        guard !pipelining else { return }
+        try settleNow()
+    }
+
+    /// Sends what is held and waits for every statement sent without waiting.
+    private func settleNow() throws {
         guard !inFlight.isEmpty || !held.isEmpty else { return }
         let connection = try connected()
         do {
@@ -101,12 +133,20 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         depth += 1
         let name = "desk_\(depth)"
         defer { depth -= 1 }
+        if pipelining && depth == 1 {
+            // A write of a pipelined batch has no savepoint of its own: if it fails, the batch is
+            // run again one write at a time, each in a savepoint (`GroupCommitWriter`).
+            guard try body() else {
+                throw PipelineAbandoned(underlying: StorageFailure("a write of the batch rolled itself back"))
+            }
+            return
+        }
         try send("SAVEPOINT \(name)")
         let keep: Bool
         do {
             keep = try body()
             // What the body enqueued is part of it: its error is the body's, not the next write's.
-            if keep { try settle() }
+            if keep { try settleNow() }
         } catch {
             held.drop()
             if PostgresErrorText.needsNewConnection(error) { throw error }
@@ -130,15 +170,31 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// `readOnly`: a read-only snapshot (`REPEATABLE READ`), for reads that take several statements.
     /// `within`: the longest the transaction may take, its `COMMIT` included; when a statement's
     /// answer has not come by then, the connection is dropped (the transaction fails as lost).
+    /// `pipelined`: a batch of writes sent without waiting (see `GroupCommitWriter`): every
+    /// statement's answer is checked before `COMMIT` is sent, and any error met on the way, even
+    /// one a write caught, throws `PipelineAbandoned` instead of committing.
     func transaction<Value>(
-        readOnly: Bool = false, within limit: TimeAmount? = nil, _ body: (PostgresSQLConnection) throws -> Value
+        readOnly: Bool = false, within limit: TimeAmount? = nil, pipelined: Bool = false,
+        _ body: (PostgresSQLConnection) throws -> Value
     ) throws -> Value {
         transactionDeadline = limit.map { .now() + $0 }
-        defer { transactionDeadline = nil }
+        pipelining = pipelined
+        pipelineFailure = nil
+        defer {
+            transactionDeadline = nil
+            pipelining = false
+            pipelineFailure = nil
+        }
         try send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         isInsideTransaction = true
         do {
             let value = try body(self)
+            if pipelined {
+                // Every answer and row count is in before COMMIT is sent: a wrong count does not
+                // abort the server's transaction, so COMMIT would keep it.
+                try settleNow()
+                if let failure = pipelineFailure { throw PipelineAbandoned(underlying: failure) }
+            }
             if readOnly {
                 // Nothing to make durable: its answer is checked with the next statement's.
                 try send("COMMIT")
@@ -158,6 +214,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             isInsideTransaction = false
             held.drop()
             if connection != nil, !PostgresErrorText.needsNewConnection(error) { _ = try? run("ROLLBACK", []) }
+            if pipelined, !(error is PipelineAbandoned) { throw PipelineAbandoned(underlying: error) }
             throw error
         }
     }
@@ -199,6 +256,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             try settle(on: connection)
             return try answer.get()
         } catch {
+            if pipelining, pipelineFailure == nil { pipelineFailure = error }
             lost(error, connection)
             throw error
         }
@@ -208,13 +266,13 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private func send(_ sql: String) throws {
         let connection = try connected()
         try sendHeld(on: connection)
-        inFlight.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+        inFlight.append(InFlight(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)))
     }
 
     /// Sends the held inserts, as one statement, without waiting.
     private func sendHeld(on connection: PostgresConnection) throws {
         guard let statement = held.combined() else { return }
-        inFlight.append(connection.query(try Self.query(statement.sql, statement.arguments), logger: logger))
+        inFlight.append(InFlight(connection.query(try Self.query(statement.sql, statement.arguments), logger: logger)))
     }
 
     /// A statement with its `?` placeholders numbered and its arguments bound.
@@ -231,14 +289,19 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let sent = inFlight
         inFlight = []
         var failure: (any Error)?
-        for future in sent {
+        for statement in sent {
             do {
-                _ = try Self.answer(future, from: connection, within: transactionDeadline.map { $0 - .now() })
+                let result = try Self.answer(
+                    statement.future, from: connection, within: transactionDeadline.map { $0 - .now() })
+                try statement.check?(result)
             } catch {
                 failure = failure ?? error
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            if pipelining, pipelineFailure == nil { pipelineFailure = failure }
+            throw failure
+        }
     }
 
     /// Waits for the statements sent without waiting and forgets their errors (a savepoint being
@@ -305,6 +368,17 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
         defer { giveUp.cancel() }
         return try future.wait()
+    }
+
+    /// A statement sent without waiting, and what its answer must show (a row count), if anything.
+    private struct InFlight {
+        let future: EventLoopFuture<PostgresQueryResult>
+        let check: ((PostgresQueryResult) throws -> Void)?
+
+        init(_ future: EventLoopFuture<PostgresQueryResult>, check: ((PostgresQueryResult) throws -> Void)? = nil) {
+            self.future = future
+            self.check = check
+        }
     }
 
     // MARK: Values

@@ -18,10 +18,20 @@ enum PostgresWriteTurn {
         // Sent without waiting: the head is read by the next statement, which the server runs (with
         // a snapshot of its own) only once the lock is held.
         try db.enqueue("SELECT pg_advisory_xact_lock(?)", [lockKey])
-        let head = try TimelineChain.head(in: db)
-        if state.head != head {
+        let position = try TimelineChain.position(in: db)
+        if state.position != position {
             state.reset()
-            state.head = head
+            state.position = position
         }
+    }
+
+    /// Ends the turn's writes (`start`: the chain's position when the turn was taken): when it
+    /// appended events, moves the event table's own sequence past the numbers the writer gave
+    /// them (so that a row inserted without one, as by hand, cannot take one of them) and tells
+    /// other instances' live streams (`NOTIFY`). Sent without waiting, answered with `COMMIT`.
+    static func finish(in db: any SQLConnection, state: WriterState, from start: TimelineChain.Position?) throws {
+        guard let end = state.position, end != start else { return }
+        try db.enqueue("SELECT setval(pg_get_serial_sequence('event', 'seq'), ?)", [end.sequence])
+        try db.enqueue(PostgresTimelineSignal.notify, [])
     }
 }

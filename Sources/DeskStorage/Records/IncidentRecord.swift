@@ -123,9 +123,10 @@ enum IncidentRows {
         let assignments = changed.map { "\($0.name) = ?" }.joined(separator: ", ")
         var values: SQLArguments = changed.map { $0.value(incident) }
         values.append(incident.id.rawValue)
-        guard try db.execute("UPDATE incident SET \(assignments) WHERE id = ?", values) == 1 else {
-            throw DeskError.incidentNotFound(incident.id.rawValue)
-        }
+        let id = incident.id.rawValue
+        try db.enqueue(
+            "UPDATE incident SET \(assignments) WHERE id = ?", values, changing: 1,
+            otherwise: { DeskError.incidentNotFound(id) })
         if incident.languages != previous.languages {
             let before = Set(previous.languages)
             let after = Set(incident.languages)

@@ -35,8 +35,18 @@ protocol SQLConnection {
     /// that statement, by `settle()`, or by the savepoint it was sent in, never later.
     func enqueue(_ sql: String, _ arguments: SQLArguments) throws
 
+    /// Runs a statement that must change exactly `count` rows, or else fails with `failure()`.
+    /// SQLite runs and checks it at once, and so does PostgreSQL, except in a pipelined batch
+    /// (`GroupCommitWriter`), where it is sent without waiting and its count checked when its
+    /// answer comes, before the batch's `COMMIT` at the latest: a wrong count then fails the batch,
+    /// which is run again one write at a time.
+    func enqueue(
+        _ sql: String, _ arguments: SQLArguments, changing count: Int,
+        otherwise failure: @escaping @Sendable () -> any Error
+    ) throws
+
     /// Waits for every statement `enqueue` sent and throws the first one's error (on SQLite there
-    /// is never one waiting).
+    /// is never one waiting; in a pipelined PostgreSQL batch they are checked before `COMMIT`).
     func settle() throws
 
     /// Runs `body` in a savepoint: kept when it returns true, rolled back when it returns false or
@@ -108,6 +118,13 @@ extension Database: SQLConnection {
     }
 
     func enqueue(_ sql: String, _ arguments: SQLArguments) throws { try execute(sql, arguments) }
+
+    func enqueue(
+        _ sql: String, _ arguments: SQLArguments, changing count: Int,
+        otherwise failure: @escaping @Sendable () -> any Error
+    ) throws {
+        guard try execute(sql, arguments) == count else { throw failure() }
+    }
 
     func settle() throws {}
 
