@@ -2,16 +2,14 @@ import DeskCore
 import Synchronization
 
 /// What the writer keeps in memory between transactions: the open incidents reports may join
-/// (`OpenIncidentIndex`) and the timeline's head (so appending an event reads nothing). Both
+/// (`OpenIncidentIndex`) and where the timeline ends (so appending an event reads nothing). Both
 /// mirror committed rows; whatever a rolled-back write may have changed is forgotten and read
-/// from SQLite again.
+/// from the database again.
 final class WriterState: Sendable {
     private struct State {
         var index = OpenIncidentIndex()
-        /// The chain hash of the newest event, when known.
-        var head: String?
-        /// The sequence number of the newest event, when known (with `head`).
-        var headSequence: Int64?
+        /// The newest event's chain hash and sequence number, when known.
+        var position: TimelineChain.Position?
     }
 
     private let state = Mutex(State())
@@ -21,32 +19,18 @@ final class WriterState: Sendable {
         try state.withLock { try body(&$0.index) }
     }
 
-    /// The chain hash of the newest event, if known.
-    var head: String? { state.withLock { $0.head } }
-
-    /// The newest event's chain hash and sequence number, if both are known: the next event is
-    /// numbered from it, so that appending reads and waits for nothing.
+    /// The newest event's chain hash and sequence number, if known: the next event is numbered
+    /// and linked from it, so that appending reads and waits for nothing.
     var position: TimelineChain.Position? {
-        get {
-            state.withLock { state in
-                guard let head = state.head, let sequence = state.headSequence else { return nil }
-                return TimelineChain.Position(hash: head, sequence: sequence)
-            }
-        }
-        set {
-            state.withLock { state in
-                state.head = newValue?.hash
-                state.headSequence = newValue?.sequence
-            }
-        }
+        get { state.withLock { $0.position } }
+        set { state.withLock { $0.position = newValue } }
     }
 
-    /// Forgets what a rolled-back write touched: the areas it wrote to and the head.
+    /// Forgets what a rolled-back write touched: the areas it wrote to and the timeline's end.
     func rolledBack(areas: Set<String>) {
         state.withLock { state in
             for area in areas { state.index.forget(area: area) }
-            state.head = nil
-            state.headSequence = nil
+            state.position = nil
         }
     }
 
@@ -54,8 +38,7 @@ final class WriterState: Sendable {
     func reset() {
         state.withLock { state in
             state.index.reset()
-            state.head = nil
-            state.headSequence = nil
+            state.position = nil
         }
     }
 }
