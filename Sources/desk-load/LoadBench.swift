@@ -30,6 +30,16 @@ struct LoadBench {
             postgres = try await Daemon.start(root: root, storage: try PostgresDatabase.create(in: cluster))
         }
         defer { postgres?.stop() }
+        // Another deskd binary on PostgreSQL in the same rounds (DESKD_BASELINE, e.g. main's
+        // build), so that a change to the PostgreSQL path is compared run against run.
+        var baseline: Daemon?
+        if let cluster = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"],
+            let binary = ProcessInfo.processInfo.environment["DESKD_BASELINE"]
+        {
+            baseline = try await Daemon.start(
+                root: root, storage: try PostgresDatabase.create(in: cluster), binary: binary)
+        }
+        defer { baseline?.stop() }
         let ceiling = try await Ceiling.start(directory: daemon.directory)
 
         let generator = LoadGenerator(
@@ -60,6 +70,12 @@ struct LoadBench {
             targets += [
                 ("deskd on PostgreSQL, TCP", postgres.tcp, postgres),
                 ("deskd on PostgreSQL, Unix socket", postgres.unix, postgres),
+            ]
+        }
+        if let baseline {
+            targets += [
+                ("baseline deskd on PostgreSQL, TCP", baseline.tcp, baseline),
+                ("baseline deskd on PostgreSQL, Unix socket", baseline.unix, baseline),
             ]
         }
         // Every ingest row runs once per round, in turn, so that the ratios between rows (deskd to
@@ -100,18 +116,22 @@ struct LoadBench {
         }
         for transport in ["TCP", "Unix socket"] {
             // rows and ingestRuns are both in the order of targets.
-            guard let sqliteIndex = rows.firstIndex(where: { $0.name == "deskd, \(transport)" }),
-                let pgIndex = rows.firstIndex(where: { $0.name == "deskd on PostgreSQL, \(transport)" })
-            else { continue }
-            let (sqlite, pg) = (rows[sqliteIndex], rows[pgIndex])
-            // Also each round's own ratio, so that the spread between rounds is in the output.
-            let perRound = zip(ingestRuns[sqliteIndex], ingestRuns[pgIndex]).map {
-                String(format: "%.2f", $1.perSecond / $0.perSecond)
+            for (name, baseName) in [
+                ("PostgreSQL / SQLite", "deskd"), ("PostgreSQL / baseline", "baseline deskd on PostgreSQL"),
+            ] {
+                guard let baseIndex = rows.firstIndex(where: { $0.name == "\(baseName), \(transport)" }),
+                    let pgIndex = rows.firstIndex(where: { $0.name == "deskd on PostgreSQL, \(transport)" })
+                else { continue }
+                let (base, pg) = (rows[baseIndex], rows[pgIndex])
+                // Also each round's own ratio, so that the spread between rounds is in the output.
+                let perRound = zip(ingestRuns[baseIndex], ingestRuns[pgIndex]).map {
+                    String(format: "%.2f", $1.perSecond / $0.perSecond)
+                }
+                print(
+                    "\(name), \(transport): \(Int(pg.result.perSecond)) / \(Int(base.result.perSecond)) "
+                        + "= \(String(format: "%.2f", pg.result.perSecond / base.result.perSecond)) "
+                        + "(each round: \(perRound.joined(separator: ", ")))")
             }
-            print(
-                "PostgreSQL / SQLite, \(transport): \(Int(pg.result.perSecond)) / \(Int(sqlite.result.perSecond)) "
-                    + "= \(String(format: "%.2f", pg.result.perSecond / sqlite.result.perSecond)) "
-                    + "(each round: \(perRound.joined(separator: ", ")))")
         }
         if let postgres {
             // The reads of a desk holding the reports above, on each engine, interleaved.
@@ -308,7 +328,12 @@ final class Daemon: @unchecked Sendable {
     }
 
     /// Starts a release deskd on a new temporary database; with `demo`, seeded with the demo reports.
-    static func start(root: String, demo: Bool = false, storage: String = "") async throws -> Daemon {
+    /// `binary`: the deskd to run (default: `DESKD`, else the release build).
+    static func start(
+        root: String, demo: Bool = false, storage: String = "", binary: String? = nil
+    ) async throws
+        -> Daemon
+    {
         let directory = "/tmp/desk-load-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/run", withIntermediateDirectories: true)
         let port = 20_000 + Int.random(in: 0..<20_000)
@@ -333,7 +358,7 @@ final class Daemon: @unchecked Sendable {
         try Data(config.utf8).write(to: URL(fileURLWithPath: directory + "/deskd.toml"))
         let process = Process()
         process.executableURL = URL(
-            fileURLWithPath: ProcessInfo.processInfo.environment["DESKD"] ?? root + "/.build/release/deskd")
+            fileURLWithPath: binary ?? ProcessInfo.processInfo.environment["DESKD"] ?? root + "/.build/release/deskd")
         process.arguments = ["--config", directory + "/deskd.toml"]
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
