@@ -49,6 +49,42 @@ import Testing
         #expect(try daemon.ctl("verify").status == 0)
     }
 
+    /// `deskd_ready` in /metrics follows the database as /readyz does (issue 35's alert "deskd not
+    /// ready"): 1 while the server answers, 0 once it is stopped (and /readyz 503), 1 again once it
+    /// is started, with /metrics itself answered 200 throughout.
+    @Test func deskdReadyInMetricsIsZeroWhileTheServerIsDownAndOneWhenItIsBack() throws {
+        let cluster = "/tmp/desk-ready-\(UUID().uuidString.prefix(8).lowercased())"
+        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
+        try #require(started.status == 0, "\(started.stderr)")
+        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
+        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
+        let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
+        try daemon.start()
+        defer { _ = try? daemon.stop() }
+        let token = try daemon.bearer()
+        /// The value of the `deskd_ready` sample in one scrape, or nil when there is none.
+        func ready() throws -> String? {
+            let metrics = try get(daemon, "/metrics", token)
+            #expect(metrics.hasPrefix("HTTP/1.1 200"), "\(metrics.prefix(300))")
+            return metrics.split(separator: "\n").first { $0.hasPrefix("deskd_ready ") }
+                .map { String($0.dropFirst("deskd_ready ".count)).trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
+        #expect(try ready() == "1")
+
+        try pgctl(cluster, "stop", "-m", "immediate")
+        #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 503"))
+        #expect(try ready() == "0")
+
+        try pgctl(cluster, "start", "-w", "-l", cluster + "/server.log", "-o", "-k \(cluster) -c listen_addresses=''")
+        let deadline = Date().addingTimeInterval(30)
+        while try !get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200") {
+            try #require(Date() < deadline, "deskd did not find its server again within 30 s")
+            usleep(200_000)
+        }
+        #expect(try ready() == "1")
+    }
+
     /// A server that stops answering without closing anything (its machine lost, its process
     /// stopped): the write is given up after the connection's deadline (35 s) and answered 503
     /// with Retry-After, instead of hanging; once the server answers again, the retry with the same
