@@ -63,18 +63,18 @@ import Testing
         defer { _ = try? daemon.stop() }
         let token = try daemon.bearer()
         /// The value of the `deskd_ready` sample in one scrape, or nil when there is none.
-        func ready() throws -> String? {
+        func ready() throws -> Double? {
             let metrics = try get(daemon, "/metrics", token)
             #expect(metrics.hasPrefix("HTTP/1.1 200"), "\(metrics.prefix(300))")
             return metrics.split(separator: "\n").first { $0.hasPrefix("deskd_ready ") }
-                .map { String($0.dropFirst("deskd_ready ".count)).trimmingCharacters(in: .whitespacesAndNewlines) }
+                .flatMap { Double($0.dropFirst("deskd_ready ".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
         #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
-        #expect(try ready() == "1")
+        #expect(try ready() == 1)
 
         try pgctl(cluster, "stop", "-m", "immediate")
         #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 503"))
-        #expect(try ready() == "0")
+        #expect(try ready() == 0)
 
         try pgctl(cluster, "start", "-w", "-l", cluster + "/server.log", "-o", "-k \(cluster) -c listen_addresses=''")
         let deadline = Date().addingTimeInterval(30)
@@ -82,7 +82,7 @@ import Testing
             try #require(Date() < deadline, "deskd did not find its server again within 30 s")
             usleep(200_000)
         }
-        #expect(try ready() == "1")
+        #expect(try ready() == 1)
     }
 
     /// A server that stops answering without closing anything (its machine lost, its process
