@@ -99,10 +99,15 @@ enum StatsQueries {
         let dims = plan.names
         let partition = dims.isEmpty ? "" : "PARTITION BY \(dims.joined(separator: ", ")) "
         let selected = dims.isEmpty ? "" : dims.joined(separator: ", ") + ", "
+        // Each week's range read from the index in turn (SQLite keeps the order of a CROSS JOIN),
+        // rather than every call-out tested against every week.
+        let byWeek = query.dimensions.contains(.week)
+        let conditions =
+            "c.answer_ms IS NOT NULL" + (byWeek ? " AND c.created_at >= w.starts AND c.created_at < w.ends" : "")
         let sql = """
             \(plan.with.isEmpty ? "WITH " : String(plan.with.dropLast()) + ", ")base AS (
                 SELECT \(plan.namedKeys)c.answer_ms AS answer_ms
-                FROM callout c\(plan.weekJoin)\(plan.phaseJoin)\(plan.whereClause("c.answer_ms IS NOT NULL"))
+                FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)\(plan.whereClause(conditions))
             ),
             ranked AS (
                 SELECT \(selected)answer_ms,
