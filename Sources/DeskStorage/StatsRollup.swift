@@ -88,7 +88,8 @@ enum StatsRollup {
     /// Adds (`sign` 1) or takes away (-1) the row `row` (NEW or OLD) of `kind`'s table.
     private static func change(_ kind: Kind, _ row: String, sign: Int) -> String {
         if kind.source == "incident" {
-            return add(kind, row: row, phase: "\(row).phase", sign: "\(sign)", from: "", condition: "1 = 1", grouped: false)
+            return add(
+                kind, row: row, phase: "\(row).phase", sign: "\(sign)", from: "", condition: "1 = 1", grouped: false)
         }
         return add(
             kind, row: row, phase: "i.phase", sign: "\(sign)", from: " JOIN incident i ON i.id = \(row).incident_id",

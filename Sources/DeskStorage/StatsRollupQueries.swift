@@ -63,7 +63,8 @@ enum StatsRollupQueries {
         for piece in pieces { arguments += [piece.week, piece.grain, piece.lo, piece.hi, piece.past ? 1 : 0] }
         let expressions: [StatsDimension: String] = [.week: "p.week", .area: "r.area_id", .phase: "r.phase"]
         let keys = StatsDimension.allCases.map { dimension in
-            (query.dimensions.contains(dimension) ? expressions[dimension] ?? "NULL" : "NULL") + " AS \(dimension.rawValue)"
+            (query.dimensions.contains(dimension) ? expressions[dimension] ?? "NULL" : "NULL")
+                + " AS \(dimension.rawValue)"
         }
         var conditions = SQLConditions()
         if let areas = query.areas { conditions.add(oneOf: "r.area_id", areas.sorted()) }
