@@ -88,58 +88,39 @@ enum StatsQueries {
         }
     }
 
-    /// The answer times' median and 90th percentile (seconds) per group, exact, from the call-outs'
-    /// `answer_ms` (kept by `StatsRollup`'s trigger) through the `callout_answers` index.
-    static func answers(
-        _ query: StatsQuery, in db: any SQLConnection
-    ) throws -> [StatsKey: (median: Double?, p90: Double?)] {
+    /// The answer times' median and 90th percentile (seconds) per group, exact: the period's
+    /// acknowledged call-outs' `answer_ms` (kept by `StatsRollup`'s trigger) read from the
+    /// `callout_answers` index a week at a time, then ranked here (`AnswerPercentiles`), the same
+    /// arithmetic as the window functions of `callOuts`, without their sort of every row.
+    static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
         var plan = Plan(
             query, time: "c.created_at", area: "c.area_id", phase: "i.phase",
             phaseJoin: " JOIN incident i ON i.id = c.incident_id")
-        let dims = plan.names
-        let partition = dims.isEmpty ? "" : "PARTITION BY \(dims.joined(separator: ", ")) "
-        let selected = dims.isEmpty ? "" : dims.joined(separator: ", ") + ", "
         // Each week's range read from the index in turn (SQLite keeps the order of a CROSS JOIN),
         // rather than every call-out tested against every week.
         let byWeek = query.dimensions.contains(.week)
         let conditions =
             "c.answer_ms IS NOT NULL" + (byWeek ? " AND c.created_at >= w.starts AND c.created_at < w.ends" : "")
         let sql = """
-            \(plan.with.isEmpty ? "WITH " : String(plan.with.dropLast()) + ", ")base AS (
-                SELECT \(plan.namedKeys)c.answer_ms AS answer_ms
-                FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)\(plan.whereClause(conditions))
-            ),
-            ranked AS (
-                SELECT \(selected)answer_ms,
-                    row_number() OVER (\(partition)ORDER BY answer_ms) - 1 AS r,
-                    count(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS n
-                FROM base
-            )
-            SELECT \(StatsDimension.allCases.map { dims.contains($0.rawValue) ? $0.rawValue : "NULL AS \($0.rawValue)" }
-                .joined(separator: ", ")),
-                \(percentile(50)) AS median_ms, \(percentile(90)) AS p90_ms
-            FROM ranked GROUP BY \((dims + ["n"]).joined(separator: ", "))
+            \(plan.with)SELECT \(plan.keys), c.answer_ms AS answer_ms
+            FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)\(plan.whereClause(conditions))
             """
-        var answers: [StatsKey: (median: Double?, p90: Double?)] = [:]
-        for row in try db.rows(sql, plan.arguments, cached: false) {
-            let median: Double? = row["median_ms"]
-            let p90: Double? = row["p90_ms"]
-            answers[try plan.key(row)] = (median.map { $0 / 1000 }, p90.map { $0 / 1000 })
+        var groups: [StatsKey: [Int64]] = [:]
+        var last: (week: String?, area: String?, phase: String?, key: StatsKey)?
+        try db.forEach(sql, plan.arguments, cached: false) { row in
+            let week: String? = row["week"]
+            let area: String? = row["area"]
+            let phase: String? = row["phase"]
+            let key: StatsKey
+            if let last, last.week == week, last.area == area, last.phase == phase {
+                key = last.key
+            } else {
+                key = StatsKey(week: week, area: area, phase: try phase.map { try StoredValue.enumeration($0) })
+                last = (week, area, phase, key)
+            }
+            groups[key, default: []].append(row["answer_ms"])
         }
-        return answers
-    }
-
-    /// The value at `percent` of the ranked answers between the two nearest, in milliseconds, as
-    /// `percentile_cont`.
-    private static func percentile(_ percent: Int) -> String {
-        let index = "(n - 1) * \(percent) / 100"
-        return """
-            CAST(max(CASE WHEN r = \(index) THEN answer_ms END) AS DOUBLE PRECISION)
-                + CAST(((n - 1) * \(percent)) % 100 AS DOUBLE PRECISION) / 100.0
-                * CAST(coalesce(max(CASE WHEN r = \(index) + 1 THEN answer_ms END),
-                    max(CASE WHEN r = \(index) THEN answer_ms END))
-                    - max(CASE WHEN r = \(index) THEN answer_ms END) AS DOUBLE PRECISION)
-            """
+        return groups.mapValues { AnswerPercentiles(milliseconds: $0) }
     }
 
     /// Follow-ups by the week they are due in, cancelled ones left out.
