@@ -6,6 +6,12 @@ struct AnswerPercentiles: Sendable, Equatable {
     let median: Double?
     let p90: Double?
 
+    /// Percentiles already computed (PostgreSQL's `percentile_cont`), in seconds.
+    init(median: Double?, p90: Double?) {
+        self.median = median
+        self.p90 = p90
+    }
+
     /// Of answer times in milliseconds, in any order.
     init(milliseconds values: [Int64]) {
         let sorted = values.sorted()

@@ -89,9 +89,10 @@ enum StatsQueries {
     }
 
     /// The answer times' median and 90th percentile (seconds) per group, exact: the period's
-    /// acknowledged call-outs' `answer_ms` (kept by `StatsRollup`'s trigger) read from the
-    /// `callout_answers` index a week at a time, then ranked here (`AnswerPercentiles`), the same
-    /// arithmetic as the window functions of `callOuts`, without their sort of every row.
+    /// acknowledged call-outs' `answer_ms` (kept by `StatsRollup`'s trigger), read from the
+    /// `callout_answers` index a week at a time. PostgreSQL ranks them itself with
+    /// `percentile_cont`; on SQLite they are ranked here (`AnswerPercentiles`, the same arithmetic),
+    /// each row read by position, only the columns the breakdown needs.
     static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
         var plan = Plan(
             query, time: "c.created_at", area: "c.area_id", phase: "i.phase",
@@ -101,26 +102,52 @@ enum StatsQueries {
         let byWeek = query.dimensions.contains(.week)
         let conditions =
             "c.answer_ms IS NOT NULL" + (byWeek ? " AND c.created_at >= w.starts AND c.created_at < w.ends" : "")
-        let sql = """
-            \(plan.with)SELECT \(plan.keys), c.answer_ms AS answer_ms
-            FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)\(plan.whereClause(conditions))
-            """
-        var groups: [StatsKey: [Int64]] = [:]
-        var last: (week: String?, area: String?, phase: String?, key: StatsKey)?
-        try db.forEach(sql, plan.arguments, cached: false) { row in
-            let week: String? = row["week"]
-            let area: String? = row["area"]
-            let phase: String? = row["phase"]
-            let key: StatsKey
-            if let last, last.week == week, last.area == area, last.phase == phase {
-                key = last.key
-            } else {
-                key = StatsKey(week: week, area: area, phase: try phase.map { try StoredValue.enumeration($0) })
-                last = (week, area, phase, key)
+        let from = "FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)"
+        if db.dialect == .postgresql {
+            let sql = """
+                \(plan.with)SELECT \(plan.keys),
+                    percentile_cont(0.5) WITHIN GROUP (ORDER BY c.answer_ms) AS median_ms,
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY c.answer_ms) AS p90_ms
+                \(from)\(plan.whereClause(conditions))\(plan.groupBy)
+                """
+            var groups: [StatsKey: AnswerPercentiles] = [:]
+            for row in try db.rows(sql, plan.arguments, cached: false) {
+                let median: Double? = row["median_ms"]
+                let p90: Double? = row["p90_ms"]
+                groups[try plan.key(row)] = AnswerPercentiles(median: median.map { $0 / 1000 }, p90: p90.map { $0 / 1000 })
             }
-            groups[key, default: []].append(row["answer_ms"])
+            return groups
         }
-        return groups.mapValues { AnswerPercentiles(milliseconds: $0) }
+        let sql = "\(plan.with)SELECT \(plan.namedKeys)c.answer_ms \(from)\(plan.whereClause(conditions))"
+        let width = query.dimensions.count
+        var groups: [[String?]: [Int64]] = [:]
+        var last: [String?] = []
+        var values: [Int64] = []
+        try db.forEach(sql, plan.arguments, cached: false) { row in
+            var parts: [String?] = []
+            parts.reserveCapacity(width)
+            for index in 0..<width { parts.append(row[index]) }
+            if parts != last {
+                if !values.isEmpty { groups[last, default: []] += values }
+                values.removeAll(keepingCapacity: true)
+                last = parts
+            }
+            values.append(row[width])
+        }
+        if !values.isEmpty { groups[last, default: []] += values }
+        var result: [StatsKey: AnswerPercentiles] = [:]
+        for (parts, values) in groups {
+            var key = StatsKey()
+            for (dimension, value) in zip(query.dimensions, parts) {
+                switch dimension {
+                case .week: key.week = value
+                case .area: key.area = value
+                case .phase: key.phase = try value.map { try StoredValue.enumeration($0) }
+                }
+            }
+            result[key] = AnswerPercentiles(milliseconds: values)
+        }
+        return result
     }
 
     /// Follow-ups by the week they are due in, cancelled ones left out.

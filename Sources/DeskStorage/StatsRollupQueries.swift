@@ -56,7 +56,7 @@ enum StatsRollupQueries {
 
     /// `SELECT <keys>, <sums> FROM pieces JOIN <table> … GROUP BY …` with its arguments.
     private static func sql(
-        _ kind: StatsRollup.Kind, _ query: StatsQuery, _ pieces: [Piece], sums: [String]
+        _ kind: StatsRollup.Kind, _ query: StatsQuery, _ pieces: [Piece], sums: [String], _ dialect: SQLDialect
     ) -> (String, SQLArguments) {
         var arguments: SQLArguments = []
         let values = pieces.map { _ in "(?, ?, ?, ?, ?)" }.joined(separator: ", ")
@@ -72,11 +72,18 @@ enum StatsRollupQueries {
         let groupBy =
             query.dimensions.isEmpty
             ? "" : " GROUP BY " + query.dimensions.compactMap { expressions[$0] }.joined(separator: ", ")
+        let range = "r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi"
+        // Each piece is one range of the roll-up's primary key. SQLite reads it so from the join;
+        // PostgreSQL's planner would rather hash the pieces and scan the whole table, so there
+        // each piece is its own subquery (OFFSET 0 keeps it from being merged into the join).
+        let join =
+            dialect == .postgresql
+            ? "pieces p CROSS JOIN LATERAL (SELECT * FROM \(kind.table) r WHERE \(range) OFFSET 0) r"
+            : "pieces p JOIN \(kind.table) r ON \(range)"
         let sql = """
             WITH pieces(week, grain, lo, hi, past) AS (VALUES \(values))
             SELECT \(keys.joined(separator: ", ")), \(sums.joined(separator: ", "))
-            FROM pieces p JOIN \(kind.table) r ON r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi\
-            \(conditions.whereClause)\(groupBy)
+            FROM \(join)\(conditions.whereClause)\(groupBy)
             """
         return (sql, arguments)
     }
@@ -87,7 +94,7 @@ enum StatsRollupQueries {
         _ kind: StatsRollup.Kind, _ query: StatsQuery, _ pieces: [Piece], sums: [String], in db: any SQLConnection
     ) throws -> [Row] {
         guard !pieces.isEmpty else { return query.dimensions.isEmpty ? [Row()] : [] }
-        let (text, arguments) = sql(kind, query, pieces, sums: sums)
+        let (text, arguments) = sql(kind, query, pieces, sums: sums, db.dialect)
         return try db.rows(text, arguments, cached: false)
     }
 

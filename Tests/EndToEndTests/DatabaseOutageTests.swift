@@ -8,7 +8,8 @@ import Testing
 /// deskd on PostgreSQL while its server is down and after it is back (issue 31): alive, saying so
 /// in /healthz, not ready (/readyz 503 with Retry-After), writes answered 503 with Retry-After and
 /// nothing stored; once the server is back, the same connections' owner finds it again and a
-/// retry with the same Idempotency-Key stores the report once.
+/// retry with the same Idempotency-Key stores the report once. `deskd_ready` in /metrics (the
+/// "deskd not ready" alert's series, issue 35) follows /readyz: 1, 0 while the server is away, 1.
 @Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
     @Test func aDeskdWhoseServerGoesAwaySaysSoAnswers503AndCarriesOnWhenItIsBack() throws {
         let cluster = try ThrowawayCluster(prefix: "desk-outage")
@@ -20,6 +21,7 @@ import Testing
         let token = try daemon.bearer()
         #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
         #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
+        #expect(try ready(daemon, token) == 1)
 
         try cluster.halt(mode: "immediate")
         let health = try get(daemon, "/healthz", token)
@@ -33,6 +35,7 @@ import Testing
         #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
         #expect(refused.lowercased().contains("\nretry-after: "), "\(refused)")
         #expect(refused.contains("storage-unavailable"), "\(refused)")
+        #expect(try ready(daemon, token) == 0)
 
         try cluster.resume()
         let deadline = Date().addingTimeInterval(30)
@@ -41,48 +44,13 @@ import Testing
             usleep(200_000)
         }
         #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
+        #expect(try ready(daemon, token) == 1)
         let stored = try report(daemon, key: "outage-1")
         #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
         #expect(try report(daemon, key: "outage-1").contains("Idempotent-Replayed: true"))
         let rows = try psqlRows(url, "SELECT count(*) FROM report WHERE text LIKE '%outage test outage-1%'")
         #expect(rows == [["1"]])
         #expect(try daemon.ctl("verify").status == 0)
-    }
-
-    /// `deskd_ready` in /metrics follows the database as /readyz does (issue 35's alert "deskd not
-    /// ready"): 1 while the server answers, 0 once it is stopped (and /readyz 503), 1 again once it
-    /// is started, with /metrics itself answered 200 throughout.
-    @Test func deskdReadyInMetricsIsZeroWhileTheServerIsDownAndOneWhenItIsBack() throws {
-        let cluster = "/tmp/desk-ready-\(UUID().uuidString.prefix(8).lowercased())"
-        let started = try runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["start", cluster], timeout: 120)
-        try #require(started.status == 0, "\(started.stderr)")
-        defer { _ = try? runProgram(repositoryRoot + "/scripts/pg-test-cluster", ["stop", cluster]) }
-        let url = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "?connect_timeout=2"
-        let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"\(url)\"")
-        try daemon.start()
-        defer { _ = try? daemon.stop() }
-        let token = try daemon.bearer()
-        /// The value of the `deskd_ready` sample in one scrape, or nil when there is none.
-        func ready() throws -> Double? {
-            let metrics = try get(daemon, "/metrics", token)
-            #expect(metrics.hasPrefix("HTTP/1.1 200"), "\(metrics.prefix(300))")
-            return metrics.split(separator: "\n").first { $0.hasPrefix("deskd_ready ") }
-                .flatMap { Double($0.dropFirst("deskd_ready ".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
-        #expect(try ready() == 1)
-
-        try pgctl(cluster, "stop", "-m", "immediate")
-        #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 503"))
-        #expect(try ready() == 0)
-
-        try pgctl(cluster, "start", "-w", "-l", cluster + "/server.log", "-o", "-k \(cluster) -c listen_addresses=''")
-        let deadline = Date().addingTimeInterval(30)
-        while try !get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200") {
-            try #require(Date() < deadline, "deskd did not find its server again within 30 s")
-            usleep(200_000)
-        }
-        #expect(try ready() == 1)
     }
 
     /// A server that stops answering without closing anything (its machine lost, its process
@@ -131,5 +99,14 @@ import Testing
                 "-d", body, "--unix-socket", daemon.socketPath, "http://localhost/v1/reports",
             ], timeout: seconds + 10
         ).stdout
+    }
+
+    /// The `deskd_ready` sample of one scrape of /metrics (itself answered 200 whether or not the
+    /// database is), or nil when there is none.
+    private func ready(_ daemon: DaemonProcess, _ token: [String]) throws -> Double? {
+        let metrics = try get(daemon, "/metrics", token)
+        #expect(metrics.hasPrefix("HTTP/1.1 200"), "\(metrics.prefix(300))")
+        return metrics.split(separator: "\n").first { $0.hasPrefix("deskd_ready ") }
+            .flatMap { Double($0.dropFirst("deskd_ready ".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }
