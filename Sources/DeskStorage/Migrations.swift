@@ -551,7 +551,9 @@ enum Migrations {
         }
         migrator.registerMigration("v20-stats-rollup") { db in
             // The trends' roll-up and the answer times (`StatsRollup`): tables, filled, then kept.
-            for statement in StatsRollup.tables(text: "TEXT") + StatsRollup.fill(.sqlite) + StatsRollup.sqlite {
+            for statement in StatsRollup.tables(text: "TEXT", withoutRowID: true) + StatsRollup.fill(.sqlite)
+                + StatsRollup.sqlite
+            {
                 try db.execute(sql: statement)
             }
         }

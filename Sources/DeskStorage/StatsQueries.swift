@@ -104,17 +104,31 @@ enum StatsQueries {
             "c.answer_ms IS NOT NULL" + (byWeek ? " AND c.created_at >= w.starts AND c.created_at < w.ends" : "")
         let from = "FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)"
         if db.dialect == .postgresql {
+            // One sort per group for both fractions, and each week's groups computed from its own
+            // range of the index (a LATERAL subquery), so that nothing sorts the whole period.
+            try StatsRollupQueries.offJIT(db)
+            let inner: [(StatsDimension, String)] = [(.area, "c.area_id"), (.phase, "i.phase")]
+            let innerKeys = inner.map { dimension, expression in
+                (query.dimensions.contains(dimension) ? expression : "NULL") + " AS \(dimension.rawValue)"
+            }
+            let grouped = inner.filter { query.dimensions.contains($0.0) }.map(\.1)
+            let subquery = """
+                SELECT \(innerKeys.joined(separator: ", ")),
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.answer_ms) AS fractions
+                FROM callout c\(plan.phaseJoin)\(plan.whereClause(conditions))\
+                \(grouped.isEmpty ? "" : " GROUP BY " + grouped.joined(separator: ", "))
+                """
             let sql = """
-                \(plan.with)SELECT \(plan.keys),
-                    percentile_cont(0.5) WITHIN GROUP (ORDER BY c.answer_ms) AS median_ms,
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY c.answer_ms) AS p90_ms
-                \(from)\(plan.whereClause(conditions))\(plan.groupBy)
+                \(plan.with)SELECT \(byWeek ? "w.week" : "NULL") AS week, a.area, a.phase,
+                    a.fractions[1] AS median_ms, a.fractions[2] AS p90_ms
+                FROM \(byWeek ? "weeks w CROSS JOIN LATERAL " : "")(\(subquery)) a
                 """
             var groups: [StatsKey: AnswerPercentiles] = [:]
             for row in try db.rows(sql, plan.arguments, cached: false) {
                 let median: Double? = row["median_ms"]
                 let p90: Double? = row["p90_ms"]
-                groups[try plan.key(row)] = AnswerPercentiles(median: median.map { $0 / 1000 }, p90: p90.map { $0 / 1000 })
+                groups[try plan.key(row)] = AnswerPercentiles(
+                    median: median.map { $0 / 1000 }, p90: p90.map { $0 / 1000 })
             }
             return groups
         }

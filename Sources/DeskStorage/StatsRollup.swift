@@ -172,8 +172,9 @@ enum StatsRollup {
         return triggers
     }
 
-    /// The tables, with `text` as the text type.
-    static func tables(text: String) -> [String] {
+    /// The tables, with `text` as the text type; on SQLite (`withoutRowID`) each stored in its
+    /// primary key's order, so that a range of buckets is a run of neighbouring pages.
+    static func tables(text: String, withoutRowID: Bool = false) -> [String] {
         var statements = ["CREATE TABLE stats_unstaffed (incident_id \(text) PRIMARY KEY)"]
         for kind in [incidents, callOuts, followUps] {
             statements.append(
@@ -185,7 +186,7 @@ enum StatsRollup {
                     phase \(text) NOT NULL,
                     \(kind.counters.map { "\($0.name) INTEGER NOT NULL" }.joined(separator: ",\n    "))
                     , PRIMARY KEY (grain, bucket, area_id, phase)
-                )
+                )\(withoutRowID ? " WITHOUT ROWID" : "")
                 """)
         }
         statements.append("ALTER TABLE callout ADD COLUMN answer_ms BIGINT")
@@ -195,7 +196,9 @@ enum StatsRollup {
         return statements
     }
 
-    /// Fills the roll-up from the rows already stored (the migration; also a rebuild).
+    /// Fills the roll-up from the rows already stored (the migration; also a rebuild), in primary
+    /// key order (on PostgreSQL the table's pages then hold neighbouring buckets, as the
+    /// triggers' inserts in time order later do).
     static func fill(_ dialect: SQLDialect) -> [String] {
         let answer = SQLTime.milliseconds(from: "created_at", to: "updated_at", dialect)
         var statements = [
@@ -214,11 +217,15 @@ enum StatsRollup {
                 INSERT INTO \(kind.table) (grain, bucket, area_id, phase, \(names.joined(separator: ", ")))
                 SELECT g.grain, \(bucket("x.\(kind.time)")), x.area_id, \(phase),
                     \(kind.counters.map { "sum(\($0.value("x")))" }.joined(separator: ", "))
-                FROM \(kind.source) x\(join) CROSS JOIN \(grains) GROUP BY 1, 2, 3, 4
+                FROM \(kind.source) x\(join) CROSS JOIN \(grains) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
                 """)
         }
         return statements
     }
+
+    /// When a call-out's `answer_ms` may have to change: it is or was acknowledged (a call-out
+    /// created pending, most of them, costs nothing more).
+    private static let answerChanges = "NEW.state = 'acknowledged' OR NEW.answer_ms IS NOT NULL"
 
     /// SQLite's triggers, the answer time's included.
     static var sqlite: [String] {
@@ -235,10 +242,13 @@ enum StatsRollup {
             END
             """
         } + [
-            "CREATE TRIGGER callout_answer_insert AFTER INSERT ON callout FOR EACH ROW BEGIN \(keepAnswer); END",
+            """
+            CREATE TRIGGER callout_answer_insert AFTER INSERT ON callout FOR EACH ROW WHEN \(answerChanges)
+            BEGIN \(keepAnswer); END
+            """,
             """
             CREATE TRIGGER callout_answer_update AFTER UPDATE OF state, created_at, updated_at ON callout FOR EACH ROW
-            BEGIN \(keepAnswer); END
+            WHEN \(answerChanges) BEGIN \(keepAnswer); END
             """,
         ]
     }
@@ -270,7 +280,7 @@ enum StatsRollup {
             """,
             """
             CREATE TRIGGER callout_answer BEFORE INSERT OR UPDATE OF state, created_at, updated_at ON callout
-            FOR EACH ROW EXECUTE FUNCTION callout_answer()
+            FOR EACH ROW WHEN (\(answerChanges)) EXECUTE FUNCTION callout_answer()
             """,
         ]
     }

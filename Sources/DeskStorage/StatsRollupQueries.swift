@@ -10,34 +10,49 @@ import GRDB
 /// the rows as before (`StatsQueries`): the answers are the same either way.
 enum StatsRollupQueries {
     /// One range of roll-up buckets: the week it counts for, the grain, `lo ..< hi` as bucket text,
-    /// and whether the follow-ups in it are all due before now (`past`) or all after (`future`).
+    /// whether the follow-ups in it are all due before now (`past`) or all after (`future`), and
+    /// whether it is added (`sign` 1) or taken away (-1).
     struct Piece {
         let week: String
         let grain: String
         let lo: String
         let hi: String
         let past: Bool
+        var sign: Int = 1
     }
 
     static let hour: Int64 = 3_600_000
     static let day: Int64 = 86_400_000
 
-    /// The pieces of `starts ..< ends` (milliseconds), or nil when a bound is not a whole hour.
+    /// The pieces of `starts ..< ends` (milliseconds), or nil when a bound is not a whole hour: its
+    /// whole UTC days, and at each end the fewer hours of the two ways to get there, the hours
+    /// before the first whole day added or the hours of that day before `starts` taken away (a
+    /// Stockholm week, Sunday 23:00 UTC to Sunday 23:00, is 7 days + 1 hour − 1 hour rather than 6
+    /// days + 24 hours). A day's roll-up row is the sum of its hours' rows, so both are exact.
     static func pieces(week: String, from starts: Int64, to ends: Int64, past: Bool) -> [Piece]? {
         guard starts % hour == 0, ends % hour == 0 else { return nil }
         guard starts < ends else { return [] }
         func text(_ milliseconds: Int64, _ length: Int) -> String {
             String(Timestamp.format(Timestamp.date(milliseconds: milliseconds)).prefix(length))
         }
-        func hours(_ lo: Int64, _ hi: Int64) -> [Piece] {
-            lo < hi ? [Piece(week: week, grain: "hour", lo: text(lo, 13), hi: text(hi, 13), past: past)] : []
+        func hours(_ lo: Int64, _ hi: Int64, sign: Int = 1) -> [Piece] {
+            lo < hi
+                ? [Piece(week: week, grain: "hour", lo: text(lo, 13), hi: text(hi, 13), past: past, sign: sign)] : []
         }
-        let firstDay = (starts + day - 1) / day * day
-        let lastDay = ends / day * day
-        guard firstDay < lastDay else { return hours(starts, ends) }
-        return hours(starts, firstDay)
-            + [Piece(week: week, grain: "day", lo: text(firstDay, 10), hi: text(lastDay, 10), past: past)]
-            + hours(lastDay, ends)
+        let floorStart = starts / day * day
+        let floorEnd = ends / day * day
+        guard floorStart < floorEnd else { return hours(starts, ends) }
+        let half = day / 2
+        // The first day counted whole, and the hours added before it or taken away from it.
+        let firstDay = starts - floorStart <= half ? floorStart : floorStart + day
+        let head = firstDay <= starts ? hours(firstDay, starts, sign: -1) : hours(starts, firstDay)
+        // The end of the last day counted whole, and the hours added after it or taken away.
+        let lastDay = ends == floorEnd || ends - floorEnd <= half ? floorEnd : floorEnd + day
+        let tail = lastDay <= ends ? hours(lastDay, ends) : hours(ends, lastDay, sign: -1)
+        let days =
+            firstDay < lastDay
+            ? [Piece(week: week, grain: "day", lo: text(firstDay, 10), hi: text(lastDay, 10), past: past)] : []
+        return head + days + tail
     }
 
     /// Every week's pieces, or nil when the roll-up cannot count this period.
@@ -59,8 +74,10 @@ enum StatsRollupQueries {
         _ kind: StatsRollup.Kind, _ query: StatsQuery, _ pieces: [Piece], sums: [String], _ dialect: SQLDialect
     ) -> (String, SQLArguments) {
         var arguments: SQLArguments = []
-        let values = pieces.map { _ in "(?, ?, ?, ?, ?)" }.joined(separator: ", ")
-        for piece in pieces { arguments += [piece.week, piece.grain, piece.lo, piece.hi, piece.past ? 1 : 0] }
+        let values = pieces.map { _ in "(?, ?, ?, ?, ?, CAST(? AS INTEGER))" }.joined(separator: ", ")
+        for piece in pieces {
+            arguments += [piece.week, piece.grain, piece.lo, piece.hi, piece.past ? 1 : 0, piece.sign]
+        }
         let expressions: [StatsDimension: String] = [.week: "p.week", .area: "r.area_id", .phase: "r.phase"]
         let keys = StatsDimension.allCases.map { dimension in
             (query.dimensions.contains(dimension) ? expressions[dimension] ?? "NULL" : "NULL")
@@ -81,7 +98,7 @@ enum StatsRollupQueries {
             ? "pieces p CROSS JOIN LATERAL (SELECT * FROM \(kind.table) r WHERE \(range) OFFSET 0) r"
             : "pieces p JOIN \(kind.table) r ON \(range)"
         let sql = """
-            WITH pieces(week, grain, lo, hi, past) AS (VALUES \(values))
+            WITH pieces(week, grain, lo, hi, past, sign) AS (VALUES \(values))
             SELECT \(keys.joined(separator: ", ")), \(sums.joined(separator: ", "))
             FROM \(join)\(conditions.whereClause)\(groupBy)
             """
@@ -95,13 +112,21 @@ enum StatsRollupQueries {
     ) throws -> [Row] {
         guard !pieces.isEmpty else { return query.dimensions.isEmpty ? [Row()] : [] }
         let (text, arguments) = sql(kind, query, pieces, sums: sums, db.dialect)
+        try offJIT(db)
         return try db.rows(text, arguments, cached: false)
+    }
+
+    /// On PostgreSQL, no JIT compilation for the rest of this (read) transaction: the planner
+    /// cannot know how few rows a piece holds, guesses thousands, and would spend more time
+    /// compiling the query (20–200 ms on the 1M desk) than it takes to run.
+    static func offJIT(_ db: any SQLConnection) throws {
+        if db.dialect == .postgresql { _ = try db.execute("SET LOCAL jit = off", []) }
     }
 
     /// Incidents by the week they were opened in, from the roll-up; nil when it cannot count them.
     static func incidents(_ query: StatsQuery, in db: any SQLConnection) throws -> [IncidentFigures]? {
         guard let pieces = pieces(query) else { return nil }
-        let sums = ["sum(r.incidents) AS incidents", "sum(r.unstaffed) AS unstaffed"]
+        let sums = ["sum(p.sign * r.incidents) AS incidents", "sum(p.sign * r.unstaffed) AS unstaffed"]
         return try rows(StatsRollup.incidents, query, pieces, sums: sums, in: db).compactMap { row in
             let incidents: Int = row["incidents"] ?? 0
             guard incidents > 0 || query.dimensions.isEmpty else { return nil }
@@ -114,7 +139,7 @@ enum StatsRollupQueries {
     static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures]? {
         guard let pieces = pieces(query) else { return nil }
         let sums = ["callouts", "acknowledged", "declined", "escalated", "expired", "waiting"].map {
-            "sum(r.\($0)) AS \($0)"
+            "sum(p.sign * r.\($0)) AS \($0)"
         }
         let answers = try StatsQueries.answers(query, in: db)
         return try rows(StatsRollup.callOuts, query, pieces, sums: sums, in: db).compactMap { row in
@@ -155,9 +180,9 @@ enum StatsRollupQueries {
             }
         }
         let sums = [
-            "sum(r.due) AS due", "sum(r.on_time) AS on_time", "sum(r.late) AS late",
-            "sum(CASE WHEN p.past = 1 THEN r.open ELSE 0 END) AS overdue",
-            "sum(CASE WHEN p.past = 1 THEN 0 ELSE r.open END) AS pending",
+            "sum(p.sign * r.due) AS due", "sum(p.sign * r.on_time) AS on_time", "sum(p.sign * r.late) AS late",
+            "sum(CASE WHEN p.past = 1 THEN p.sign * r.open ELSE 0 END) AS overdue",
+            "sum(CASE WHEN p.past = 1 THEN 0 ELSE p.sign * r.open END) AS pending",
         ]
         var figures: [StatsKey: FollowUpFigures] = [:]
         var order: [StatsKey] = []

@@ -147,6 +147,56 @@ import Testing
 
     /// A desk in a time zone whose offset is not whole hours: its weeks do not start on a UTC hour,
     /// the roll-up says it cannot count them, and the store counts the rows instead.
+    /// The pieces of a range count each of its hours exactly once, whichever way each end is
+    /// reached (hours added before a whole day, or taken away from it): over every whole-hour
+    /// range of up to ten days starting in one day, an hour-by-hour count (a day being the sum of
+    /// its hours, as in the roll-up) summed over the pieces with their signs is the range's.
+    /// A Stockholm winter week is 7 days, one hour added and one taken away.
+    @Test func piecesCountEachHourOfTheRangeOnce() throws {
+        let hour = StatsRollupQueries.hour
+        let base: Int64 = 1_764_547_200_000  // 2025-12-01T00:00Z
+        /// A count per hour that differs from hour to hour.
+        func count(_ instant: Int64) -> Int64 { (instant - base) / hour % 7 + 1 }
+        func bucket(_ text: String, _ grain: String) throws -> Int64 {
+            let padded = grain == "day" ? text + "T00:00:00.000Z" : text + ":00:00.000Z"
+            return Timestamp.milliseconds(try #require(Timestamp.parse(padded)))
+        }
+        for start in 0..<24 {
+            for length in 1...(10 * 24) {
+                let starts = base + Int64(start) * hour
+                let ends = starts + Int64(length) * hour
+                let pieces = try #require(StatsRollupQueries.pieces(week: "w", from: starts, to: ends, past: true))
+                var total: Int64 = 0
+                for piece in pieces {
+                    var instant = try bucket(piece.lo, piece.grain)
+                    let end = try bucket(piece.hi, piece.grain)
+                    while instant < end {
+                        total += Int64(piece.sign) * count(instant)
+                        instant += hour
+                    }
+                }
+                var expected: Int64 = 0
+                var instant = starts
+                while instant < ends {
+                    expected += count(instant)
+                    instant += hour
+                }
+                #expect(total == expected, "\(start) h + \(length) h: \(pieces)")
+                #expect(pieces.filter { $0.grain == "hour" }.count <= 2)
+            }
+        }
+        // Monday 2025-12-08 00:00 in Stockholm is 2025-12-07T23:00Z.
+        let week = try #require(
+            StatsRollupQueries.pieces(
+                week: "2025-W50", from: base + 6 * 24 * hour + 23 * hour, to: base + 13 * 24 * hour + 23 * hour,
+                past: true))
+        #expect(
+            week.map { "\($0.sign) \($0.grain) \($0.lo) \($0.hi)" } == [
+                "1 hour 2025-12-07T23 2025-12-08T00", "1 day 2025-12-08 2025-12-15",
+                "-1 hour 2025-12-14T23 2025-12-15T00",
+            ])
+    }
+
     @Test func aHalfHourTimeZoneIsCountedFromTheRows() async throws {
         let history = try await StatsTests.history(on: .sqlite)
         let store = history.fixture.database.store
