@@ -24,6 +24,10 @@ enum StatsRollup {
         let counters: [(name: String, value: @Sendable (_ row: String) -> String)]
         /// Columns whose change moves a row between groups or counters.
         let columns: [String]
+
+        /// The columns that choose a row's group (its time, area and incident or phase); the
+        /// others of `columns` only move it between counters.
+        var groupColumns: [String] { columns.filter { [time, "area_id", "phase", "incident_id"].contains($0) } }
     }
 
     static let incidents = Kind(
@@ -140,7 +144,15 @@ enum StatsRollup {
     static var triggers: [Trigger] {
         var triggers: [Trigger] = []
         for kind in [incidents, callOuts, followUps] {
-            let changed = kind.columns.map { "OLD.\($0) <> NEW.\($0)" }.joined(separator: " OR ")
+            // Only a change that moves the row to another group or counter: a call-out going
+            // from pending to notified, or a follow-up's updated_at moving while it stays open,
+            // changes no figure and costs nothing more.
+            let moved = kind.groupColumns.map { "OLD.\($0) <> NEW.\($0)" }
+            let countsColumns = kind.columns.contains { !kind.groupColumns.contains($0) }
+            let counted = kind.counters.filter { countsColumns && $0.value("OLD") != $0.value("NEW") }.map {
+                "(\($0.value("OLD"))) <> (\($0.value("NEW")))"
+            }
+            let changed = (moved + counted).joined(separator: " OR ")
             triggers += [
                 Trigger(
                     name: "\(kind.table)_insert", table: kind.source, event: "INSERT", condition: nil,
@@ -160,13 +172,17 @@ enum StatsRollup {
                 condition: "OLD.phase <> NEW.phase", statements: move(callOuts) + move(followUps)))
         triggers += [
             Trigger(
-                name: "stats_unstaffed_insert", table: "staffing", event: "INSERT", condition: nil,
+                name: "stats_unstaffed_insert", table: "staffing", event: "INSERT",
+                condition: "NEW.unstaffed_at IS NOT NULL",
                 statements: syncUnstaffed("NEW.incident_id")),
             Trigger(
                 name: "stats_unstaffed_update", table: "staffing", event: "UPDATE OF unstaffed_at, incident_id",
-                condition: nil, statements: syncUnstaffed("OLD.incident_id") + syncUnstaffed("NEW.incident_id")),
+                condition:
+                    "(OLD.unstaffed_at IS NULL) <> (NEW.unstaffed_at IS NULL) OR OLD.incident_id <> NEW.incident_id",
+                statements: syncUnstaffed("OLD.incident_id") + syncUnstaffed("NEW.incident_id")),
             Trigger(
-                name: "stats_unstaffed_delete", table: "staffing", event: "DELETE", condition: nil,
+                name: "stats_unstaffed_delete", table: "staffing", event: "DELETE",
+                condition: "OLD.unstaffed_at IS NOT NULL",
                 statements: syncUnstaffed("OLD.incident_id")),
         ]
         return triggers
