@@ -8,6 +8,9 @@ import GRDB
 /// snapshot of the source, writes the target in transactions of `chunk` rows, then checks that
 /// every table has as many rows as the source's and that the copied timeline verifies.
 public enum DeskCopy {
+    /// The trends' roll-up (`StatsRollup`: `stats_*_rollup`, `stats_unstaffed`) is not among them:
+    /// the target's triggers build it from the copied incidents, staffing, call-outs and
+    /// follow-ups, as they would have counted them.
     /// A table and the columns that order it (a unique key), in an order where every foreign key
     /// points to a table copied before it (an escalated call-out after the one it escalated).
     static let tables: [(name: String, key: [String])] = [

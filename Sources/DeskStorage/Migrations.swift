@@ -549,6 +549,14 @@ enum Migrations {
         migrator.registerMigration("v19-console-sessions") { db in
             try db.execute(sql: ConsoleSessionTables.sql(text: "TEXT"))
         }
+        migrator.registerMigration("v20-stats-rollup") { db in
+            // The trends' roll-up and the answer times (`StatsRollup`): tables, filled, then kept.
+            for statement in StatsRollup.tables(text: "TEXT", withoutRowID: true) + StatsRollup.fill(.sqlite)
+                + StatsRollup.sqlite
+            {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
 }

@@ -88,6 +88,82 @@ enum StatsQueries {
         }
     }
 
+    /// The answer times' median and 90th percentile (seconds) per group, exact: the period's
+    /// acknowledged call-outs' `answer_ms` (kept by `StatsRollup`'s trigger), read from the
+    /// `callout_answers` index a week at a time. PostgreSQL ranks them itself with
+    /// `percentile_cont`; on SQLite they are ranked here (`AnswerPercentiles`, the same arithmetic),
+    /// each row read by position, only the columns the breakdown needs.
+    static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
+        var plan = Plan(
+            query, time: "c.created_at", area: "c.area_id", phase: "i.phase",
+            phaseJoin: " JOIN incident i ON i.id = c.incident_id")
+        // Each week's range read from the index in turn (SQLite keeps the order of a CROSS JOIN),
+        // rather than every call-out tested against every week.
+        let byWeek = query.dimensions.contains(.week)
+        let conditions =
+            "c.answer_ms IS NOT NULL" + (byWeek ? " AND c.created_at >= w.starts AND c.created_at < w.ends" : "")
+        let from = "FROM \(byWeek ? "weeks w CROSS JOIN " : "")callout c\(plan.phaseJoin)"
+        if db.dialect == .postgresql {
+            // One sort per group for both fractions, and each week's groups computed from its own
+            // range of the index (a LATERAL subquery), so that nothing sorts the whole period.
+            try StatsRollupQueries.offJIT(db)
+            let inner: [(StatsDimension, String)] = [(.area, "c.area_id"), (.phase, "i.phase")]
+            let innerKeys = inner.map { dimension, expression in
+                (query.dimensions.contains(dimension) ? expression : "NULL") + " AS \(dimension.rawValue)"
+            }
+            let grouped = inner.filter { query.dimensions.contains($0.0) }.map(\.1)
+            let subquery = """
+                SELECT \(innerKeys.joined(separator: ", ")),
+                    percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.answer_ms) AS fractions
+                FROM callout c\(plan.phaseJoin)\(plan.whereClause(conditions))\
+                \(grouped.isEmpty ? "" : " GROUP BY " + grouped.joined(separator: ", "))
+                """
+            let sql = """
+                \(plan.with)SELECT \(byWeek ? "w.week" : "NULL") AS week, a.area, a.phase,
+                    a.fractions[1] AS median_ms, a.fractions[2] AS p90_ms
+                FROM \(byWeek ? "weeks w CROSS JOIN LATERAL " : "")(\(subquery)) a
+                """
+            var groups: [StatsKey: AnswerPercentiles] = [:]
+            for row in try db.rows(sql, plan.arguments, cached: false) {
+                let median: Double? = row["median_ms"]
+                let p90: Double? = row["p90_ms"]
+                groups[try plan.key(row)] = AnswerPercentiles(
+                    median: median.map { $0 / 1000 }, p90: p90.map { $0 / 1000 })
+            }
+            return groups
+        }
+        let sql = "\(plan.with)SELECT \(plan.namedKeys)c.answer_ms \(from)\(plan.whereClause(conditions))"
+        let width = query.dimensions.count
+        var groups: [[String?]: [Int64]] = [:]
+        var last: [String?] = []
+        var values: [Int64] = []
+        try db.forEach(sql, plan.arguments, cached: false) { row in
+            var parts: [String?] = []
+            parts.reserveCapacity(width)
+            for index in 0..<width { parts.append(row[index]) }
+            if parts != last {
+                if !values.isEmpty { groups[last, default: []] += values }
+                values.removeAll(keepingCapacity: true)
+                last = parts
+            }
+            values.append(row[width])
+        }
+        if !values.isEmpty { groups[last, default: []] += values }
+        var result: [StatsKey: AnswerPercentiles] = [:]
+        for (parts, values) in groups {
+            var key = StatsKey()
+            for (dimension, value) in zip(query.dimensions, parts) {
+                switch dimension {
+                case .week: key.week = value
+                case .area: key.area = value
+                case .phase: key.phase = try value.map { try StoredValue.enumeration($0) }
+                }
+            }
+            result[key] = AnswerPercentiles(milliseconds: values)
+        }
+        return result
+    }
+
     /// Follow-ups by the week they are due in, cancelled ones left out.
     static func followUps(_ query: StatsQuery, in db: any SQLConnection) throws -> [FollowUpFigures] {
         var plan = Plan(

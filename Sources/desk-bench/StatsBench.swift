@@ -13,8 +13,11 @@ import GRDB
 /// over every area and phase: a call-out per incident (80 % acknowledged after up to 30 minutes,
 /// 15 % escalated, 5 % expired), a follow-up per three incidents (half done, a fifth of those
 /// late), 1 % of incidents unstaffed. With `DESK_TEST_POSTGRES_URL`, the same on a new database
-/// of that cluster (filled with psql, then `VACUUM ANALYZE` as autovacuum would). Not a test:
-/// timings on shared machines are noisy.
+/// of that cluster (filled with psql, then `VACUUM ANALYZE` as autovacuum would). The copies are
+/// made with the roll-up's triggers out of the way and the roll-up then rebuilt from the rows
+/// (`StatsRollupBulkLoad`), leaving the schema deskd runs. Not a test: timings on shared machines
+/// are noisy. `DESK_BENCH_ENGINE=sqlite|postgresql` runs one engine only;
+/// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN.
 struct StatsBench {
     let root: String
     let incidents: Int
@@ -37,31 +40,36 @@ struct StatsBench {
             return desk
         }
 
+        let environment = ProcessInfo.processInfo.environment
+        let only = environment["DESK_BENCH_ENGINE"]
+        let clock = ContinuousClock()
         // SQLite: the templates stored by the real desk, then copied in SQL.
         let path = directory.path + "/deskd.sqlite"
-        do {
+        if only != "postgresql" {
+            do {
+                let database = try DeskDatabase(path: path)
+                _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
+                try await storeTemplates(try await desk(SQLDeskStore(database: database)))
+                try database.close()
+            }
+            let fill = try clock.measure { try Self.fill(path: path, incidents: incidents, until: now) }
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let database = try DeskDatabase(path: path)
-            _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
-            try await storeTemplates(try await desk(SQLDeskStore(database: database)))
+            print(
+                "stats on SQLite: \(incidents) incidents, \(incidents) call-outs, \(incidents / 3) follow-ups over 104 "
+                    + "weeks (\(size / 1_048_576) MiB, filled in \(Int(Self.seconds(fill))) s); median of \(rounds) runs, "
+                    + "no HTTP")
+            try await measureAll(try await desk(SQLDeskStore(database: database)))
             try database.close()
         }
-        let clock = ContinuousClock()
-        let fill = try clock.measure { try Self.fill(path: path, incidents: incidents, until: now) }
-        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let database = try DeskDatabase(path: path)
-        print(
-            "stats on SQLite: \(incidents) incidents, \(incidents) call-outs, \(incidents / 3) follow-ups over 104 "
-                + "weeks (\(size / 1_048_576) MiB, filled in \(Int(Self.seconds(fill))) s); median of \(rounds) runs, "
-                + "no HTTP")
-        try await measureAll(try await desk(SQLDeskStore(database: database)))
-        try database.close()
 
         // PostgreSQL, when a cluster is given: the same rows, filled with psql.
-        guard let cluster = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"] else { return }
+        guard only != "sqlite", let cluster = environment["DESK_TEST_POSTGRES_URL"] else { return }
         var url = try PostgresURL(cluster)
         let name = "desk_stats_" + UUID().uuidString.prefix(8).lowercased()
         try Self.psql(cluster, "CREATE DATABASE \(name)")
-        defer { try? Self.psql(cluster, "DROP DATABASE \(name)") }
+        let keep = environment["DESK_BENCH_KEEP_DATABASE"] != nil
+        defer { if !keep { _ = try? Self.psql(cluster, "DROP DATABASE \(name)") } }
         url.database = name
         let target = cluster.replacingOccurrences(of: "/postgres", with: "/\(name)")
         let postgres = try PostgresDeskDatabase(url: url, password: nil)
@@ -73,6 +81,7 @@ struct StatsBench {
         print("stats on PostgreSQL: the same rows (filled in \(Int(Self.seconds(pgFill))) s, then VACUUM ANALYZE)")
         try await measureAll(onPostgres)
         postgres.close()
+        if keep { print("kept database \(name)") }
     }
 
     /// One `after` report in Rinkeby, staffed by the standard policy: an incident, its call-outs and
@@ -137,9 +146,11 @@ struct StatsBench {
                 columns[table] = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] }
             }
             try db.inTransaction {
-                for statement in copies(count: count, until: now, columns: columns, postgres: false) {
-                    try db.execute(sql: statement)
-                }
+                let statements =
+                    StatsRollupBulkLoad.sqliteBefore
+                    + copies(count: count, until: now, columns: columns, postgres: false)
+                    + StatsRollupBulkLoad.sqliteAfter
+                for statement in statements { try db.execute(sql: statement) }
                 return .commit
             }
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -157,8 +168,8 @@ struct StatsBench {
             ).split(separator: "\n").map(String.init)
         }
         let script =
-            ["BEGIN", "SET LOCAL synchronous_commit = off"]
-            + copies(count: count, until: now, columns: columns, postgres: true)
+            ["BEGIN", "SET LOCAL synchronous_commit = off", "SET LOCAL session_replication_role = replica"]
+            + copies(count: count, until: now, columns: columns, postgres: true) + StatsRollupBulkLoad.postgresqlAfter
             + ["COMMIT"]
         try psql(url, script.joined(separator: ";\n"))
         try psql(url, "VACUUM ANALYZE")

@@ -46,6 +46,25 @@ import Testing
             try await copied.incidents.incidents(IncidentQuery(page: try PageRequest(limit: 100))).items
                 == sqliteIncidents)
         #expect(try await copied.incidents.incident(old.id.rawValue).reports[0].text == "[erased]")
+        // The trends' roll-up is not copied: the target's triggers build it from the copied rows,
+        // and it counts what the SQLite desk's counts.
+        let calendar = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)
+        let current = StatsWeek.containing(fixture.clock.now(), in: calendar)
+        let query = StatsQuery(
+            weeks: (0..<8).reversed().map { current.moved(by: -$0, in: calendar) },
+            dimensions: [.week, .area, .phase], areas: nil, now: fixture.clock.now())
+        func figures(_ store: SQLDeskStore) async throws -> [String] {
+            try await store.read { db in
+                [
+                    "\(try StatsRollupQueries.incidents(query, in: db) ?? [])",
+                    "\(try StatsRollupQueries.callOuts(query, in: db) ?? [])",
+                    "\(try StatsRollupQueries.followUps(query, in: db) ?? [])",
+                ]
+            }
+        }
+        let sqliteFigures = try await figures(fixture.database.store)
+        #expect(sqliteFigures[0].contains("incidents: 1") && sqliteFigures[1].contains("declined: 1"))
+        #expect(try await figures(database.store) == sqliteFigures)
         #expect(try await copied.records.verify(anchor: head).anchor?.onChain == true)
         let next = try await copied.submit(ReportFields(area: "bredang", text: "Ny brand i soprummet just nu"))
         #expect(next.events.first?.sequence == head.sequence + 1)

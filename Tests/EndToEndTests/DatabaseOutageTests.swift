@@ -8,7 +8,8 @@ import Testing
 /// deskd on PostgreSQL while its server is down and after it is back (issue 31): alive, saying so
 /// in /healthz, not ready (/readyz 503 with Retry-After), writes answered 503 with Retry-After and
 /// nothing stored; once the server is back, the same connections' owner finds it again and a
-/// retry with the same Idempotency-Key stores the report once.
+/// retry with the same Idempotency-Key stores the report once. `deskd_ready` in /metrics (the
+/// "deskd not ready" alert's series, issue 35) follows /readyz: 1, 0 while the server is away, 1.
 @Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
     @Test func aDeskdWhoseServerGoesAwaySaysSoAnswers503AndCarriesOnWhenItIsBack() throws {
         let cluster = try ThrowawayCluster(prefix: "desk-outage")
@@ -20,6 +21,7 @@ import Testing
         let token = try daemon.bearer()
         #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
         #expect(try get(daemon, "/readyz", token).hasPrefix("HTTP/1.1 200"))
+        #expect(try ready(daemon, token) == 1)
 
         try cluster.halt(mode: "immediate")
         let health = try get(daemon, "/healthz", token)
@@ -33,6 +35,7 @@ import Testing
         #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
         #expect(refused.lowercased().contains("\nretry-after: "), "\(refused)")
         #expect(refused.contains("storage-unavailable"), "\(refused)")
+        #expect(try ready(daemon, token) == 0)
 
         try cluster.resume()
         let deadline = Date().addingTimeInterval(30)
@@ -41,6 +44,7 @@ import Testing
             usleep(200_000)
         }
         #expect(try get(daemon, "/healthz", token).contains(#""database":"ok""#))
+        #expect(try ready(daemon, token) == 1)
         let stored = try report(daemon, key: "outage-1")
         #expect(stored.hasPrefix("HTTP/1.1 201"), "\(stored)")
         #expect(try report(daemon, key: "outage-1").contains("Idempotent-Replayed: true"))
@@ -95,5 +99,14 @@ import Testing
                 "-d", body, "--unix-socket", daemon.socketPath, "http://localhost/v1/reports",
             ], timeout: seconds + 10
         ).stdout
+    }
+
+    /// The `deskd_ready` sample of one scrape of /metrics (itself answered 200 whether or not the
+    /// database is), or nil when there is none.
+    private func ready(_ daemon: DaemonProcess, _ token: [String]) throws -> Double? {
+        let metrics = try get(daemon, "/metrics", token)
+        #expect(metrics.hasPrefix("HTTP/1.1 200"), "\(metrics.prefix(300))")
+        return metrics.split(separator: "\n").first { $0.hasPrefix("deskd_ready ") }
+            .flatMap { Double($0.dropFirst("deskd_ready ".count).trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 }

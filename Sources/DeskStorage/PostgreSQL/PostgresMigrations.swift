@@ -20,7 +20,7 @@ enum PostgresMigrations {
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
 
     static let all: [Migration] = [
-        schema, reportsByText, responderLanguage, incidentLanguage, statsIndexes, consoleSessions,
+        schema, reportsByText, responderLanguage, incidentLanguage, statsIndexes, consoleSessions, statsRollup,
     ]
 
     private static let text = "TEXT COLLATE \"C\""
@@ -409,6 +409,12 @@ enum PostgresMigrations {
         statements: ConsoleSessionTables.sql(text: text).components(separatedBy: ";\n").filter {
             !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         })
+
+    /// SQLite's `v20-stats-rollup`: the trends' roll-up and the call-outs' answer times, filled and
+    /// kept by triggers (`StatsRollup`).
+    static let statsRollup = Migration(
+        name: "pg-v7-stats-rollup",
+        statements: StatsRollup.tables(text: text) + StatsRollup.fill(.postgresql) + StatsRollup.postgresql)
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know

@@ -1,0 +1,214 @@
+import DeskCore
+import DeskTestSupport
+import Foundation
+import GRDB
+import Testing
+
+@testable import DeskStorage
+
+/// The trends' roll-up (`v20-stats-rollup`, `pg-v7-stats-rollup`) against a direct count of the
+/// rows (`StatsQueries`), on both engines, after the scripted history of `StatsTests` and what
+/// changes figures after the fact: a phase changed (its call-outs and follow-ups move with it),
+/// incidents closed and erased by the retention purge (they stay counted, as the rows stay).
+@Suite struct StatsRollupTests {
+    private static let calendar = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)
+
+    /// Every breakdown, over 1, 4 and 12 weeks ending with the clock's, for every area and for one.
+    private static func queries(now: Date, calendar: LocalCalendar = calendar) -> [StatsQuery] {
+        let current = StatsWeek.containing(now, in: calendar)
+        let dimensions: [[StatsDimension]] = [
+            [], [.week], [.area], [.phase], [.week, .area], [.week, .phase], [.area, .phase], [.week, .area, .phase],
+        ]
+        var queries: [StatsQuery] = []
+        for length in [1, 4, 12] {
+            let weeks = (0..<length).reversed().map { current.moved(by: -$0, in: calendar) }
+            for by in dimensions {
+                for areas in [nil, Set(["bredang"]), Set(["rinkeby"])] {
+                    queries.append(StatsQuery(weeks: weeks, dimensions: by, areas: areas, now: now))
+                }
+            }
+        }
+        return queries
+    }
+
+    /// The figures both ways, as text; fails when the roll-up cannot count a query.
+    private static func compare(
+        _ store: SQLDeskStore, _ queries: [StatsQuery]
+    ) async throws -> (rollup: [String], direct: [String]) {
+        try await store.read { db in
+            var rollup: [String] = []
+            var direct: [String] = []
+            for query in queries {
+                let label = "\(query.weeks.count)w \(query.dimensions) \(query.areas?.sorted() ?? [])"
+                guard let incidents = try StatsRollupQueries.incidents(query, in: db),
+                    let callOuts = try StatsRollupQueries.callOuts(query, in: db),
+                    let followUps = try StatsRollupQueries.followUps(query, in: db)
+                else { throw StorageFailure("the roll-up did not count \(label)") }
+                rollup.append("\(label) \(incidents.sorted { $0.key < $1.key })")
+                rollup.append("\(label) \(callOuts.sorted { $0.key < $1.key })")
+                rollup.append("\(label) \(followUps.sorted { $0.key < $1.key })")
+                direct.append("\(label) \(try StatsQueries.incidents(query, in: db).sorted { $0.key < $1.key })")
+                direct.append("\(label) \(try StatsQueries.callOuts(query, in: db).sorted { $0.key < $1.key })")
+                direct.append("\(label) \(try StatsQueries.followUps(query, in: db).sorted { $0.key < $1.key })")
+            }
+            return (rollup, direct)
+        }
+    }
+
+    @Test(arguments: TestEngine.all) func theRollUpCountsWhatTheRowsCountAfterPhaseChangesAndAPurge(
+        engine: TestEngine
+    ) async throws {
+        let history = try await StatsTests.history(on: engine)
+        let fixture = history.fixture
+        let store = fixture.database.store
+        let queries = Self.queries(now: fixture.clock.now())
+        var (rollup, direct) = try await Self.compare(store, queries)
+        #expect(rollup == direct)
+
+        // The `after` incident (its call-out acknowledged, two follow-ups) becomes `during`, the
+        // unstaffed one `before`: their call-outs and follow-ups move with them.
+        let officer = Actor.unixUser("officer")
+        _ = try await fixture.desk.changePhase(
+            of: history.incidents[4].id.rawValue, to: .during, reason: "still ongoing", actor: officer)
+        _ = try await fixture.desk.changePhase(
+            of: history.incidents[3].id.rawValue, to: .before, reason: "a warning", actor: officer)
+        let moved = try await store.read { db in
+            try StatsRollupQueries.callOuts(
+                StatsQuery(weeks: queries[24].weeks, dimensions: [.phase], areas: nil, now: fixture.clock.now()),
+                in: db)
+        }
+        #expect(moved?.contains { $0.key.phase == .after } == false)
+        #expect(moved?.map(\.callOuts).reduce(0, +) ?? 0 > 0)
+        (rollup, direct) = try await Self.compare(store, queries)
+        #expect(rollup == direct)
+
+        // Closed, then erased by the retention purge 40 days later: still counted, as the rows are.
+        for incident in history.incidents {
+            _ = try await fixture.desk.close(incident.id.rawValue, outcome: "Handled, Karin Berg", actor: officer)
+        }
+        fixture.clock.advance(days: 40)
+        fixture.desk.replaceRetention(RetentionPolicy(closedIncidentDays: 30))
+        let purged = try await fixture.desk.purge(dryRun: false, actor: .system)
+        #expect(purged.incidents.count == history.incidents.count)
+        let later = Self.queries(now: fixture.clock.now())
+        (rollup, direct) = try await Self.compare(store, later)
+        #expect(rollup == direct)
+        let whole = try await store.read { db in
+            try StatsRollupQueries.incidents(
+                StatsQuery(weeks: later[48].weeks, dimensions: [], areas: nil, now: fixture.clock.now()), in: db)
+        }
+        #expect(whole?.map(\.incidents) == [5] && whole?.map(\.unstaffed) == [1])
+    }
+
+    /// The migration's fill gives the rows the triggers kept (zeros left by a change aside).
+    @Test(arguments: TestEngine.all) func theMigrationsFillEqualsWhatTheTriggersKept(engine: TestEngine) async throws {
+        let history = try await StatsTests.history(on: engine)
+        let fixture = history.fixture
+        _ = try await fixture.desk.changePhase(
+            of: history.incidents[4].id.rawValue, to: .before, reason: "a warning", actor: .unixUser("officer"))
+        let tables = [StatsRollup.incidents, StatsRollup.callOuts, StatsRollup.followUps]
+        func contents() async throws -> [String] {
+            try await fixture.database.engine.read { db in
+                var lines: [String] = []
+                for kind in tables {
+                    let counters = kind.counters.map(\.name)
+                    for row in try db.rows(
+                        """
+                        SELECT grain, bucket, area_id, phase, \(counters.joined(separator: ", ")) FROM \(kind.table)
+                        WHERE \(counters.map { "\($0) <> 0" }.joined(separator: " OR "))
+                        ORDER BY grain, bucket, area_id, phase
+                        """)
+                    {
+                        let values = try counters.map { "\(try #require(row[$0] as Int?))" }
+                        lines.append(
+                            "\(kind.table) \(row["grain"] as String? ?? "") \(row["bucket"] as String? ?? "") "
+                                + "\(row["area_id"] as String? ?? "") \(row["phase"] as String? ?? "") "
+                                + values.joined(separator: " "))
+                    }
+                }
+                lines += try db.values(String.self, "SELECT incident_id FROM stats_unstaffed ORDER BY incident_id")
+                lines += try db.values(
+                    String.self, "SELECT id || ' ' || CAST(answer_ms AS TEXT) FROM callout ORDER BY id")
+                return lines
+            }
+        }
+        let kept = try await contents()
+        #expect(kept.count > 20)
+        #expect(kept.contains { $0.hasPrefix("stats_incident_rollup hour 2026-11-20T12 bredang during 1 0") })
+        let dialect = try fixture.database.engine.dialect
+        try await fixture.database.engine.write { db in
+            for kind in tables { try db.execute("DELETE FROM \(kind.table)", []) }
+            try db.execute("DELETE FROM stats_unstaffed", [])
+            try db.execute("UPDATE callout SET answer_ms = NULL", [])
+            for statement in StatsRollup.fill(dialect) { try db.execute(statement, []) }
+        }
+        #expect(try await contents() == kept)
+    }
+
+    /// A desk in a time zone whose offset is not whole hours: its weeks do not start on a UTC hour,
+    /// the roll-up says it cannot count them, and the store counts the rows instead.
+    /// The pieces of a range count each of its hours exactly once, whichever way each end is
+    /// reached (hours added before a whole day, or taken away from it): over every whole-hour
+    /// range of up to ten days starting in one day, an hour-by-hour count (a day being the sum of
+    /// its hours, as in the roll-up) summed over the pieces with their signs is the range's.
+    /// A Stockholm winter week is 7 days, one hour added and one taken away.
+    @Test func piecesCountEachHourOfTheRangeOnce() throws {
+        let hour = StatsRollupQueries.hour
+        let base: Int64 = 1_764_547_200_000  // 2025-12-01T00:00Z
+        /// A count per hour that differs from hour to hour.
+        func count(_ instant: Int64) -> Int64 { (instant - base) / hour % 7 + 1 }
+        func bucket(_ text: String, _ grain: String) throws -> Int64 {
+            let padded = grain == "day" ? text + "T00:00:00.000Z" : text + ":00:00.000Z"
+            return Timestamp.milliseconds(try #require(Timestamp.parse(padded)))
+        }
+        for start in 0..<24 {
+            for length in 1...(10 * 24) {
+                let starts = base + Int64(start) * hour
+                let ends = starts + Int64(length) * hour
+                let pieces = try #require(StatsRollupQueries.pieces(week: "w", from: starts, to: ends, past: true))
+                var total: Int64 = 0
+                for piece in pieces {
+                    var instant = try bucket(piece.lo, piece.grain)
+                    let end = try bucket(piece.hi, piece.grain)
+                    while instant < end {
+                        total += Int64(piece.sign) * count(instant)
+                        instant += hour
+                    }
+                }
+                var expected: Int64 = 0
+                var instant = starts
+                while instant < ends {
+                    expected += count(instant)
+                    instant += hour
+                }
+                #expect(total == expected, "\(start) h + \(length) h: \(pieces)")
+                #expect(pieces.filter { $0.grain == "hour" }.count <= 2)
+            }
+        }
+        // Monday 2025-12-08 00:00 in Stockholm is 2025-12-07T23:00Z.
+        let week = try #require(
+            StatsRollupQueries.pieces(
+                week: "2025-W50", from: base + 6 * 24 * hour + 23 * hour, to: base + 13 * 24 * hour + 23 * hour,
+                past: true))
+        #expect(
+            week.map { "\($0.sign) \($0.grain) \($0.lo) \($0.hi)" } == [
+                "1 hour 2025-12-07T23 2025-12-08T00", "1 day 2025-12-08 2025-12-15",
+                "-1 hour 2025-12-14T23 2025-12-15T00",
+            ])
+    }
+
+    @Test func aHalfHourTimeZoneIsCountedFromTheRows() async throws {
+        let history = try await StatsTests.history(on: .sqlite)
+        let store = history.fixture.database.store
+        let kolkata = LocalCalendar(timeZone: TimeZone(identifier: "Asia/Kolkata") ?? .gmt)
+        let query = Self.queries(now: history.fixture.clock.now(), calendar: kolkata)[27]
+        #expect(query.weeks.count == 4 && query.dimensions == [.week])
+        let figures = try await store.read { db in
+            (try StatsRollupQueries.incidents(query, in: db), try StatsQueries.incidents(query, in: db))
+        }
+        #expect(figures.0 == nil)
+        let answered = try await store.incidentFigures(query)
+        #expect(answered.map(\.incidents) == figures.1.map(\.incidents))
+        #expect(answered.map(\.incidents).reduce(0, +) == 5)
+    }
+}
