@@ -25,7 +25,7 @@ let allMigrations = [
     "v8-idempotent-responses", "v9-one-idempotency-scheme", "v10-indexes-for-timers-and-status", "v11-metrics-role",
     "v12-gateway-message-ids", "v13-inbound-texts", "v14-callout-channels", "v15-reports-by-text",
     "v16-responder-language",
-    "v17-incident-language", "v18-stats-indexes", "v19-console-sessions",
+    "v17-incident-language", "v18-stats-indexes", "v19-console-sessions", "v20-stats-rollup",
 ]
 
 let testAreas = [
@@ -118,10 +118,14 @@ let testAreas = [
         let detail = try await desk.incidents.incident(receipt.incident.id.rawValue)
         #expect(detail.incident == receipt.incident)
         #expect(detail.reports == [receipt.report])
-        // Nothing else was written anywhere (the chain head and the key table included, by name).
+        // Nothing else was written anywhere (the chain head and the key table included, by name),
+        // but the trends' roll-up of the new incident: its UTC day and its UTC hour.
         let counts = try database.rowCounts().filter { $0.value > 0 }
         #expect(
-            counts == ["area": 3, "area_neighbour": 2, "incident": 1, "incident_language": 1, "report": 1, "event": 2],
+            counts == [
+                "area": 3, "area_neighbour": 2, "incident": 1, "incident_language": 1, "report": 1, "event": 2,
+                "stats_incident_rollup": 2,
+            ],
             "\(counts)")
     }
 
