@@ -132,6 +132,9 @@ enum StatsQueries {
             }
             return groups
         }
+        // By week alone (the Trends page's first chart) or over the whole period: each week's
+        // answer times read on their own from the index, with no key to decode per answer.
+        if query.dimensions.allSatisfy({ $0 == .week }) { return try answersByWeek(query, in: db) }
         let sql = "\(plan.with)SELECT \(plan.namedKeys)c.answer_ms \(from)\(plan.whereClause(conditions))"
         let width = query.dimensions.count
         var groups: [[String?]: [Int64]] = [:]
@@ -160,6 +163,32 @@ enum StatsQueries {
                 }
             }
             result[key] = AnswerPercentiles(milliseconds: values)
+        }
+        return result
+    }
+
+    /// The answer times' percentiles of each week of `query` (by week) or of the whole period (no
+    /// breakdown), on SQLite: one read of the `callout_answers` index per week.
+    private static func answersByWeek(
+        _ query: StatsQuery, in db: any SQLConnection
+    ) throws -> [StatsKey: AnswerPercentiles] {
+        var ranges: [(key: StatsKey, starts: Date, ends: Date)] = []
+        if query.dimensions.contains(.week) {
+            ranges = query.weeks.map { (StatsKey(week: $0.label), $0.starts, $0.ends) }
+        } else if let first = query.weeks.first, let last = query.weeks.last {
+            ranges = [(StatsKey(), first.starts, last.ends)]
+        }
+        var result: [StatsKey: AnswerPercentiles] = [:]
+        for range in ranges {
+            var conditions = SQLConditions()
+            conditions.add("answer_ms IS NOT NULL")
+            conditions.add("created_at >= ?", Timestamp.format(range.starts))
+            conditions.add("created_at < ?", Timestamp.format(range.ends))
+            if let areas = query.areas { conditions.add(oneOf: "area_id", areas.sorted()) }
+            let values = try db.values(
+                Int64.self, "SELECT answer_ms FROM callout\(conditions.whereClause)", conditions.arguments,
+                cached: query.areas == nil)
+            if !values.isEmpty { result[range.key] = AnswerPercentiles(milliseconds: values) }
         }
         return result
     }
