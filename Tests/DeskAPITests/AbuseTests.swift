@@ -88,15 +88,17 @@ final class RawConnection {
             #expect(reply.contains("application/problem+json") && reply.contains("headers-too-large"))
 
             // Three idle connections fill the listener; a fourth is refused with 503. The server counts
-            // a connection a moment after the client's connect returns: a fourth that came before the
-            // three were counted is served, so ask again (bounded) until one is refused.
+            // a connection a moment after the client's connect returns (longer on a loaded machine):
+            // a fourth that came before the three were counted is served, so ask again, 50 ms apart,
+            // for at most 100 tries, until one is refused.
             let idle = try (0..<3).map { _ in try RawConnection(port: server.tcpPort) }
             var refused = ""
-            for _ in 0..<50 {
+            for _ in 0..<100 {
                 let fourth = try RawConnection(port: server.tcpPort)
                 fourth.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 refused = fourth.readAll() ?? ""
                 if !refused.hasPrefix("HTTP/1.1 200") { break }
+                try await Task.sleep(for: .milliseconds(50))
             }
             #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
             #expect(refused.contains("too-many-connections") && refused.contains("Retry-After"))
