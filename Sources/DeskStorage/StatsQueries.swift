@@ -185,9 +185,18 @@ enum StatsQueries {
             conditions.add("created_at >= ?", Timestamp.format(range.starts))
             conditions.add("created_at < ?", Timestamp.format(range.ends))
             if let areas = query.areas { conditions.add(oneOf: "area_id", areas.sorted()) }
-            let values = try db.values(
-                Int64.self, "SELECT answer_ms FROM callout\(conditions.whereClause)", conditions.arguments,
-                cached: query.areas == nil)
+            let sql = "SELECT answer_ms FROM callout\(conditions.whereClause)"
+            let values: [Int64]
+            if let sqlite = db as? Database {
+                // Read straight from the statement's column, without a row per answer (the
+                // condition leaves out NULLs).
+                let statement =
+                    query.areas == nil ? try sqlite.cachedStatement(sql: sql) : try sqlite.makeStatement(sql: sql)
+                values = try Int64.fetchAll(
+                    statement, arguments: StatementArguments(conditions.arguments.map { $0?.databaseValue ?? .null }))
+            } else {
+                values = try db.values(Int64.self, sql, conditions.arguments, cached: query.areas == nil)
+            }
             if !values.isEmpty { result[range.key] = AnswerPercentiles(milliseconds: values) }
         }
         return result
