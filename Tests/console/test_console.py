@@ -601,9 +601,10 @@ def test_responder_declines_with_a_reason_by_keyboard(desk, shots):
         phone.save_screenshot(str(shots / "duty-phone-declined.png"))
         # The incident's call-outs say how each was answered (here: through the console, an API client).
         phone.get(desk.base + f"/#/incident/{callout['incident_id']}")
-        shown = wait(phone, EC.presence_of_element_located(
-            (By.CSS_SELECTOR, f"li[data-callout='{callout['id']}'][data-answered-via='api']")))
-        assert "answered via API/console" in shown.text, shown.text
+        # Its text is read inside the wait: a live update may draw the list again in between.
+        answered_via = f"li[data-callout='{callout['id']}'][data-answered-via='api']"
+        shown = wait(phone, lambda b: b.find_element(By.CSS_SELECTOR, answered_via).text)
+        assert "answered via API/console" in shown, shown
         phone.save_screenshot(str(shots / "incident-phone-answered-via.png"))
     finally:
         phone.quit()
