@@ -134,7 +134,9 @@ enum StatsQueries {
         }
         // By week alone (the Trends page's first chart) or over the whole period: each week's
         // answer times read on their own from the index, with no key to decode per answer.
-        if query.dimensions.allSatisfy({ $0 == .week }) { return try answersByWeek(query, in: db) }
+        if query.dimensions.allSatisfy({ $0 == .week }), let sqlite = db as? Database {
+            return try answersByWeek(query, in: sqlite)
+        }
         let sql = "\(plan.with)SELECT \(plan.namedKeys)c.answer_ms \(from)\(plan.whereClause(conditions))"
         let width = query.dimensions.count
         var groups: [[String?]: [Int64]] = [:]
@@ -170,7 +172,7 @@ enum StatsQueries {
     /// The answer times' percentiles of each week of `query` (by week) or of the whole period (no
     /// breakdown), on SQLite: one read of the `callout_answers` index per week.
     private static func answersByWeek(
-        _ query: StatsQuery, in db: any SQLConnection
+        _ query: StatsQuery, in db: Database
     ) throws -> [StatsKey: AnswerPercentiles] {
         var ranges: [(key: StatsKey, starts: Date, ends: Date)] = []
         if query.dimensions.contains(.week) {
@@ -186,17 +188,11 @@ enum StatsQueries {
             conditions.add("created_at < ?", Timestamp.format(range.ends))
             if let areas = query.areas { conditions.add(oneOf: "area_id", areas.sorted()) }
             let sql = "SELECT answer_ms FROM callout\(conditions.whereClause)"
-            let values: [Int64]
-            if let sqlite = db as? Database {
-                // Read straight from the statement's column, without a row per answer (the
-                // condition leaves out NULLs).
-                let statement =
-                    query.areas == nil ? try sqlite.cachedStatement(sql: sql) : try sqlite.makeStatement(sql: sql)
-                values = try Int64.fetchAll(
-                    statement, arguments: StatementArguments(conditions.arguments.map { $0?.databaseValue ?? .null }))
-            } else {
-                values = try db.values(Int64.self, sql, conditions.arguments, cached: query.areas == nil)
-            }
+            // Read straight from the statement's column, without a row per answer (the condition
+            // leaves out NULLs).
+            let statement = query.areas == nil ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+            let values = try Int64.fetchAll(
+                statement, arguments: StatementArguments(conditions.arguments.map { $0?.databaseValue ?? .null }))
             if !values.isEmpty { result[range.key] = AnswerPercentiles(milliseconds: values) }
         }
         return result
