@@ -552,10 +552,14 @@ enum Migrations {
         migrator.registerMigration("v20-stats-rollup") { db in
             // The trends' roll-up and the answer times (`StatsRollup`): tables, filled, then kept.
             for statement in StatsRollup.tables(text: "TEXT", withoutRowID: true) + StatsRollup.fill(.sqlite)
-                + StatsRollup.sqlite
+                + StatsRollup.sqlite + StatsAnswerIndex.v20Triggers(.sqlite)
             {
                 try db.execute(sql: statement)
             }
+        }
+        migrator.registerMigration("v21-answer-index") { db in
+            // The answers' phase beside their time, in an index by area and phase (`StatsAnswerIndex`).
+            for statement in StatsAnswerIndex.migration(.sqlite, text: "TEXT") { try db.execute(sql: statement) }
         }
         return migrator
     }

@@ -13,7 +13,8 @@
 /// retention redact texts and delete no counted row, so the figures stay as the direct count's.
 ///
 /// The answer time of an acknowledged call-out (`callout.answer_ms`, from `created_at` to
-/// `updated_at`) is kept by a trigger too, so that the percentiles read it from one index.
+/// `updated_at`) is kept by a trigger too, so that the percentiles read it from one index
+/// (`StatsAnswerIndex`, which `v21-answer-index` rebuilt with the phase beside it).
 enum StatsRollup {
     /// What one roll-up table counts: its name, the counted table, the row's time, area and
     /// phase, and each counter's value for one row (1 or 0).
@@ -239,17 +240,9 @@ enum StatsRollup {
         return statements
     }
 
-    /// When a call-out's `answer_ms` may have to change: it is or was acknowledged (a call-out
-    /// created pending, most of them, costs nothing more).
-    private static let answerChanges = "NEW.state = 'acknowledged' OR NEW.answer_ms IS NOT NULL"
-
-    /// SQLite's triggers, the answer time's included.
+    /// SQLite's roll-up triggers (the answer time's are `StatsAnswerIndex`'s).
     static var sqlite: [String] {
-        let answer = SQLTime.milliseconds(from: "NEW.created_at", to: "NEW.updated_at", .sqlite)
-        let keepAnswer = """
-            UPDATE callout SET answer_ms = CASE WHEN NEW.state = 'acknowledged' THEN \(answer) END WHERE id = NEW.id
-            """
-        return triggers.map { trigger in
+        triggers.map { trigger in
             """
             CREATE TRIGGER \(trigger.name) AFTER \(trigger.event) ON \(trigger.table) FOR EACH ROW\
             \(trigger.condition.map { " WHEN \($0)" } ?? "")
@@ -257,22 +250,12 @@ enum StatsRollup {
             \(trigger.statements.map { $0 + ";" }.joined(separator: "\n"))
             END
             """
-        } + [
-            """
-            CREATE TRIGGER callout_answer_insert AFTER INSERT ON callout FOR EACH ROW WHEN \(answerChanges)
-            BEGIN \(keepAnswer); END
-            """,
-            """
-            CREATE TRIGGER callout_answer_update AFTER UPDATE OF state, created_at, updated_at ON callout FOR EACH ROW
-            WHEN \(answerChanges) BEGIN \(keepAnswer); END
-            """,
-        ]
+        }
     }
 
-    /// PostgreSQL's: a function per trigger, the answer time's set before the row is written.
+    /// PostgreSQL's: a function per trigger.
     static var postgresql: [String] {
-        let answer = SQLTime.milliseconds(from: "NEW.created_at", to: "NEW.updated_at", .postgresql)
-        return triggers.flatMap { trigger in
+        triggers.flatMap { trigger in
             [
                 """
                 CREATE FUNCTION \(trigger.name)() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -286,18 +269,6 @@ enum StatsRollup {
                 \(trigger.condition.map { " WHEN (\($0))" } ?? "") EXECUTE FUNCTION \(trigger.name)()
                 """,
             ]
-        } + [
-            """
-            CREATE FUNCTION callout_answer() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-            NEW.answer_ms := CASE WHEN NEW.state = 'acknowledged' THEN \(answer) END;
-            RETURN NEW;
-            END $$
-            """,
-            """
-            CREATE TRIGGER callout_answer BEFORE INSERT OR UPDATE OF state, created_at, updated_at ON callout
-            FOR EACH ROW WHEN (\(answerChanges)) EXECUTE FUNCTION callout_answer()
-            """,
-        ]
+        }
     }
 }

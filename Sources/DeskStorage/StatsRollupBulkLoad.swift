@@ -10,20 +10,23 @@
 public enum StatsRollupBulkLoad {
     /// The names of SQLite's roll-up and answer-time triggers.
     private static var sqliteTriggers: [String] {
-        StatsRollup.triggers.map(\.name) + ["callout_answer_insert", "callout_answer_update"]
+        StatsRollup.triggers.map(\.name) + StatsAnswerIndex.sqliteTriggers
     }
 
-    /// Empties the roll-up and fills it from the rows (`StatsRollup.fill`).
+    /// Empties the roll-up and fills it and the answers from the rows (`StatsRollup.fill`,
+    /// `StatsAnswerIndex.fill`).
     private static func rebuild(_ dialect: SQLDialect) -> [String] {
         ["stats_unstaffed", StatsRollup.incidents.table, StatsRollup.callOuts.table, StatsRollup.followUps.table]
-            .map { "DELETE FROM \($0)" } + StatsRollup.fill(dialect)
+            .map { "DELETE FROM \($0)" } + StatsRollup.fill(dialect) + StatsAnswerIndex.fill
     }
 
     /// SQLite, before the load: drops the roll-up's triggers.
     public static var sqliteBefore: [String] { sqliteTriggers.map { "DROP TRIGGER \($0)" } }
 
     /// SQLite, after the load: the roll-up rebuilt from the rows, then its triggers re-created.
-    public static var sqliteAfter: [String] { rebuild(.sqlite) + StatsRollup.sqlite }
+    public static var sqliteAfter: [String] {
+        rebuild(.sqlite) + StatsRollup.sqlite + StatsAnswerIndex.triggers(.sqlite)
+    }
 
     /// PostgreSQL, after the load and in its transaction (triggers off by
     /// `session_replication_role = replica`): the roll-up rebuilt from the rows.

@@ -5,7 +5,7 @@ import GRDB
 /// The trends counted from the roll-up (`StatsRollup`): each week of the query as its whole UTC
 /// days and the UTC hours at either end, summed from one primary-key range each, so that a
 /// period costs its days × areas × phases, not its rows. The call-outs' answer-time percentiles
-/// stay exact, read from the rows (`callout_answers` holds only what they need). A period whose
+/// stay exact, read from the rows (`StatsAnswerQueries`). A period whose
 /// bounds are not whole UTC hours (a time zone whose offset is not whole hours) is counted from
 /// the rows as before (`StatsQueries`): the answers are the same either way.
 enum StatsRollupQueries {
@@ -135,13 +135,13 @@ enum StatsRollupQueries {
     }
 
     /// Call-outs by the week they were made in: the counts from the roll-up, the percentiles
-    /// from the answer times (`StatsQueries.answers`); nil when the roll-up cannot count them.
+    /// from the answer times (`StatsAnswerQueries`); nil when the roll-up cannot count them.
     static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures]? {
         guard let pieces = pieces(query) else { return nil }
         let sums = ["callouts", "acknowledged", "declined", "escalated", "expired", "waiting"].map {
             "sum(p.sign * r.\($0)) AS \($0)"
         }
-        let answers = try StatsQueries.answers(query, in: db)
+        let answers = try StatsAnswerQueries.answers(query, in: db)
         return try rows(StatsRollup.callOuts, query, pieces, sums: sums, in: db).compactMap { row in
             let callOuts: Int = row["callouts"] ?? 0
             guard callOuts > 0 || query.dimensions.isEmpty else { return nil }

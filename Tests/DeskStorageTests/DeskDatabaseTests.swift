@@ -26,6 +26,7 @@ let allMigrations = [
     "v12-gateway-message-ids", "v13-inbound-texts", "v14-callout-channels", "v15-reports-by-text",
     "v16-responder-language",
     "v17-incident-language", "v18-stats-indexes", "v19-console-sessions", "v20-stats-rollup",
+    "v21-answer-index",
 ]
 
 let testAreas = [

@@ -128,7 +128,8 @@ import Testing
                 }
                 lines += try db.values(String.self, "SELECT incident_id FROM stats_unstaffed ORDER BY incident_id")
                 lines += try db.values(
-                    String.self, "SELECT id || ' ' || CAST(answer_ms AS TEXT) FROM callout ORDER BY id")
+                    String.self,
+                    "SELECT id || ' ' || CAST(answer_ms AS TEXT) || ' ' || answer_phase FROM callout ORDER BY id")
                 return lines
             }
         }
@@ -139,8 +140,8 @@ import Testing
         try await fixture.database.engine.write { db in
             for kind in tables { try db.execute("DELETE FROM \(kind.table)", []) }
             try db.execute("DELETE FROM stats_unstaffed", [])
-            try db.execute("UPDATE callout SET answer_ms = NULL", [])
-            for statement in StatsRollup.fill(dialect) { try db.execute(statement, []) }
+            try db.execute("UPDATE callout SET answer_ms = NULL, answer_phase = NULL", [])
+            for statement in StatsRollup.fill(dialect) + StatsAnswerIndex.fill { try db.execute(statement, []) }
         }
         #expect(try await contents() == kept)
     }

@@ -21,6 +21,7 @@ enum PostgresMigrations {
 
     static let all: [Migration] = [
         schema, reportsByText, responderLanguage, incidentLanguage, statsIndexes, consoleSessions, statsRollup,
+        answerIndex,
     ]
 
     private static let text = "TEXT COLLATE \"C\""
@@ -414,7 +415,12 @@ enum PostgresMigrations {
     /// kept by triggers (`StatsRollup`).
     static let statsRollup = Migration(
         name: "pg-v7-stats-rollup",
-        statements: StatsRollup.tables(text: text) + StatsRollup.fill(.postgresql) + StatsRollup.postgresql)
+        statements: StatsRollup.tables(text: text) + StatsRollup.fill(.postgresql) + StatsRollup.postgresql
+            + StatsAnswerIndex.v20Triggers(.postgresql))
+
+    /// SQLite's `v21-answer-index`: the answers' phase beside their time (`StatsAnswerIndex`).
+    static let answerIndex = Migration(
+        name: "pg-v8-answer-index", statements: StatsAnswerIndex.migration(.postgresql, text: text))
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know

@@ -1,0 +1,165 @@
+import DeskCore
+import Foundation
+import GRDB
+
+/// The call-outs' answer-time percentiles per group, exact: every acknowledged call-out of the
+/// period is read, from `callout_answers` (`StatsAnswerIndex`), one range per area, phase and
+/// period (a week, or the whole period when not by week), so that no answer needs a join or a
+/// key of its own. The areas and phases that have answers in the period come from the roll-up
+/// (`StatsRollup`, its days' `acknowledged`). PostgreSQL ranks each group itself
+/// (`percentile_cont`); SQLite's answers are ranked here (`AnswerPercentiles`, the same
+/// arithmetic).
+enum StatsAnswerQueries {
+    /// One period of the query: a week (its label) or the whole period (no label).
+    private struct Period {
+        let week: String?
+        let starts: String
+        let ends: String
+    }
+
+    /// One area and phase with answers in the period.
+    private struct Pair: Hashable {
+        let area: String
+        let phase: String
+    }
+
+    /// The median and 90th percentile (seconds) of each group of `query` with answers.
+    static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
+        guard let first = query.weeks.first, let last = query.weeks.last else { return [:] }
+        let periods =
+            query.dimensions.contains(.week)
+            ? query.weeks.map {
+                Period(week: $0.label, starts: Timestamp.format($0.starts), ends: Timestamp.format($0.ends))
+            }
+            : [Period(week: nil, starts: Timestamp.format(first.starts), ends: Timestamp.format(last.ends))]
+        let pairs = try self.pairs(from: first.starts, to: last.ends, areas: query.areas, in: db)
+        guard !pairs.isEmpty else { return [:] }
+        if let sqlite = db as? Database { return try read(query, periods, pairs, in: sqlite) }
+        return try ranked(query, periods, pairs, in: db)
+    }
+
+    /// The areas and phases with acknowledged call-outs on the UTC days that hold `starts ..< ends`
+    /// (more days than the period at worst: a pair with no answer in it just reads nothing).
+    private static func pairs(
+        from starts: Date, to ends: Date, areas: Set<String>?, in db: any SQLConnection
+    ) throws -> [Pair] {
+        let lastInstant = Timestamp.date(milliseconds: Timestamp.milliseconds(ends) - 1)
+        var conditions = SQLConditions()
+        conditions.add("grain = 'day'")
+        conditions.add("bucket >= ?", String(Timestamp.format(starts).prefix(10)))
+        conditions.add("bucket <= ?", String(Timestamp.format(lastInstant).prefix(10)))
+        conditions.add("acknowledged <> 0")
+        if let areas { conditions.add(oneOf: "area_id", areas.sorted()) }
+        let sql = """
+            SELECT DISTINCT area_id, phase FROM \(StatsRollup.callOuts.table)\(conditions.whereClause)
+            ORDER BY area_id, phase
+            """
+        return try db.rows(sql, conditions.arguments, cached: false).compactMap { row in
+            guard let area: String = row["area_id"], let phase: String = row["phase"] else { return nil }
+            return Pair(area: area, phase: phase)
+        }
+    }
+
+    /// The key of a group: the query's dimensions of the period and the pair.
+    private static func key(_ query: StatsQuery, week: String?, area: String?, phase: String?) throws -> StatsKey {
+        StatsKey(
+            week: query.dimensions.contains(.week) ? week : nil,
+            area: query.dimensions.contains(.area) ? area : nil,
+            phase: query.dimensions.contains(.phase) ? try phase.map { try StoredValue.enumeration($0) } : nil)
+    }
+
+    /// SQLite: each pair's answers of each period read straight from the statement's one column
+    /// (GRDB's `Int64.fetchAll`, no row per answer), gathered per group, then ranked.
+    private static func read(
+        _ query: StatsQuery, _ periods: [Period], _ pairs: [Pair], in db: Database
+    ) throws -> [StatsKey: AnswerPercentiles] {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT answer_ms FROM callout INDEXED BY callout_answers
+                WHERE area_id = ? AND answer_phase = ? AND created_at >= ? AND created_at < ? AND answer_ms IS NOT NULL
+                """)
+        var groups: [StatsKey: [Int64]] = [:]
+        for pair in pairs {
+            for period in periods {
+                let values = try Int64.fetchAll(
+                    statement, arguments: [pair.area, pair.phase, period.starts, period.ends])
+                guard !values.isEmpty else { continue }
+                groups[try key(query, week: period.week, area: pair.area, phase: pair.phase), default: []] += values
+            }
+        }
+        return groups.mapValues { AnswerPercentiles(milliseconds: $0) }
+    }
+
+    /// PostgreSQL: one `percentile_cont` per group, each over its own ranges of the index (a
+    /// LATERAL subquery per period and group; a dimension not asked for is every value the pairs
+    /// have, `IN (…)`, which the index reads as a range per value).
+    private static func ranked(
+        _ query: StatsQuery, _ periods: [Period], _ pairs: [Pair], in db: any SQLConnection
+    ) throws -> [StatsKey: AnswerPercentiles] {
+        try StatsRollupQueries.offJIT(db)
+        let byArea = query.dimensions.contains(.area)
+        let byPhase = query.dimensions.contains(.phase)
+        var arguments: SQLArguments = []
+        for period in periods { arguments += [period.week ?? "", period.starts, period.ends] }
+        let periodValues = periods.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
+        // The groups of area and phase asked for, as rows of their columns.
+        var columns: [String] = []
+        if byArea { columns.append("area") }
+        if byPhase { columns.append("phase") }
+        var groups: [[String]] = []
+        switch (byArea, byPhase) {
+        case (true, true): groups = pairs.map { [$0.area, $0.phase] }
+        case (true, false): groups = unique(pairs.map(\.area)).map { [$0] }
+        case (false, true): groups = unique(pairs.map(\.phase)).map { [$0] }
+        case (false, false): groups = []
+        }
+        var with = "WITH periods(week, starts, ends) AS (VALUES \(periodValues))"
+        var from = "periods w"
+        if !columns.isEmpty {
+            let row = "(" + columns.map { _ in "?" }.joined(separator: ", ") + ")"
+            with +=
+                ", groups(\(columns.joined(separator: ", "))) AS (VALUES "
+                + groups.map { _ in row }.joined(separator: ", ") + ")"
+            for group in groups { arguments += group }
+            from += " CROSS JOIN groups g"
+        }
+        var conditions = SQLConditions()
+        if byArea {
+            conditions.add("c.area_id = g.area")
+        } else {
+            conditions.add(oneOf: "c.area_id", unique(pairs.map(\.area)))
+        }
+        if byPhase {
+            conditions.add("c.answer_phase = g.phase")
+        } else {
+            conditions.add(oneOf: "c.answer_phase", unique(pairs.map(\.phase)))
+        }
+        conditions.add("c.created_at >= w.starts")
+        conditions.add("c.created_at < w.ends")
+        conditions.add("c.answer_ms IS NOT NULL")
+        arguments += conditions.arguments
+        let sql = """
+            \(with)
+            SELECT w.week, \(byArea ? "g.area" : "NULL") AS area, \(byPhase ? "g.phase" : "NULL") AS phase,
+                a.fractions[1] AS median_ms, a.fractions[2] AS p90_ms
+            FROM \(from) CROSS JOIN LATERAL (
+                SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.answer_ms) AS fractions
+                FROM callout c\(conditions.whereClause)
+            ) a
+            """
+        var result: [StatsKey: AnswerPercentiles] = [:]
+        for row in try db.rows(sql, arguments, cached: false) {
+            guard let median: Double = row["median_ms"], let p90: Double = row["p90_ms"] else { continue }
+            let week: String? = row["week"]
+            let key = try key(query, week: week, area: row["area"], phase: row["phase"])
+            result[key] = AnswerPercentiles(median: median / 1000, p90: p90 / 1000)
+        }
+        return result
+    }
+
+    /// The values in their first order, each once.
+    private static func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+}
