@@ -33,6 +33,8 @@ let package = Package(
             name: "DeskStorage",
             dependencies: [
                 "DeskCore", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the few reads that step a statement themselves.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

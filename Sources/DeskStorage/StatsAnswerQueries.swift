@@ -5,8 +5,8 @@ import GRDB
 /// The call-outs' answer-time percentiles per group, exact: every acknowledged call-out of the
 /// period is read, from `callout_answers` (`StatsAnswerIndex`), one range per area, phase and
 /// period (a week, or the whole period when not by week), so that no answer needs a join or a
-/// key of its own. The areas and phases that have answers in the period come from the roll-up
-/// (`StatsRollup`, its days' `acknowledged`). PostgreSQL ranks each group itself
+/// key of its own: the query's areas, or every area with an answer, each with every phase (a
+/// range with no answer costs one step of the index). PostgreSQL ranks each group itself
 /// (`percentile_cont`); SQLite's answers are ranked here (`AnswerPercentiles`, the same
 /// arithmetic).
 enum StatsAnswerQueries {
@@ -17,10 +17,10 @@ enum StatsAnswerQueries {
         let ends: String
     }
 
-    /// One area and phase with answers in the period.
+    /// One area and phase, whose answers are ranges of the index.
     private struct Pair: Hashable {
         let area: String
-        let phase: String
+        let phase: Phase
     }
 
     /// The median and 90th percentile (seconds) of each group of `query` with answers.
@@ -32,44 +32,38 @@ enum StatsAnswerQueries {
                 Period(week: $0.label, starts: Timestamp.format($0.starts), ends: Timestamp.format($0.ends))
             }
             : [Period(week: nil, starts: Timestamp.format(first.starts), ends: Timestamp.format(last.ends))]
-        let pairs = try self.pairs(from: first.starts, to: last.ends, areas: query.areas, in: db)
+        let areas = try query.areas.map { $0.sorted() } ?? answeredAreas(in: db)
+        let pairs = areas.flatMap { area in Phase.allCases.map { Pair(area: area, phase: $0) } }
         guard !pairs.isEmpty else { return [:] }
         if let sqlite = db as? Database { return try read(query, periods, pairs, in: sqlite) }
         return try ranked(query, periods, pairs, in: db)
     }
 
-    /// The areas and phases with acknowledged call-outs on the UTC days that hold `starts ..< ends`
-    /// (more days than the period at worst: a pair with no answer in it just reads nothing).
-    private static func pairs(
-        from starts: Date, to ends: Date, areas: Set<String>?, in db: any SQLConnection
-    ) throws -> [Pair] {
-        let lastInstant = Timestamp.date(milliseconds: Timestamp.milliseconds(ends) - 1)
-        var conditions = SQLConditions()
-        conditions.add("grain = 'day'")
-        conditions.add("bucket >= ?", String(Timestamp.format(starts).prefix(10)))
-        conditions.add("bucket <= ?", String(Timestamp.format(lastInstant).prefix(10)))
-        conditions.add("acknowledged <> 0")
-        if let areas { conditions.add(oneOf: "area_id", areas.sorted()) }
+    /// Every area with an answer, each found by one step of the index (a loose index scan, which
+    /// neither engine does on its own): the first area after the one before, until none is left.
+    private static func answeredAreas(in db: any SQLConnection) throws -> [String] {
+        let next = "SELECT c.area_id FROM callout c WHERE c.answer_ms IS NOT NULL"
         let sql = """
-            SELECT DISTINCT area_id, phase FROM \(StatsRollup.callOuts.table)\(conditions.whereClause)
-            ORDER BY area_id, phase
+            WITH RECURSIVE areas(area) AS (
+                SELECT (\(next) ORDER BY c.area_id LIMIT 1)
+                UNION ALL
+                SELECT (\(next) AND c.area_id > a.area ORDER BY c.area_id LIMIT 1) FROM areas a WHERE a.area IS NOT NULL
+            )
+            SELECT area FROM areas WHERE area IS NOT NULL
             """
-        return try db.rows(sql, conditions.arguments, cached: false).compactMap { row in
-            guard let area: String = row["area_id"], let phase: String = row["phase"] else { return nil }
-            return Pair(area: area, phase: phase)
-        }
+        return try db.values(String.self, sql)
     }
 
     /// The key of a group: the query's dimensions of the period and the pair.
-    private static func key(_ query: StatsQuery, week: String?, area: String?, phase: String?) throws -> StatsKey {
+    private static func key(_ query: StatsQuery, week: String?, area: String?, phase: Phase?) -> StatsKey {
         StatsKey(
             week: query.dimensions.contains(.week) ? week : nil,
             area: query.dimensions.contains(.area) ? area : nil,
-            phase: query.dimensions.contains(.phase) ? try phase.map { try StoredValue.enumeration($0) } : nil)
+            phase: query.dimensions.contains(.phase) ? phase : nil)
     }
 
     /// SQLite: each pair's answers of each period read straight from the statement's one column
-    /// (GRDB's `Int64.fetchAll`, no row per answer), gathered per group, then ranked.
+    /// (`Statement.appendIntegers`, no row per answer) into their group's, then ranked.
     private static func read(
         _ query: StatsQuery, _ periods: [Period], _ pairs: [Pair], in db: Database
     ) throws -> [StatsKey: AnswerPercentiles] {
@@ -81,13 +75,13 @@ enum StatsAnswerQueries {
         var groups: [StatsKey: [Int64]] = [:]
         for pair in pairs {
             for period in periods {
-                let values = try Int64.fetchAll(
-                    statement, arguments: [pair.area, pair.phase, period.starts, period.ends])
-                guard !values.isEmpty else { continue }
-                groups[try key(query, week: period.week, area: pair.area, phase: pair.phase), default: []] += values
+                let key = key(query, week: period.week, area: pair.area, phase: pair.phase)
+                try statement.appendIntegers(
+                    to: &groups[key, default: []],
+                    arguments: [pair.area, pair.phase.rawValue, period.starts, period.ends])
             }
         }
-        return groups.mapValues { AnswerPercentiles(milliseconds: $0) }
+        return groups.filter { !$0.value.isEmpty }.mapValues { AnswerPercentiles(milliseconds: $0) }
     }
 
     /// PostgreSQL: one `percentile_cont` per group, each over its own ranges of the index (a
@@ -108,9 +102,9 @@ enum StatsAnswerQueries {
         if byPhase { columns.append("phase") }
         var groups: [[String]] = []
         switch (byArea, byPhase) {
-        case (true, true): groups = pairs.map { [$0.area, $0.phase] }
+        case (true, true): groups = pairs.map { [$0.area, $0.phase.rawValue] }
         case (true, false): groups = unique(pairs.map(\.area)).map { [$0] }
-        case (false, true): groups = unique(pairs.map(\.phase)).map { [$0] }
+        case (false, true): groups = unique(pairs.map(\.phase.rawValue)).map { [$0] }
         case (false, false): groups = []
         }
         var with = "WITH periods(week, starts, ends) AS (VALUES \(periodValues))"
@@ -132,7 +126,7 @@ enum StatsAnswerQueries {
         if byPhase {
             conditions.add("c.answer_phase = g.phase")
         } else {
-            conditions.add(oneOf: "c.answer_phase", unique(pairs.map(\.phase)))
+            conditions.add(oneOf: "c.answer_phase", unique(pairs.map(\.phase.rawValue)))
         }
         conditions.add("c.created_at >= w.starts")
         conditions.add("c.created_at < w.ends")
@@ -151,7 +145,8 @@ enum StatsAnswerQueries {
         for row in try db.rows(sql, arguments, cached: false) {
             guard let median: Double = row["median_ms"], let p90: Double = row["p90_ms"] else { continue }
             let week: String? = row["week"]
-            let key = try key(query, week: week, area: row["area"], phase: row["phase"])
+            let phase: Phase? = try (row["phase"] as String?).map { try StoredValue.enumeration($0) }
+            let key = key(query, week: week, area: row["area"], phase: phase)
             result[key] = AnswerPercentiles(median: median / 1000, p90: p90 / 1000)
         }
         return result

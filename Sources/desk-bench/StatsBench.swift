@@ -17,7 +17,9 @@ import GRDB
 /// made with the roll-up's triggers out of the way and the roll-up then rebuilt from the rows
 /// (`StatsRollupBulkLoad`), leaving the schema deskd runs. Not a test: timings on shared machines
 /// are noisy. `DESK_BENCH_ENGINE=sqlite|postgresql` runs one engine only;
-/// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN.
+/// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN;
+/// `DESK_BENCH_SQLITE=path` fills the SQLite desk at `path` and keeps it, or, when that file
+/// exists, measures it as it is (filled by an earlier run, then migrated by this build's deskd).
 struct StatsBench {
     let root: String
     let incidents: Int
@@ -44,21 +46,25 @@ struct StatsBench {
         let only = environment["DESK_BENCH_ENGINE"]
         let clock = ContinuousClock()
         // SQLite: the templates stored by the real desk, then copied in SQL.
-        let path = directory.path + "/deskd.sqlite"
+        let kept = environment["DESK_BENCH_SQLITE"]
+        let path = kept ?? directory.path + "/deskd.sqlite"
         if only != "postgresql" {
-            do {
-                let database = try DeskDatabase(path: path)
-                _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
-                try await storeTemplates(try await desk(SQLDeskStore(database: database)))
-                try database.close()
+            var filled = "already filled"
+            if !FileManager.default.fileExists(atPath: path) {
+                do {
+                    let database = try DeskDatabase(path: path)
+                    _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
+                    try await storeTemplates(try await desk(SQLDeskStore(database: database)))
+                    try database.close()
+                }
+                let fill = try clock.measure { try Self.fill(path: path, incidents: incidents, until: now) }
+                filled = "filled in \(Int(Self.seconds(fill))) s"
             }
-            let fill = try clock.measure { try Self.fill(path: path, incidents: incidents, until: now) }
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let database = try DeskDatabase(path: path)
             print(
                 "stats on SQLite: \(incidents) incidents, \(incidents) call-outs, \(incidents / 3) follow-ups over 104 "
-                    + "weeks (\(size / 1_048_576) MiB, filled in \(Int(Self.seconds(fill))) s); median of \(rounds) runs, "
-                    + "no HTTP")
+                    + "weeks (\(size / 1_048_576) MiB, \(filled)); median of \(rounds) runs, no HTTP")
             try await measureAll(try await desk(SQLDeskStore(database: database)))
             try database.close()
         }

@@ -424,8 +424,10 @@ enum PostgresMigrations {
 
     /// Runs every migration not applied yet, each in its own transaction, under the advisory lock.
     /// Throws `PostgresSchemaTooNew` when the database has a migration this deskd does not know
-    /// (a newer deskd migrated it): it must not write to a schema it does not understand.
-    static func migrate(_ db: PostgresSQLConnection) throws -> [String] {
+    /// (a newer deskd migrated it): it must not write to a schema it does not understand. With
+    /// `last`, stops after the migration of that name (as GRDB's `migrate(_:upTo:)`: a database
+    /// as an earlier deskd left it, for the tests of a migration).
+    static func migrate(_ db: PostgresSQLConnection, upTo last: String? = nil) throws -> [String] {
         try db.execute("SELECT pg_advisory_lock(?)", [lockKey])
         defer { _ = try? db.execute("SELECT pg_advisory_unlock(?)", [lockKey]) }
         try db.execute(
@@ -436,7 +438,14 @@ enum PostgresMigrations {
         let unknown = applied.filter { !known.contains($0) }
         guard unknown.isEmpty else { throw PostgresSchemaTooNew(unknown: unknown) }
         var ran: [String] = []
-        for migration in all where !applied.contains(migration.name) {
+        var wanted = all[...]
+        if let last {
+            guard let end = all.firstIndex(where: { $0.name == last }) else {
+                throw StorageFailure("there is no migration \(last)")
+            }
+            wanted = all[...end]
+        }
+        for migration in wanted where !applied.contains(migration.name) {
             try db.transaction { db in
                 for statement in migration.statements { try db.execute(statement, []) }
                 try db.execute(
