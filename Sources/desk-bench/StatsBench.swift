@@ -17,7 +17,8 @@ import GRDB
 /// made with the roll-up's triggers out of the way and the roll-up then rebuilt from the rows
 /// (`StatsRollupBulkLoad`), leaving the schema deskd runs. Not a test: timings on shared machines
 /// are noisy. `DESK_BENCH_ENGINE=sqlite|postgresql` runs one engine only;
-/// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN;
+/// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN,
+/// and `DESK_BENCH_POSTGRES_DATABASE=name` measures a database so kept as it is;
 /// `DESK_BENCH_SQLITE=path` fills the SQLite desk at `path` and keeps it, or, when that file
 /// exists, measures it as it is (filled by an earlier run, then migrated by this build's deskd).
 struct StatsBench {
@@ -72,19 +73,24 @@ struct StatsBench {
         // PostgreSQL, when a cluster is given: the same rows, filled with psql.
         guard only != "sqlite", let cluster = environment["DESK_TEST_POSTGRES_URL"] else { return }
         var url = try PostgresURL(cluster)
-        let name = "desk_stats_" + UUID().uuidString.prefix(8).lowercased()
-        try Self.psql(cluster, "CREATE DATABASE \(name)")
-        let keep = environment["DESK_BENCH_KEEP_DATABASE"] != nil
+        let existing = environment["DESK_BENCH_POSTGRES_DATABASE"]
+        let name = existing ?? "desk_stats_" + UUID().uuidString.prefix(8).lowercased()
+        if existing == nil { try Self.psql(cluster, "CREATE DATABASE \(name)") }
+        let keep = existing != nil || environment["DESK_BENCH_KEEP_DATABASE"] != nil
         defer { if !keep { _ = try? Self.psql(cluster, "DROP DATABASE \(name)") } }
         url.database = name
         let target = cluster.replacingOccurrences(of: "/postgres", with: "/\(name)")
         let postgres = try PostgresDeskDatabase(url: url, password: nil)
-        _ = try postgres.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
         let onPostgres = try await desk(SQLDeskStore(database: postgres))
-        try await storeTemplates(onPostgres)
-        let pgFill = try clock.measure { try Self.fillPostgres(target, incidents: incidents, until: now) }
+        var filled = "already filled"
+        if existing == nil {
+            _ = try postgres.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
+            try await storeTemplates(onPostgres)
+            let pgFill = try clock.measure { try Self.fillPostgres(target, incidents: incidents, until: now) }
+            filled = "filled in \(Int(Self.seconds(pgFill))) s, then VACUUM ANALYZE"
+        }
         print("")
-        print("stats on PostgreSQL: the same rows (filled in \(Int(Self.seconds(pgFill))) s, then VACUUM ANALYZE)")
+        print("stats on PostgreSQL: the same rows (\(filled))")
         try await measureAll(onPostgres)
         postgres.close()
         if keep { print("kept database \(name)") }
