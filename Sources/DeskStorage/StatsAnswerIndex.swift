@@ -1,13 +1,14 @@
 /// The acknowledged call-outs' answer times as the trends' percentiles read them
 /// (`StatsAnswerQueries`): `callout.answer_ms` (from `created_at` to `updated_at`) and
 /// `callout.answer_phase` (the incident's phase as it stands now, as the direct count has it), both
-/// kept by triggers and NULL for a call-out that is not acknowledged, in the partial index
-/// `callout_answers` ordered by area, phase and time. One group's answers of one week are then one
-/// range of that index, read without a join to `incident` and without a key per answer.
+/// kept by triggers and NULL for a call-out that is not acknowledged, in two partial indexes,
+/// `callout_answers` by area, phase and time and `callout_answers_by_phase` by phase and time. One
+/// group's answers of one week are then one range of an index (or a range per phase), read
+/// without a join to `incident` and without a key per answer.
 ///
 /// `v20-stats-rollup` (`pg-v7-stats-rollup`) made `answer_ms` and an index by time;
-/// `v21-answer-index` (`pg-v8-answer-index`) adds the phase, rebuilds the index and replaces the
-/// triggers.
+/// `v21-answer-index` (`pg-v8-answer-index`) adds the phase, makes the two indexes in place of
+/// that one and replaces the triggers.
 enum StatsAnswerIndex {
     /// When a call-out's answer may have to change: it is or was acknowledged (a call-out created
     /// pending, most of them, costs nothing more).
@@ -27,13 +28,17 @@ enum StatsAnswerIndex {
     private static let move =
         "UPDATE callout SET answer_phase = NEW.phase WHERE incident_id = NEW.id AND answer_ms IS NOT NULL"
 
-    /// The index: each area's and phase's answers in time order.
-    private static let index =
+    /// The indexes: each area's and phase's answers in time order (for a breakdown by area, or the
+    /// areas of a responder), and each phase's (for the rest: by week or phase alone, or none).
+    private static let indexes = [
         "CREATE INDEX callout_answers ON callout(area_id, answer_phase, created_at, answer_ms) "
-        + "WHERE answer_ms IS NOT NULL"
+            + "WHERE answer_ms IS NOT NULL",
+        "CREATE INDEX callout_answers_by_phase ON callout(answer_phase, created_at, answer_ms) "
+            + "WHERE answer_ms IS NOT NULL",
+    ]
 
     /// `v21-answer-index` (SQLite) or `pg-v8-answer-index` (PostgreSQL, `text` its text type):
-    /// v20's triggers and index dropped, the phase added and filled, then the index and the
+    /// v20's triggers and index dropped, the phase added and filled, then the indexes and the
     /// triggers made anew.
     static func migration(_ dialect: SQLDialect, text: String) -> [String] {
         let dropped =
@@ -43,7 +48,7 @@ enum StatsAnswerIndex {
         return dropped + [
             "DROP INDEX callout_answers",
             "ALTER TABLE callout ADD COLUMN answer_phase \(text)",
-        ] + fill + [index] + triggers(dialect)
+        ] + fill + indexes + triggers(dialect)
     }
 
     /// Sets every answer's phase from its incident (the migration; also a rebuild after a bulk

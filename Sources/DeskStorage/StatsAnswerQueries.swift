@@ -17,12 +17,6 @@ enum StatsAnswerQueries {
         let ends: String
     }
 
-    /// One area and phase, whose answers are ranges of the index.
-    private struct Pair: Hashable {
-        let area: String
-        let phase: Phase
-    }
-
     /// The median and 90th percentile (seconds) of each group of `query` with answers.
     static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
         guard let first = query.weeks.first, let last = query.weeks.last else { return [:] }
@@ -32,11 +26,15 @@ enum StatsAnswerQueries {
                 Period(week: $0.label, starts: Timestamp.format($0.starts), ends: Timestamp.format($0.ends))
             }
             : [Period(week: nil, starts: Timestamp.format(first.starts), ends: Timestamp.format(last.ends))]
-        let areas = try query.areas.map { $0.sorted() } ?? answeredAreas(in: db)
-        let pairs = areas.flatMap { area in Phase.allCases.map { Pair(area: area, phase: $0) } }
-        guard !pairs.isEmpty else { return [:] }
-        if let sqlite = db as? Database { return try read(query, periods, pairs, in: sqlite) }
-        return try ranked(query, periods, pairs, in: db)
+        // By area, or for a responder's areas: each area's ranges of `callout_answers`; otherwise
+        // each phase's ranges of `callout_answers_by_phase` (nil).
+        var areas: [String]?
+        if query.dimensions.contains(.area) || query.areas != nil {
+            areas = try query.areas.map { $0.sorted() } ?? answeredAreas(in: db)
+            if areas?.isEmpty == true { return [:] }
+        }
+        if let sqlite = db as? Database { return try read(query, periods, areas, in: sqlite) }
+        return try ranked(query, periods, areas, in: db)
     }
 
     /// Every area with an answer, each found by one step of the index (a loose index scan, which
@@ -62,33 +60,45 @@ enum StatsAnswerQueries {
             phase: query.dimensions.contains(.phase) ? phase : nil)
     }
 
-    /// SQLite: each pair's answers of each period read straight from the statement's one column
-    /// (`Statement.appendIntegers`, no row per answer) into their group's, then ranked.
+    /// SQLite: the answers of each area (or all areas, nil) and phase in each period read straight
+    /// from the statement's one column (`Statement.appendIntegers`, no row per answer) into their
+    /// group's, then ranked.
     private static func read(
-        _ query: StatsQuery, _ periods: [Period], _ pairs: [Pair], in db: Database
+        _ query: StatsQuery, _ periods: [Period], _ areas: [String]?, in db: Database
     ) throws -> [StatsKey: AnswerPercentiles] {
-        let statement = try db.cachedStatement(
-            sql: """
-                SELECT answer_ms FROM callout INDEXED BY callout_answers
-                WHERE area_id = ? AND answer_phase = ? AND created_at >= ? AND created_at < ? AND answer_ms IS NOT NULL
-                """)
+        let range = "created_at >= ? AND created_at < ? AND answer_ms IS NOT NULL"
+        let ofArea = try db.cachedStatement(
+            sql:
+                "SELECT answer_ms FROM callout INDEXED BY callout_answers WHERE area_id = ? AND answer_phase = ? AND \(range)"
+        )
+        let ofPhase = try db.cachedStatement(
+            sql: "SELECT answer_ms FROM callout INDEXED BY callout_answers_by_phase WHERE answer_phase = ? AND \(range)"
+        )
         var groups: [StatsKey: [Int64]] = [:]
-        for pair in pairs {
-            for period in periods {
-                let key = key(query, week: period.week, area: pair.area, phase: pair.phase)
-                try statement.appendIntegers(
-                    to: &groups[key, default: []],
-                    arguments: [pair.area, pair.phase.rawValue, period.starts, period.ends])
+        for area in areas.map({ $0 as [String?] }) ?? [nil] {
+            for phase in Phase.allCases {
+                for period in periods {
+                    let key = key(query, week: period.week, area: area, phase: phase)
+                    if let area {
+                        try ofArea.appendIntegers(
+                            to: &groups[key, default: []],
+                            arguments: [area, phase.rawValue, period.starts, period.ends])
+                    } else {
+                        try ofPhase.appendIntegers(
+                            to: &groups[key, default: []], arguments: [phase.rawValue, period.starts, period.ends])
+                    }
+                }
             }
         }
         return groups.filter { !$0.value.isEmpty }.mapValues { AnswerPercentiles(milliseconds: $0) }
     }
 
-    /// PostgreSQL: one `percentile_cont` per group, each over its own ranges of the index (a
-    /// LATERAL subquery per period and group; a dimension not asked for is every value the pairs
-    /// have, `IN (…)`, which the index reads as a range per value).
+    /// PostgreSQL: one `percentile_cont` per group, each over its own ranges of an index (a
+    /// LATERAL subquery per period and group; a dimension not asked for is all its values,
+    /// `IN (…)`, which the index reads as a range per value), by area and phase when there are
+    /// `areas`, else by phase.
     private static func ranked(
-        _ query: StatsQuery, _ periods: [Period], _ pairs: [Pair], in db: any SQLConnection
+        _ query: StatsQuery, _ periods: [Period], _ areas: [String]?, in db: any SQLConnection
     ) throws -> [StatsKey: AnswerPercentiles] {
         try StatsRollupQueries.offJIT(db)
         let byArea = query.dimensions.contains(.area)
@@ -97,15 +107,16 @@ enum StatsAnswerQueries {
         for period in periods { arguments += [period.week ?? "", period.starts, period.ends] }
         let periodValues = periods.map { _ in "(?, ?, ?)" }.joined(separator: ", ")
         // The groups of area and phase asked for, as rows of their columns.
+        let phases = Phase.allCases.map(\.rawValue)
         var columns: [String] = []
-        if byArea { columns.append("area") }
-        if byPhase { columns.append("phase") }
-        var groups: [[String]] = []
-        switch (byArea, byPhase) {
-        case (true, true): groups = pairs.map { [$0.area, $0.phase.rawValue] }
-        case (true, false): groups = unique(pairs.map(\.area)).map { [$0] }
-        case (false, true): groups = unique(pairs.map(\.phase.rawValue)).map { [$0] }
-        case (false, false): groups = []
+        var groups: [[String]] = [[]]
+        if byArea, let areas {
+            columns.append("area")
+            groups = groups.flatMap { group in areas.map { group + [$0] } }
+        }
+        if byPhase {
+            columns.append("phase")
+            groups = groups.flatMap { group in phases.map { group + [$0] } }
         }
         var with = "WITH periods(week, starts, ends) AS (VALUES \(periodValues))"
         var from = "periods w"
@@ -120,13 +131,13 @@ enum StatsAnswerQueries {
         var conditions = SQLConditions()
         if byArea {
             conditions.add("c.area_id = g.area")
-        } else {
-            conditions.add(oneOf: "c.area_id", unique(pairs.map(\.area)))
+        } else if let areas {
+            conditions.add(oneOf: "c.area_id", areas)
         }
         if byPhase {
             conditions.add("c.answer_phase = g.phase")
         } else {
-            conditions.add(oneOf: "c.answer_phase", unique(pairs.map(\.phase.rawValue)))
+            conditions.add(oneOf: "c.answer_phase", phases)
         }
         conditions.add("c.created_at >= w.starts")
         conditions.add("c.created_at < w.ends")
@@ -150,11 +161,5 @@ enum StatsAnswerQueries {
             result[key] = AnswerPercentiles(median: median / 1000, p90: p90 / 1000)
         }
         return result
-    }
-
-    /// The values in their first order, each once.
-    private static func unique(_ values: [String]) -> [String] {
-        var seen: Set<String> = []
-        return values.filter { seen.insert($0).inserted }
     }
 }

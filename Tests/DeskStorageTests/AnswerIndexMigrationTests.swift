@@ -83,13 +83,15 @@ import Testing
         defer { try? database.close() }
         // The acknowledged call-out's answer (90 s) has its incident's phase; the others none.
         #expect(try await Self.answers(database) == ["1 90000 during", "2 - -", "3 - -"])
-        // The index is by area, phase and time, and the percentiles read it.
-        let indexed =
-            engine == .sqlite
-            ? "SELECT group_concat(name, ', ') FROM pragma_index_info('callout_answers')"
-            : "SELECT indexdef FROM pg_indexes WHERE indexname = 'callout_answers'"
-        let definition = try #require(try await database.text(indexed))
-        #expect(definition.contains("area_id") && definition.contains("answer_phase, created_at, answer_ms"))
+        // The indexes are by area, phase and time and by phase and time.
+        func columns(_ index: String) async throws -> String? {
+            try await database.text(
+                engine == .sqlite
+                    ? "SELECT '(' || group_concat(name, ', ') || ')' FROM pragma_index_info(?)"
+                    : "SELECT indexdef FROM pg_indexes WHERE indexname = ?", [index])
+        }
+        #expect(try await columns("callout_answers")?.contains("(area_id, answer_phase, created_at, answer_ms") == true)
+        #expect(try await columns("callout_answers_by_phase")?.contains("(answer_phase, created_at, answer_ms") == true)
 
         // The incident moves to `after`: its answer moves with it. The pending call-out is then
         // acknowledged after 4 minutes: its answer has the phase the incident has now.
