@@ -60,6 +60,22 @@ enum StatsAnswerIndex {
         """
     ]
 
+    /// Sets every call-out's answer time and phase from its row and its incident in one pass,
+    /// touching only the rows whose answer is or should be set (a rebuild after a bulk load with
+    /// the triggers out of the way; the migrations' fills touch every row, and twice).
+    static func rebuild(_ dialect: SQLDialect) -> [String] {
+        let acknowledged = "state = 'acknowledged'"
+        let time = SQLTime.milliseconds(from: "created_at", to: "updated_at", dialect)
+        return [
+            """
+            UPDATE callout SET answer_ms = CASE WHEN \(acknowledged) THEN \(time) END,
+                answer_phase = CASE WHEN \(acknowledged)
+                    THEN (SELECT i.phase FROM incident i WHERE i.id = callout.incident_id) END
+            WHERE \(acknowledged) OR answer_ms IS NOT NULL OR answer_phase IS NOT NULL
+            """
+        ]
+    }
+
     /// The triggers that keep `answer_ms` and `answer_phase`: SQLite's update the call-out after
     /// it is written, PostgreSQL's set them before.
     static func triggers(_ dialect: SQLDialect) -> [String] {

@@ -216,14 +216,16 @@ enum StatsRollup {
     /// Fills the roll-up from the rows already stored (the migration; also a rebuild), in primary
     /// key order (on PostgreSQL the table's pages then hold neighbouring buckets, as the
     /// triggers' inserts in time order later do).
-    static func fill(_ dialect: SQLDialect) -> [String] {
+    /// With `answers` false, the roll-up only (`StatsAnswerIndex.rebuild` sets the answers).
+    static func fill(_ dialect: SQLDialect, answers: Bool = true) -> [String] {
         let answer = SQLTime.milliseconds(from: "created_at", to: "updated_at", dialect)
-        var statements = [
-            "UPDATE callout SET answer_ms = CASE WHEN state = 'acknowledged' THEN \(answer) END",
+        var statements =
+            answers ? ["UPDATE callout SET answer_ms = CASE WHEN state = 'acknowledged' THEN \(answer) END"] : []
+        statements += [
             """
             INSERT INTO stats_unstaffed (incident_id)
             SELECT DISTINCT incident_id FROM staffing WHERE unstaffed_at IS NOT NULL
-            """,
+            """
         ]
         for kind in [incidents, callOuts, followUps] {
             let names = kind.counters.map(\.name)

@@ -14,10 +14,10 @@ public enum StatsRollupBulkLoad {
     }
 
     /// Empties the roll-up and fills it and the answers from the rows (`StatsRollup.fill`,
-    /// `StatsAnswerIndex.fill`).
+    /// `StatsAnswerIndex.rebuild`).
     private static func rebuild(_ dialect: SQLDialect) -> [String] {
         ["stats_unstaffed", StatsRollup.incidents.table, StatsRollup.callOuts.table, StatsRollup.followUps.table]
-            .map { "DELETE FROM \($0)" } + StatsRollup.fill(dialect) + StatsAnswerIndex.fill
+            .map { "DELETE FROM \($0)" } + StatsRollup.fill(dialect, answers: false) + StatsAnswerIndex.rebuild(dialect)
     }
 
     /// SQLite, before the load: drops the roll-up's triggers.
