@@ -20,7 +20,9 @@ struct Daemon {
     let instance: String
 
     func run() async throws {
-        let database = try openDatabase()
+        let database = try StartupExtension.run(status: "Opening the database (migrating it if this deskd is newer)") {
+            try openDatabase()
+        }
         let file = (database as? DeskDatabase)?.path
         let metrics = DeskMetrics(
             databaseBytes: { file.flatMap(Self.databaseBytes) },

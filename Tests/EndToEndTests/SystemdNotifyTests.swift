@@ -10,6 +10,11 @@ import Testing
         try daemon.start(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
         let first = notify.collect(timeout: 10) { $0.contains("READY=1") }
         let ready = try #require(first.last { $0.contains("READY=1") }, "\(first)")
+        // Before it opens (and maybe migrates) its database, deskd asks for more start-up time.
+        #expect(
+            first.first
+                == "EXTEND_TIMEOUT_USEC=60000000\nSTATUS=Opening the database (migrating it if this deskd is newer)",
+            "\(first)")
         // Ready only once listeners accept: the socket answers right away.
         #expect(try daemon.ctl("area", "list").status == 0)
         #expect(ready.contains("STATUS=Serving as desk-a; 6 open ("), "\(ready)")

@@ -1,5 +1,6 @@
 import DeskCore
 import Foundation
+import NIOCore
 
 /// The PostgreSQL schema's history, append-only like SQLite's (`Migrations`): once shipped, a
 /// migration is never edited. Each is a list of statements run in one transaction; the names
@@ -18,6 +19,10 @@ enum PostgresMigrations {
     /// The advisory lock that two deskd starting at once take in turn, so that they never migrate
     /// the same database at the same time.
     static let lockKey: Int64 = 0x6465_736B_6D69_67  // "deskmig"
+
+    /// How long one statement of a migration may take before deskd gives up on the server (it
+    /// cannot tell a long rewrite from a server that is gone without a word).
+    static let longestStatement = TimeAmount.hours(1)
 
     static let all: [Migration] = [
         schema, reportsByText, responderLanguage, incidentLanguage, statsIndexes, consoleSessions, statsRollup,
@@ -427,7 +432,14 @@ enum PostgresMigrations {
     /// (a newer deskd migrated it): it must not write to a schema it does not understand. With
     /// `last`, stops after the migration of that name (as GRDB's `migrate(_:upTo:)`: a database
     /// as an earlier deskd left it, for the tests of a migration).
-    static func migrate(_ db: PostgresSQLConnection, upTo last: String? = nil) throws -> [String] {
+    ///
+    /// A migration that rewrites a large table takes as long as it takes (`pg-v8-answer-index`
+    /// updates every acknowledged call-out: a minute or more on a desk of millions): each runs
+    /// with no `statement_timeout` and waits up to `longestStatement` for each answer, where a
+    /// request may wait 30 s. `migrations` is every migration but in the tests of this function.
+    static func migrate(
+        _ db: PostgresSQLConnection, upTo last: String? = nil, migrations all: [Migration] = all
+    ) throws -> [String] {
         try db.execute("SELECT pg_advisory_lock(?)", [lockKey])
         defer { _ = try? db.execute("SELECT pg_advisory_unlock(?)", [lockKey]) }
         try db.execute(
@@ -445,8 +457,12 @@ enum PostgresMigrations {
             }
             wanted = all[...end]
         }
+        let limit = db.answerLimit
+        db.answerLimit = longestStatement
+        defer { db.answerLimit = limit }
         for migration in wanted where !applied.contains(migration.name) {
             try db.transaction { db in
+                try db.execute("SET LOCAL statement_timeout = 0", [])
                 for statement in migration.statements { try db.execute(statement, []) }
                 try db.execute(
                     "INSERT INTO desk_migration (name, applied_at) VALUES (?, ?)",

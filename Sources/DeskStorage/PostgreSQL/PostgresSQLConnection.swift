@@ -54,6 +54,9 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// Inserts enqueued and not sent yet: they ride with the next statement (see
     /// `PostgresHeldInserts`).
     private var held = PostgresHeldInserts()
+    /// The longest wait for one answer (`answerDeadline`); the migrations lift it while they run
+    /// (`PostgresMigrations.migrate`), as they lift the server's `statement_timeout`.
+    var answerLimit = PostgresSQLConnection.answerDeadline
 
     /// `writable`: connect only to a server that takes writes (the writer); `onDemoted`: told when
     /// the connection is dropped because its server has become read-only.
@@ -249,7 +252,7 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let answer = Result {
             try Self.answer(
                 connection.query(query, logger: logger), from: connection,
-                within: transactionDeadline.map { $0 - .now() })
+                within: transactionDeadline.map { $0 - .now() }, limit: answerLimit)
         }
         do {
             // A statement sent earlier that failed is the first error (this one then failed too).
@@ -292,7 +295,8 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         for statement in sent {
             do {
                 let result = try Self.answer(
-                    statement.future, from: connection, within: transactionDeadline.map { $0 - .now() })
+                    statement.future, from: connection, within: transactionDeadline.map { $0 - .now() },
+                    limit: answerLimit)
                 try statement.check?(result)
             } catch {
                 failure = failure ?? error
@@ -355,13 +359,14 @@ final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// the writer and the readers would wait for it forever, and every request with them.
     static let answerDeadline = TimeAmount.seconds(35)
 
-    /// Waits for `future` at most `answerDeadline` (or `deadline`, when sooner), then closes
+    /// Waits for `future` at most `limit` (`answerDeadline`; or `deadline`, when sooner), then closes
     /// `connection` (which fails the wait, and everything else sent on it, as a lost connection:
     /// 503, nothing acknowledged).
     static func answer<Value>(
-        _ future: EventLoopFuture<Value>, from connection: PostgresConnection, within deadline: TimeAmount? = nil
+        _ future: EventLoopFuture<Value>, from connection: PostgresConnection, within deadline: TimeAmount? = nil,
+        limit: TimeAmount = answerDeadline
     ) throws -> Value {
-        let wait = min(deadline ?? answerDeadline, answerDeadline)
+        let wait = min(deadline ?? limit, limit)
         let giveUp = future.eventLoop.scheduleTask(in: max(wait, .zero)) {
             let closing: EventLoopFuture<Void> = connection.close()
             _ = closing
