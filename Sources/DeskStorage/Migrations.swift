@@ -558,7 +558,7 @@ enum Migrations {
             }
         }
         migrator.registerMigration("v21-answer-index") { db in
-            // The answers' phase beside their time, in an index by area and phase (`StatsAnswerIndex`).
+            // The answers' phase beside their time, in indexes by area and by phase (`StatsAnswerIndex`).
             for statement in StatsAnswerIndex.migration(.sqlite, text: "TEXT") { try db.execute(sql: statement) }
         }
         return migrator
