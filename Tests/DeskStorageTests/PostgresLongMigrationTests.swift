@@ -33,4 +33,28 @@ import Testing
         #expect(db.answerLimit == .milliseconds(600))
         #expect(try db.value(String.self, "SHOW statement_timeout") == "300ms")
     }
+
+    /// A second deskd starting while the first migrates waits for it, however long that takes,
+    /// rather than failing its start (here the first holds the migrations' lock for a second).
+    @Test func aSecondDeskdWaitsForTheFirstsMigrationsAsLongAsTheyTake() throws {
+        let place = try TestDatabasePlace.fresh(.postgresql)
+        let url = try #require(place.postgresURL)
+        let first = PostgresSQLConnection(url: url, password: nil, logger: Logger(label: "test.postgres"))
+        defer { first.close() }
+        try first.execute("SELECT pg_advisory_lock(?)", [PostgresMigrations.lockKey])
+        let second = PostgresSQLConnection(
+            url: url, password: nil, logger: Logger(label: "test.postgres"), setup: ["SET statement_timeout = '300ms'"])
+        defer { second.close() }
+        second.answerLimit = .milliseconds(600)
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1) {
+            _ = try? first.execute("SELECT pg_advisory_unlock(?)", [PostgresMigrations.lockKey])
+            released.signal()
+        }
+        let quick = PostgresMigrations.Migration(
+            name: "test-quick", statements: ["CREATE TABLE quick_done (x INTEGER)"])
+        #expect(try PostgresMigrations.migrate(second, migrations: [quick]) == ["test-quick"])
+        released.wait()
+        #expect(try second.value(String.self, "SHOW statement_timeout") == "300ms")
+    }
 }

@@ -434,12 +434,22 @@ enum PostgresMigrations {
     /// as an earlier deskd left it, for the tests of a migration).
     ///
     /// A migration that rewrites a large table takes as long as it takes (`pg-v8-answer-index`
-    /// updates every acknowledged call-out: a minute or more on a desk of millions): each runs
-    /// with no `statement_timeout` and waits up to `longestStatement` for each answer, where a
-    /// request may wait 30 s. `migrations` is every migration but in the tests of this function.
+    /// updates every acknowledged call-out: a minute or more on a desk of millions), and so does
+    /// another deskd's, which this one waits for: both run with no `statement_timeout` and wait
+    /// up to `longestStatement` for each answer, where a request may wait 30 s; the connection's
+    /// own limits are back when this returns. `migrations` is every migration but in the tests of
+    /// this function.
     static func migrate(
         _ db: PostgresSQLConnection, upTo last: String? = nil, migrations all: [Migration] = all
     ) throws -> [String] {
+        let timeout = try db.value(String.self, "SHOW statement_timeout") ?? "0"
+        let limit = db.answerLimit
+        try db.execute("SET statement_timeout = 0", [])
+        db.answerLimit = longestStatement
+        defer {
+            db.answerLimit = limit
+            _ = try? db.execute("SELECT set_config('statement_timeout', ?, false)", [timeout])
+        }
         try db.execute("SELECT pg_advisory_lock(?)", [lockKey])
         defer { _ = try? db.execute("SELECT pg_advisory_unlock(?)", [lockKey]) }
         try db.execute(
@@ -457,12 +467,8 @@ enum PostgresMigrations {
             }
             wanted = all[...end]
         }
-        let limit = db.answerLimit
-        db.answerLimit = longestStatement
-        defer { db.answerLimit = limit }
         for migration in wanted where !applied.contains(migration.name) {
             try db.transaction { db in
-                try db.execute("SET LOCAL statement_timeout = 0", [])
                 for statement in migration.statements { try db.execute(statement, []) }
                 try db.execute(
                     "INSERT INTO desk_migration (name, applied_at) VALUES (?, ?)",
