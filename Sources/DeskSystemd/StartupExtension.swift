@@ -13,16 +13,28 @@ public enum StartupExtension {
         extendingBy length: Duration = .seconds(60), _ work: () throws -> Value
     ) rethrows -> Value {
         guard notifier.isSupervised else { return try work() }
-        let microseconds = length.components.seconds * 1_000_000 + length.components.attoseconds / 1_000_000_000_000
-        let fields = ["EXTEND_TIMEOUT_USEC=\(microseconds)", "STATUS=\(status)"]
-        notifier.notify(fields)
-        let milliseconds = Int(
-            interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000)
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds))
-        timer.setEventHandler { notifier.notify(fields) }
+        return try run(status: status, every: interval, extendingBy: length, send: { notifier.notify($0) }, work)
+    }
+
+    /// `run` with `send` for the notifications (the tests' stand-in for the socket).
+    static func run<Value>(
+        status: String, every interval: Duration, extendingBy length: Duration,
+        send: @escaping @Sendable ([String]) -> Void, _ work: () throws -> Value
+    ) rethrows -> Value {
+        let fields = ["EXTEND_TIMEOUT_USEC=\(microseconds(length))", "STATUS=\(status)"]
+        send(fields)
+        // A queue of its own (serial queues get a thread even when the global queues' few, one
+        // per core, are all blocked, as they may be at start-up and are under the test suite).
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "deskd.startup-extension"))
+        let period = DispatchTimeInterval.microseconds(Int(microseconds(interval)))
+        timer.schedule(deadline: .now() + period, repeating: period)
+        timer.setEventHandler { send(fields) }
         timer.resume()
         defer { timer.cancel() }
         return try work()
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 }
