@@ -14,15 +14,21 @@ enum StatsAnswerIndex {
     /// pending, most of them, costs nothing more).
     private static let changes = "NEW.state = 'acknowledged' OR NEW.answer_ms IS NOT NULL"
 
-    /// The answer time of the call-out `NEW`, or NULL.
-    private static func milliseconds(_ dialect: SQLDialect) -> String {
-        "CASE WHEN NEW.state = 'acknowledged' THEN "
-            + SQLTime.milliseconds(from: "NEW.created_at", to: "NEW.updated_at", dialect) + " END"
+    /// The answer time of the call-out `row` (`NEW`, or the table's own row), or NULL.
+    private static func milliseconds(_ row: String, _ dialect: SQLDialect) -> String {
+        "CASE WHEN \(row).state = 'acknowledged' THEN "
+            + SQLTime.milliseconds(from: "\(row).created_at", to: "\(row).updated_at", dialect) + " END"
     }
 
-    /// The phase of the incident of the call-out `NEW` when it is acknowledged, or NULL.
-    private static let phase =
-        "CASE WHEN NEW.state = 'acknowledged' THEN (SELECT i.phase FROM incident i WHERE i.id = NEW.incident_id) END"
+    /// The phase of the incident of the call-out `row`.
+    private static func incidentPhase(_ row: String) -> String {
+        "(SELECT i.phase FROM incident i WHERE i.id = \(row).incident_id)"
+    }
+
+    /// The answer phase of the call-out `row`: its incident's when it is acknowledged, or NULL.
+    private static func phase(_ row: String) -> String {
+        "CASE WHEN \(row).state = 'acknowledged' THEN \(incidentPhase(row)) END"
+    }
 
     /// Moves the answers of the incident `NEW` to its new phase.
     private static let move =
@@ -51,27 +57,18 @@ enum StatsAnswerIndex {
         ] + fill + indexes + triggers(dialect)
     }
 
-    /// Sets every answer's phase from its incident (the migration; also a rebuild after a bulk
-    /// load, once `StatsRollup.fill` has set `answer_ms`).
-    static let fill = [
-        """
-        UPDATE callout SET answer_phase = (SELECT i.phase FROM incident i WHERE i.id = callout.incident_id)
-        WHERE answer_ms IS NOT NULL
-        """
-    ]
+    /// Sets every answer's phase from its incident (the migration, after v20's fill set
+    /// `answer_ms`).
+    static let fill = ["UPDATE callout SET answer_phase = \(incidentPhase("callout")) WHERE answer_ms IS NOT NULL"]
 
     /// Sets every call-out's answer time and phase from its row and its incident in one pass,
     /// touching only the rows whose answer is or should be set (a rebuild after a bulk load with
     /// the triggers out of the way; the migrations' fills touch every row, and twice).
     static func rebuild(_ dialect: SQLDialect) -> [String] {
-        let acknowledged = "state = 'acknowledged'"
-        let time = SQLTime.milliseconds(from: "created_at", to: "updated_at", dialect)
-        return [
+        [
             """
-            UPDATE callout SET answer_ms = CASE WHEN \(acknowledged) THEN \(time) END,
-                answer_phase = CASE WHEN \(acknowledged)
-                    THEN (SELECT i.phase FROM incident i WHERE i.id = callout.incident_id) END
-            WHERE \(acknowledged) OR answer_ms IS NOT NULL OR answer_phase IS NOT NULL
+            UPDATE callout SET answer_ms = \(milliseconds("callout", dialect)), answer_phase = \(phase("callout"))
+            WHERE callout.state = 'acknowledged' OR answer_ms IS NOT NULL OR answer_phase IS NOT NULL
             """
         ]
     }
@@ -82,7 +79,8 @@ enum StatsAnswerIndex {
         switch dialect {
         case .sqlite:
             let keep = """
-                UPDATE callout SET answer_ms = \(milliseconds(.sqlite)), answer_phase = \(phase) WHERE id = NEW.id
+                UPDATE callout SET answer_ms = \(milliseconds("NEW", .sqlite)), answer_phase = \(phase("NEW"))
+                WHERE id = NEW.id
                 """
             return [
                 """
@@ -103,8 +101,8 @@ enum StatsAnswerIndex {
                 """
                 CREATE FUNCTION callout_answer() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                NEW.answer_ms := \(milliseconds(.postgresql));
-                NEW.answer_phase := \(phase);
+                NEW.answer_ms := \(milliseconds("NEW", .postgresql));
+                NEW.answer_phase := \(phase("NEW"));
                 RETURN NEW;
                 END $$
                 """,
@@ -135,7 +133,7 @@ enum StatsAnswerIndex {
     static func v20Triggers(_ dialect: SQLDialect) -> [String] {
         switch dialect {
         case .sqlite:
-            let keep = "UPDATE callout SET answer_ms = \(milliseconds(.sqlite)) WHERE id = NEW.id"
+            let keep = "UPDATE callout SET answer_ms = \(milliseconds("NEW", .sqlite)) WHERE id = NEW.id"
             return [
                 """
                 CREATE TRIGGER callout_answer_insert AFTER INSERT ON callout FOR EACH ROW WHEN \(changes)
@@ -151,7 +149,7 @@ enum StatsAnswerIndex {
                 """
                 CREATE FUNCTION callout_answer() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                NEW.answer_ms := \(milliseconds(.postgresql));
+                NEW.answer_ms := \(milliseconds("NEW", .postgresql));
                 RETURN NEW;
                 END $$
                 """,

@@ -52,7 +52,7 @@ enum StatsAnswerQueries {
         return try db.values(String.self, sql)
     }
 
-    /// The key of a group: the query's dimensions of the period and the pair.
+    /// The key of a group: the query's dimensions of the period, the area and the phase.
     private static func key(_ query: StatsQuery, week: String?, area: String?, phase: Phase?) -> StatsKey {
         StatsKey(
             week: query.dimensions.contains(.week) ? week : nil,
