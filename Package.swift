@@ -143,7 +143,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DeskCoreTests", dependencies: ["DeskCore", "DeskTestSupport"]),
-        .testTarget(name: "DeskSystemdTests", dependencies: ["DeskSystemd"]),
+        .testTarget(name: "DeskSystemdTests", dependencies: ["DeskSystemd", "DeskTestSupport"]),
         .testTarget(
             name: "DeskConfigTests", dependencies: ["DeskConfig", "DeskCore", "DeskTestSupport"], exclude: ["Helpers"]),
         // The classifier with the shipped lexicon: corpus accuracy and each signal family.

@@ -1,6 +1,7 @@
 import DeskAPI
 import DeskAPIModels
 import DeskCore
+import DeskTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -10,7 +11,9 @@ import Testing
 #endif
 
 /// A raw TCP connection to 127.0.0.1, for clients no HTTP library would imitate.
-final class RawConnection {
+/// A raw TCP connection; its reads block, so `reply` waits for them off the cooperative pool.
+final class RawConnection: @unchecked Sendable {
+    // @unchecked Sendable: the descriptor never changes; a test uses a connection from one task at a time.
     let socket: Int32
 
     init(port: Int) throws {
@@ -37,8 +40,14 @@ final class RawConnection {
         Array(text.utf8).withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } >= 0
     }
 
+    /// Everything until the server closes (or `limit` bytes); nil on a 10 s timeout. Read off the
+    /// cooperative pool, which the server under test needs to answer.
+    func reply(limit: Int = 65_536) async -> String? {
+        (try? await offPool { self.readAll(limit: limit) }) ?? nil
+    }
+
     /// Reads until the server closes or `limit` bytes arrive; nil on timeout.
-    func readAll(limit: Int = 65_536) -> String? {
+    private func readAll(limit: Int) -> String? {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while data.count < limit {
@@ -69,7 +78,7 @@ final class RawConnection {
                 stillOpen = slow.send(index % 2 == 0 ? "X" : "y")
                 if try await server.send(.tcp, .GET, "/v1/areas").status == 200 { served += 1 }
             }
-            let reply = slow.readAll()
+            let reply = await slow.reply()
             #expect(reply == "" || reply?.isEmpty == true, "\(reply ?? "timeout")")
             #expect(!stillOpen, "still open after \(Date().timeIntervalSince(started)) s of trickling")
             // Others were served while it trickled (how many depends on the machine's load: at least one).
@@ -83,7 +92,7 @@ final class RawConnection {
             let headers = (0..<20).map { "X-Filler-\($0): x\r\n" }.joined()
             let crowded = try RawConnection(port: server.tcpPort)
             crowded.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\(headers)\r\n")
-            let reply = crowded.readAll() ?? ""
+            let reply = await crowded.reply() ?? ""
             #expect(reply.hasPrefix("HTTP/1.1 431"), "\(reply)")
             #expect(reply.contains("application/problem+json") && reply.contains("headers-too-large"))
 
@@ -96,7 +105,7 @@ final class RawConnection {
             for _ in 0..<100 {
                 let fourth = try RawConnection(port: server.tcpPort)
                 fourth.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                refused = fourth.readAll() ?? ""
+                refused = await fourth.reply() ?? ""
                 if !refused.hasPrefix("HTTP/1.1 200") { break }
                 try await Task.sleep(for: .milliseconds(50))
             }

@@ -159,28 +159,24 @@ import Testing
             // Let any local user reach the socket; the desk still decides by peer credentials.
             chmod(server.socketPath, 0o666)
             chmod((server.socketPath as NSString).deletingLastPathComponent, 0o755)
-            func asNobody(_ arguments: [String]) throws -> (status: String, body: String) {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-                process.arguments =
+            // curl as nobody, waited for off the cooperative pool: the server answering it needs the pool.
+            func asNobody(_ arguments: [String]) async throws -> (status: String, body: String) {
+                let (_, output) = try await runToEnd(
+                    "/usr/bin/setpriv",
                     [
                         "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-m", "10",
                         "-w", "\n%{http_code}", "--unix-socket", server.socketPath,
-                    ] + arguments
-                let output = Pipe()
-                process.standardOutput = output
-                try process.run()
-                process.waitUntilExit()
-                let text = String(decoding: readToEnd(output.fileHandleForReading), as: UTF8.self)
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    ] + arguments)
+                let lines = String(decoding: output, as: UTF8.self).split(
+                    separator: "\n", omittingEmptySubsequences: false)
                 return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
             }
-            let refused = try asNobody(["http://localhost/v1/incidents"])
+            let refused = try await asNobody(["http://localhost/v1/incidents"])
             #expect(refused.status == "403")
             #expect(refused.body.contains("local user nobody (uid 65534) has no role on this desk"))
             server.access.replaceLocalMap(LocalAccessMap(users: ["root": .admin], groups: ["nogroup": .viewer]))
-            #expect(try asNobody(["http://localhost/v1/incidents"]).status == "200")
-            let report = try asNobody([
+            #expect(try await asNobody(["http://localhost/v1/incidents"]).status == "200")
+            let report = try await asNobody([
                 "-H", "Content-Type: application/json", "-d", #"{"area": "bredang", "text": "Brand"}"#,
                 "http://localhost/v1/reports",
             ])

@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Foundation
 /// A plain socket (Unix or TCP from a chosen source address), for tests that hold connections open, choose their source address, or
 /// need to see the server close a connection.
 ///
-/// Its reads block, so they run on a Dispatch thread (`offPool`): blocking the test's task would
+/// Its reads block, so they run on a thread of their own (`offPool`): blocking the test's task would
 /// take a thread of Swift's small cooperative pool from the server under test.
 final class PeerSocket: @unchecked Sendable {
     // @unchecked Sendable: the descriptor never changes; each test uses a socket from one task at a time.
@@ -113,12 +114,5 @@ final class PeerSocket: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         let count = recv(descriptor, &buffer, buffer.count, 0)
         return count > 0 ? Array(buffer[..<count]) : []
-    }
-}
-
-/// Runs blocking `work` on a Dispatch thread, off Swift's cooperative pool.
-func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }

@@ -225,7 +225,7 @@ import Testing
 
     /// Signs a browser in as the user nobody: their `deskctl console` code, POSTed as the page does.
     static func signInAsNobody(_ client: HTTPClient, _ server: TestServer) async throws -> Browser {
-        let url = try Self.codeAsNobody(server)
+        let url = try await Self.codeAsNobody(server)
         let code = try #require(url.split(separator: "#code=").last.map(String.init))
         let signed = try await ConsoleTests.send(
             client, server, .POST, "/console/sign-in", body: #"{"code": "\#(code)"}"#)
@@ -236,20 +236,15 @@ import Testing
     }
 
     /// `deskctl console`'s request, made as the user nobody over the Unix socket: the sign-in URL.
-    static func codeAsNobody(_ server: TestServer) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = [
-            "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-m", "10", "-X", "POST",
-            "-H", "Content-Type: application/json", "-d", "{}", "--unix-socket", server.socketPath,
-            "http://localhost/v1/console/codes",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        let data = readToEnd(output.fileHandleForReading)
-        let body = try DeskAPIModelsDecoder.decode(ConsoleCodeBody.self, data)
-        return body.url
+    static func codeAsNobody(_ server: TestServer) async throws -> String {
+        // Waited for off the cooperative pool: the server answering it needs the pool.
+        let (_, data) = try await runToEnd(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/curl", "-s", "-m", "10", "-X", "POST",
+                "-H", "Content-Type: application/json", "-d", "{}", "--unix-socket", server.socketPath,
+                "http://localhost/v1/console/codes",
+            ])
+        return try DeskAPIModelsDecoder.decode(ConsoleCodeBody.self, data).url
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// TOML spec's tricky cases (valid and invalid, `Helpers/toml-cases.txt`) and 600 random
 /// documents, half of them broken by a small slip (`Helpers/toml-oracle.py`, seeded). Both must
 /// accept the same documents with the same values and refuse the same ones.
-@Suite struct TOMLDifferentialTests {
+@Suite(.ownThread) struct TOMLDifferentialTests {
     /// Where TOML 1.0 and tomllib part: tomllib keeps integers beyond 64 bits, which the spec says
     /// must be an error ("If an integer cannot be represented losslessly, an error must be thrown").
     static let specOverOracle: Set<String> = ["spec-integer-overflow.toml"]

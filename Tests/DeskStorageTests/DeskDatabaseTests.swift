@@ -152,7 +152,7 @@ let testAreas = [
         try database.close()
         // Go around the app: even raw SQL cannot rewrite history.
         for statement in ["UPDATE event SET actor = 'mallory'", "DELETE FROM event", "UPDATE report SET text = 'x'"] {
-            let result = try runSQLite(path, statement)
+            let result = try await runSQLite(path, statement)
             #expect(result.status != 0, "\(statement) succeeded")
             #expect(result.output.contains("append-only") || result.output.contains("immutable"), "\(result.output)")
         }
@@ -199,20 +199,14 @@ let testAreas = [
     }
 }
 
-/// Runs one statement with the sqlite3 shell if present, else through python3's sqlite3 module.
-func runSQLite(_ path: String, _ statement: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-        "python3", "-c",
-        "import sqlite3,sys\ncon=sqlite3.connect(sys.argv[1])\ntry:\n con.execute(sys.argv[2]); con.commit()\nexcept Exception as e:\n print(e); sys.exit(1)",
-        path, statement,
-    ]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = readToEnd(pipe.fileHandleForReading)
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+/// Runs one statement through python3's sqlite3 module, off the cooperative pool: its exit status and output.
+func runSQLite(_ path: String, _ statement: String) async throws -> (status: Int32, output: String) {
+    let (status, output) = try await runToEnd(
+        "/usr/bin/env",
+        [
+            "python3", "-c",
+            "import sqlite3,sys\ncon=sqlite3.connect(sys.argv[1])\ntry:\n con.execute(sys.argv[2]); con.commit()\nexcept Exception as e:\n print(e); sys.exit(1)",
+            path, statement,
+        ], mergingStandardError: true)
+    return (status, String(decoding: output, as: UTF8.self))
 }

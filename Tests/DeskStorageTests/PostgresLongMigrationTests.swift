@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -9,7 +10,7 @@ import Testing
 /// `statement_timeout` every connection of deskd has, and longer than the connection waits for a
 /// request's answer, both of which would end it (and deskd's start-up with it) on a desk of
 /// millions of call-outs. Here a one-second migration against a 300 ms timeout and a 600 ms wait.
-@Suite(.enabled(if: TestEngine.clusterURL != nil)) struct PostgresLongMigrationTests {
+@Suite(.ownThread, .enabled(if: TestEngine.clusterURL != nil)) struct PostgresLongMigrationTests {
     @Test func aMigrationLongerThanARequestMayTakeRunsToTheEnd() throws {
         let place = try TestDatabasePlace.fresh(.postgresql)
         let url = try #require(place.postgresURL)

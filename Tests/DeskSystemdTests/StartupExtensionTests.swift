@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// While deskd opens its database it asks for more start-up time at once and then again every
 /// interval, and stops asking when the database is open (here every 100 ms for 550 ms; systemd's
 /// are every 20 s for as long as a migration takes).
-@Suite struct StartupExtensionTests {
+@Suite(.ownThread) struct StartupExtensionTests {
     @Test func moreTimeIsAskedForAtOnceThenEveryIntervalUntilTheWorkEnds() throws {
         let sent = Mutex<[[String]]>([])
         let value = StartupExtension.run(

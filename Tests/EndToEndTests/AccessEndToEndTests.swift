@@ -1,9 +1,10 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// Tokens and abusive traffic against a running deskd.
-@Suite struct AccessEndToEndTests {
+@Suite(.ownThread) struct AccessEndToEndTests {
     @Test func tokensWorkOverTCPAndNoSecretReachesTheLog() throws {
         let daemon = try DaemonProcess()
         try daemon.start()

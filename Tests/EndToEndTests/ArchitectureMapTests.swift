@@ -1,9 +1,10 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// ARCHITECTURE.md names files and folders for a newcomer to open and copy; each must exist, so
 /// that the map cannot go stale silently when a file is renamed or moved.
-@Suite struct ArchitectureMapTests {
+@Suite(.ownThread) struct ArchitectureMapTests {
     /// Every `backticked` path on the page (a name with a file ending, or with a slash) is a file
     /// or folder of the repository: the whole path from the root, or its last components (the page
     /// says `Routes/ReportRoutes.swift` for Sources/DeskAPI/Routes/ReportRoutes.swift); `*` stands

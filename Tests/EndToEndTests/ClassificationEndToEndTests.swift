@@ -1,9 +1,10 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// The classifier through the built deskd and deskctl.
-@Suite struct ClassificationEndToEndTests {
+@Suite(.ownThread) struct ClassificationEndToEndTests {
     @Test func deskctlClassifyExplainsWithoutStoring() throws {
         let daemon = try DaemonProcess()
         try daemon.start()

@@ -1,10 +1,11 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// Power-cut safety: deskd killed with SIGKILL under load from several clients on both
 /// transports loses no acknowledged report, duplicates none, and leaves an intact database.
-@Suite struct CrashTests {
+@Suite(.ownThread) struct CrashTests {
     /// Reports acknowledged (201) and attempted, by their unique text.
     final class Ledger: @unchecked Sendable {
         private let lock = NSLock()

@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// nothing stored; once the server is back, the same connections' owner finds it again and a
 /// retry with the same Idempotency-Key stores the report once. `deskd_ready` in /metrics (the
 /// "deskd not ready" alert's series, issue 35) follows /readyz: 1, 0 while the server is away, 1.
-@Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
+@Suite(.ownThread, .enabled(if: DaemonEngine.clusterURL != nil)) struct DatabaseOutageTests {
     @Test func aDeskdWhoseServerGoesAwaySaysSoAnswers503AndCarriesOnWhenItIsBack() throws {
         let cluster = try ThrowawayCluster(prefix: "desk-outage")
         defer { cluster.stop() }

@@ -1,10 +1,11 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// Issue 31: a server that is still running but no longer takes writes (demoted: read-only, or a
 /// standby now) is left for whichever host of the URL is writable. deskd answers 503 with
 /// Retry-After while it moves, never a 500, and then writes and reads on the writable one.
-@Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct DemotedServerTests {
+@Suite(.ownThread, .enabled(if: DaemonEngine.clusterURL != nil)) struct DemotedServerTests {
     @Test func aServerMadeReadOnlyIsLeftForTheWritableHostOfTheURLWithout500s() throws {
         let demoted = try ThrowawayCluster(prefix: "desk-demoted")
         defer { demoted.stop() }

@@ -1,9 +1,10 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// Rosters and call-outs through deskctl against a running deskd with the demo roster.
-@Suite struct DutyEndToEndTests {
+@Suite(.ownThread) struct DutyEndToEndTests {
     @Test(arguments: DaemonEngine.all) func aDuringReportCallsOutTheOnDutyFirstAidersWhoAcknowledgeWithDeskctl(
         engine: DaemonEngine
     ) throws {

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ func currentUserName() -> String {
 }
 
 /// deskd and deskctl as built, talking over real sockets; curl as an independent HTTP client.
-@Suite(.serialized) struct EndToEndTests {
+@Suite(.ownThread, .serialized) struct EndToEndTests {
     @Test(arguments: DaemonEngine.all) func reportsOverTheSocketAndOverTCPAllShowUpWithTheirTimeline(
         engine: DaemonEngine
     ) throws {

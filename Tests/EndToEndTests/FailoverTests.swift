@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 /// rest: its three PostgreSQL servers, two deskd and four clients would otherwise take the CPU
 /// from the load-bound crash tests running beside it. There it fails when pg_auto_failover is
 /// missing, and CI fails `theFailoverManagerIsThereOnCI` without it too.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["DESK_TEST_HA"] == "1"))
+@Suite(.ownThread, .enabled(if: ProcessInfo.processInfo.environment["DESK_TEST_HA"] == "1"))
 struct FailoverTests {
     /// What the clients saw, shared by their threads.
     final class Ledger: @unchecked Sendable {
@@ -260,7 +261,7 @@ final class Stopping: @unchecked Sendable {
     var isStopped: Bool { lock.withLock { stopped } }
 }
 
-@Suite struct FailoverManagerTests {
+@Suite(.ownThread) struct FailoverManagerTests {
     /// On CI the failover scenario must run, never silently vanish: pg_auto_failover is there.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CI"] == "true"))
     func theFailoverManagerIsThereOnCI() {

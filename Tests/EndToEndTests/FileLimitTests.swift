@@ -1,8 +1,9 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// The service unit's file-descriptor limit against the connection caps it must hold.
-@Suite struct FileLimitTests {
+@Suite(.ownThread) struct FileLimitTests {
     /// Security review 2026-12-06, M4: the service may open more descriptors than its listeners'
     /// connection caps (as installed) take, with room for the database, backups and webhooks.
     @Test func theServiceMayOpenMoreDescriptorsThanItsConnectionCaps() throws {

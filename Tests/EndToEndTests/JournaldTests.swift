@@ -1,8 +1,9 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// deskd's log entries read back from a real systemd-journald (private mount namespace).
-@Suite struct JournaldTests {
+@Suite(.ownThread) struct JournaldTests {
     /// One journal entry as `journalctl -o json` prints it (string fields only).
     typealias Entry = [String: String]
 

@@ -1,10 +1,11 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// A report in a language the lexicon does not read, through the built deskd and deskctl: named,
 /// and listed for review with whom it needs.
-@Suite struct LanguageEndToEndTests {
+@Suite(.ownThread) struct LanguageEndToEndTests {
     @Test func deskctlShowsTheLanguageAndWhoMustReadIt() throws {
         let daemon = try DaemonProcess()
         try daemon.start()

@@ -1,9 +1,10 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// The Debian package's maintainer scripts, run under `sh` in a temporary root (every absolute
 /// path of deskd's moved under it).
-@Suite struct PackagingTests {
+@Suite(.ownThread) struct PackagingTests {
     /// Runs `debian/deskd.postrm ACTION` with /var/lib/deskd, /run/deskd and /etc/deskd under `root`.
     static func postrm(_ action: String, root: String) throws -> Finished {
         var script = try String(contentsOfFile: repositoryRoot + "/debian/deskd.postrm", encoding: .utf8)

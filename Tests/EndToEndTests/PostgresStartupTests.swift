@@ -1,10 +1,11 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// deskd on `[storage] engine = "postgresql"` refuses to half-start: a bad URL or a schema newer
 /// than the binary is a configuration error (exit 78) naming the setting; a server that cannot be
 /// reached is an ordinary failure that systemd retries, and the log says which hosts were tried.
-@Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct PostgresStartupTests {
+@Suite(.ownThread, .enabled(if: DaemonEngine.clusterURL != nil)) struct PostgresStartupTests {
     @Test func aMalformedURLIsAConfigurationErrorNamingTheSetting() throws {
         let daemon = try DaemonProcess(storageConfig: "engine = \"postgresql\"\nurl = \"postgresql://desk@/\"")
         let result = try runProgram(daemon.deskd, ["--config", daemon.configPath])

@@ -1,10 +1,11 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// SIGHUP (`systemctl reload deskd`) applies a valid new configuration and keeps the old one
 /// when the new one is broken.
-@Suite struct ReloadTests {
+@Suite(.ownThread) struct ReloadTests {
     @Test func sighupAppliesAValidConfigurationAndRefusesABrokenOne() throws {
         let directory = "/tmp/desk-reload-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

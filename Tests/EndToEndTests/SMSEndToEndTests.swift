@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// 46elks' and Twilio's send APIs (Helpers/sms-gateway.py), and inbound texts posted as 46elks posts
 /// them (basic auth) and as Twilio posts them (signed): answers, a follow-up done, a report by text,
 /// and the source-address allow-list.
-@Suite struct SMSEndToEndTests {
+@Suite(.ownThread) struct SMSEndToEndTests {
     static let inboundSecret = "an-inbound-secret-of-32-bytes!!!"
 
     /// The stand-in gateway process, stopped by `stop()`.

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -10,6 +11,7 @@ import Testing
 /// --filter "FailoverTests|SeveralInstancesEndToEndTests"`): two deskd and a minute of timers
 /// would otherwise share the machine with the whole parallel suite.
 @Suite(
+    .ownThread,
     .serialized,
     .enabled(if: DaemonEngine.clusterURL != nil && ProcessInfo.processInfo.environment["DESK_TEST_HA"] == "1"))
 struct SeveralInstancesEndToEndTests {

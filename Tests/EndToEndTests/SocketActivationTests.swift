@@ -1,9 +1,10 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// deskd started with inherited listeners serves on them, and binds nothing of its own.
-@Suite struct SocketActivationTests {
+@Suite(.ownThread) struct SocketActivationTests {
     @Test func inheritedTCPAndUnixListenersServeTheAPI() throws {
         let daemon = try DaemonProcess()
         let port = try freePort()
@@ -73,7 +74,7 @@ import Testing
 
 /// deskd's own /metrics: request latency from Hummingbird's metrics middleware lands in the same
 /// Prometheus registry as the desk's counters.
-@Suite struct DaemonMetricsTests {
+@Suite(.ownThread) struct DaemonMetricsTests {
     @Test func metricsIncludeRequestLatencyAndDeskCounters() throws {
         let daemon = try DaemonProcess()
         try daemon.start()
@@ -89,7 +90,7 @@ import Testing
 
 /// Restarting a socket-activated deskd refuses no connection: requests that arrive while it is
 /// down wait in the kernel's queue of the socket the service manager keeps open.
-@Suite struct SocketActivatedRestartTests {
+@Suite(.ownThread) struct SocketActivatedRestartTests {
     @Test func requestsDuringARestartAreServedNotRefused() throws {
         let daemon = try DaemonProcess()
         let port = try freePort()

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -25,7 +26,7 @@ private func reference(_ values: [Double], _ fraction: Double) -> Double? {
 /// `deskctl stats` against a real deskd over five weeks of history written through the real desk
 /// with a moved clock (`desk-bench ROOT history FILE`, the demo areas and roster): the numbers it
 /// prints are what the history did.
-@Suite struct StatsEndToEndTests {
+@Suite(.ownThread) struct StatsEndToEndTests {
     @Test func deskctlStatsPrintsTheHistorysNumbersAsTableJSONAndCSV() throws {
         let daemon = try DaemonProcess()
         try FileManager.default.createDirectory(

@@ -1,4 +1,5 @@
 import DeskAPIModels
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 /// answers 503 problem+json with an error in the log, crashes nothing, and the desk recovers when
 /// space returns. (A read-only remount is refused by the kernel while deskd holds the files open;
 /// `ReadOnlyFilesystemTests` has the kernel turn an ext4 filesystem read-only instead.)
-@Suite struct StorageFaultTests {
+@Suite(.ownThread) struct StorageFaultTests {
     @Test func aFullDiskIs503ThenRecovers() throws {
         // Needs root and mount namespaces (a machine without them skips this test).
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
@@ -52,7 +53,7 @@ import Testing
 
 /// A damaged database file stops deskd at start-up with a clear message and exit status 76, and
 /// the file is left as it was.
-@Suite struct DamagedDatabaseTests {
+@Suite(.ownThread) struct DamagedDatabaseTests {
     @Test func deskdRefusesToStartOnADamagedFile() throws {
         let daemon = try DaemonProcess()
         let state = daemon.directory + "/state"
@@ -73,7 +74,7 @@ import Testing
 /// `errors=remount-ro`; SQLite then sees EIO): writes answer 503 with an error in the log, reads go on,
 /// nothing crashes; after the operator repairs the filesystem (fsck) and restarts deskd, every
 /// acknowledged report is there and the timeline verifies.
-@Suite struct ReadOnlyFilesystemTests {
+@Suite(.ownThread) struct ReadOnlyFilesystemTests {
     @Test func aReadOnlyFilesystemIs503AndTheDeskRecoversAfterRepair() throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
             FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.ext4"),

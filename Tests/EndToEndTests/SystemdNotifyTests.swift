@@ -1,9 +1,10 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// deskd under a (simulated) service manager: readiness, status, watchdog and stopping arrive on
 /// `NOTIFY_SOCKET` — and nothing is sent when the variables are unset.
-@Suite struct SystemdNotifyTests {
+@Suite(.ownThread) struct SystemdNotifyTests {
     @Test func readyStatusWatchdogAndStoppingReachTheNotifySocket() throws {
         let daemon = try DaemonProcess(demo: true, extraConfig: "instance = \"desk-a\"")
         let notify = try NotifySocket(directory: daemon.directory)
@@ -65,7 +66,7 @@ import Testing
 /// failure, and a restart by systemd could not bring it back (found by the installed two-host test:
 /// systemd killed deskd 30 s into a PostgreSQL restart, and it could not start again until the
 /// server was back).
-@Suite(.serialized) struct WatchdogOnPostgreSQLTests {
+@Suite(.ownThread, .serialized) struct WatchdogOnPostgreSQLTests {
     @Test(.enabled(if: DaemonEngine.clusterURL != nil, "PostgreSQL tests run with make test's cluster"))
     func theWatchdogIsPingedWhileThePostgreSQLServerIsAway() throws {
         let cluster = try ThrowawayCluster(prefix: "desk-watchdog")

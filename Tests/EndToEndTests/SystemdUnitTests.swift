@@ -1,8 +1,9 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// The units under `systemd/` as systemd itself judges them, and `make install`'s layout.
-@Suite struct SystemdUnitTests {
+@Suite(.ownThread) struct SystemdUnitTests {
     static let analyze = "/usr/bin/systemd-analyze"
 
     @Test func unitsPassSystemdAnalyzeVerify() throws {

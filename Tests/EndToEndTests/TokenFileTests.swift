@@ -1,10 +1,11 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// Security review 2026-12-06, L9: a token never has to be on deskctl's command line, where every
 /// local user sees it (`ps -eo args`): `--token-file PATH` or `$DESKCTL_TOKEN_FILE` read it from a
 /// file only its owner may read; `--token` is refused with a pointer to them.
-@Suite struct TokenFileTests {
+@Suite(.ownThread) struct TokenFileTests {
     @Test func aPrivateTokenFileWorksAndAnOpenOrMissingOneIsRefusedClearly() throws {
         let daemon = try DaemonProcess()
         try daemon.start()

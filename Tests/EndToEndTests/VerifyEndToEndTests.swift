@@ -1,8 +1,9 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// `deskctl verify` against a running deskd, before and after someone edits the database file.
-@Suite struct VerifyEndToEndTests {
+@Suite(.ownThread) struct VerifyEndToEndTests {
     @Test func verifyReportsAnIntactChainAndThenTheEditedEvent() throws {
         let daemon = try DaemonProcess(demo: true)
         try daemon.start()
@@ -31,7 +32,7 @@ import Testing
 
 /// Issue 16, item 10: a chain head seen earlier anchors the chain, so removing the newest events
 /// is found.
-@Suite struct VerifyHeadEndToEndTests {
+@Suite(.ownThread) struct VerifyHeadEndToEndTests {
     @Test func aHeadSeenEarlierFindsTheNewestEventsRemoved() throws {
         let daemon = try DaemonProcess(demo: true)
         try daemon.start()
@@ -69,7 +70,7 @@ import Testing
 }
 
 /// `deskctl backup` against a running deskd.
-@Suite struct BackupEndToEndTests {
+@Suite(.ownThread) struct BackupEndToEndTests {
     @Test(arguments: DaemonEngine.all) func deskctlBackupWritesACheckedCopy(engine: DaemonEngine) throws {
         let daemon = try DaemonProcess(demo: true, engine: engine)
         try daemon.start()

@@ -1,10 +1,11 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
 /// A running deskd whose writer is held up (another process keeps SQLite's write lock) lets at
 /// most `[storage] write_queue` writes wait, answers the rest 503 problem+json with Retry-After
 /// at once, stores none of those, and commits the waiting ones when the lock is released.
-@Suite struct WriteQueueTests {
+@Suite(.ownThread) struct WriteQueueTests {
     @Test func aFullWriteQueueAnswers503AndTheWaitingReportsAreStored() throws {
         let daemon = try DaemonProcess(storageConfig: "write_queue = 2")
         try daemon.start()

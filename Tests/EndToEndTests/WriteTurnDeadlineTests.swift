@@ -1,3 +1,4 @@
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
 /// cluster of this test's own: every request is answered 503 problem+json with Retry-After well
 /// within curl's 30 s, and once the database can commit again, a retry with the same
 /// Idempotency-Key stores each report exactly once (the same 201 when the first commit landed).
-@Suite(.enabled(if: DaemonEngine.clusterURL != nil)) struct WriteTurnDeadlineTests {
+@Suite(.ownThread, .enabled(if: DaemonEngine.clusterURL != nil)) struct WriteTurnDeadlineTests {
     /// The turn's advisory lock (`PostgresWriteTurn.lockKey`, "deskwrt").
     static let turnLock = "28259044069700212"
 
