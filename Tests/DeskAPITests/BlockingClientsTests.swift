@@ -33,10 +33,26 @@ import Testing
 /// sleeps) runs each test on a thread of its own, never on one of the cooperative pool's.
 @Suite(.ownThread) struct OwnThreadTests {
     @Test func aSynchronousTestRunsOnItsOwnThread() {
-        #expect(Thread.current.name == "desk-test")
+        #expect(OwnThreadExecutor.isCurrent)
     }
 
-    @Test(arguments: 0..<3) func eachCaseOfAParameterizedTestToo(_ index: Int) {
-        #expect(Thread.current.name == "desk-test")
+    @Test(arguments: 0..<20) func eachCaseOfAParameterizedTestToo(_ index: Int) {
+        #expect(OwnThreadExecutor.isCurrent)
+    }
+
+    @Test func anAsynchronousTestStaysThereAcrossItsSuspensions() async throws {
+        #expect(onOwnThread())
+        try await Task.sleep(for: .milliseconds(10))
+        #expect(onOwnThread())
     }
 }
+
+/// Suites without the trait run on the pool, as before.
+@Suite struct PoolThreadTests {
+    @Test func aTestWithoutTheTraitRunsOnThePool() {
+        #expect(!OwnThreadExecutor.isCurrent)
+    }
+}
+
+/// `OwnThreadExecutor.isCurrent`, asked from synchronous code.
+private func onOwnThread() -> Bool { OwnThreadExecutor.isCurrent }

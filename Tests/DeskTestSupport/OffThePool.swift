@@ -9,10 +9,7 @@ import Foundation
 /// they are as narrow, and blocking tests fill them just the same.
 public func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            Thread.current.name = "desk-blocking"
-            continuation.resume(with: Result { try work() })
-        }.start()
+        Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 

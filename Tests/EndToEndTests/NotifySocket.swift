@@ -42,6 +42,13 @@ final class NotifySocket {
         return String(decoding: buffer[0..<count], as: UTF8.self)
     }
 
+    /// Every notification already waiting, without waiting for more.
+    func drain() -> [String] {
+        var messages: [String] = []
+        while let message = receive(timeout: 0) { messages.append(message) }
+        return messages
+    }
+
     /// Every notification until `until` matches one (returned last) or `timeout` seconds pass.
     func collect(timeout: Double, until: (String) -> Bool = { _ in false }) -> [String] {
         var messages: [String] = []
