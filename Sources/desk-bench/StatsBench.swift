@@ -20,7 +20,9 @@ import GRDB
 /// `DESK_BENCH_KEEP_DATABASE=1` keeps the PostgreSQL database (its name printed) for EXPLAIN,
 /// and `DESK_BENCH_POSTGRES_DATABASE=name` measures a database so kept as it is;
 /// `DESK_BENCH_SQLITE=path` fills the SQLite desk at `path` and keeps it, or, when that file
-/// exists, measures it as it is (filled by an earlier run, then migrated by this build's deskd).
+/// exists, measures it as it is (filled by an earlier run, then migrated by this build's deskd);
+/// `DESK_BENCH_TIME_ZONE=Asia/Kolkata` asks for the weeks of that time zone rather than
+/// Stockholm's (the rows are the same).
 struct StatsBench {
     let root: String
     let incidents: Int
@@ -28,7 +30,12 @@ struct StatsBench {
 
     func run() async throws {
         let now = Date()
-        let calendar = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)
+        let environment = ProcessInfo.processInfo.environment
+        let zone = environment["DESK_BENCH_TIME_ZONE"] ?? "Europe/Stockholm"
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw BenchError("DESK_BENCH_TIME_ZONE: \(zone) is not a time zone (like Europe/Stockholm)")
+        }
+        let calendar = LocalCalendar(timeZone: timeZone)
         let settings = LiveSettings(
             DeskSettings(
                 correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)))
@@ -43,7 +50,6 @@ struct StatsBench {
             return desk
         }
 
-        let environment = ProcessInfo.processInfo.environment
         let only = environment["DESK_BENCH_ENGINE"]
         let clock = ContinuousClock()
         // SQLite: the templates stored by the real desk, then copied in SQL.
@@ -69,7 +75,7 @@ struct StatsBench {
             filled += String(format: ", opened in %.1f s", Self.seconds(clock.now - opening))
             print(
                 "stats on SQLite: \(incidents) incidents, \(incidents) call-outs, \(incidents / 3) follow-ups over 104 "
-                    + "weeks (\(size / 1_048_576) MiB, \(filled)); median of \(rounds) runs, no HTTP")
+                    + "weeks (\(size / 1_048_576) MiB, \(filled)); weeks of \(zone); median of \(rounds) runs, no HTTP")
             try await measureAll(try await desk(SQLDeskStore(database: database)))
             try database.close()
         }
