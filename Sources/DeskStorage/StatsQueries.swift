@@ -8,10 +8,16 @@ import GRDB
 /// percentiles from window functions (`row_number` within each group), interpolated as
 /// `percentile_cont` does: SQLite has no percentile function, and both engines then give the same
 /// answer. Each kind counts from one covering index (`v18-stats-indexes`, `pg-v5-stats-indexes`).
+///
+/// With `disjoint`, the query's weeks are stretches apart from one another (the minutes of each
+/// week the roll-up does not count, `StatsRollupQueries.Split`): every row is found from its
+/// stretch's own range of the index, never from the whole period's, whatever the breakdown.
 enum StatsQueries {
     /// Incidents by the week they were opened in.
-    static func incidents(_ query: StatsQuery, in db: any SQLConnection) throws -> [IncidentFigures] {
-        var plan = Plan(query, time: "i.opened_at", area: "i.area_id", phase: "i.phase")
+    static func incidents(
+        _ query: StatsQuery, in db: any SQLConnection, disjoint: Bool = false
+    ) throws -> [IncidentFigures] {
+        var plan = Plan(query, time: "i.opened_at", area: "i.area_id", phase: "i.phase", disjoint: disjoint)
         let sql = """
             \(plan.with)SELECT \(plan.keys), count(*) AS incidents,
                 sum(CASE WHEN EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.unstaffed_at IS NOT NULL)
@@ -26,10 +32,12 @@ enum StatsQueries {
     }
 
     /// Call-outs by the week they were made in, with their answer times' median and 90th percentile.
-    static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures] {
+    static func callOuts(
+        _ query: StatsQuery, in db: any SQLConnection, disjoint: Bool = false
+    ) throws -> [CallOutFigures] {
         var plan = Plan(
             query, time: "c.created_at", area: "c.area_id", phase: "i.phase",
-            phaseJoin: " JOIN incident i ON i.id = c.incident_id")
+            phaseJoin: " JOIN incident i ON i.id = c.incident_id", disjoint: disjoint)
         let dims = plan.names
         let partition = dims.isEmpty ? "" : "PARTITION BY \(dims.joined(separator: ", ")) "
         let groupDims = dims.isEmpty ? "" : " GROUP BY \(dims.joined(separator: ", "))"
@@ -89,10 +97,12 @@ enum StatsQueries {
     }
 
     /// Follow-ups by the week they are due in, cancelled ones left out.
-    static func followUps(_ query: StatsQuery, in db: any SQLConnection) throws -> [FollowUpFigures] {
+    static func followUps(
+        _ query: StatsQuery, in db: any SQLConnection, disjoint: Bool = false
+    ) throws -> [FollowUpFigures] {
         var plan = Plan(
             query, time: "f.due_at", area: "f.area_id", phase: "i.phase",
-            phaseJoin: " JOIN incident i ON i.id = f.incident_id")
+            phaseJoin: " JOIN incident i ON i.id = f.incident_id", disjoint: disjoint)
         let now = Timestamp.format(query.now)
         let sql = """
             \(plan.with)SELECT \(plan.keys), count(*) AS due,
@@ -116,29 +126,34 @@ enum StatsQueries {
 }
 
 /// The parts of a stats query every kind shares: the weeks' `VALUES`, the period's range on the
-/// kind's time column, the responder's areas, and the grouping columns (named `week`, `area`,
-/// `phase` in the result; NULL for a dimension not asked for).
+/// kind's time column (each week's own when `disjoint`), the responder's areas, and the grouping
+/// columns (named `week`, `area`, `phase` in the result; NULL for a dimension not asked for).
 private struct Plan {
     let dimensions: [StatsDimension]
+    /// The weeks are stretches apart: rows are found from each one's range, joined to it.
+    let disjoint: Bool
     let time: String
     let area: String
     let phase: String
     let phaseJoin: String
-    /// `WITH weeks(…) AS (VALUES …) ` when grouped by week, else empty.
+    /// `WITH weeks(…) AS (VALUES …) ` when grouped by week or disjoint, else empty.
     let with: String
     /// How many arguments the weeks' `VALUES` take (they come first).
     let weekArgumentCount: Int
     private(set) var arguments: SQLArguments
     private let conditions: SQLConditions
 
-    init(_ query: StatsQuery, time: String, area: String, phase: String, phaseJoin: String = "") {
+    init(
+        _ query: StatsQuery, time: String, area: String, phase: String, phaseJoin: String = "", disjoint: Bool = false
+    ) {
         dimensions = query.dimensions
+        self.disjoint = disjoint
         self.time = time
         self.area = area
         self.phase = phase
         self.phaseJoin = query.dimensions.contains(.phase) ? phaseJoin : ""
         var arguments: SQLArguments = []
-        if query.dimensions.contains(.week) {
+        if query.dimensions.contains(.week) || disjoint {
             with =
                 "WITH weeks(week, starts, ends) AS (VALUES "
                 + query.weeks.map { _ in "(?, ?, ?)" }.joined(separator: ", ") + ") "
@@ -150,11 +165,14 @@ private struct Plan {
         }
         weekArgumentCount = arguments.count
         var conditions = SQLConditions()
-        // The whole period as one range on the time column's index, whatever the breakdown.
-        let starts = query.weeks.first?.starts ?? query.now
-        let ends = query.weeks.last?.ends ?? query.now
-        conditions.add("\(time) >= ?", Timestamp.format(starts))
-        conditions.add("\(time) < ?", Timestamp.format(ends))
+        // The whole period as one range on the time column's index, whatever the breakdown; apart,
+        // each week's range from the join alone (with the period's too, SQLite reads the period).
+        if !disjoint {
+            let starts = query.weeks.first?.starts ?? query.now
+            let ends = query.weeks.last?.ends ?? query.now
+            conditions.add("\(time) >= ?", Timestamp.format(starts))
+            conditions.add("\(time) < ?", Timestamp.format(ends))
+        }
         if let areas = query.areas { conditions.add(oneOf: area, areas.sorted()) }
         self.conditions = conditions
         self.arguments = arguments
@@ -162,7 +180,7 @@ private struct Plan {
 
     /// The join that puts each row in its week.
     var weekJoin: String {
-        dimensions.contains(.week) ? " JOIN weeks w ON \(time) >= w.starts AND \(time) < w.ends" : ""
+        dimensions.contains(.week) || disjoint ? " JOIN weeks w ON \(time) >= w.starts AND \(time) < w.ends" : ""
     }
 
     /// ` WHERE …` for the period and the areas (and `extra`); appends their arguments.

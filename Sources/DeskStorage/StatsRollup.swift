@@ -3,8 +3,9 @@
 /// transaction as every insert, update and delete of the rows they count (whatever writes them:
 /// the commands, the timers, `storage copy`, the bench's SQL), filled for existing rows by the
 /// migration. A week of the desk's time zone starts on a whole UTC hour in every zone whose offset
-/// is whole hours (Stockholm's), so a week is its whole UTC days plus the hours at either end; a
-/// period whose bounds are not whole hours is counted from the rows (`StatsQueries`).
+/// is whole hours (Stockholm's), so a week is its whole UTC days plus the hours at either end; in
+/// a zone whose offset is not, the minutes before its first whole hour and after its last are
+/// counted from the rows and added (`StatsRollupQueries.Split`).
 ///
 /// The phase is the incident's as it stands now, as the direct count has it: a phase change moves
 /// the incident's call-outs and follow-ups with it. An incident counts as unstaffed once any of

@@ -5,9 +5,9 @@ import GRDB
 /// The trends counted from the roll-up (`StatsRollup`): each week of the query as its whole UTC
 /// days and the UTC hours at either end, summed from one primary-key range each, so that a
 /// period costs its days × areas × phases, not its rows. The call-outs' answer-time percentiles
-/// stay exact, read from the rows (`StatsAnswerQueries`). A period whose
-/// bounds are not whole UTC hours (a time zone whose offset is not whole hours) is counted from
-/// the rows as before (`StatsQueries`): the answers are the same either way.
+/// stay exact, read from the rows (`StatsAnswerQueries`). In a time zone whose offset is not
+/// whole hours, the minutes of each week outside its whole UTC hours are counted from the rows
+/// and added (`Split`): the answers are the direct count's (`StatsQueries`) either way.
 enum StatsRollupQueries {
     /// One range of roll-up buckets: the week it counts for, the grain, `lo ..< hi` as bucket text,
     /// whether the follow-ups in it are all due before now (`past`) or all after (`future`), and
@@ -53,20 +53,6 @@ enum StatsRollupQueries {
             firstDay < lastDay
             ? [Piece(week: week, grain: "day", lo: text(firstDay, 10), hi: text(lastDay, 10), past: past)] : []
         return head + days + tail
-    }
-
-    /// Every week's pieces, or nil when the roll-up cannot count this period.
-    static func pieces(_ query: StatsQuery) -> [Piece]? {
-        var all: [Piece] = []
-        for week in query.weeks {
-            guard
-                let pieces = pieces(
-                    week: week.label, from: Timestamp.milliseconds(week.starts), to: Timestamp.milliseconds(week.ends),
-                    past: true)
-            else { return nil }
-            all += pieces
-        }
-        return all
     }
 
     /// `SELECT <keys>, <sums> FROM pieces JOIN <table> … GROUP BY …` with its arguments.
@@ -123,94 +109,88 @@ enum StatsRollupQueries {
         if db.dialect == .postgresql { _ = try db.execute("SET LOCAL jit = off", []) }
     }
 
-    /// Incidents by the week they were opened in, from the roll-up; nil when it cannot count them.
-    static func incidents(_ query: StatsQuery, in db: any SQLConnection) throws -> [IncidentFigures]? {
-        guard let pieces = pieces(query) else { return nil }
+    /// Incidents by the week they were opened in.
+    static func incidents(_ query: StatsQuery, in db: any SQLConnection) throws -> [IncidentFigures] {
+        let split = split(query)
         let sums = ["sum(p.sign * r.incidents) AS incidents", "sum(p.sign * r.unstaffed) AS unstaffed"]
-        return try rows(StatsRollup.incidents, query, pieces, sums: sums, in: db).compactMap { row in
-            let incidents: Int = row["incidents"] ?? 0
-            guard incidents > 0 || query.dimensions.isEmpty else { return nil }
-            return IncidentFigures(key: try key(row), incidents: incidents, unstaffed: row["unstaffed"] ?? 0)
+        var figures = try rows(StatsRollup.incidents, query, split.pieces, sums: sums, in: db).map { row in
+            IncidentFigures(key: try key(row), incidents: row["incidents"] ?? 0, unstaffed: row["unstaffed"] ?? 0)
         }
+        if !split.stretches.isEmpty {
+            figures += try StatsQueries.incidents(over(split.stretches, of: query), in: db, disjoint: true)
+        }
+        return merged(figures) {
+            $0.incidents += $1.incidents
+            $0.unstaffed += $1.unstaffed
+        }.filter { $0.incidents > 0 || query.dimensions.isEmpty }
     }
 
     /// Call-outs by the week they were made in: the counts from the roll-up, the percentiles
-    /// from the answer times (`StatsAnswerQueries`); nil when the roll-up cannot count them.
-    static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures]? {
-        guard let pieces = pieces(query) else { return nil }
+    /// from the answer times (`StatsAnswerQueries`).
+    static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures] {
+        let split = split(query)
         let sums = ["callouts", "acknowledged", "declined", "escalated", "expired", "waiting"].map {
             "sum(p.sign * r.\($0)) AS \($0)"
         }
+        var figures = try rows(StatsRollup.callOuts, query, split.pieces, sums: sums, in: db).map { row in
+            CallOutFigures(
+                key: try key(row), callOuts: row["callouts"] ?? 0, acknowledged: row["acknowledged"] ?? 0,
+                declined: row["declined"] ?? 0, escalated: row["escalated"] ?? 0, expired: row["expired"] ?? 0,
+                waiting: row["waiting"] ?? 0, answerMedian: nil, answerP90: nil)
+        }
+        if !split.stretches.isEmpty {
+            figures += try StatsQueries.callOuts(over(split.stretches, of: query), in: db, disjoint: true)
+        }
         let answers = try StatsAnswerQueries.answers(query, in: db)
-        return try rows(StatsRollup.callOuts, query, pieces, sums: sums, in: db).compactMap { row in
-            let callOuts: Int = row["callouts"] ?? 0
-            guard callOuts > 0 || query.dimensions.isEmpty else { return nil }
-            let key = try key(row)
-            return CallOutFigures(
-                key: key, callOuts: callOuts, acknowledged: row["acknowledged"] ?? 0, declined: row["declined"] ?? 0,
-                escalated: row["escalated"] ?? 0, expired: row["expired"] ?? 0, waiting: row["waiting"] ?? 0,
-                answerMedian: answers[key]?.median, answerP90: answers[key]?.p90)
+        return merged(figures) {
+            $0.callOuts += $1.callOuts
+            $0.acknowledged += $1.acknowledged
+            $0.declined += $1.declined
+            $0.escalated += $1.escalated
+            $0.expired += $1.expired
+            $0.waiting += $1.waiting
+        }.compactMap { counted in
+            guard counted.callOuts > 0 || query.dimensions.isEmpty else { return nil }
+            var figures = counted
+            figures.answerMedian = answers[counted.key]?.median
+            figures.answerP90 = answers[counted.key]?.p90
+            return figures
         }
     }
 
     /// Follow-ups by the week they are due in: the roll-up before and after the hour of now
-    /// (every open one overdue before it, pending after it), that hour's from the rows; nil when
-    /// the roll-up cannot count them.
-    static func followUps(_ query: StatsQuery, in db: any SQLConnection) throws -> [FollowUpFigures]? {
+    /// (every open one overdue before it, pending after it), that hour's from the rows.
+    static func followUps(_ query: StatsQuery, in db: any SQLConnection) throws -> [FollowUpFigures] {
         let now = Timestamp.milliseconds(query.now)
-        let hourStarts = now / hour * hour
-        var pieces: [Piece] = []
-        var current: [StatsWeek] = []
+        let hourStarts = Split.floorHour(now)
+        var split = Split()
         for week in query.weeks {
             let starts = Timestamp.milliseconds(week.starts)
             let ends = Timestamp.milliseconds(week.ends)
-            guard
-                let before = Self.pieces(week: week.label, from: starts, to: min(ends, hourStarts), past: true),
-                let after = Self.pieces(
-                    week: week.label, from: max(starts, hourStarts + hour), to: ends, past: false)
-            else { return nil }
-            pieces += before + after
-            let lo = max(starts, hourStarts)
-            let hi = min(ends, hourStarts + hour)
-            if lo < hi {
-                current.append(
-                    StatsWeek(
-                        label: week.label, starts: Timestamp.date(milliseconds: lo),
-                        ends: Timestamp.date(milliseconds: hi)))
-            }
+            split.add(week: week.label, from: starts, to: min(ends, hourStarts), past: true)
+            split.add(week: week.label, from: max(starts, hourStarts + hour), to: ends, past: false)
+            split.stretch(week.label, max(starts, hourStarts), min(ends, hourStarts + hour))
         }
         let sums = [
             "sum(p.sign * r.due) AS due", "sum(p.sign * r.on_time) AS on_time", "sum(p.sign * r.late) AS late",
             "sum(CASE WHEN p.past = 1 THEN p.sign * r.open ELSE 0 END) AS overdue",
             "sum(CASE WHEN p.past = 1 THEN 0 ELSE p.sign * r.open END) AS pending",
         ]
-        var figures: [StatsKey: FollowUpFigures] = [:]
-        var order: [StatsKey] = []
-        func add(_ more: FollowUpFigures) {
-            guard var sum = figures[more.key] else {
-                figures[more.key] = more
-                order.append(more.key)
-                return
-            }
-            sum.due += more.due
-            sum.doneOnTime += more.doneOnTime
-            sum.doneLate += more.doneLate
-            sum.overdue += more.overdue
-            sum.pending += more.pending
-            figures[more.key] = sum
+        var figures = try rows(StatsRollup.followUps, query, split.pieces, sums: sums, in: db).map { row in
+            FollowUpFigures(
+                key: try key(row), due: row["due"] ?? 0, doneOnTime: row["on_time"] ?? 0,
+                doneLate: row["late"] ?? 0, overdue: row["overdue"] ?? 0, pending: row["pending"] ?? 0)
         }
-        for row in try rows(StatsRollup.followUps, query, pieces, sums: sums, in: db) {
-            add(
-                FollowUpFigures(
-                    key: try key(row), due: row["due"] ?? 0, doneOnTime: row["on_time"] ?? 0,
-                    doneLate: row["late"] ?? 0, overdue: row["overdue"] ?? 0, pending: row["pending"] ?? 0))
+        if !split.stretches.isEmpty {
+            figures += try StatsQueries.followUps(over(split.stretches, of: query), in: db, disjoint: true)
         }
-        if !current.isEmpty {
-            var hourQuery = query
-            hourQuery.weeks = current
-            for more in try StatsQueries.followUps(hourQuery, in: db) { add(more) }
-        }
-        return order.compactMap { figures[$0] }.filter { $0.due > 0 || query.dimensions.isEmpty }
+        return merged(figures) {
+            $0.due += $1.due
+            $0.doneOnTime += $1.doneOnTime
+            $0.doneLate += $1.doneLate
+            $0.overdue += $1.overdue
+            $0.pending += $1.pending
+        }.filter { $0.due > 0 || query.dimensions.isEmpty }
     }
 
     /// The key of a result row.

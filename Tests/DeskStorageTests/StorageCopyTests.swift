@@ -56,9 +56,9 @@ import Testing
         func figures(_ store: SQLDeskStore) async throws -> [String] {
             try await store.read { db in
                 [
-                    "\(try StatsRollupQueries.incidents(query, in: db) ?? [])",
-                    "\(try StatsRollupQueries.callOuts(query, in: db) ?? [])",
-                    "\(try StatsRollupQueries.followUps(query, in: db) ?? [])",
+                    "\(try StatsRollupQueries.incidents(query, in: db))",
+                    "\(try StatsRollupQueries.callOuts(query, in: db))",
+                    "\(try StatsRollupQueries.followUps(query, in: db))",
                 ]
             }
         }
