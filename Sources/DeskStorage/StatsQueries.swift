@@ -22,7 +22,7 @@ enum StatsQueries {
             \(plan.with)SELECT \(plan.keys), count(*) AS incidents,
                 sum(CASE WHEN EXISTS (SELECT 1 FROM staffing s WHERE s.incident_id = i.id AND s.unstaffed_at IS NOT NULL)
                     THEN 1 ELSE 0 END) AS unstaffed
-            FROM incident i\(plan.weekJoin)\(plan.whereClause())\(plan.groupBy)
+            FROM \(plan.from("incident", db.dialect))\(plan.whereClause())\(plan.groupBy)
             """
         return try db.rows(sql, plan.arguments, cached: false).compactMap { row in
             let incidents: Int = row["incidents"] ?? 0
@@ -59,7 +59,7 @@ enum StatsQueries {
             \(plan.with.isEmpty ? "WITH " : String(plan.with.dropLast()) + ", ")base AS (
                 SELECT \(plan.namedKeys)c.state AS state,
                     CASE WHEN c.state = 'acknowledged' THEN \(answer) END AS answer_ms
-                FROM callout c\(plan.weekJoin)\(plan.phaseJoin)\(plan.whereClause())
+                FROM \(plan.from("callout", db.dialect))\(plan.phaseJoin)\(plan.whereClause())
             ),
             ranked AS (
                 SELECT \(dims.map { $0 + ", " }.joined())answer_ms,
@@ -110,7 +110,7 @@ enum StatsQueries {
                 sum(CASE WHEN f.state = 'done' AND f.updated_at > f.due_at THEN 1 ELSE 0 END) AS late,
                 sum(CASE WHEN f.state IN ('open', 'escalated') AND f.due_at < ? THEN 1 ELSE 0 END) AS overdue,
                 sum(CASE WHEN f.state IN ('open', 'escalated') AND f.due_at >= ? THEN 1 ELSE 0 END) AS pending
-            FROM followup f\(plan.weekJoin)\(plan.phaseJoin)\(plan.whereClause("f.state <> 'cancelled'"))\(plan.groupBy)
+            FROM \(plan.from("followup", db.dialect))\(plan.phaseJoin)\(plan.whereClause("f.state <> 'cancelled'"))\(plan.groupBy)
             """
         var arguments = plan.arguments
         // The two instants of "now" come after the weeks' bounds and before the conditions.
@@ -178,9 +178,21 @@ private struct Plan {
         self.arguments = arguments
     }
 
-    /// The join that puts each row in its week.
-    var weekJoin: String {
-        dimensions.contains(.week) || disjoint ? " JOIN weeks w ON \(time) >= w.starts AND \(time) < w.ends" : ""
+    /// `table` under the alias of `time` (`incident i`), joined to the week each row falls in when
+    /// there are weeks to join. Apart on PostgreSQL, each week's rows are a subquery of their own
+    /// (`LATERAL`, `OFFSET 0` keeping it from being merged): its planner, not knowing how few rows
+    /// a stretch holds, would otherwise scan the whole table for a few dozen stretches.
+    func from(_ table: String, _ dialect: SQLDialect) -> String {
+        let parts = time.split(separator: ".", maxSplits: 1)
+        let (alias, column) = (String(parts.first ?? ""), String(parts.last ?? ""))
+        guard dimensions.contains(.week) || disjoint else { return "\(table) \(alias)" }
+        if disjoint && dialect == .postgresql {
+            return """
+                weeks w CROSS JOIN LATERAL (SELECT * FROM \(table) \
+                WHERE \(column) >= w.starts AND \(column) < w.ends OFFSET 0) \(alias)
+                """
+        }
+        return "\(table) \(alias) JOIN weeks w ON \(time) >= w.starts AND \(time) < w.ends"
     }
 
     /// ` WHERE …` for the period and the areas (and `extra`); appends their arguments.

@@ -10,8 +10,8 @@ import Testing
     import Glibc
 #endif
 
-/// A raw TCP connection to 127.0.0.1, for clients no HTTP library would imitate.
-/// A raw TCP connection; its reads block, so `reply` waits for them off the cooperative pool.
+/// A raw TCP connection to 127.0.0.1, for clients no HTTP library would imitate. Its reads block,
+/// so `reply` waits for them off the cooperative pool.
 final class RawConnection: @unchecked Sendable {
     // @unchecked Sendable: the descriptor never changes; a test uses a connection from one task at a time.
     let socket: Int32

@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// Marks the threads of `OwnThreadExecutor`s. (Not their names: a new thread starts with its
-/// creator's name, and Foundation's renaming from inside it was seen to lose the race now and then.)
+/// creator's, and one renamed through Foundation from inside was now and then seen unrenamed.)
 private let ownThreadKey: pthread_key_t = {
     var key = pthread_key_t()
     pthread_key_create(&key, nil)
