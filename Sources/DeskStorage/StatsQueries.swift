@@ -31,9 +31,11 @@ enum StatsQueries {
         }
     }
 
-    /// Call-outs by the week they were made in, with their answer times' median and 90th percentile.
+    /// Call-outs by the week they were made in, with their answer times' median and 90th percentile
+    /// (none without `percentiles`: the roll-up adds the stretches' counts and reads its
+    /// percentiles from the answers' index).
     static func callOuts(
-        _ query: StatsQuery, in db: any SQLConnection, disjoint: Bool = false
+        _ query: StatsQuery, in db: any SQLConnection, disjoint: Bool = false, percentiles: Bool = true
     ) throws -> [CallOutFigures] {
         var plan = Plan(
             query, time: "c.created_at", area: "c.area_id", phase: "i.phase",
@@ -55,24 +57,35 @@ enum StatsQueries {
                         - max(CASE WHEN r = \(index) THEN answer_ms END) AS DOUBLE PRECISION)
                 """
         }
+        let keys = dims.map { $0 + ", " }.joined()
+        let answers =
+            percentiles
+            ? """
+            ranked AS (
+                SELECT \(keys)answer_ms,
+                    row_number() OVER (\(partition)ORDER BY answer_ms) - 1 AS r,
+                    count(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS n
+                FROM base WHERE answer_ms IS NOT NULL
+            ),
+            answers AS (
+                SELECT \(keys)\(percentile(50)) AS median_ms, \(percentile(90)) AS p90_ms
+                FROM ranked GROUP BY \((dims + ["n"]).joined(separator: ", "))
+            ),
+            """
+            : """
+            answers AS (
+                SELECT \(keys)CAST(NULL AS DOUBLE PRECISION) AS median_ms, CAST(NULL AS DOUBLE PRECISION) AS p90_ms
+                FROM base WHERE 1 = 0
+            ),
+            """
         let sql = """
             \(plan.with.isEmpty ? "WITH " : String(plan.with.dropLast()) + ", ")base AS (
                 SELECT \(plan.namedKeys)c.state AS state,
                     CASE WHEN c.state = 'acknowledged' THEN \(answer) END AS answer_ms
                 FROM \(plan.from("callout", db.dialect))\(plan.phaseJoin)\(plan.whereClause())
             ),
-            ranked AS (
-                SELECT \(dims.map { $0 + ", " }.joined())answer_ms,
-                    row_number() OVER (\(partition)ORDER BY answer_ms) - 1 AS r,
-                    count(*) OVER (\(partition.trimmingCharacters(in: .whitespaces))) AS n
-                FROM base WHERE answer_ms IS NOT NULL
-            ),
-            answers AS (
-                SELECT \(dims.map { $0 + ", " }.joined())\(percentile(50)) AS median_ms, \(percentile(90)) AS p90_ms
-                FROM ranked GROUP BY \((dims + ["n"]).joined(separator: ", "))
-            ),
-            counts AS (
-                SELECT \(dims.map { $0 + ", " }.joined())count(*) AS callouts,
+            \(answers)counts AS (
+                SELECT \(keys)count(*) AS callouts,
                     sum(CASE WHEN state = 'acknowledged' THEN 1 ELSE 0 END) AS acknowledged,
                     sum(CASE WHEN state = 'declined' THEN 1 ELSE 0 END) AS declined,
                     sum(CASE WHEN state = 'escalated' THEN 1 ELSE 0 END) AS escalated,

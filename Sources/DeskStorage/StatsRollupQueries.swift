@@ -139,7 +139,8 @@ enum StatsRollupQueries {
                 waiting: row["waiting"] ?? 0, answerMedian: nil, answerP90: nil)
         }
         if !split.stretches.isEmpty {
-            figures += try StatsQueries.callOuts(over(split.stretches, of: query), in: db, disjoint: true)
+            figures += try StatsQueries.callOuts(
+                over(split.stretches, of: query), in: db, disjoint: true, percentiles: false)
         }
         let answers = try StatsAnswerQueries.answers(query, in: db)
         return merged(figures) {
