@@ -5,7 +5,9 @@ import Foundation
 /// `desk-bench [ROOT] [classifier|pipeline]`: how fast the classifier is on the labelled reports,
 /// and how fast the write pipeline stores reports without HTTP (`PipelineBench`); both unless one
 /// is named. `desk-bench ROOT history FILE` writes the trends tests' history (`StatsHistory`);
-/// `desk-bench ROOT stats [N]` times the trends' queries at N incidents (`StatsBench`).
+/// `desk-bench ROOT stats [N]` times the trends' queries at N incidents (`StatsBench`);
+/// `desk-bench ROOT answers [N]` what keeping the answers' index costs N acknowledgements
+/// (`AnswerWriteBench`).
 ///
 /// Run with `make bench` (a release build). Prints the median of several rounds, and a baseline
 /// measured in the same run (lower-casing and splitting the same texts) so that figures from
@@ -19,6 +21,10 @@ struct DeskBench {
         if stage == "stats" {
             let count = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 1_000_000
             return try await StatsBench(root: root, incidents: count).run()
+        }
+        if stage == "answers" {
+            let count = arguments.dropFirst(2).first.flatMap { Int($0) } ?? 2_000
+            return try await AnswerWriteBench(root: root, callOuts: count).run()
         }
         if stage == "history" {
             guard let file = arguments.dropFirst(2).first else { throw BenchError("history: name the file to write") }
