@@ -9,12 +9,13 @@ import GRDB
 /// call-out percentiles read). N call-outs (default 2,000) are made on a fresh SQLite desk by
 /// reports and the duty timers, then acknowledged by their responders, 16 at a time through the
 /// command pipeline as the API does; the same on a desk whose answer triggers and indexes were
-/// dropped before the call-outs were made. The two alternate for 5 rounds (a fresh desk each);
-/// the medians and their ratio are printed. Not a test: timings on shared machines are noisy.
+/// dropped before the call-outs were made. The two alternate for 11 rounds (a fresh desk each);
+/// the medians and their ratio are printed. With `DESK_TEST_POSTGRES_URL`, the same on a new
+/// database of that cluster each round. Not a test: timings on shared machines are noisy.
 struct AnswerWriteBench {
     let root: String
     let callOuts: Int
-    let rounds = 5
+    let rounds = 11
     let concurrency = 16
 
     /// What `StatsAnswerIndex` adds to a SQLite desk, dropped for the baseline.
@@ -23,16 +24,31 @@ struct AnswerWriteBench {
         "DROP TRIGGER callout_answer_phase", "DROP INDEX callout_answers", "DROP INDEX callout_answers_by_phase",
     ]
 
+    /// The same on PostgreSQL.
+    static let postgresAnswerKeeping = [
+        "DROP TRIGGER callout_answer ON callout", "DROP FUNCTION callout_answer()",
+        "DROP TRIGGER callout_answer_phase ON incident", "DROP FUNCTION callout_answer_phase()",
+        "DROP INDEX callout_answers", "DROP INDEX callout_answers_by_phase",
+    ]
+
     func run() async throws {
+        try await run(postgres: nil)
+        if let cluster = ProcessInfo.processInfo.environment["DESK_TEST_POSTGRES_URL"] {
+            print("")
+            try await run(postgres: cluster)
+        }
+    }
+
+    private func run(postgres cluster: String?) async throws {
         print(
-            "acknowledgements on SQLite: \(callOuts) call-outs acknowledged \(concurrency) at a time, "
+            "acknowledgements on \(cluster == nil ? "SQLite" : "PostgreSQL"): \(callOuts) call-outs acknowledged \(concurrency) at a time, "
                 + "median of \(rounds) rounds (a fresh desk each), with and without the answers' triggers and indexes")
         var with: [Double] = []
         var without: [Double] = []
         for round in 0..<rounds {
             // Alternating which goes first, so that a drift of the machine falls on both.
             for keep in round % 2 == 0 ? [true, false] : [false, true] {
-                let rate = try await once(keepingAnswers: keep)
+                let rate = try await once(keepingAnswers: keep, postgres: cluster)
                 if keep { with.append(rate) } else { without.append(rate) }
                 print(
                     String(
@@ -47,23 +63,41 @@ struct AnswerWriteBench {
     }
 
     /// One round: a fresh desk, its call-outs, and the acknowledgements' rate.
-    private func once(keepingAnswers keep: Bool) async throws -> Double {
+    private func once(keepingAnswers keep: Bool, postgres cluster: String?) async throws -> Double {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "desk-answers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.path + "/deskd.sqlite"
-        let database = try DeskDatabase(path: path)
-        defer { try? database.close() }
-        if !keep {
-            let queue = try DatabaseQueue(path: path)
-            try await queue.write { db in for statement in Self.answerKeeping { try db.execute(sql: statement) } }
-            try queue.close()
+        let database: any DeskStorageBackend
+        var name: String?
+        if let cluster {
+            let created = "desk_answers_" + UUID().uuidString.prefix(8).lowercased()
+            _ = try StatsBench.psql(cluster, "CREATE DATABASE \(created)")
+            name = created
+            var url = try PostgresURL(cluster)
+            url.database = created
+            database = try PostgresDeskDatabase(url: url, password: nil)
+            if !keep {
+                let target = cluster.replacingOccurrences(of: "/postgres", with: "/\(created)")
+                _ = try StatsBench.psql(target, Self.postgresAnswerKeeping.joined(separator: ";\n"))
+            }
+        } else {
+            let path = directory.path + "/deskd.sqlite"
+            database = try DeskDatabase(path: path)
+            if !keep {
+                let queue = try DatabaseQueue(path: path)
+                try await queue.write { db in for statement in Self.answerKeeping { try db.execute(sql: statement) } }
+                try queue.close()
+            }
+        }
+        defer {
+            try? database.close()
+            if let cluster, let name { _ = try? StatsBench.psql(cluster, "DROP DATABASE \(name) WITH (FORCE)") }
         }
         _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
         let calendar = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)
         let desk = Desk(
-            store: SQLDeskStore(database: database), clock: SystemWallClock(),
+            store: database.store, clock: SystemWallClock(),
             settings: LiveSettings(
                 DeskSettings(
                     correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)
