@@ -95,16 +95,9 @@ struct AnswerWriteBench {
             if let cluster, let name { _ = try? StatsBench.psql(cluster, "DROP DATABASE \(name) WITH (FORCE)") }
         }
         _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
-        let calendar = LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt)
-        let desk = Desk(
-            store: database.store, clock: SystemWallClock(),
-            settings: LiveSettings(
-                DeskSettings(
-                    correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)
-                )),
-            classifier: try ClassifierRules.load(
-                path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model")))
-        try await desk.incidents.reloadAreas()
+        let desk = try await benchDesk(
+            root: root, store: database.store, clock: SystemWallClock(),
+            calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
         _ = try await desk.commands.run(
             ImportRoster(try SeedFiles.roster(path: root + "/seeds/roster.json")),
             by: Principal(actor: .system, role: .admin))

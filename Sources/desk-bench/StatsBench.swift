@@ -36,18 +36,14 @@ struct StatsBench {
             throw BenchError("DESK_BENCH_TIME_ZONE: \(zone) is not a time zone (like Europe/Stockholm)")
         }
         let calendar = LocalCalendar(timeZone: timeZone)
-        let settings = LiveSettings(
-            DeskSettings(
-                correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)))
         let classifier = try ClassifierRules.load(
             path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("desk-stats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         func desk(_ store: SQLDeskStore) async throws -> Desk {
-            let desk = Desk(store: store, clock: SystemWallClock(), settings: settings, classifier: classifier)
-            try await desk.incidents.reloadAreas()
-            return desk
+            try await benchDesk(
+                root: root, store: store, clock: SystemWallClock(), calendar: calendar, classifier: classifier)
         }
 
         let only = environment["DESK_BENCH_ENGINE"]

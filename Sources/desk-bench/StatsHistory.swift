@@ -37,15 +37,8 @@ struct StatsHistory {
         let clock = ScriptClock(weeks[0].starts)
         let database = try DeskDatabase(path: file)
         _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
-        let desk = Desk(
-            store: SQLDeskStore(database: database), clock: clock,
-            settings: LiveSettings(
-                DeskSettings(
-                    correlation: CorrelationPolicy(window: 0), duty: DutySettings(policy: .standard, calendar: calendar)
-                )),
-            classifier: try ClassifierRules.load(
-                path: root + "/config/classifier.toml", models: ModelFiles.load(directory: root + "/model")))
-        try await desk.incidents.reloadAreas()
+        let desk = try await benchDesk(
+            root: root, store: SQLDeskStore(database: database), clock: clock, calendar: calendar)
         let admin = Principal(actor: .system, role: .admin)
         _ = try await desk.commands.run(
             ImportRoster(try SeedFiles.roster(path: root + "/seeds/roster.json")), by: admin)
