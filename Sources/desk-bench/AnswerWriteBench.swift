@@ -94,7 +94,8 @@ struct AnswerWriteBench {
             try? database.close()
             if let cluster, let name { _ = try? StatsBench.psql(cluster, "DROP DATABASE \(name) WITH (FORCE)") }
         }
-        _ = try database.syncAreas(try SeedFiles.areas(path: root + "/seeds/areas.json"))
+        let seeded = try SeedFiles.areas(path: root + "/seeds/areas.json")
+        _ = try database.syncAreas(seeded)
         let desk = try await benchDesk(
             root: root, store: database.store, clock: SystemWallClock(),
             calendar: LocalCalendar(timeZone: TimeZone(identifier: "Europe/Stockholm") ?? .gmt))
@@ -103,7 +104,7 @@ struct AnswerWriteBench {
             by: Principal(actor: .system, role: .admin))
 
         // Reports in every area in turn, each staffed by the timers, until there are enough call-outs.
-        let areas = try SeedFiles.areas(path: root + "/seeds/areas.json").map(\.id)
+        let areas = seeded.map(\.id)
         let officer = Principal(actor: .unixUser("bench"), role: .officer)
         var open: [CallOut] = []
         var reports = 0
@@ -128,9 +129,8 @@ struct AnswerWriteBench {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<concurrency {
                 group.addTask {
-                    for callOut in chosen[worker...].enumerated().filter({ $0.offset % concurrency == 0 }).map(
-                        \.element)
-                    {
+                    for index in stride(from: worker, to: chosen.count, by: concurrency) {
+                        let callOut = chosen[index]
                         _ = try await desk.commands.run(
                             AcknowledgeCallOut(callOutID: callOut.id.rawValue, note: nil),
                             by: Principal(actor: .unixUser("bench"), role: .responder, responderID: callOut.responderID)
