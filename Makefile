@@ -40,15 +40,16 @@ run: build
 	./.build/debug/deskd --config $(CONFIG)
 
 test: setup
+	# Each test run ends, when it fails, with its failed tests and crashed threads (tell-failures).
 	$(SWIFT) build --build-tests
 	python3 scripts/validate-openapi.py
 	$(SWIFT) format lint --strict -r Sources Tests Package.swift
-	./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
+	./scripts/tell-failures ./scripts/with-pg-test-cluster $(SWIFT) test --skip-build
 	# The HTTP API, console sessions, tokens, timers and webhooks once more, on PostgreSQL.
-	./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
+	./scripts/tell-failures ./scripts/with-pg-test-cluster env DESK_TEST_API_ENGINE=postgresql $(SWIFT) test --skip-build --filter DeskAPITests
 	# Several deskd on one database, and two on a replicated pair losing its primary
 	# (pg_auto_failover): on their own, not beside the whole parallel suite.
-	./scripts/with-pg-test-cluster env DESK_TEST_HA=1 $(SWIFT) test --skip-build \
+	./scripts/tell-failures ./scripts/with-pg-test-cluster env DESK_TEST_HA=1 $(SWIFT) test --skip-build \
 		--filter "FailoverTests|SeveralInstancesEndToEndTests"
 	$(MAKE) test-rules
 	$(MAKE) test-console

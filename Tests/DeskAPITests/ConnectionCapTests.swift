@@ -118,8 +118,8 @@ import Testing
                 try FileManager.default.copyItem(
                     at: helpers.appendingPathComponent(name), to: URL(fileURLWithPath: server.directory + "/" + name))
             }
-            func asUser(_ uid: Int, _ arguments: [String]) -> (Process, Pipe) {
-                let process = Process()
+            func asUser(_ uid: Int, _ arguments: [String]) -> (ChildProcess, Pipe) {
+                let process = ChildProcess()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
                 process.arguments =
                     ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3"] + arguments

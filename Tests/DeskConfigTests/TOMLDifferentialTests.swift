@@ -62,7 +62,7 @@ import Testing
     /// Runs python3 with `arguments`; its standard output.
     @discardableResult
     static func python(_ arguments: [String]) throws -> String {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
         let output = Pipe()

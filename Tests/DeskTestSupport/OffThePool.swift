@@ -19,7 +19,7 @@ public func runToEnd(
     _ executable: String, _ arguments: [String], mergingStandardError: Bool = false
 ) async throws -> (status: Int32, output: Data) {
     try await offPool {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let output = Pipe()

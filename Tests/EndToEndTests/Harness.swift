@@ -37,7 +37,7 @@ func runProgram(
     timeout: Int = 60
 ) throws -> Finished {
     let started = Date()
-    let process = Process()
+    let process = ChildProcess()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     process.arguments = ["\(timeout)", path] + arguments
     var env = ProcessInfo.processInfo.environment
@@ -103,7 +103,7 @@ final class DaemonProcess {
     let logPath: String
     /// The desk's PostgreSQL database, when it runs on that engine.
     let postgresURL: String?
-    private var process: Process?
+    private var process: ChildProcess?
     private var token: String?
     /// The running daemon's process id.
     var pid: Int32? { process?.processIdentifier }
@@ -172,7 +172,7 @@ final class DaemonProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         output.seekToEndOfFile()
-        let process = Process()
+        let process = ChildProcess()
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)
             process.arguments = Array(launcher.dropFirst()) + [deskd, "--config", configPath]

@@ -1,4 +1,5 @@
 import Foundation
+import DeskTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -43,7 +44,7 @@ struct ThrowawayCluster {
 /// A psql session kept open (statements sent on its standard input), e.g. to hold a lock the way a
 /// stuck deskd would.
 final class PsqlSession {
-    private let process = Process()
+    private let process = ChildProcess()
     private let input = Pipe()
 
     init(url: String) throws {

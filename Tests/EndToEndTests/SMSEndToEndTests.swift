@@ -12,7 +12,7 @@ import Testing
 
     /// The stand-in gateway process, stopped by `stop()`.
     final class Gateway {
-        let process = Process()
+        let process = ChildProcess()
         let log: String
         let port: Int
 

@@ -28,7 +28,7 @@ struct SeveralInstancesEndToEndTests {
         let token = try first.adminToken()
         let streamed = first.directory + "/stream.txt"
         FileManager.default.createFile(atPath: streamed, contents: nil)
-        let stream = Process()
+        let stream = ChildProcess()
         stream.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         stream.arguments = [
             "-sN", "--max-time", "20", "-H", "Authorization: Bearer \(token)", second.url + "/v1/events",
@@ -91,7 +91,7 @@ struct SeveralInstancesEndToEndTests {
         let port = try freePort()
         let received = NSTemporaryDirectory() + "webhooks-\(UUID().uuidString.prefix(8)).txt"
         FileManager.default.createFile(atPath: received, contents: nil)
-        let receiver = Process()
+        let receiver = ChildProcess()
         receiver.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         receiver.arguments = [
             repositoryRoot + "/Tests/EndToEndTests/Helpers/webhook-counter.py", "\(port)", received,
