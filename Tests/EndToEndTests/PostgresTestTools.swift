@@ -1,5 +1,5 @@
-import Foundation
 import DeskTestSupport
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
