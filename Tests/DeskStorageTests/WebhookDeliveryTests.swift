@@ -1,6 +1,7 @@
 import Crypto
 import DeskCore
 import DeskNotify
+import DeskTestSupport
 import Foundation
 import Testing
 
@@ -128,7 +129,8 @@ private let secret = "a-receiver-secret-of-32-bytes!!!"
     }
 
     @Test func nothingIsLostWhileTheReceiverAndTheDaemonAreDown() async throws {
-        let receiver = try await WebhookReceiver()
+        // Below the ephemeral range, where nothing else is given the port while the receiver is down.
+        let receiver = try await WebhookReceiver(port: try unusedLoopbackPort())
         let port = receiver.port
         try await receiver.stop()  // the receiver is down from the start
         let first = try await DutyFixture(policy: firstAidOnly, receivers: ["ops"])
