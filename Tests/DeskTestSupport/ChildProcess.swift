@@ -10,23 +10,24 @@ import Synchronization
 ///
 /// Foundation's `Process.run()` (Swift 6.3) lists `/proc/self/fd` to close every descriptor but
 /// the child's three in the child, and copies each entry's 256-byte name field out of `readdir`'s
-/// 32 KiB buffer, whatever the entry's length. With more than about 1,350 descriptors open, the
-/// last entry of a full buffer lies within 256 bytes of its end, and the copy reads past it: a
-/// crash whenever the next page is not mapped. The whole suite holds up to 1,750 descriptors at
-/// once (hundreds of desks, servers and connections of the tests running side by side), and CI
-/// lost a run to it (`__memcpy_avx512_unaligned_erms` in `Process.run()`). Later Foundation
-/// releases fix it; this one closes the rest in the child with glibc's `closefrom` action, and
-/// never lists a directory.
+/// buffer, whatever the name's length. With about 1,300 descriptors open or more, an entry near
+/// the end of a full buffer makes the copy read past it: a crash whenever the next page is not
+/// mapped (measured: every time from new threads at 1,300 more descriptors, never at 1,200). The
+/// whole suite holds up to 1,750 descriptors at once (the desks, servers and connections of the
+/// tests running side by side), and CI lost a run to it (`__memcpy_avx512_unaligned_erms` in
+/// `Process.run()`). Later Foundation releases fix it; this one closes the rest in the child with
+/// glibc's `closefrom` action, and never lists a directory.
 ///
 /// Standard input, output and error are each a `Pipe`, a `FileHandle`, or nil (or
-/// `FileHandle.nullDevice`) for `/dev/null`;
-/// unset, the child shares the test process's. A pipe's end that the child uses is closed in the
-/// test process once the child runs, as Foundation does, so reading the other end meets its end
-/// when the child exits. The child leads a process group of its own, as with Foundation, and starts
-/// with no signal blocked and each handled the default way.
+/// `FileHandle.nullDevice`) for `/dev/null`; unset, the child shares the test process's. A pipe's
+/// end that the child uses is closed in the test process once the child runs, as Foundation does,
+/// so reading the other end meets its end when the child exits. The child leads a process group
+/// of its own, as with Foundation, and starts with no signal blocked and each handled the default
+/// way.
 public final class ChildProcess: @unchecked Sendable {
     // @unchecked Sendable: the settings are written before `run()` by one thread; what changes
-    // after (`exit`) is under `state`'s lock, and `pid` is written once, before anyone can wait.
+    // after (the status) is under `state`'s lock, and `processIdentifier` is written once, by
+    // `run()`, before anyone can wait.
     public var executableURL: URL?
     public var arguments: [String] = []
     /// The child's whole environment; nil for the test process's.
