@@ -17,10 +17,14 @@ enum StatsAnswerQueries {
         let ends: String
     }
 
-    /// The median and 90th percentile (seconds) of each group of `query` with answers.
-    static func answers(_ query: StatsQuery, in db: any SQLConnection) throws -> [StatsKey: AnswerPercentiles] {
+    /// The median and 90th percentile (seconds) of each group of `query` with answers; with
+    /// `share`, only those of that share of the groups (`Share`), so that the shares can be read
+    /// on several connections at once.
+    static func answers(
+        _ query: StatsQuery, in db: any SQLConnection, share: Share = .whole
+    ) throws -> [StatsKey: AnswerPercentiles] {
         guard let first = query.weeks.first, let last = query.weeks.last else { return [:] }
-        let periods =
+        var periods =
             query.dimensions.contains(.week)
             ? query.weeks.map {
                 Period(week: $0.label, starts: Timestamp.format($0.starts), ends: Timestamp.format($0.ends))
@@ -31,10 +35,39 @@ enum StatsAnswerQueries {
         var areas: [String]?
         if query.dimensions.contains(.area) || query.areas != nil {
             areas = try query.areas.map { $0.sorted() } ?? answeredAreas(in: db)
-            if areas?.isEmpty == true { return [:] }
         }
+        // A share of the weeks, else of the areas; a query of one period and no area is one share.
+        if periods.count > 1 {
+            periods = share.of(periods)
+        } else if let all = areas, all.count > 1 {
+            areas = share.of(all)
+        } else if share.index > 0 {
+            return [:]
+        }
+        if periods.isEmpty || areas?.isEmpty == true { return [:] }
         if let sqlite = db as? Database { return try read(query, periods, areas, in: sqlite) }
         return try ranked(query, periods, areas, in: db)
+    }
+
+    /// One of `count` shares of a query's groups: every `count`th week from the `index`th, or when
+    /// not by week, every `count`th area (each week's or area's groups in one share, whole).
+    struct Share: Sendable {
+        let index: Int
+        let count: Int
+
+        /// The whole query.
+        static let whole = Share(index: 0, count: 1)
+
+        /// The `index`th of `count` shares (`index` below `count`).
+        init(index: Int, count: Int) {
+            self.index = index
+            self.count = max(count, 1)
+        }
+
+        /// This share's elements of `all`.
+        func of<Element>(_ all: [Element]) -> [Element] {
+            all.indices.filter { $0 % count == index }.map { all[$0] }
+        }
     }
 
     /// Every area with an answer, each found by one step of the index (a loose index scan, which

@@ -126,8 +126,13 @@ enum StatsRollupQueries {
     }
 
     /// Call-outs by the week they were made in: the counts from the roll-up, the percentiles
-    /// from the answer times (`StatsAnswerQueries`).
+    /// from the answer times (`StatsAnswerQueries`), in one read.
     static func callOuts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures] {
+        withPercentiles(try callOutCounts(query, in: db), try StatsAnswerQueries.answers(query, in: db))
+    }
+
+    /// The call-outs' counts of each group of `query` from the roll-up, without percentiles.
+    static func callOutCounts(_ query: StatsQuery, in db: any SQLConnection) throws -> [CallOutFigures] {
         let split = split(query)
         let sums = ["callouts", "acknowledged", "declined", "escalated", "expired", "waiting"].map {
             "sum(p.sign * r.\($0)) AS \($0)"
@@ -142,7 +147,6 @@ enum StatsRollupQueries {
             figures += try StatsQueries.callOuts(
                 over(split.stretches, of: query), in: db, disjoint: true, percentiles: false)
         }
-        let answers = try StatsAnswerQueries.answers(query, in: db)
         return merged(figures) {
             $0.callOuts += $1.callOuts
             $0.acknowledged += $1.acknowledged
@@ -150,8 +154,14 @@ enum StatsRollupQueries {
             $0.escalated += $1.escalated
             $0.expired += $1.expired
             $0.waiting += $1.waiting
-        }.compactMap { counted in
-            guard counted.callOuts > 0 || query.dimensions.isEmpty else { return nil }
+        }.filter { $0.callOuts > 0 || query.dimensions.isEmpty }
+    }
+
+    /// `counted` with each group's answer-time percentiles from `answers`.
+    static func withPercentiles(
+        _ counted: [CallOutFigures], _ answers: [StatsKey: AnswerPercentiles]
+    ) -> [CallOutFigures] {
+        counted.map { counted in
             var figures = counted
             figures.answerMedian = answers[counted.key]?.median
             figures.answerP90 = answers[counted.key]?.p90

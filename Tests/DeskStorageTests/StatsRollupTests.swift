@@ -42,28 +42,42 @@ import Testing
         }
     }
 
-    /// The figures both ways, as text.
+    /// The figures both ways, as text: as the store reads them (the call-outs' percentiles shared
+    /// among reads on several connections, `SQLDeskStore.answerReads`, and in one read), and as
+    /// the rows count them.
     private static func compare(
         _ store: SQLDeskStore, _ queries: [StatsQuery]
     ) async throws -> (rollup: [String], direct: [String]) {
-        try await store.read { db in
-            var rollup: [String] = []
-            var direct: [String] = []
-            for query in queries {
-                let label = "\(query.weeks.count)w \(query.dimensions) \(query.areas?.sorted() ?? [])"
-                let incidents = try StatsRollupQueries.incidents(query, in: db)
-                let callOuts = try StatsRollupQueries.callOuts(query, in: db)
-                let followUps = try StatsRollupQueries.followUps(query, in: db)
-                rollup.append("\(label) \(incidents.sorted { $0.key < $1.key })")
-                rollup.append("\(label) \(rounded(callOuts).sorted { $0.key < $1.key })")
-                rollup.append("\(label) \(followUps.sorted { $0.key < $1.key })")
-                direct.append("\(label) \(try StatsQueries.incidents(query, in: db).sorted { $0.key < $1.key })")
-                direct.append(
-                    "\(label) \(rounded(try StatsQueries.callOuts(query, in: db)).sorted { $0.key < $1.key })")
-                direct.append("\(label) \(try StatsQueries.followUps(query, in: db).sorted { $0.key < $1.key })")
+        var rollup: [String] = []
+        for query in queries {
+            let label = "\(query.weeks.count)w \(query.dimensions) \(query.areas?.sorted() ?? [])"
+            let callOuts = rounded(try await store.callOutFigures(query)).sorted { $0.key < $1.key }
+            let inOneRead = try await store.read { db in try StatsRollupQueries.callOuts(query, in: db) }
+            #expect(rounded(inOneRead).sorted { $0.key < $1.key } == callOuts, "\(label)")
+            // In three shares, which split a year's 12 weeks, or 2 areas, unevenly.
+            let shared = try await store.read { db in
+                try (0..<3).reduce(into: [StatsKey: AnswerPercentiles]()) { all, index in
+                    let share = StatsAnswerQueries.Share(index: index, count: 3)
+                    all.merge(try StatsAnswerQueries.answers(query, in: db, share: share)) { first, _ in first }
+                }
             }
-            return (rollup, direct)
+            #expect(
+                shared == (try await store.read { db in try StatsAnswerQueries.answers(query, in: db) }), "\(label)")
+            rollup.append("\(label) \(try await store.incidentFigures(query).sorted { $0.key < $1.key })")
+            rollup.append("\(label) \(callOuts)")
+            rollup.append("\(label) \(try await store.followUpFigures(query).sorted { $0.key < $1.key })")
         }
+        let direct = try await store.read { db in
+            try queries.flatMap { query in
+                let label = "\(query.weeks.count)w \(query.dimensions) \(query.areas?.sorted() ?? [])"
+                return [
+                    "\(label) \(try StatsQueries.incidents(query, in: db).sorted { $0.key < $1.key })",
+                    "\(label) \(rounded(try StatsQueries.callOuts(query, in: db)).sorted { $0.key < $1.key })",
+                    "\(label) \(try StatsQueries.followUps(query, in: db).sorted { $0.key < $1.key })",
+                ]
+            }
+        }
+        return (rollup, direct)
     }
 
     @Test(arguments: TestEngine.all) func theRollUpCountsWhatTheRowsCountAfterPhaseChangesAndAPurge(
