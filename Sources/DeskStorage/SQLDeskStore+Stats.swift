@@ -1,8 +1,8 @@
 import DeskCore
 import Foundation
 
-/// The trends' figures (`StatsReader`), counted by the database in one read each, from the
-/// roll-up (`StatsRollupQueries`).
+/// The trends' figures (`StatsReader`), counted by the database from the roll-up
+/// (`StatsRollupQueries`): incidents and follow-ups in one read each, call-outs in several at once.
 extension SQLDeskStore: StatsReader {
     public func incidentFigures(_ query: StatsQuery) async throws -> [IncidentFigures] {
         try await read { db in
