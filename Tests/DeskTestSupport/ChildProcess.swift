@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -26,7 +25,7 @@ import Synchronization
 /// way.
 public final class ChildProcess: @unchecked Sendable {
     // @unchecked Sendable: the settings are written before `run()` by one thread; what changes
-    // after (the status) is under `state`'s lock, and `processIdentifier` is written once, by
+    // after (`status`) is under `reaped`'s lock, and `processIdentifier` is written once, by
     // `run()`, before anyone can wait.
     public var executableURL: URL?
     public var arguments: [String] = []
@@ -39,9 +38,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The child's process id, once `run()` has started it (0 before).
     public private(set) var processIdentifier: pid_t = 0
-    /// How it ended, once waited for: the raw status of `waitpid`.
-    private let state = Mutex<Int32?>(nil)
-    /// Wakes threads waiting for another thread's `waitpid` to store the status.
+    /// How it ended, once waited for: the raw status of `waitpid` (under `reaped`'s lock).
+    private var status: Int32?
+    /// Guards `status`, and wakes threads waiting for another thread's `waitpid` to store it.
     private let reaped = NSCondition()
 
     /// Stands for "the test process's own" (the default of each standard stream).
@@ -138,7 +137,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The exit status, or the number of the signal that ended the child (as Foundation's).
     public var terminationStatus: Int32 {
-        guard let status = state.withLock({ $0 }) else { preconditionFailure("\(program) has not ended") }
+        guard let status = storedStatus else { preconditionFailure("\(program) has not ended") }
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
     }
 
@@ -149,7 +148,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Whether the child has ended (and its status is kept): with `blocking`, once it has.
     private func finished(blocking: Bool) -> Bool {
-        if state.withLock({ $0 }) != nil { return true }
+        if storedStatus != nil { return true }
         var status: Int32 = 0
         var result: pid_t
         repeat {
@@ -157,7 +156,7 @@ public final class ChildProcess: @unchecked Sendable {
         } while result == -1 && errno == EINTR
         if result == processIdentifier {
             reaped.lock()
-            state.withLock { $0 = status }
+            self.status = status
             reaped.broadcast()
             reaped.unlock()
             return true
@@ -166,8 +165,15 @@ public final class ChildProcess: @unchecked Sendable {
         // Another thread's waitpid took it: wait until that thread has stored the status.
         reaped.lock()
         defer { reaped.unlock() }
-        while state.withLock({ $0 }) == nil { reaped.wait() }
+        while self.status == nil { reaped.wait() }
         return true
+    }
+
+    /// `status`, read under its lock.
+    private var storedStatus: Int32? {
+        reaped.lock()
+        defer { reaped.unlock() }
+        return status
     }
 
     private var program: String { executableURL?.path ?? "" }

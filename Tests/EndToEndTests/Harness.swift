@@ -67,10 +67,6 @@ func runProgram(
     )
 }
 
-/// A free TCP port on loopback, below the ephemeral range (`unusedLoopbackPort`): deskd binds it
-/// when it starts, and again each time a test restarts it.
-func freePort() throws -> Int { try unusedLoopbackPort() }
-
 struct HarnessError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -108,7 +104,7 @@ final class DaemonProcess {
         directory = "/tmp/desk-e2e-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         socketPath = directory + "/run/deskd.sock"
-        port = try freePort()
+        port = try unusedLoopbackPort()
         configPath = directory + "/deskd.toml"
         logPath = directory + "/deskd.log"
         let config = """

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func anUnreachableServerIsAnOrdinaryFailureListingTheHostsTried() throws {
-        let port = try freePort()
+        let port = try unusedLoopbackPort()
         let daemon = try DaemonProcess(
             storageConfig:
                 "engine = \"postgresql\"\nurl = \"postgresql://desk@127.0.0.1:\(port),%2Ftmp%2Fno-such-dir/desk?connect_timeout=2\""

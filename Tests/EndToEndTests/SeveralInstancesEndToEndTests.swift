@@ -88,7 +88,7 @@ struct SeveralInstancesEndToEndTests {
     /// Issue 31, scenario 2: call-outs come due while one of two deskd is killed with SIGKILL; the
     /// other escalates them on time, each once, and each delivery reaches the receiver once.
     @Test func callOutsDueWhileOneInstanceIsKilledAreEscalatedOnceByTheOther() async throws {
-        let port = try freePort()
+        let port = try unusedLoopbackPort()
         let received = NSTemporaryDirectory() + "webhooks-\(UUID().uuidString.prefix(8)).txt"
         FileManager.default.createFile(atPath: received, contents: nil)
         let receiver = ChildProcess()

@@ -7,7 +7,7 @@ import Testing
 @Suite(.ownThread) struct SocketActivationTests {
     @Test func inheritedTCPAndUnixListenersServeTheAPI() throws {
         let daemon = try DaemonProcess()
-        let port = try freePort()
+        let port = try unusedLoopbackPort()
         let socket = daemon.directory + "/activated.sock"
         let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
         try daemon.start(launcher: [
@@ -46,7 +46,7 @@ import Testing
         let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
         for insecure in [false, true] {
             let daemon = try DaemonProcess(extraConfig: insecure ? "insecure_http = true" : "")
-            let port = try freePort()
+            let port = try unusedLoopbackPort()
             let launcher = ["/usr/bin/python3", helper, "--tcp", "0.0.0.0:\(port)", "--names", "http", "--"]
             if insecure {
                 try daemon.start(launcher: launcher)
@@ -93,7 +93,7 @@ import Testing
 @Suite(.ownThread) struct SocketActivatedRestartTests {
     @Test func requestsDuringARestartAreServedNotRefused() throws {
         let daemon = try DaemonProcess()
-        let port = try freePort()
+        let port = try unusedLoopbackPort()
         let socket = daemon.directory + "/activated.sock"
         let helper = repositoryRoot + "/Tests/EndToEndTests/Helpers/socket-activate.py"
         try daemon.start(launcher: [
